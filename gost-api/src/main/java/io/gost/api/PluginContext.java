@@ -1,0 +1,27 @@
+package io.gost.api;
+
+import java.util.Optional;
+
+/**
+ * What the runtime tells a factory when it creates a plugin instance. Grows only by default methods.
+ */
+public interface PluginContext {
+
+    /** The name of the object that owns the plugin: a service name ({@code service-0}) or node name. */
+    String ownerName();
+
+    /** Credentials the plugin must check (handlers, listeners) or present (connectors, dialers). */
+    default Optional<Authenticator> authenticator() {
+        return Optional.empty();
+    }
+
+    /** Credentials a client-side plugin (connector, dialer) presents to the next hop. */
+    default Optional<Credentials> credentials() {
+        return Optional.empty();
+    }
+
+    /** A context with just an owner name, for tests and tools. */
+    static PluginContext named(String ownerName) {
+        return () -> ownerName;
+    }
+}

@@ -1,0 +1,25 @@
+package io.gost.api;
+
+import java.util.List;
+
+/**
+ * What every factory has in common: the type name it is configured by.
+ *
+ * <p>Implementations must have a public no-argument constructor (ServiceLoader creates them) and
+ * must be cheap to construct: no sockets, threads or files until something is started.
+ */
+public interface PluginFactory {
+
+    /** The configuration key, lower case, e.g. {@code "tcp"} or {@code "http"}. */
+    String type();
+
+    /** Other names GOST accepts for the same type, e.g. {@code "socks"} for {@code "socks5"}. */
+    default List<String> aliases() {
+        return List.of();
+    }
+
+    /** One line for {@code gost plugins}. */
+    default String description() {
+        return "";
+    }
+}

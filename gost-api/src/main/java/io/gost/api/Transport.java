@@ -1,0 +1,40 @@
+package io.gost.api;
+
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.resolver.AddressResolverGroup;
+import java.net.InetSocketAddress;
+
+/**
+ * The event loops, channel types and resolver the runtime owns and shares with every plugin.
+ *
+ * <p>The runtime chooses the transport once (native epoll when available, NIO otherwise). Plugins use
+ * these instead of creating their own groups, so that a relay's two channels can share one event loop
+ * and so that everything shuts down together.
+ */
+public interface Transport {
+
+    /** {@code "epoll"} or {@code "nio"}. */
+    String name();
+
+    /** The group that accepts connections on server sockets. */
+    EventLoopGroup acceptorGroup();
+
+    /** The group that serves accepted and dialed connections. */
+    EventLoopGroup ioGroup();
+
+    /** Creates server sockets of this transport. Sockets are created on the calling thread. */
+    ChannelFactory<? extends ServerChannel> serverSocketChannelFactory();
+
+    /** Creates client sockets of this transport. Sockets are created on the calling thread. */
+    ChannelFactory<? extends SocketChannel> socketChannelFactory();
+
+    /** Creates datagram sockets of this transport. Sockets are created on the calling thread. */
+    ChannelFactory<? extends DatagramChannel> datagramChannelFactory();
+
+    /** A non-blocking resolver for unresolved {@link InetSocketAddress}es (never the JDK's blocking one). */
+    AddressResolverGroup<InetSocketAddress> resolver();
+}

@@ -1,0 +1,39 @@
+package io.gost.runtime.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A whole configuration, whichever front end (YAML, HOCON/JSON, command line) produced it. Names are
+ * checked for uniqueness and references (chains, authers) are resolved by {@link ConfigValidator}.
+ *
+ * @param services      what to run
+ * @param chains        named chains, referenced by {@code handler.chain}
+ * @param authers       named credential sets
+ * @param log           logging
+ * @param netnsProvider the network namespace provider to use ({@code netns.provider}), or {@code null}
+ *                      for the default choice
+ * @param source        the file or command line it came from, for messages
+ */
+public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                         LogConfig log, String netnsProvider, String source) {
+
+    public GostConfig {
+        services = List.copyOf(Objects.requireNonNullElse(services, List.of()));
+        chains = List.copyOf(Objects.requireNonNullElse(chains, List.of()));
+        authers = List.copyOf(Objects.requireNonNullElse(authers, List.of()));
+        log = Objects.requireNonNullElse(log, LogConfig.DEFAULT);
+        source = Objects.requireNonNullElse(source, "<built-in>");
+    }
+
+    /** The chain called {@code name}. */
+    public Optional<ChainConfig> chain(String name) {
+        return chains.stream().filter(chain -> chain.name().equals(name)).findFirst();
+    }
+
+    /** The auther called {@code name}. */
+    public Optional<AutherConfig> auther(String name) {
+        return authers.stream().filter(auther -> auther.name().equals(name)).findFirst();
+    }
+}

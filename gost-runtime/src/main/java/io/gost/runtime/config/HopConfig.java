@@ -1,0 +1,31 @@
+package io.gost.runtime.config;
+
+import io.gost.api.Metadata;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One hop of a chain, or a service's forwarder: a set of interchangeable nodes and how to pick one.
+ *
+ * @param name     e.g. {@code hop-0}
+ * @param selector how to pick a node
+ * @param nodes    at least one node
+ * @param metadata hop options; {@code netns} here is inherited by every node that sets none
+ * @param origin   where it was configured
+ */
+public record HopConfig(String name, SelectorConfig selector, List<NodeConfig> nodes, Metadata metadata,
+                        Origin origin) {
+
+    public HopConfig {
+        origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
+        if (name == null || name.isBlank()) {
+            throw new ConfigException(origin.child("name"), "a hop needs a name");
+        }
+        selector = Objects.requireNonNullElse(selector, SelectorConfig.DEFAULT);
+        nodes = List.copyOf(Objects.requireNonNullElse(nodes, List.of()));
+        if (nodes.isEmpty()) {
+            throw new ConfigException(origin.child("nodes"), "hop '" + name + "' has no nodes");
+        }
+        metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+    }
+}

@@ -1,0 +1,31 @@
+package io.gost.runtime.config;
+
+import io.gost.api.Metadata;
+import java.util.Objects;
+
+/**
+ * One node of a hop or forwarder: an address and how to reach it.
+ *
+ * @param name      e.g. {@code node-0} or {@code target-0}
+ * @param addr      {@code host:port}; {@code :8080} means the local host
+ * @param connector the protocol spoken through this node (default {@code http} in chains), or {@code null}
+ *                  for forwarder targets, which are dialed directly
+ * @param dialer    the transport used to reach it (default {@code tcp}), or {@code null}
+ * @param netns     GOST's deprecated node field {@code netns}; node metadata {@code netns} wins over it
+ * @param metadata  node options ({@code netns}, {@code weight}, {@code backup}, {@code maxFails} ...)
+ * @param origin    where it was configured
+ */
+public record NodeConfig(String name, String addr, PluginConfig connector, PluginConfig dialer, String netns,
+                         Metadata metadata, Origin origin) {
+
+    public NodeConfig {
+        origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
+        if (name == null || name.isBlank()) {
+            throw new ConfigException(origin.child("name"), "a node needs a name");
+        }
+        if (addr == null || addr.isBlank()) {
+            throw new ConfigException(origin.child("addr"), "node '" + name + "' needs an addr (host:port)");
+        }
+        metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+    }
+}

@@ -1,0 +1,44 @@
+package io.gost.runtime.config;
+
+import io.gost.api.Credentials;
+import io.gost.api.Metadata;
+import java.util.Objects;
+
+/**
+ * A {@code handler}, {@code listener}, {@code connector} or {@code dialer} block: GOST uses the same
+ * shape for all four, with {@code chain} and {@code retries} only meaningful for handlers (and
+ * {@code chain} for listeners).
+ *
+ * @param type     the plugin type, e.g. {@code http}; never blank
+ * @param chain    the name of a chain in {@code chains}, or {@code null}
+ * @param retries  extra attempts after a failed dial (handler only), 0 by default
+ * @param auth     inline credentials ({@code auth: {username, password}}), or {@code null}
+ * @param auther   the name of an {@code authers} entry, or {@code null}
+ * @param metadata the plugin's own options
+ * @param origin   where the block was configured
+ */
+public record PluginConfig(String type, String chain, int retries, Credentials auth, String auther,
+                           Metadata metadata, Origin origin) {
+
+    public PluginConfig {
+        if (type == null || type.isBlank()) {
+            throw new ConfigException(origin.child("type"), "a type is required");
+        }
+        type = type.trim().toLowerCase(java.util.Locale.ROOT);
+        if (retries < 0) {
+            throw new ConfigException(origin.child("retries"), "retries must be 0 or more, got " + retries);
+        }
+        metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+        origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
+    }
+
+    /** A block with only a type. */
+    public static PluginConfig of(String type) {
+        return new PluginConfig(type, null, 0, null, null, Metadata.empty(), Origin.UNKNOWN);
+    }
+
+    /** A block with a type and metadata. */
+    public static PluginConfig of(String type, Metadata metadata) {
+        return new PluginConfig(type, null, 0, null, null, metadata, Origin.UNKNOWN);
+    }
+}

@@ -1,0 +1,32 @@
+package io.gost.runtime.config;
+
+import io.gost.api.Metadata;
+import java.util.Objects;
+
+/**
+ * One service: a listener, a handler, and optionally a forwarder hop with fixed targets.
+ *
+ * @param name      e.g. {@code service-0}
+ * @param addr      the listen address, {@code host:port} or {@code :port}
+ * @param handler   the protocol spoken to clients (GOST default {@code auto})
+ * @param listener  the transport accepting clients (GOST default {@code tcp})
+ * @param forwarder fixed targets for forwarding handlers, or {@code null}
+ * @param metadata  service options: {@code netns}, {@code netns.out}, timeouts ...
+ * @param origin    where it was configured
+ */
+public record ServiceConfig(String name, String addr, PluginConfig handler, PluginConfig listener,
+                            HopConfig forwarder, Metadata metadata, Origin origin) {
+
+    public ServiceConfig {
+        origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
+        if (name == null || name.isBlank()) {
+            throw new ConfigException(origin.child("name"), "a service needs a name");
+        }
+        if (addr == null || addr.isBlank()) {
+            throw new ConfigException(origin.child("addr"), "service '" + name + "' needs an addr such as :8080");
+        }
+        handler = Objects.requireNonNullElse(handler, PluginConfig.of("auto"));
+        listener = Objects.requireNonNullElse(listener, PluginConfig.of("tcp"));
+        metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+    }
+}

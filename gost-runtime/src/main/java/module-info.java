@@ -1,0 +1,22 @@
+/**
+ * The gost-java runtime: configuration front ends, plugin registry, services, chains, router, relay,
+ * network namespace placement and the {@code gost} command line.
+ */
+module io.gost.runtime {
+    requires io.gost.api;
+    requires io.netty.handler;
+    requires io.netty.resolver.dns;
+    requires io.netty.transport.classes.epoll;
+    requires typesafe.config;
+    requires org.yaml.snakeyaml;
+    requires info.picocli;
+    requires org.slf4j;
+
+    exports io.gost.runtime.config;
+
+    uses io.gost.api.ListenerFactory;
+    uses io.gost.api.HandlerFactory;
+    uses io.gost.api.DialerFactory;
+    uses io.gost.api.ConnectorFactory;
+    uses io.gost.api.NetnsProvider;
+}

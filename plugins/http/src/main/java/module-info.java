@@ -1,0 +1,1 @@
+module io.gost.plugin.http { requires io.gost.api; }

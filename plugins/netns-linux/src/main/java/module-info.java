@@ -1,0 +1,1 @@
+module io.gost.plugin.netns { requires io.gost.api; }

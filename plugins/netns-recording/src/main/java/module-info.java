@@ -1,0 +1,1 @@
+module io.gost.plugin.netns.recording { requires io.gost.api; }

@@ -1,0 +1,1 @@
+module io.gost.plugin.tcp { requires io.gost.api; }
