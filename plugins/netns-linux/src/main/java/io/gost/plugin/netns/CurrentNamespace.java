@@ -3,6 +3,7 @@ package io.gost.plugin.netns;
 import io.gost.api.NetnsRef;
 import io.gost.api.NetworkNamespace;
 import io.gost.api.SocketPurpose;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,8 @@ final class CurrentNamespace implements NetworkNamespace {
 
     @Override
     public <T> CompletionStage<T> createSockets(SocketPurpose purpose, Callable<T> work) {
+        Objects.requireNonNull(purpose, "purpose");
+        Objects.requireNonNull(work, "work");
         try {
             return CompletableFuture.completedFuture(work.call());
         } catch (Exception e) {

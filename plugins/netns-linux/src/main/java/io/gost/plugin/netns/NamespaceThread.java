@@ -7,6 +7,7 @@ import io.gost.api.SocketPurpose;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -80,6 +81,8 @@ final class NamespaceThread implements NetworkNamespace {
 
     @Override
     public <T> CompletionStage<T> createSockets(SocketPurpose purpose, Callable<T> work) {
+        Objects.requireNonNull(purpose, "purpose");
+        Objects.requireNonNull(work, "work");
         Task<T> task = new Task<>(purpose, work);
         synchronized (lock) {
             if (!closed) {
@@ -191,15 +194,8 @@ final class NamespaceThread implements NetworkNamespace {
     }
 
     private NetnsException closedBefore(SocketPurpose purpose) {
-        return new NetnsException("network namespace '" + namespace + "' was closed; the " + describe(purpose)
-                + " was not created");
-    }
-
-    private static String describe(SocketPurpose purpose) {
-        if (purpose == null) {
-            return "socket";
-        }
-        return purpose.kind() + " socket of " + purpose.owner() + " (" + purpose.address() + ")";
+        return new NetnsException("network namespace '" + namespace + "' was closed; the " + purpose.kind()
+                + " socket of " + purpose.owner() + " (" + purpose.address() + ") was not created");
     }
 
     /** One piece of socket-creating work and the stage its caller holds. */
