@@ -374,6 +374,11 @@ public final class GostRuntime implements AutoCloseable {
                 public Optional<Credentials> credentials() {
                     return credentials;
                 }
+
+                @Override
+                public Optional<io.gost.api.HandlerFactory> handlerFactory(String type) {
+                    return registry.has(PluginKind.HANDLER, type) ? Optional.of(registry.handler(type)) : Optional.empty();
+                }
             };
         }
 

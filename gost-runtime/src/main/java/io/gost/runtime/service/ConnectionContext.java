@@ -72,6 +72,11 @@ final class ConnectionContext implements HandlerContext {
     }
 
     @Override
+    public io.gost.api.Transport transport() {
+        return service.transport();
+    }
+
+    @Override
     public Router router() {
         return router;
     }

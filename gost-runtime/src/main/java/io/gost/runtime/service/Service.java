@@ -104,6 +104,10 @@ public final class Service implements AutoCloseable {
         return listenNamespace;
     }
 
+    Transport transport() {
+        return transport;
+    }
+
     SocketPlacement placement() {
         return placement;
     }
