@@ -43,8 +43,8 @@ public final class TcpDialer implements Dialer {
      * Connects to {@code address}. The future completes on {@code context.eventLoop()} with the connected
      * channel, or fails with the transport's exception: {@link java.net.ConnectException} when refused,
      * {@link io.netty.channel.ConnectTimeoutException} (a {@code ConnectException}) when the timeout
-     * passes, {@link java.net.UnknownHostException} when the name does not resolve. The channel is
-     * closed on failure and when the caller cancels the future before it completes.
+     * passes, {@link java.net.UnknownHostException} when the name does not resolve. The socket is
+     * closed before the future fails, and when the caller cancels the future before it completes.
      *
      * <p>The timeout bounds the TCP connect; a non-positive timeout means none. Name resolution is bounded
      * by the resolver's own query timeout.
@@ -75,8 +75,14 @@ public final class TcpDialer implements Dialer {
                     connect.channel().close();
                 }
             } else {
-                // Bootstrap has already closed the channel.
-                connected.tryFailure(done.cause());
+                // Bootstrap closes the channel too, but possibly after this listener: report the failure only
+                // once the socket is gone, so that a failed dial never leaves a descriptor behind.
+                Channel channel = connect.channel();
+                if (channel.isRegistered() && channel.isOpen()) {
+                    channel.close().addListener(closed -> connected.tryFailure(done.cause()));
+                } else {
+                    connected.tryFailure(done.cause());
+                }
             }
         });
         connected.addListener(done -> {

@@ -50,7 +50,8 @@ public final class TcpListener implements Listener {
      * Creates the server socket on the calling thread (so that it lands in the caller's network
      * namespace), registers it and binds it. The future completes with the bound address, or fails with
      * a {@link BindException} naming the address when the socket cannot be bound (address in use,
-     * permission denied ...), or with whatever else went wrong creating it.
+     * permission denied ...), or with whatever else went wrong creating it. Listeners on the future run
+     * on the thread that completes it, usually the server socket's event loop.
      */
     @Override
     public Future<SocketAddress> bind(ListenContext context) {
@@ -112,9 +113,23 @@ public final class TcpListener implements Listener {
             return cause;
         }
         BindException failure = new BindException(ownerName + ": cannot listen on tcp " + address + ": "
-                + cause.getMessage() + " (is another process using the port, or is it privileged?)");
+                + cause.getMessage() + hint(String.valueOf(cause.getMessage())));
         failure.initCause(cause);
         return failure;
+    }
+
+    /** What a user can do about the usual bind errors. */
+    private static String hint(String message) {
+        if (message.contains("in use")) {
+            return " (another socket is listening on that port; stop it or choose another port)";
+        }
+        if (message.contains("Permission denied")) {
+            return " (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
+        }
+        if (message.contains("assign requested address")) {
+            return " (no interface in this network namespace has that address; check the address and netns)";
+        }
+        return "";
     }
 
     /**
@@ -135,7 +150,7 @@ public final class TcpListener implements Listener {
         }
         EventLoop eventLoop = toClose.eventLoop();
         Promise<Void> released = eventLoop.newPromise();
-        toClose.close().addListener(closed -> {
+        toClose.close().addListener(done -> {
             // Since JDK 11, closing a NIO socket registered with a selector only marks it; the kernel socket
             // (and the port) goes at the loop's next select. A task scheduled now runs after that select.
             eventLoop.schedule(() -> released.trySuccess(null), 0, TimeUnit.NANOSECONDS);

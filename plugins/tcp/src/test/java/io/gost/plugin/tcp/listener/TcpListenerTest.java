@@ -135,7 +135,8 @@ class TcpListenerTest {
             assertThat(bound.cause())
                     .isInstanceOf(BindException.class)
                     .hasMessageContaining("service-0")
-                    .hasMessageContaining("127.0.0.1:" + taken.getPort());
+                    .hasMessageContaining("127.0.0.1:" + taken.getPort())
+                    .hasMessageContaining("another socket is listening on that port");
         }
     }
 

@@ -83,14 +83,18 @@ public final class EchoServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         serverSocket.close();
         for (Socket connection : connections) {
             connection.close();
         }
-        acceptThread.join(5_000);
-        for (Thread thread : threads) {
-            thread.join(5_000);
+        try {
+            acceptThread.join(5_000);
+            for (Thread thread : threads) {
+                thread.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -29,6 +29,7 @@ public final class TestTransport implements Transport, AutoCloseable {
     private final EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final List<Thread> serverSocketCreators = new CopyOnWriteArrayList<>();
     private final List<Thread> socketCreators = new CopyOnWriteArrayList<>();
+    private final List<SocketChannel> createdSockets = new CopyOnWriteArrayList<>();
 
     @Override
     public String name() {
@@ -57,7 +58,9 @@ public final class TestTransport implements Transport, AutoCloseable {
     public ChannelFactory<? extends SocketChannel> socketChannelFactory() {
         return () -> {
             socketCreators.add(Thread.currentThread());
-            return new NioSocketChannel();
+            SocketChannel socket = new NioSocketChannel();
+            createdSockets.add(socket);
+            return socket;
         };
     }
 
@@ -79,6 +82,11 @@ public final class TestTransport implements Transport, AutoCloseable {
     /** The threads that created client sockets, in order. */
     public List<Thread> socketCreators() {
         return List.copyOf(socketCreators);
+    }
+
+    /** The client sockets created so far, in order. */
+    public List<SocketChannel> createdSockets() {
+        return List.copyOf(createdSockets);
     }
 
     @Override
