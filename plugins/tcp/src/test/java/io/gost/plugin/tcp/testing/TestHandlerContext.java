@@ -47,6 +47,11 @@ public final class TestHandlerContext implements HandlerContext {
     }
 
     @Override
+    public io.gost.api.Transport transport() {
+        throw new UnsupportedOperationException("forwarding handlers create no sockets of their own");
+    }
+
+    @Override
     public String sessionId() {
         return "test-session";
     }
