@@ -283,6 +283,19 @@ class CommandLineParserTest {
         }
 
         @Test
+        void aUnixSocketServiceListensOnThePathAndForwardsToTheTarget() {
+            ServiceConfig listening = onlyService("-L", "unix:///run/gost.sock");
+            ServiceConfig forwarding = onlyService("-L", "unix://gost.sock/192.168.1.1:80");
+
+            assertThat(listening.addr()).isEqualTo("/run/gost.sock");
+            assertThat(listening.listener().type()).isEqualTo("unix");
+            assertThat(listening.forwarder()).isNull();
+            assertThat(forwarding.addr()).isEqualTo("gost.sock");
+            assertThat(forwarding.handler().type()).isEqualTo("unix");
+            assertThat(forwarding.forwarder().nodes()).extracting(NodeConfig::addr).containsExactly("192.168.1.1:80");
+        }
+
+        @Test
         void remotePortForwardingPutsTheChainOnTheListener() {
             GostConfig config = gost("-L", "rtcp://:2222/192.168.1.1:22", "-F", "socks5://192.168.1.2:1080");
 
