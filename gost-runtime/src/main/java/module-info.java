@@ -3,7 +3,7 @@
  * network namespace placement and the {@code gost} command line.
  */
 module io.gost.runtime {
-    requires io.gost.api;
+    requires transitive io.gost.api;
     requires io.netty.handler;
     requires io.netty.resolver.dns;
     requires io.netty.transport.classes.epoll;
