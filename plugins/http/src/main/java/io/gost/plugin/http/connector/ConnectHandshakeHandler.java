@@ -64,9 +64,11 @@ final class ConnectHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends the request, starts the clock and asks for the first read. */
     void begin(ByteBuf request) {
-        timer = ctx.executor().schedule(() -> fail(new RouteException(RouteException.Reason.TIMEOUT,
-                "hop " + hop + " did not answer CONNECT " + target + " within " + describe(timeout))),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (timeout.toNanos() > 0) {
+            timer = ctx.executor().schedule(() -> fail(new RouteException(RouteException.Reason.TIMEOUT,
+                    "hop " + hop + " did not answer CONNECT " + target + " within " + describe(timeout))),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
         ctx.channel().writeAndFlush(request).addListener(written -> {
             if (!written.isSuccess()) {
                 fail(new RouteException(RouteException.Reason.GENERAL, "could not send CONNECT " + target
@@ -196,7 +198,10 @@ final class ConnectHandshakeHandler extends ChannelInboundHandlerAdapter {
         CompositeByteBuf bytes = leftover;
         leftover = null;
         if (bytes != null && bytes.isReadable()) {
-            pipeline.replace(this, HttpConnectorPipeline.LEFTOVER_BYTES, new PendingBytesHandler(bytes));
+            // A leftover of an earlier hop not read yet keeps its name; Netty names this one then.
+            String name = pipeline.get(HttpConnectorPipeline.LEFTOVER_BYTES) == null
+                    ? HttpConnectorPipeline.LEFTOVER_BYTES : null;
+            pipeline.replace(this, name, new PendingBytesHandler(bytes));
         } else {
             if (bytes != null) {
                 bytes.release();

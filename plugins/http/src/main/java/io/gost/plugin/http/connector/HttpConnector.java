@@ -29,6 +29,9 @@ import java.util.Objects;
  * {@link RouteException}s: {@code HOP_REJECTED} for a non-2xx answer (the message quotes the status
  * line), {@code TIMEOUT}, or {@code GENERAL} when the hop closes or answers garbage; the channel is
  * closed then.
+ *
+ * <p>A non-positive timeout means none. The same channel may go through several connects in a row (a
+ * chain of http hops), each one after the previous has completed.
  */
 final class HttpConnector implements Connector {
 
@@ -60,6 +63,12 @@ final class HttpConnector implements Connector {
         if (!channel.isActive()) {
             promise.tryFailure(new RouteException(RouteException.Reason.GENERAL, "hop "
                     + describe(channel.remoteAddress()) + " is not connected; cannot send CONNECT " + authority));
+            return;
+        }
+        if (channel.pipeline().get(HttpConnectorPipeline.HANDSHAKE) != null) {
+            promise.tryFailure(new RouteException(RouteException.Reason.GENERAL, "a CONNECT is already under way on"
+                    + " the connection to hop " + describe(channel.remoteAddress()) + "; cannot send CONNECT "
+                    + authority + " before it completes"));
             return;
         }
         ConnectHandshakeHandler handshake = new ConnectHandshakeHandler(promise,

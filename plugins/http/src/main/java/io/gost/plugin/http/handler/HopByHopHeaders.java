@@ -18,6 +18,8 @@ import java.util.Set;
 final class HopByHopHeaders {
 
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    /** Netty deprecates its constant because HTTP/2 forbids the field; HTTP/1.1 proxies still meet it. */
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
 
     private static final Set<AsciiString> NEVER_NOMINATED = Set.of(
             HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.HOST);
@@ -52,7 +54,7 @@ final class HopByHopHeaders {
             }
         }
         headers.remove(HttpHeaderNames.CONNECTION);
-        headers.remove(HttpHeaderNames.KEEP_ALIVE);
+        headers.remove(KEEP_ALIVE);
         headers.remove(PROXY_CONNECTION);
         headers.remove(HttpHeaderNames.TE);
         headers.remove(HttpHeaderNames.TRAILER);

@@ -10,7 +10,8 @@ import io.gost.api.PluginContext;
  * absolute-form requests ({@code GET http://host/path}), as GOST's {@code http} handler does.
  *
  * <p>Metadata: {@code readTimeout} (alias {@code handshakeTimeout}, default 10s) bounds how long the
- * first request's header may take (408 after that); {@code realm} (alias {@code authBasicRealm}, default
+ * first request's header may take (408 after that) and how long a kept-alive connection may sit idle
+ * before the next request (closed quietly after that); {@code realm} (alias {@code authBasicRealm}, default
  * {@code gost}) names the realm in {@code Proxy-Authenticate}; {@code proxyAgent} (default
  * {@code gost/3.0}) is sent as {@code Proxy-Agent}. Credentials come from
  * {@link PluginContext#authenticator()} ({@code -L http://user:pass@:8080}).

@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every path ends in one of three ways: the next request on the same connection, the tunnel handed
  * to the runtime's relay, or {@link #closeAfter}/{@link #closeNow}, which also close the upstream and
  * release everything still held.
+ *
+ * <p>All of it runs on the client's event loop: the router's contract puts the upstream channel on the
+ * same loop, so the upstream callbacks need no locking.
  */
 final class HttpProxyConnectionHandler extends ChannelInboundHandlerAdapter
         implements UpstreamResponseHandler.Listener {
