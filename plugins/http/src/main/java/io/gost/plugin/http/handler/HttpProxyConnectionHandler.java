@@ -580,7 +580,9 @@ final class HttpProxyConnectionHandler extends ChannelInboundHandlerAdapter
         boolean delimited = bodiless || chunked || HttpUtil.isContentLengthSet(response);
         // Computed before the Connection field is stripped.
         boolean upstreamKeepAlive = HttpUtil.isKeepAlive(response) && delimited;
-        boolean clientKeepAlive = current.clientKeepAlive && upstreamKeepAlive;
+        // An answer that comes before the request body is through usually means the body is unwanted
+        // (413, 401 ...); the client connection cannot be kept then, so say so in the answer itself.
+        boolean clientKeepAlive = current.clientKeepAlive && upstreamKeepAlive && current.requestComplete;
         HopByHopHeaders.stripResponse(response.headers());
         if (!bodiless && chunked && HttpVersion.HTTP_1_0.equals(current.clientVersion)) {
             // An HTTP/1.0 client cannot read chunks: send the body plain and end it by closing.
@@ -677,7 +679,10 @@ final class HttpProxyConnectionHandler extends ChannelInboundHandlerAdapter
             return;
         }
         phase = Phase.AWAITING_HEAD;
-        drainBacklog();
+        // Not right here: the upstream codec may still be decoding the rest of this read, and anything it
+        // finds there answers no request. Starting the next exchange first would pair such a stray
+        // response with the next request; this way it meets no exchange and the connection is dropped.
+        client.eventLoop().execute(this::drainBacklog);
     }
 
     // ---------------------------------------------------------------- endings

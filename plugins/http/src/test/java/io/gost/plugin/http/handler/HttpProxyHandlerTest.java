@@ -13,9 +13,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -490,9 +492,101 @@ class HttpProxyHandlerTest {
                 + "GET http://example.com/two HTTP/1.1\r\nHost: example.com\r\n\r\n"));
         assertThat(outbound(upstream)).startsWith("GET /one ").doesNotContain("/two");
         upstream.writeInbound(text("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none"));
+        client.runPendingTasks();
 
         assertThat(outbound(upstream)).startsWith("GET /two ");
         assertThat(outbound(client)).startsWith("HTTP/1.1 200 OK").endsWith("one");
+    }
+
+    @Test
+    void strayResponseBehindTheAnswerIsNeverPairedWithTheNextRequest() {
+        EmbeddedChannel second = track(new EmbeddedChannel());
+        List<EmbeddedChannel> upstreams = new ArrayList<>(List.of(upstream, second));
+        FakeHandlerContext context = new FakeHandlerContext(target -> {
+            EmbeddedChannel next = upstreams.remove(0);
+            return next.eventLoop().newSucceededFuture(next);
+        });
+        EmbeddedChannel client = client(context);
+        client.writeInbound(text("GET http://example.com/one HTTP/1.1\r\nHost: example.com\r\n\r\n"
+                + "GET http://example.com/two HTTP/1.1\r\nHost: example.com\r\n\r\n"));
+        outbound(upstream);
+
+        upstream.writeInbound(text("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray"));
+        client.runPendingTasks();
+
+        assertThat(upstream.isOpen()).isFalse();
+        assertThat(outbound(second)).startsWith("GET /two ");
+        second.writeInbound(text("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo"));
+        assertThat(outbound(client)).endsWith("two").doesNotContain("stray");
+    }
+
+    @Test
+    void earlyAnswerBeforeTheBodyIsCompleteEndsBothConnections() {
+        EmbeddedChannel client = client(dialing(upstream));
+        client.writeInbound(text("POST http://example.com/ HTTP/1.1\r\nHost: example.com\r\n"
+                + "Content-Length: 100\r\n\r\nonly a part"));
+        outbound(upstream);
+
+        upstream.writeInbound(text("HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n"));
+
+        assertThat(outbound(client)).startsWith("HTTP/1.1 413 ").contains("connection: close");
+        assertThat(client.isOpen()).isFalse();
+        assertThat(upstream.isOpen()).isFalse();
+    }
+
+    @Test
+    void clientHalfCloseBetweenRequestsEndsTheConnection() {
+        EmbeddedChannel client = client(dialing(upstream));
+        client.writeInbound(text("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n"));
+        outbound(upstream);
+        upstream.writeInbound(text("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        client.runPendingTasks();
+        assertThat(client.isOpen()).isTrue();
+
+        client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+
+        assertThat(client.isOpen()).isFalse();
+        assertThat(upstream.isOpen()).isFalse();
+    }
+
+    @Test
+    void clientHalfCloseAfterTheRequestStillGetsTheResponse() {
+        EmbeddedChannel client = client(dialing(upstream));
+        client.writeInbound(text("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n"));
+        client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertThat(client.isOpen()).isTrue();
+        outbound(upstream);
+
+        upstream.writeInbound(text("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+
+        assertThat(outbound(client)).endsWith("ok");
+        assertThat(client.isOpen()).isFalse();
+    }
+
+    @Test
+    void halfCloseBeforeTheTunnelIsUpIsPassedToTheRelay() {
+        Promise<Channel> dial = ImmediateEventExecutor.INSTANCE.newPromise();
+        List<Object> relayEvents = new ArrayList<>();
+        EmbeddedChannel[] clientHolder = new EmbeddedChannel[1];
+        FakeHandlerContext context = new FakeHandlerContext(target -> dial, tunnel -> {
+            clientHolder[0].pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                    relayEvents.add(evt);
+                }
+            });
+            return ImmediateEventExecutor.INSTANCE.newPromise();
+        });
+        EmbeddedChannel client = client(context);
+        clientHolder[0] = client;
+        client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\nlast words"));
+        client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+
+        dial.setSuccess(upstream);
+
+        assertThat(outbound(upstream)).isEqualTo("last words");
+        assertThat(relayEvents).containsExactly(ChannelInputShutdownEvent.INSTANCE);
     }
 
     @Test
