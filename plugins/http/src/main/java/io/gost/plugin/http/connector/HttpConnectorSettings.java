@@ -31,6 +31,7 @@ record HttpConnectorSettings(Optional<Credentials> credentials, Optional<Duratio
      * Reads {@code timeout} and {@code header}.
      *
      * @throws InvalidMetadataException naming the key whose value cannot be used
+     * @throws IllegalArgumentException when the credentials cannot be sent with Basic authentication
      */
     static HttpConnectorSettings from(Metadata metadata, PluginContext context) {
         Optional<Duration> timeout = Optional.empty();
@@ -61,9 +62,11 @@ record HttpConnectorSettings(Optional<Credentials> credentials, Optional<Duratio
         }
         context.credentials().ifPresent(credentials -> {
             if (credentials.username().indexOf(':') >= 0) {
-                // Basic authentication cannot carry a colon in the user name (RFC 7617 §2).
-                throw new InvalidMetadataException("auth", credentials.username(),
-                        "a user name for an http hop must not contain ':'");
+                // Basic authentication cannot carry a colon in the user name (RFC 7617 §2): the hop
+                // would split it there and check the wrong pair.
+                throw new IllegalArgumentException(context.ownerName() + ": user name '" + credentials.username()
+                        + "' for an http hop contains ':', which Basic authentication cannot carry;"
+                        + " choose a user name without ':'");
             }
         });
         return new HttpConnectorSettings(context.credentials(), timeout, headers);
