@@ -23,11 +23,6 @@ final class PendingBytesHandler extends ChannelDuplexHandler {
         this.pending = pending;
     }
 
-    /** The bytes still waiting, for tests; null once delivered. */
-    ByteBuf pending() {
-        return pending;
-    }
-
     @Override
     public void read(ChannelHandlerContext ctx) {
         if (pending == null) {
