@@ -51,6 +51,11 @@ public final class FakeHandlerContext implements HandlerContext {
     }
 
     @Override
+    public io.gost.api.Transport transport() {
+        throw new UnsupportedOperationException("the http handler creates no sockets of its own");
+    }
+
+    @Override
     public String sessionId() {
         return "test";
     }
