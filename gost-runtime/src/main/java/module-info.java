@@ -3,7 +3,7 @@
  * network namespace placement and the {@code gost} command line.
  */
 module io.gost.runtime {
-    requires io.gost.api;
+    requires transitive io.gost.api;
     requires io.netty.handler;
     requires io.netty.resolver.dns;
     requires io.netty.transport.classes.epoll;
@@ -12,7 +12,12 @@ module io.gost.runtime {
     requires info.picocli;
     requires org.slf4j;
 
+    exports io.gost.runtime;
     exports io.gost.runtime.config;
+    exports io.gost.runtime.registry;
+
+    // picocli reads the command classes' annotations and sets their fields reflectively.
+    opens io.gost.runtime.cli to info.picocli;
 
     uses io.gost.api.ListenerFactory;
     uses io.gost.api.HandlerFactory;

@@ -1,1 +1,18 @@
-module io.gost.plugin.tcp { requires io.gost.api; }
+/**
+ * Plain TCP for gost-java: the listener {@code tcp}, the dialer {@code tcp}, and the handlers {@code tcp}
+ * and {@code forward}, which relay every accepted connection to the service's forwarder targets
+ * ({@code -L tcp://:8000/127.0.0.1:9000}).
+ *
+ * <p>Exports nothing: the runtime finds the factories through {@link java.util.ServiceLoader}. Keep
+ * {@code META-INF/services} in step with the {@code provides} clauses so the jar also works on the class path.
+ */
+module io.gost.plugin.tcp {
+    requires io.gost.api;
+    requires org.slf4j;
+
+    provides io.gost.api.ListenerFactory with io.gost.plugin.tcp.listener.TcpListenerFactory;
+    provides io.gost.api.DialerFactory with io.gost.plugin.tcp.dialer.TcpDialerFactory;
+    provides io.gost.api.HandlerFactory with
+            io.gost.plugin.tcp.forward.TcpHandlerFactory,
+            io.gost.plugin.tcp.forward.ForwardHandlerFactory;
+}

@@ -22,6 +22,9 @@ public interface HandlerContext {
     /** The client's address. */
     InetSocketAddress clientAddress();
 
+    /** The runtime's shared transport, e.g. for a UDP relay socket (create it with {@link #createClientSideSocket}). */
+    Transport transport();
+
     /**
      * Reaches {@code target} through the service's chain, or directly when it has none (in the
      * namespace of {@code netns.out}, if set), with the service's retries and dial timeout. The

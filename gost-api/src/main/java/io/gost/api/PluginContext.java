@@ -20,6 +20,15 @@ public interface PluginContext {
         return Optional.empty();
     }
 
+    /**
+     * The handler factory registered for {@code type}, for handlers that delegate to others (the
+     * {@code auto} handler hands SOCKS4, SOCKS5 and HTTP clients to those handlers). Empty when no plugin
+     * provides that type.
+     */
+    default Optional<HandlerFactory> handlerFactory(String type) {
+        return Optional.empty();
+    }
+
     /** A context with just an owner name, for tests and tools. */
     static PluginContext named(String ownerName) {
         return () -> ownerName;

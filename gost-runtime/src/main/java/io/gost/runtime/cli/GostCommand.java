@@ -1,0 +1,262 @@
+package io.gost.runtime.cli;
+
+import io.gost.api.NetnsProvider;
+import io.gost.runtime.GostRuntime;
+import io.gost.runtime.config.CommandLineParser;
+import io.gost.runtime.config.ConfigException;
+import io.gost.runtime.config.ConfigLoader;
+import io.gost.runtime.config.ConfigWriter;
+import io.gost.runtime.config.GostConfig;
+import io.gost.runtime.netns.NetnsProviders;
+import io.gost.runtime.registry.PluginEntry;
+import io.gost.runtime.registry.PluginKind;
+import io.gost.runtime.registry.PluginRegistry;
+import io.gost.runtime.transport.NettyTransport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gost}: GOST's own flags ({@code -L}, {@code -F}, {@code -C}, {@code -O}, {@code -D}, {@code -V})
+ * and the subcommands {@code run}, {@code check} and {@code plugins}.
+ *
+ * <p>Exit codes: 0 success, 1 a failure while starting (address in use, namespace missing), 2 a usage or
+ * configuration error.
+ */
+@Command(name = "gost", mixinStandardHelpOptions = false, sortOptions = false,
+        description = {"GOST tunnels and proxies (gost-java).",
+                "  gost -L http://:8080                      an HTTP proxy",
+                "  gost -L tcp://:8000/127.0.0.1:9000        forward port 8000 to 127.0.0.1:9000",
+                "  gost -L tcp://:8000/host:80 -F http://proxy:3128   ... through a proxy",
+                "  gost run app.conf | app.yaml              run a configuration file"},
+        subcommands = {GostCommand.Run.class, GostCommand.Check.class, GostCommand.Plugins.class})
+public final class GostCommand implements Callable<Integer> {
+
+    /** Returned by commands that keep serving after {@code main} returns. */
+    public static final int KEEP_RUNNING = -1;
+    static final int OK = 0;
+    static final int START_FAILED = 1;
+    static final int USAGE = 2;
+
+    @Option(names = "-L", paramLabel = "URL", description = "a service, e.g. http://:8080 or tcp://:8000/host:port (repeatable)")
+    List<String> services = new ArrayList<>();
+
+    @Option(names = "-F", paramLabel = "URL", description = "a hop of the chain, e.g. http://user:pass@proxy:3128 (repeatable)")
+    List<String> nodes = new ArrayList<>();
+
+    @Option(names = "-C", paramLabel = "FILE", description = "a configuration file (.yaml, .yml, .conf, .json; - for YAML on stdin)")
+    Path configFile;
+
+    @Option(names = "-O", paramLabel = "FORMAT", description = "print the configuration as yaml or json and exit")
+    String outputFormat;
+
+    @Option(names = {"-D", "--debug"}, description = "debug logging, and stack traces with errors")
+    boolean debug;
+
+    @Option(names = {"-V", "--version"}, description = "print the version and exit")
+    boolean version;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The command line, with errors printed for a shell user rather than as stack traces. */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new GostCommand());
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            boolean debug = parseResult.hasMatchedOption("-D")
+                    || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("-D"));
+            return reportFailure(line.getErr(), exception, debug);
+        });
+        commandLine.setParameterExceptionHandler((exception, args) -> {
+            PrintWriter err = exception.getCommandLine().getErr();
+            err.println("gost: " + exception.getMessage());
+            err.println("Try 'gost --help'.");
+            return USAGE;
+        });
+        return commandLine;
+    }
+
+    static int reportFailure(PrintWriter err, Exception exception, boolean debug) {
+        if (exception instanceof ConfigException config) {
+            err.println("gost: the configuration has " + (config.problems().size() == 1 ? "a problem:" : config.problems().size() + " problems:"));
+            config.problems().forEach(problem -> err.println("  " + problem));
+        } else {
+            err.println("gost: " + (exception.getMessage() == null ? exception.toString() : exception.getMessage()));
+        }
+        if (debug) {
+            exception.printStackTrace(err);
+        }
+        err.flush();
+        return exception instanceof ConfigException || exception instanceof IllegalArgumentException ? USAGE : START_FAILED;
+    }
+
+    @Override
+    public Integer call() {
+        if (version) {
+            spec.commandLine().getOut().println("gost " + version() + " (gost-java, Java " + Runtime.version() + ")");
+            return OK;
+        }
+        if (configFile == null && services.isEmpty()) {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return USAGE;
+        }
+        GostConfig config = configFile != null ? ConfigLoader.load(configFile)
+                : new CommandLineParser().parse(services, nodes);
+        if (outputFormat != null) {
+            spec.commandLine().getOut().print(switch (outputFormat.toLowerCase(java.util.Locale.ROOT)) {
+                case "yaml", "yml" -> ConfigWriter.toYaml(config);
+                case "json" -> ConfigWriter.toJson(config);
+                default -> throw new IllegalArgumentException("-O takes yaml or json, got '" + outputFormat + "'");
+            });
+            spec.commandLine().getOut().flush();
+            return OK;
+        }
+        return serve(config);
+    }
+
+    /** Starts every service and returns; the event-loop threads keep the process alive until a signal. */
+    static int serve(GostConfig config) {
+        applyLogSettings(config);
+        PluginRegistry registry = PluginRegistry.load();
+        NetnsProvider provider = NetnsProviders.select(config.netnsProvider(), ModuleLayer.boot(),
+                GostCommand.class.getClassLoader());
+        NettyTransport transport = NettyTransport.create(0);
+        GostRuntime runtime;
+        try {
+            runtime = GostRuntime.create(config, registry, provider, transport);
+            runtime.start();
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runtime.close();
+            transport.close();
+        }, "gost-shutdown"));
+        return KEEP_RUNNING;
+    }
+
+    private static void applyLogSettings(GostConfig config) {
+        if (System.getProperty("gost.log.level") == null) {
+            System.setProperty("gost.log.level", config.log().level());
+        }
+        if (System.getProperty("gost.log.format") == null) {
+            System.setProperty("gost.log.format", config.log().format());
+        }
+    }
+
+    static String version() {
+        try (InputStream in = GostCommand.class.getResourceAsStream("version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** {@code gost run FILE}. */
+    @Command(name = "run", description = "Run the services of a configuration file (.conf, .json, .yaml, .yml).")
+    static final class Run implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "the configuration file")
+        Path file;
+
+        @Option(names = {"-D", "--debug"}, description = "debug logging, and stack traces with errors")
+        boolean debug;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+        boolean help;
+
+        @Override
+        public Integer call() {
+            return serve(ConfigLoader.load(file));
+        }
+    }
+
+    /** {@code gost check FILE}: every problem, or the plan. */
+    @Command(name = "check", description = "Check a configuration file (or -L/-F URLs) and print what would run.")
+    static final class Check implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", arity = "0..1", description = "the configuration file")
+        Path file;
+
+        @Option(names = "-L", paramLabel = "URL", description = "a service URL (instead of a file)")
+        List<String> services = new ArrayList<>();
+
+        @Option(names = "-F", paramLabel = "URL", description = "a chain hop URL")
+        List<String> nodes = new ArrayList<>();
+
+        @Option(names = {"-D", "--debug"}, description = "stack traces with errors")
+        boolean debug;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+        boolean help;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (file == null && services.isEmpty()) {
+                throw new IllegalArgumentException("check needs a FILE or -L URLs");
+            }
+            GostConfig config = file != null ? ConfigLoader.load(file) : new CommandLineParser().parse(services, nodes);
+            PluginRegistry registry = PluginRegistry.load();
+            NetnsProvider provider = NetnsProviders.select(config.netnsProvider(), ModuleLayer.boot(),
+                    GostCommand.class.getClassLoader());
+            List<String> problems;
+            try (NettyTransport transport = NettyTransport.create(1)) {
+                problems = GostRuntime.check(config, registry, provider, transport);
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(PlanPrinter.describe(config));
+            out.println("configuration OK: " + config.services().size() + " service(s), " + config.chains().size()
+                    + " chain(s); network namespaces via provider '" + provider.name() + "'");
+            out.flush();
+            return OK;
+        }
+    }
+
+    /** {@code gost plugins}: every type and where it came from. */
+    @Command(name = "plugins", description = "List the listener, handler, dialer and connector types and where each came from.")
+    static final class Plugins implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+        boolean help;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PluginRegistry registry = PluginRegistry.load();
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-10s %-12s %-40s %s%n", "KIND", "TYPE", "FROM", "");
+            for (PluginKind kind : PluginKind.values()) {
+                for (PluginEntry entry : registry.entries(kind)) {
+                    out.printf("%-10s %-12s %-40s %s%n", kind.label(), entry.type(), entry.source(),
+                            entry.alias() ? "(alias of " + entry.factory().type() + ")" : entry.factory().description());
+                }
+            }
+            NetnsProvider provider = NetnsProviders.select(null, ModuleLayer.boot(), GostCommand.class.getClassLoader());
+            out.printf("%-10s %-12s %s%n", "netns", provider.name(), "(selected network namespace provider)");
+            out.flush();
+            return OK;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.gost.runtime.service;
+
+import io.gost.api.Forwarder;
+import io.gost.api.HandlerContext;
+import io.gost.api.RelayResult;
+import io.gost.api.Router;
+import io.gost.api.SocketPurpose;
+import io.gost.runtime.chain.HopForwarder;
+import io.gost.runtime.relay.Relay;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The runtime's side of one accepted connection: routing, forwarding, relaying and the counters the
+ * connection log line is made of. Used on the client channel's event loop only, so plain fields suffice.
+ */
+final class ConnectionContext implements HandlerContext {
+
+    private final Service service;
+    private final Channel client;
+    private final String sessionId;
+    private final InetSocketAddress clientAddress;
+    private final long startNanos = System.nanoTime();
+    private final Router router;
+    private HopForwarder forwarder;
+
+    /** The last target the handler asked for, for the log line. */
+    String target;
+    long fromClient;
+    long toClient;
+    Throwable error;
+    boolean relayed;
+
+    ConnectionContext(Service service, Channel client, String sessionId) {
+        this.service = service;
+        this.client = client;
+        this.sessionId = sessionId;
+        this.clientAddress = client.remoteAddress() instanceof InetSocketAddress address
+                ? address : InetSocketAddress.createUnresolved("unknown", 0);
+        this.router = (network, address) -> {
+            target = address.getHostString() + ":" + address.getPort();
+            return service.router().dial(client.eventLoop(), network, address, clientKey());
+        };
+    }
+
+    private String clientKey() {
+        return clientAddress.getHostString();
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    @Override
+    public String serviceName() {
+        return service.name();
+    }
+
+    @Override
+    public String sessionId() {
+        return sessionId;
+    }
+
+    @Override
+    public InetSocketAddress clientAddress() {
+        return clientAddress;
+    }
+
+    @Override
+    public io.gost.api.Transport transport() {
+        return service.transport();
+    }
+
+    @Override
+    public Router router() {
+        return router;
+    }
+
+    @Override
+    public Optional<Forwarder> forwarder() {
+        if (service.forwarderHop() == null) {
+            return Optional.empty();
+        }
+        if (forwarder == null) {
+            forwarder = new HopForwarder(service.forwarderHop(), service.router(), client.eventLoop(),
+                    clientKey(), service.retries());
+        }
+        return Optional.of(forwarder);
+    }
+
+    /** The forwarder node used, if any, for the log line. */
+    String forwardNode() {
+        return forwarder == null || forwarder.lastNode() == null ? null : forwarder.lastNode().name();
+    }
+
+    String forwardTarget() {
+        if (forwarder == null || forwarder.lastNode() == null) {
+            return target;
+        }
+        InetSocketAddress address = forwarder.lastNode().address();
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    @Override
+    public Future<RelayResult> relay(Channel upstream) {
+        relayed = true;
+        Future<RelayResult> result = Relay.start(client, upstream);
+        result.addListener(done -> {
+            RelayResult relayResult = result.getNow();
+            if (relayResult != null) {
+                fromClient += relayResult.fromClient();
+                toClient += relayResult.toClient();
+                if (relayResult.error() != null && error == null) {
+                    error = relayResult.error();
+                }
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public void countBytes(long fromClient, long toClient) {
+        this.fromClient += fromClient;
+        this.toClient += toClient;
+    }
+
+    @Override
+    public <T> CompletionStage<T> createClientSideSocket(Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        service.placement().place(service.listenNamespace(),
+                        new SocketPurpose(SocketPurpose.Kind.CLIENT_SIDE, service.name(), service.address()),
+                        client.eventLoop(),
+                        () -> {
+                            try {
+                                return client.eventLoop().newSucceededFuture(work.call());
+                            } catch (Exception e) {
+                                return client.eventLoop().<T>newFailedFuture(e);
+                            }
+                        })
+                .addListener(done -> {
+                    if (done.isSuccess()) {
+                        @SuppressWarnings("unchecked")
+                        T value = (T) done.getNow();
+                        result.complete(value);
+                    } else {
+                        result.completeExceptionally(done.cause());
+                    }
+                });
+        return result;
+    }
+}

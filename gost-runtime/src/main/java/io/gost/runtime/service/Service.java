@@ -1,0 +1,258 @@
+package io.gost.runtime.service;
+
+import io.gost.api.Handler;
+import io.gost.api.ListenContext;
+import io.gost.api.Listener;
+import io.gost.api.NetnsRef;
+import io.gost.api.SocketPurpose;
+import io.gost.api.Transport;
+import io.gost.runtime.chain.ChainRouter;
+import io.gost.runtime.chain.Hop;
+import io.gost.runtime.chain.SocketPlacement;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listener, a handler and how the handler reaches targets (a chain router, optionally a forwarder hop),
+ * started and stopped as one.
+ */
+public final class Service implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Service.class);
+
+    private final String name;
+    private final String address;
+    private final InetSocketAddress bindAddress;
+    private final Listener listener;
+    private final Handler handler;
+    private final Hop forwarderHop;
+    private final ChainRouter router;
+    private final int retries;
+    private final NetnsRef listenNamespace;
+    private final SocketPlacement placement;
+    private final Transport transport;
+    private final ConnectionLog connectionLog;
+    private final AtomicLong sessions = new AtomicLong();
+    private final AtomicLong currentConnections = new AtomicLong();
+    private final AtomicLong totalConnections = new AtomicLong();
+    private volatile SocketAddress boundAddress;
+
+    Service(Builder builder) {
+        this.name = builder.name;
+        this.address = builder.address;
+        this.bindAddress = builder.bindAddress;
+        this.listener = builder.listener;
+        this.handler = builder.handler;
+        this.forwarderHop = builder.forwarderHop;
+        this.router = builder.router;
+        this.retries = builder.retries;
+        this.listenNamespace = builder.listenNamespace;
+        this.placement = builder.placement;
+        this.transport = builder.transport;
+        this.connectionLog = builder.connectionLog;
+    }
+
+    /** Starts building a service. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The listen address as configured. */
+    public String address() {
+        return address;
+    }
+
+    /** The address actually bound (useful with port 0), or {@code null} before {@link #start}. */
+    public SocketAddress boundAddress() {
+        return boundAddress;
+    }
+
+    /** Connections open now. */
+    public long currentConnections() {
+        return currentConnections.get();
+    }
+
+    /** Connections accepted since start. */
+    public long totalConnections() {
+        return totalConnections.get();
+    }
+
+    ChainRouter router() {
+        return router;
+    }
+
+    Hop forwarderHop() {
+        return forwarderHop;
+    }
+
+    int retries() {
+        return retries;
+    }
+
+    NetnsRef listenNamespace() {
+        return listenNamespace;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    SocketPlacement placement() {
+        return placement;
+    }
+
+    /**
+     * Binds the listener, inside the service's namespace when it has one, and waits for the result.
+     *
+     * @throws ServiceStartException naming the service and address when the socket cannot be bound
+     */
+    public void start(Duration timeout) {
+        ListenContext context = new ListenContext() {
+            @Override
+            public InetSocketAddress address() {
+                return bindAddress;
+            }
+
+            @Override
+            public Transport transport() {
+                return transport;
+            }
+
+            @Override
+            public Acceptor acceptor() {
+                return Service.this::accept;
+            }
+        };
+        Future<SocketAddress> bound = placement.place(listenNamespace,
+                new SocketPurpose(SocketPurpose.Kind.LISTEN, name, address),
+                transport.ioGroup().next(), () -> listener.bind(context));
+        try {
+            if (!bound.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ServiceStartException(this, "timed out after " + timeout.toSeconds() + "s binding the listener");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceStartException(this, "interrupted while binding the listener");
+        }
+        if (!bound.isSuccess()) {
+            throw new ServiceStartException(this, ServiceStartException.describe(bound.cause()), bound.cause());
+        }
+        boundAddress = bound.getNow();
+        log.info("service {} listening on {}{} ({} handler)", name, boundAddress,
+                listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType());
+    }
+
+    private String handlerType() {
+        return handler.getClass().getSimpleName();
+    }
+
+    private void accept(Channel client) {
+        String sessionId = Long.toString(sessions.incrementAndGet(), 36) + "-" + name;
+        ConnectionContext context = new ConnectionContext(this, client, sessionId);
+        currentConnections.incrementAndGet();
+        totalConnections.incrementAndGet();
+        client.closeFuture().addListener(closed -> {
+            currentConnections.decrementAndGet();
+            connectionLog.closed(this, context);
+        });
+        try {
+            handler.handle(client, context);
+        } catch (RuntimeException e) {
+            log.warn("service {} sid={}: handler failed: {}", name, sessionId, e.toString(), e);
+            context.error = e;
+            client.close();
+        }
+    }
+
+    /**
+     * Stops accepting. Open connections are not waited for; the listener and handler themselves are
+     * closed by the runtime, which created them.
+     */
+    @Override
+    public void close() {
+        listener.close();
+    }
+
+    /** Collects a service's parts. */
+    public static final class Builder {
+        private String name;
+        private String address;
+        private InetSocketAddress bindAddress;
+        private Listener listener;
+        private Handler handler;
+        private Hop forwarderHop;
+        private ChainRouter router;
+        private int retries;
+        private NetnsRef listenNamespace;
+        private SocketPlacement placement = SocketPlacement.INLINE;
+        private Transport transport;
+        private ConnectionLog connectionLog = ConnectionLog.fromSystemProperties();
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder address(String configured, InetSocketAddress bindAddress) {
+            this.address = configured;
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        public Builder listener(Listener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public Builder handler(Handler handler) {
+            this.handler = handler;
+            return this;
+        }
+
+        public Builder forwarder(Hop hop) {
+            this.forwarderHop = hop;
+            return this;
+        }
+
+        public Builder router(ChainRouter router, int retries) {
+            this.router = router;
+            this.retries = retries;
+            return this;
+        }
+
+        public Builder listenNamespace(NetnsRef namespace) {
+            this.listenNamespace = namespace;
+            return this;
+        }
+
+        public Builder placement(SocketPlacement placement) {
+            this.placement = placement;
+            return this;
+        }
+
+        public Builder transport(Transport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        public Builder connectionLog(ConnectionLog connectionLog) {
+            this.connectionLog = connectionLog;
+            return this;
+        }
+
+        public Service build() {
+            return new Service(this);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.gost.runtime.service;
+
+import java.net.BindException;
+
+/** A service that could not start; the message names the service and its address. */
+public final class ServiceStartException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    ServiceStartException(Service service, String problem) {
+        super("service '" + service.name() + "' (" + service.address() + "): " + problem);
+    }
+
+    ServiceStartException(Service service, String problem, Throwable cause) {
+        super("service '" + service.name() + "' (" + service.address() + "): " + problem, cause);
+    }
+
+    static String describe(Throwable cause) {
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (cause instanceof BindException || message.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+            return "cannot listen: address already in use (" + message + "); stop the other program or choose another port";
+        }
+        if (message.toLowerCase(java.util.Locale.ROOT).contains("cannot assign requested address")) {
+            return "cannot listen: the address is not on this host (or not in the service's network namespace): " + message;
+        }
+        return "cannot listen: " + message;
+    }
+}

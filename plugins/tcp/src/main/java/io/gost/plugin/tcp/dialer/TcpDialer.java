@@ -1,0 +1,113 @@
+package io.gost.plugin.tcp.dialer;
+
+import io.gost.api.DialContext;
+import io.gost.api.Dialer;
+import io.gost.api.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Opens a plain TCP connection on the runtime's transport.
+ *
+ * <p>{@link #dial} creates the socket on the calling thread (the runtime relies on this to place it in a
+ * network namespace), registers it on {@link DialContext#eventLoop()}, resolves an unresolved address
+ * with {@link Transport#resolver()} and connects within {@link DialContext#timeout()}. The connected
+ * channel has auto-read off, half-closure allowed, {@code TCP_NODELAY} on, {@code SO_KEEPALIVE} as
+ * configured, and an empty pipeline. Holds nothing between dials, so {@link #close} has nothing to do.
+ */
+public final class TcpDialer implements Dialer {
+
+    private final boolean keepAlive;
+    /** Bootstrap insists on a handler; this one removes itself at registration and leaves the pipeline empty. */
+    private final ChannelHandler emptyPipeline = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel channel) {
+        }
+    };
+
+    TcpDialer(boolean keepAlive) {
+        this.keepAlive = keepAlive;
+    }
+
+    /**
+     * Connects to {@code address}. The future completes on {@code context.eventLoop()} with the connected
+     * channel, or fails with the transport's exception: {@link java.net.ConnectException} when refused,
+     * {@link io.netty.channel.ConnectTimeoutException} (a {@code ConnectException}) when the timeout
+     * passes, {@link java.net.UnknownHostException} when the name does not resolve. The socket is
+     * closed before the future fails, and when the caller cancels the future before it completes.
+     *
+     * <p>The timeout bounds the TCP connect; a non-positive timeout means none. Name resolution is bounded
+     * by the resolver's own query timeout.
+     */
+    @Override
+    public Future<Channel> dial(InetSocketAddress address, DialContext context) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(context, "context");
+        EventLoop eventLoop = context.eventLoop();
+        Transport transport = context.transport();
+        Promise<Channel> connected = eventLoop.newPromise();
+        // Bootstrap.connect creates the socket here, on the calling thread.
+        ChannelFuture connect = new Bootstrap()
+                .group(eventLoop)
+                .channelFactory(transport.socketChannelFactory())
+                .resolver(transport.resolver())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(context.timeout()))
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, keepAlive)
+                .handler(emptyPipeline)
+                .connect(address);
+        connect.addListener(done -> {
+            if (done.isSuccess()) {
+                if (!connected.trySuccess(connect.channel())) {
+                    // The caller gave up (cancelled) while we were connecting: nobody will own this channel.
+                    connect.channel().close();
+                }
+            } else {
+                // Bootstrap closes the channel too, but possibly after this listener: report the failure only
+                // once the socket is gone, so that a failed dial never leaves a descriptor behind.
+                Channel channel = connect.channel();
+                if (channel.isRegistered() && channel.isOpen()) {
+                    channel.close().addListener(closed -> connected.tryFailure(done.cause()));
+                } else {
+                    connected.tryFailure(done.cause());
+                }
+            }
+        });
+        connected.addListener(done -> {
+            if (done.isCancelled()) {
+                connect.cancel(false);
+                connect.channel().close();
+            }
+        });
+        return connected;
+    }
+
+    /** Netty counts the connect timeout in int milliseconds, 0 meaning none. */
+    static int connectTimeoutMillis(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            return 0;
+        }
+        if (timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0) {
+            return Integer.MAX_VALUE;
+        }
+        // Round a sub-millisecond timeout up rather than down to "no timeout".
+        return (int) Math.max(1, timeout.toMillis());
+    }
+
+    @Override
+    public String toString() {
+        return "TcpDialer[keepalive=" + keepAlive + "]";
+    }
+}
