@@ -127,6 +127,11 @@ public final class GostRuntime implements AutoCloseable {
      * @throws io.gost.runtime.service.ServiceStartException when a listener cannot bind
      */
     public synchronized void start() {
+        // Netty reads per-namespace facts (SOMAXCONN, IPv6 support) once, on first use; make that happen
+        // here in the process's own namespace rather than on a namespace thread.
+        if (io.netty.util.NetUtil.SOMAXCONN <= 0) {
+            log.debug("SOMAXCONN is {}", io.netty.util.NetUtil.SOMAXCONN);
+        }
         try {
             for (PlannedService plannedService : planned) {
                 for (NetnsRef namespace : plannedService.namespaces()) {
@@ -439,7 +444,7 @@ public final class GostRuntime implements AutoCloseable {
                     .name(serviceConfig.name())
                     .address(serviceConfig.addr(), bindAddress)
                     .listener(listener)
-                    .handler(handler)
+                    .handler(serviceConfig.handler().type(), handler)
                     .forwarder(forwarder)
                     .router(router, retries)
                     .listenNamespace(listenNamespace)

@@ -246,15 +246,16 @@ public final class GostCommand implements Callable<Integer> {
         public Integer call() {
             PluginRegistry registry = PluginRegistry.load();
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-10s %-12s %-40s %s%n", "KIND", "TYPE", "FROM", "");
+            out.printf("%-10s %-10s %-58s %s%n", "KIND", "TYPE", "FROM", "DESCRIPTION");
             for (PluginKind kind : PluginKind.values()) {
                 for (PluginEntry entry : registry.entries(kind)) {
-                    out.printf("%-10s %-12s %-40s %s%n", kind.label(), entry.type(), entry.source(),
+                    out.printf("%-10s %-10s %-58s %s%n", kind.label(), entry.type(), entry.source(),
                             entry.alias() ? "(alias of " + entry.factory().type() + ")" : entry.factory().description());
                 }
             }
             NetnsProvider provider = NetnsProviders.select(null, ModuleLayer.boot(), GostCommand.class.getClassLoader());
-            out.printf("%-10s %-12s %s%n", "netns", provider.name(), "(selected network namespace provider)");
+            out.printf("%-10s %-10s %-58s %s%n", "netns", provider.name(), PluginRegistry.describeSource(provider.getClass()),
+                    "network namespace provider (selected)");
             out.flush();
             return OK;
         }

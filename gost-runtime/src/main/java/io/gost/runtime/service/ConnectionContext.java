@@ -35,6 +35,7 @@ final class ConnectionContext implements HandlerContext {
     long toClient;
     Throwable error;
     boolean relayed;
+    boolean finished;
 
     ConnectionContext(Service service, Channel client, String sessionId) {
         this.service = service;
@@ -119,6 +120,8 @@ final class ConnectionContext implements HandlerContext {
                     error = relayResult.error();
                 }
             }
+            // A relayed connection is logged when the relay has counted its bytes, not at the client's close.
+            service.connectionClosed(this);
         });
         return result;
     }

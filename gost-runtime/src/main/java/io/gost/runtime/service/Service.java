@@ -32,6 +32,7 @@ public final class Service implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final Listener listener;
     private final Handler handler;
+    private final String handlerType;
     private final Hop forwarderHop;
     private final ChainRouter router;
     private final int retries;
@@ -50,6 +51,7 @@ public final class Service implements AutoCloseable {
         this.bindAddress = builder.bindAddress;
         this.listener = builder.listener;
         this.handler = builder.handler;
+        this.handlerType = builder.handlerType;
         this.forwarderHop = builder.forwarderHop;
         this.router = builder.router;
         this.retries = builder.retries;
@@ -150,11 +152,7 @@ public final class Service implements AutoCloseable {
         }
         boundAddress = bound.getNow();
         log.info("service {} listening on {}{} ({} handler)", name, boundAddress,
-                listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType());
-    }
-
-    private String handlerType() {
-        return handler.getClass().getSimpleName();
+                listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
     }
 
     private void accept(Channel client) {
@@ -163,8 +161,9 @@ public final class Service implements AutoCloseable {
         currentConnections.incrementAndGet();
         totalConnections.incrementAndGet();
         client.closeFuture().addListener(closed -> {
-            currentConnections.decrementAndGet();
-            connectionLog.closed(this, context);
+            if (!context.relayed) {
+                connectionClosed(context);
+            }
         });
         try {
             handler.handle(client, context);
@@ -173,6 +172,16 @@ public final class Service implements AutoCloseable {
             context.error = e;
             client.close();
         }
+    }
+
+    /** Counts and logs a finished connection, once. */
+    void connectionClosed(ConnectionContext context) {
+        if (context.finished) {
+            return;
+        }
+        context.finished = true;
+        currentConnections.decrementAndGet();
+        connectionLog.closed(this, context);
     }
 
     /**
@@ -191,6 +200,7 @@ public final class Service implements AutoCloseable {
         private InetSocketAddress bindAddress;
         private Listener listener;
         private Handler handler;
+        private String handlerType = "?";
         private Hop forwarderHop;
         private ChainRouter router;
         private int retries;
@@ -215,7 +225,8 @@ public final class Service implements AutoCloseable {
             return this;
         }
 
-        public Builder handler(Handler handler) {
+        public Builder handler(String type, Handler handler) {
+            this.handlerType = type;
             this.handler = handler;
             return this;
         }
