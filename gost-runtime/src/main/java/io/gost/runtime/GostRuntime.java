@@ -298,16 +298,22 @@ public final class GostRuntime implements AutoCloseable {
             PluginConfig connectorConfig = nodeConfig.connector() != null ? nodeConfig.connector()
                     : proxyNode ? PluginConfig.of("http") : null;
             if (dialerConfig != null) {
-                dialer = create(PluginKind.DIALER, dialerConfig, nodeConfig.name(), nodeConfig.origin().child("dialer"));
+                dialer = create(PluginKind.DIALER, dialerConfig, nodeConfig.name(),
+                        originOf(dialerConfig, nodeConfig.origin().child("dialer")));
             }
             if (connectorConfig != null) {
                 connector = create(PluginKind.CONNECTOR, connectorConfig, nodeConfig.name(),
-                        nodeConfig.origin().child("connector"));
+                        originOf(connectorConfig, nodeConfig.origin().child("connector")));
             }
             if ((dialerConfig != null && dialer == null) || (connectorConfig != null && connector == null)) {
                 return null;
             }
             return new Node(nodeConfig.name(), address, dialer, connector, namespace, nodeConfig.metadata());
+        }
+
+        /** Where a plugin block was written, or {@code fallback} for blocks made up as defaults. */
+        private static Origin originOf(PluginConfig pluginConfig, Origin fallback) {
+            return pluginConfig.origin() == Origin.UNKNOWN ? fallback : pluginConfig.origin();
         }
 
         private NetnsRef namespace(String text, Origin origin) {
@@ -406,16 +412,16 @@ public final class GostRuntime implements AutoCloseable {
                 dialTimeout = DEFAULT_DIAL_TIMEOUT;
             }
             Listener listener = create(PluginKind.LISTENER, serviceConfig.listener(), serviceConfig.name(),
-                    origin.child("listener"));
+                    originOf(serviceConfig.listener(), origin.child("listener")));
             Handler handler = create(PluginKind.HANDLER, serviceConfig.handler(), serviceConfig.name(),
-                    origin.child("handler"));
+                    originOf(serviceConfig.handler(), origin.child("handler")));
             Chain chain = null;
             String chainName = serviceConfig.handler().chain() != null ? serviceConfig.handler().chain()
                     : serviceConfig.listener().chain();
             if (chainName != null) {
                 chain = chains.get(chainName);
                 if (chain == null && config.chain(chainName).isEmpty()) {
-                    problem(origin.child("handler.chain"), "no chain named '" + chainName + "' in chains"
+                    problem(originOf(serviceConfig.handler(), origin.child("handler")).child("chain"), "no chain named '" + chainName + "' in chains"
                             + (config.chains().isEmpty() ? "" : "; known: "
                             + String.join(", ", config.chains().stream().map(ChainConfig::name).toList())));
                 }
