@@ -11,6 +11,8 @@ module io.gost.runtime {
     requires org.yaml.snakeyaml;
     requires info.picocli;
     requires org.slf4j;
+    // sun.misc.Signal: SIGTERM drains open connections and exits 0 (a shutdown hook cannot).
+    requires jdk.unsupported;
 
     exports io.gost.runtime;
     exports io.gost.runtime.config;

@@ -152,6 +152,18 @@ public final class GostRuntime implements AutoCloseable {
         }
     }
 
+    /** Stops accepting on every service; open connections go on. */
+    public synchronized void stopAccepting() {
+        for (Service service : started) {
+            service.close();
+        }
+    }
+
+    /** Connections open now, over all services. */
+    public long openConnections() {
+        return planned.stream().mapToLong(p -> p.service().currentConnections()).sum();
+    }
+
     /** Stops every service, closes plugins and namespaces. Open connections are not drained. */
     @Override
     public synchronized void close() {

@@ -45,8 +45,18 @@ final class ConnectionContext implements HandlerContext {
                 ? address : InetSocketAddress.createUnresolved("unknown", 0);
         this.router = (network, address) -> {
             target = address.getHostString() + ":" + address.getPort();
-            return service.router().dial(client.eventLoop(), network, address, clientKey());
+            return recordFailure(service.router().dial(client.eventLoop(), network, address, clientKey()));
         };
+    }
+
+    /** Keeps a failed dial's reason (it names the hop and its answer) for the connection's log line. */
+    private Future<Channel> recordFailure(Future<Channel> dial) {
+        dial.addListener(done -> {
+            if (!done.isSuccess() && done.cause() != null) {
+                error = done.cause();
+            }
+        });
+        return dial;
     }
 
     private String clientKey() {
@@ -91,7 +101,7 @@ final class ConnectionContext implements HandlerContext {
             forwarder = new HopForwarder(service.forwarderHop(), service.router(), client.eventLoop(),
                     clientKey(), service.retries());
         }
-        return Optional.of(forwarder);
+        return Optional.of(() -> recordFailure(forwarder.dial()));
     }
 
     /** The forwarder node used, if any, for the log line. */
