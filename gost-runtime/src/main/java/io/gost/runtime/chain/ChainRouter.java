@@ -8,6 +8,7 @@ import io.gost.api.RouteException;
 import io.gost.api.Router;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
+import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
@@ -170,6 +171,10 @@ public final class ChainRouter {
             attempt.addListener(done -> {
                 if (done.isSuccess()) {
                     Channel channel = (Channel) done.getNow();
+                    // What the upstream sends (or its FIN) before the handler starts a relay is kept.
+                    if (channel.pipeline().get(Relay.HOLD_HANDLER_NAME) == null) {
+                        Relay.holdInbound(channel);
+                    }
                     if (!result.trySuccess(channel)) {
                         channel.close();
                     }
