@@ -276,9 +276,14 @@ public final class ChainRouter {
                 return step;
             }
             Promise<Channel> bounded = loop.newPromise();
+            // Touched only on the loop: the timer and step's listeners both run there.
+            boolean[] timedOut = {false};
             ScheduledFuture<?> timer = loop.schedule(() -> {
-                if (bounded.tryFailure(timeoutFailure.get())) {
+                if (!bounded.isDone()) {
+                    // Cancel first, so that whoever sees the timeout also sees the step abandoned.
+                    timedOut[0] = true;
                     step.cancel(false);
+                    bounded.tryFailure(timeoutFailure.get());
                 }
             }, dialTimeout.toNanos(), TimeUnit.NANOSECONDS);
             step.addListener(done -> {
@@ -288,7 +293,7 @@ public final class ChainRouter {
                     if (!bounded.trySuccess(channel)) {
                         channel.close();
                     }
-                } else {
+                } else if (!timedOut[0]) {
                     bounded.tryFailure(done.cause());
                 }
             });
