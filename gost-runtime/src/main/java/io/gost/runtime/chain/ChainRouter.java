@@ -8,6 +8,7 @@ import io.gost.api.RouteException;
 import io.gost.api.Router;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
+import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
@@ -170,6 +171,10 @@ public final class ChainRouter {
             attempt.addListener(done -> {
                 if (done.isSuccess()) {
                     Channel channel = (Channel) done.getNow();
+                    // What the upstream sends (or its FIN) before the handler starts a relay is kept.
+                    if (channel.pipeline().get(Relay.HOLD_HANDLER_NAME) == null) {
+                        Relay.holdInbound(channel);
+                    }
                     if (!result.trySuccess(channel)) {
                         channel.close();
                     }
@@ -271,9 +276,14 @@ public final class ChainRouter {
                 return step;
             }
             Promise<Channel> bounded = loop.newPromise();
+            // Touched only on the loop: the timer and step's listeners both run there.
+            boolean[] timedOut = {false};
             ScheduledFuture<?> timer = loop.schedule(() -> {
-                if (bounded.tryFailure(timeoutFailure.get())) {
+                if (!bounded.isDone()) {
+                    // Cancel first, so that whoever sees the timeout also sees the step abandoned.
+                    timedOut[0] = true;
                     step.cancel(false);
+                    bounded.tryFailure(timeoutFailure.get());
                 }
             }, dialTimeout.toNanos(), TimeUnit.NANOSECONDS);
             step.addListener(done -> {
@@ -283,7 +293,7 @@ public final class ChainRouter {
                     if (!bounded.trySuccess(channel)) {
                         channel.close();
                     }
-                } else {
+                } else if (!timedOut[0]) {
                     bounded.tryFailure(done.cause());
                 }
             });

@@ -75,6 +75,24 @@ public final class Node {
     }
 
     /**
+     * The namespace a node's socket is created in, by GOST's precedence: the node's metadata {@code netns},
+     * then the node's deprecated {@code netns} field, then the hop's metadata {@code netns}. Blank values
+     * count as unset.
+     *
+     * @return the namespace, or {@code null} for the process's own
+     * @throws IllegalArgumentException when the chosen value can name no namespace
+     */
+    public static NetnsRef resolveNetns(Metadata nodeMetadata, String nodeField, Metadata hopMetadata) {
+        for (String value : new String[] {nodeMetadata.getString("netns", null), nodeField,
+                hopMetadata.getString("netns", null)}) {
+            if (value != null && !value.isBlank()) {
+                return NetnsRef.parse(value.strip());
+            }
+        }
+        return null;
+    }
+
+    /**
      * Parses a dialing address as GOST writes it: {@code host:port}, {@code [v6]:port}, or {@code :port},
      * which means the local host and becomes {@code localhost} (resolved from {@code /etc/hosts}). The
      * result is unresolved; names are resolved without blocking when dialed.

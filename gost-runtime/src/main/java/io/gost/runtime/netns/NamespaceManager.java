@@ -83,6 +83,12 @@ public final class NamespaceManager implements SocketPlacement, AutoCloseable {
                 promise.tryFailure(error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error);
             } else {
+                // Abandoning the placed work (a dial timeout) abandons the dial itself.
+                promise.addListener(placed -> {
+                    if (placed.isCancelled()) {
+                        future.cancel(false);
+                    }
+                });
                 future.addListener(done -> {
                     if (done.isSuccess()) {
                         promise.trySuccess(future.getNow());

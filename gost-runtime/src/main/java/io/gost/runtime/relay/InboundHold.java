@@ -13,6 +13,11 @@ import java.util.Queue;
  * <p>Auto-read off does not stop every read: the epoll transport reads whatever is buffered when the peer
  * half-closes (EPOLLRDHUP), so a client that sends its request and a FIN while the upstream is still
  * being dialed would otherwise lose the request at the pipeline's tail.
+ *
+ * <p>It only holds while it is the last handler: a handler that adds its own codecs after it (the HTTP
+ * proxy, a connector's handshake) gets every event passed through, and once those codecs are removed the
+ * holder catches what arrives until the relay starts. So the runtime can install it on every accepted and
+ * every dialed channel without knowing what the handler will do.
  */
 final class InboundHold extends ChannelInboundHandlerAdapter {
 
@@ -21,16 +26,24 @@ final class InboundHold extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
-        held.add(message);
+        if (isLast(ctx)) {
+            held.add(message);
+        } else {
+            ctx.fireChannelRead(message);
+        }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event == ChannelInputShutdownEvent.INSTANCE) {
+        if (event == ChannelInputShutdownEvent.INSTANCE && isLast(ctx)) {
             inputShutdown = true;
         } else {
             ctx.fireUserEventTriggered(event);
         }
+    }
+
+    private boolean isLast(ChannelHandlerContext ctx) {
+        return ctx.pipeline().last() == this;
     }
 
     /** Removes the next held message, or returns null. */

@@ -9,6 +9,7 @@ import io.gost.api.Transport;
 import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.Hop;
 import io.gost.runtime.chain.SocketPlacement;
+import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -165,6 +166,8 @@ public final class Service implements AutoCloseable {
                 connectionClosed(context);
             }
         });
+        // Keeps what an epoll channel reads on the client's FIN while the handler is still dialing.
+        Relay.holdInbound(client);
         try {
             handler.handle(client, context);
         } catch (RuntimeException e) {

@@ -155,6 +155,7 @@ public final class NettyTransport implements Transport, AutoCloseable {
     /**
      * Closes the resolver, then shuts both groups down gracefully and waits (about two seconds at most)
      * until they have stopped. Open channels are closed by the shutdown. Calling it again does nothing.
+     * Must not be called on one of this transport's own threads, since it waits for them to end.
      */
     @Override
     public void close() {

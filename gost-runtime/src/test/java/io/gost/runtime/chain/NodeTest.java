@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
+import io.gost.api.NetnsRef;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -76,5 +77,16 @@ class NodeTest {
         assertThatThrownBy(() -> Node.target("target-0", "127.0.0.1:80", Metadata.of("weight", "heavy")))
                 .isInstanceOf(InvalidMetadataException.class)
                 .hasMessageContaining("weight");
+    }
+
+    @Test
+    void nodeMetadataNetnsWinsOverTheNodeFieldAndTheHop() {
+        assertThat(Node.resolveNetns(Metadata.of("netns", "ns-node"), "ns-field", Metadata.of("netns", "ns-hop")))
+                .isEqualTo(NetnsRef.parse("ns-node"));
+        assertThat(Node.resolveNetns(Metadata.empty(), "ns-field", Metadata.of("netns", "ns-hop")))
+                .isEqualTo(NetnsRef.parse("ns-field"));
+        assertThat(Node.resolveNetns(Metadata.empty(), null, Metadata.of("netns", "/run/netns/ns-hop")))
+                .isEqualTo(NetnsRef.parse("/run/netns/ns-hop"));
+        assertThat(Node.resolveNetns(Metadata.empty(), " ", Metadata.empty())).isNull();
     }
 }

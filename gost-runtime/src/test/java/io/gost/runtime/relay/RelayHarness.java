@@ -30,10 +30,17 @@ final class RelayHarness implements AutoCloseable {
     final CompletableFuture<Channel> clientSide = new CompletableFuture<>();
     final CompletableFuture<Channel> upstreamSide = new CompletableFuture<>();
     final CompletableFuture<RelayResult> result = new CompletableFuture<>();
+    /** The relay starts once this completes (and the upstream is connected). */
+    final CompletableFuture<Void> relayGate;
     private final ServerSocket farServer;
     private final Channel proxyServer;
 
     RelayHarness(String transportName) throws IOException, InterruptedException {
+        this(transportName, CompletableFuture.completedFuture(null));
+    }
+
+    RelayHarness(String transportName, CompletableFuture<Void> relayGate) throws IOException, InterruptedException {
+        this.relayGate = relayGate;
         transport = switch (transportName) {
             case "nio" -> NettyTransport.nio(1);
             case "epoll" -> NettyTransport.epoll(1);
@@ -79,8 +86,8 @@ final class RelayHarness implements AutoCloseable {
                 return;
             }
             upstreamSide.complete(dialed.channel());
-            Relay.start(client, dialed.channel()).addListener(relayed -> result.complete(
-                    (RelayResult) relayed.getNow()));
+            relayGate.thenRun(() -> Relay.start(client, dialed.channel()).addListener(relayed -> result.complete(
+                    (RelayResult) relayed.getNow())));
         });
     }
 
