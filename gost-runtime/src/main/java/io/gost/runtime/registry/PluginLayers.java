@@ -297,6 +297,12 @@ public final class PluginLayers {
             acceptedOne = false;
             for (Iterator<Candidate> it = pending.iterator(); it.hasNext(); ) {
                 Candidate candidate = it.next();
+                Optional<String> sharedPackage = sharedPackage(candidate, accepted);
+                if (sharedPackage.isPresent()) {
+                    // The JDK would say only "Package p in more than one module"; name the other jar.
+                    lastFailure.put(candidate, sharedPackage.get());
+                    continue;
+                }
                 List<Candidate> trial = new ArrayList<>(accepted);
                 trial.add(candidate);
                 try {
@@ -314,6 +320,22 @@ public final class PluginLayers {
                     + lastFailure.get(candidate));
         }
         return layer;
+    }
+
+    /** Why {@code candidate} cannot share the layer's one class loader with {@code accepted}, if it cannot. */
+    private static Optional<String> sharedPackage(Candidate candidate, List<Candidate> accepted) {
+        Set<String> packages = candidate.reference().descriptor().packages();
+        for (Candidate other : accepted) {
+            Optional<String> shared = other.reference().descriptor().packages().stream()
+                    .filter(packages::contains)
+                    .sorted()
+                    .findFirst();
+            if (shared.isPresent()) {
+                return Optional.of("it holds package " + shared.get() + ", which " + other.describe()
+                        + " holds too; two plugin jars cannot share a package");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Resolves {@code candidates} (all as roots, with their service providers bound) above {@code parent}. */

@@ -257,9 +257,9 @@ class PluginLayersTest {
 
         PluginLayers.Result result = PluginLayers.load(List.of(plugins), ModuleLayer.boot());
 
-        assertThat(result.problems()).singleElement().asString()
-                .startsWith("plugins/b.jar (module second.owner) cannot be loaded together with the other plugins: ")
-                .contains("shared.pkg");
+        assertThat(result.problems()).containsExactly("plugins/b.jar (module second.owner) cannot be loaded"
+                + " together with the other plugins: it holds package shared.pkg, which plugins/a.jar (module"
+                + " first.owner) holds too; two plugin jars cannot share a package");
         assertThat(result.spiVersionByModule()).containsOnlyKeys("first.owner", "test.alpha");
         assertThat(handlerTypes(result.layer())).contains("layer-alpha");
     }
