@@ -167,6 +167,23 @@ class PluginLayersTest {
     }
 
     @Test
+    void jarRequiringAJdkModuleGostDidNotLoadIsToldHowToAddIt() throws IOException {
+        Path plugins = plugins();
+        // Incubator modules are never resolved unless asked for, so the test JVM's boot layer lacks it.
+        assertThat(ModuleLayer.boot().findModule("jdk.incubator.vector")).isEmpty();
+        jar().source("module-info.java", "module x.y {\n    requires io.gost.api;\n    requires jdk.incubator.vector;\n"
+                        + "    provides io.gost.api.HandlerFactory with x.y.Handlers;\n}\n")
+                .handlerFactory("x.y.Handlers", "layer-xy")
+                .writeTo(plugins.resolve("foo.jar"));
+
+        PluginLayers.Result result = PluginLayers.load(List.of(plugins), ModuleLayer.boot());
+
+        assertThat(result.problems()).containsExactly("plugins/foo.jar (module x.y) requires module"
+                + " jdk.incubator.vector, which this Java runtime has but gost did not load; add it with"
+                + " JAVA_OPTS=\"--add-modules jdk.incubator.vector\"");
+    }
+
+    @Test
     void jarRequiringARejectedJarIsRejectedTooPointingAtThatJar() throws IOException {
         Path plugins = plugins();
         Path library = jar().source("module-info.java", "module z.w { exports z.w; }\n")
