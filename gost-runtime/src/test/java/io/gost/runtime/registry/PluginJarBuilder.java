@@ -74,7 +74,12 @@ final class PluginJarBuilder {
     /** Adds a handler factory class (see {@link #handlerFactorySource}) and registers it in META-INF/services. */
     PluginJarBuilder handlerFactory(String className, String type) {
         source(className.replace('.', '/') + ".java", handlerFactorySource(className, type));
-        services.merge(HandlerFactory.class.getName(), className, (known, added) -> known + "\n" + added);
+        return registerService(HandlerFactory.class.getName(), className);
+    }
+
+    /** Lists {@code implementation} in {@code META-INF/services/<serviceInterface>}. */
+    PluginJarBuilder registerService(String serviceInterface, String implementation) {
+        services.merge(serviceInterface, implementation, (known, added) -> known + "\n" + added);
         return this;
     }
 
