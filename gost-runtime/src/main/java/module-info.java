@@ -3,7 +3,7 @@
  * network namespace placement and the {@code gost} command line.
  */
 module io.gost.runtime {
-    requires io.gost.api;
+    requires transitive io.gost.api;
     requires io.netty.handler;
     requires io.netty.resolver.dns;
     requires io.netty.transport.classes.epoll;
@@ -11,6 +11,8 @@ module io.gost.runtime {
     requires org.yaml.snakeyaml;
     requires info.picocli;
     requires org.slf4j;
+    // sun.misc.Signal: SIGTERM drains open connections and exits 0 (a shutdown hook cannot).
+    requires jdk.unsupported;
 
     exports io.gost.runtime;
     exports io.gost.runtime.config;

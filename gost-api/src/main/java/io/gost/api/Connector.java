@@ -12,7 +12,8 @@ import java.time.Duration;
  * <p>Modelled on Netty's {@code ProxyHandler}: add the handshake codecs, send the request, complete the
  * future when the hop answers with success, remove every codec added, and leave the channel carrying the
  * tunnelled byte stream, with auto-read off again. Bytes the hop sent after its answer must not be lost:
- * pass them down the pipeline after removing the codecs.
+ * hold them in a small handler that delivers them as the answer to the next {@code read()} (nobody is
+ * listening yet when the codecs are removed, so firing them at once would drop them at the pipeline's tail).
  */
 public interface Connector extends AutoCloseable {
 

@@ -42,8 +42,10 @@ public interface HandlerContext {
 
     /**
      * Relays bytes both ways between the client and {@code upstream} until both directions are done,
-     * with backpressure and half-close, and closes both channels at the end. The future completes with
-     * the byte counts; it never fails.
+     * with backpressure and half-close, and closes both channels at the end. The relay's handlers are in
+     * both pipelines when this method returns, so a handler may re-fire events (e.g. a client half-close it
+     * saw during its handshake) right after calling it. Must be called on the client's event loop. The
+     * future completes with the byte counts; it never fails.
      */
     Future<RelayResult> relay(Channel upstream);
 

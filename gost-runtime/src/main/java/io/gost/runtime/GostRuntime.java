@@ -127,6 +127,11 @@ public final class GostRuntime implements AutoCloseable {
      * @throws io.gost.runtime.service.ServiceStartException when a listener cannot bind
      */
     public synchronized void start() {
+        // Netty reads per-namespace facts (SOMAXCONN, IPv6 support) once, on first use; make that happen
+        // here in the process's own namespace rather than on a namespace thread.
+        if (io.netty.util.NetUtil.SOMAXCONN <= 0) {
+            log.debug("SOMAXCONN is {}", io.netty.util.NetUtil.SOMAXCONN);
+        }
         try {
             for (PlannedService plannedService : planned) {
                 for (NetnsRef namespace : plannedService.namespaces()) {
@@ -145,6 +150,18 @@ public final class GostRuntime implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Stops accepting on every service; open connections go on. */
+    public synchronized void stopAccepting() {
+        for (Service service : started) {
+            service.close();
+        }
+    }
+
+    /** Connections open now, over all services. */
+    public long openConnections() {
+        return planned.stream().mapToLong(p -> p.service().currentConnections()).sum();
     }
 
     /** Stops every service, closes plugins and namespaces. Open connections are not drained. */
@@ -293,16 +310,22 @@ public final class GostRuntime implements AutoCloseable {
             PluginConfig connectorConfig = nodeConfig.connector() != null ? nodeConfig.connector()
                     : proxyNode ? PluginConfig.of("http") : null;
             if (dialerConfig != null) {
-                dialer = create(PluginKind.DIALER, dialerConfig, nodeConfig.name(), nodeConfig.origin().child("dialer"));
+                dialer = create(PluginKind.DIALER, dialerConfig, nodeConfig.name(),
+                        originOf(dialerConfig, nodeConfig.origin().child("dialer")));
             }
             if (connectorConfig != null) {
                 connector = create(PluginKind.CONNECTOR, connectorConfig, nodeConfig.name(),
-                        nodeConfig.origin().child("connector"));
+                        originOf(connectorConfig, nodeConfig.origin().child("connector")));
             }
             if ((dialerConfig != null && dialer == null) || (connectorConfig != null && connector == null)) {
                 return null;
             }
             return new Node(nodeConfig.name(), address, dialer, connector, namespace, nodeConfig.metadata());
+        }
+
+        /** Where a plugin block was written, or {@code fallback} for blocks made up as defaults. */
+        private static Origin originOf(PluginConfig pluginConfig, Origin fallback) {
+            return pluginConfig.origin() == Origin.UNKNOWN ? fallback : pluginConfig.origin();
         }
 
         private NetnsRef namespace(String text, Origin origin) {
@@ -401,16 +424,16 @@ public final class GostRuntime implements AutoCloseable {
                 dialTimeout = DEFAULT_DIAL_TIMEOUT;
             }
             Listener listener = create(PluginKind.LISTENER, serviceConfig.listener(), serviceConfig.name(),
-                    origin.child("listener"));
+                    originOf(serviceConfig.listener(), origin.child("listener")));
             Handler handler = create(PluginKind.HANDLER, serviceConfig.handler(), serviceConfig.name(),
-                    origin.child("handler"));
+                    originOf(serviceConfig.handler(), origin.child("handler")));
             Chain chain = null;
             String chainName = serviceConfig.handler().chain() != null ? serviceConfig.handler().chain()
                     : serviceConfig.listener().chain();
             if (chainName != null) {
                 chain = chains.get(chainName);
                 if (chain == null && config.chain(chainName).isEmpty()) {
-                    problem(origin.child("handler.chain"), "no chain named '" + chainName + "' in chains"
+                    problem(originOf(serviceConfig.handler(), origin.child("handler")).child("chain"), "no chain named '" + chainName + "' in chains"
                             + (config.chains().isEmpty() ? "" : "; known: "
                             + String.join(", ", config.chains().stream().map(ChainConfig::name).toList())));
                 }
@@ -439,7 +462,7 @@ public final class GostRuntime implements AutoCloseable {
                     .name(serviceConfig.name())
                     .address(serviceConfig.addr(), bindAddress)
                     .listener(listener)
-                    .handler(handler)
+                    .handler(serviceConfig.handler().type(), handler)
                     .forwarder(forwarder)
                     .router(router, retries)
                     .listenNamespace(listenNamespace)

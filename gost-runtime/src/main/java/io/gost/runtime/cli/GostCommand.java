@@ -1,5 +1,6 @@
 package io.gost.runtime.cli;
 
+import io.gost.api.Metadata;
 import io.gost.api.NetnsProvider;
 import io.gost.runtime.GostRuntime;
 import io.gost.runtime.config.CommandLineParser;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -61,6 +63,10 @@ public final class GostCommand implements Callable<Integer> {
 
     @Option(names = {"-D", "--debug"}, description = "debug logging, and stack traces with errors")
     boolean debug;
+
+    @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30s",
+            description = "on SIGTERM/SIGINT, how long open connections may finish (default ${DEFAULT-VALUE})")
+    String gracePeriod;
 
     @Option(names = {"-V", "--version"}, description = "print the version and exit")
     boolean version;
@@ -123,11 +129,15 @@ public final class GostCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return OK;
         }
-        return serve(config);
+        return serve(config, gracePeriod(gracePeriod));
+    }
+
+    static Duration gracePeriod(String text) {
+        return Metadata.parseDuration("--grace-period", text);
     }
 
     /** Starts every service and returns; the event-loop threads keep the process alive until a signal. */
-    static int serve(GostConfig config) {
+    static int serve(GostConfig config, Duration gracePeriod) {
         applyLogSettings(config);
         PluginRegistry registry = PluginRegistry.load();
         NetnsProvider provider = NetnsProviders.select(config.netnsProvider(), ModuleLayer.boot(),
@@ -141,10 +151,7 @@ public final class GostCommand implements Callable<Integer> {
             transport.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            runtime.close();
-            transport.close();
-        }, "gost-shutdown"));
+        GracefulShutdown.install(runtime, transport, gracePeriod);
         return KEEP_RUNNING;
     }
 
@@ -178,12 +185,16 @@ public final class GostCommand implements Callable<Integer> {
         @Option(names = {"-D", "--debug"}, description = "debug logging, and stack traces with errors")
         boolean debug;
 
+        @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30s",
+                description = "on SIGTERM/SIGINT, how long open connections may finish (default ${DEFAULT-VALUE})")
+        String gracePeriod;
+
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
         boolean help;
 
         @Override
         public Integer call() {
-            return serve(ConfigLoader.load(file));
+            return serve(ConfigLoader.load(file), gracePeriod(gracePeriod));
         }
     }
 
@@ -246,15 +257,16 @@ public final class GostCommand implements Callable<Integer> {
         public Integer call() {
             PluginRegistry registry = PluginRegistry.load();
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-10s %-12s %-40s %s%n", "KIND", "TYPE", "FROM", "");
+            out.printf("%-10s %-10s %-58s %s%n", "KIND", "TYPE", "FROM", "DESCRIPTION");
             for (PluginKind kind : PluginKind.values()) {
                 for (PluginEntry entry : registry.entries(kind)) {
-                    out.printf("%-10s %-12s %-40s %s%n", kind.label(), entry.type(), entry.source(),
+                    out.printf("%-10s %-10s %-58s %s%n", kind.label(), entry.type(), entry.source(),
                             entry.alias() ? "(alias of " + entry.factory().type() + ")" : entry.factory().description());
                 }
             }
             NetnsProvider provider = NetnsProviders.select(null, ModuleLayer.boot(), GostCommand.class.getClassLoader());
-            out.printf("%-10s %-12s %s%n", "netns", provider.name(), "(selected network namespace provider)");
+            out.printf("%-10s %-10s %-58s %s%n", "netns", provider.name(), PluginRegistry.describeSource(provider.getClass()),
+                    "network namespace provider (selected)");
             out.flush();
             return OK;
         }

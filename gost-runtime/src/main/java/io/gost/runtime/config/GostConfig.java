@@ -5,8 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A whole configuration, whichever front end (YAML, HOCON/JSON, command line) produced it. Names are
- * checked for uniqueness and references (chains, authers) are resolved by {@link ConfigValidator}.
+ * A whole configuration, whichever front end (YAML, HOCON/JSON, command line) produced it. Top-level hop
+ * references are resolved by the loaders; service and chain names and references to chains and authers
+ * are checked when the runtime plans the services ({@code GostRuntime.create}/{@code check}).
  *
  * @param services      what to run
  * @param chains        named chains, referenced by {@code handler.chain}

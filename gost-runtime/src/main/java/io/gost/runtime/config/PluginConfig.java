@@ -21,6 +21,7 @@ public record PluginConfig(String type, String chain, int retries, Credentials a
                            Metadata metadata, Origin origin) {
 
     public PluginConfig {
+        origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
         if (type == null || type.isBlank()) {
             throw new ConfigException(origin.child("type"), "a type is required");
         }
@@ -29,7 +30,6 @@ public record PluginConfig(String type, String chain, int retries, Credentials a
             throw new ConfigException(origin.child("retries"), "retries must be 0 or more, got " + retries);
         }
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
-        origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
     }
 
     /** A block with only a type. */

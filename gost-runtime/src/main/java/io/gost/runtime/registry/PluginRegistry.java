@@ -62,7 +62,7 @@ public final class PluginRegistry {
     }
 
     /** Where a class came from, as {@code gost plugins} shows it: module name and jar. */
-    static String describeSource(Class<?> type) {
+    public static String describeSource(Class<?> type) {
         Module module = type.getModule();
         String name = module.isNamed() ? module.getName() : "class path";
         String location = Optional.ofNullable(type.getProtectionDomain().getCodeSource())

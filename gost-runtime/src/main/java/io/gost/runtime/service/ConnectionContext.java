@@ -35,6 +35,7 @@ final class ConnectionContext implements HandlerContext {
     long toClient;
     Throwable error;
     boolean relayed;
+    boolean finished;
 
     ConnectionContext(Service service, Channel client, String sessionId) {
         this.service = service;
@@ -44,8 +45,18 @@ final class ConnectionContext implements HandlerContext {
                 ? address : InetSocketAddress.createUnresolved("unknown", 0);
         this.router = (network, address) -> {
             target = address.getHostString() + ":" + address.getPort();
-            return service.router().dial(client.eventLoop(), network, address, clientKey());
+            return recordFailure(service.router().dial(client.eventLoop(), network, address, clientKey()));
         };
+    }
+
+    /** Keeps a failed dial's reason (it names the hop and its answer) for the connection's log line. */
+    private Future<Channel> recordFailure(Future<Channel> dial) {
+        dial.addListener(done -> {
+            if (!done.isSuccess() && done.cause() != null) {
+                error = done.cause();
+            }
+        });
+        return dial;
     }
 
     private String clientKey() {
@@ -90,7 +101,7 @@ final class ConnectionContext implements HandlerContext {
             forwarder = new HopForwarder(service.forwarderHop(), service.router(), client.eventLoop(),
                     clientKey(), service.retries());
         }
-        return Optional.of(forwarder);
+        return Optional.of(() -> recordFailure(forwarder.dial()));
     }
 
     /** The forwarder node used, if any, for the log line. */
@@ -119,6 +130,8 @@ final class ConnectionContext implements HandlerContext {
                     error = relayResult.error();
                 }
             }
+            // A relayed connection is logged when the relay has counted its bytes, not at the client's close.
+            service.connectionClosed(this);
         });
         return result;
     }

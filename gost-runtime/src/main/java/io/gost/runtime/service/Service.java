@@ -9,6 +9,7 @@ import io.gost.api.Transport;
 import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.Hop;
 import io.gost.runtime.chain.SocketPlacement;
+import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -32,6 +33,7 @@ public final class Service implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final Listener listener;
     private final Handler handler;
+    private final String handlerType;
     private final Hop forwarderHop;
     private final ChainRouter router;
     private final int retries;
@@ -50,6 +52,7 @@ public final class Service implements AutoCloseable {
         this.bindAddress = builder.bindAddress;
         this.listener = builder.listener;
         this.handler = builder.handler;
+        this.handlerType = builder.handlerType;
         this.forwarderHop = builder.forwarderHop;
         this.router = builder.router;
         this.retries = builder.retries;
@@ -150,11 +153,7 @@ public final class Service implements AutoCloseable {
         }
         boundAddress = bound.getNow();
         log.info("service {} listening on {}{} ({} handler)", name, boundAddress,
-                listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType());
-    }
-
-    private String handlerType() {
-        return handler.getClass().getSimpleName();
+                listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
     }
 
     private void accept(Channel client) {
@@ -163,9 +162,12 @@ public final class Service implements AutoCloseable {
         currentConnections.incrementAndGet();
         totalConnections.incrementAndGet();
         client.closeFuture().addListener(closed -> {
-            currentConnections.decrementAndGet();
-            connectionLog.closed(this, context);
+            if (!context.relayed) {
+                connectionClosed(context);
+            }
         });
+        // Keeps what an epoll channel reads on the client's FIN while the handler is still dialing.
+        Relay.holdInbound(client);
         try {
             handler.handle(client, context);
         } catch (RuntimeException e) {
@@ -173,6 +175,16 @@ public final class Service implements AutoCloseable {
             context.error = e;
             client.close();
         }
+    }
+
+    /** Counts and logs a finished connection, once. */
+    void connectionClosed(ConnectionContext context) {
+        if (context.finished) {
+            return;
+        }
+        context.finished = true;
+        currentConnections.decrementAndGet();
+        connectionLog.closed(this, context);
     }
 
     /**
@@ -191,6 +203,7 @@ public final class Service implements AutoCloseable {
         private InetSocketAddress bindAddress;
         private Listener listener;
         private Handler handler;
+        private String handlerType = "?";
         private Hop forwarderHop;
         private ChainRouter router;
         private int retries;
@@ -215,7 +228,8 @@ public final class Service implements AutoCloseable {
             return this;
         }
 
-        public Builder handler(Handler handler) {
+        public Builder handler(String type, Handler handler) {
+            this.handlerType = type;
             this.handler = handler;
             return this;
         }

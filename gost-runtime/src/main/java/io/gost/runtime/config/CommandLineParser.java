@@ -1,0 +1,779 @@
+package io.gost.runtime.config;
+
+import io.gost.api.Credentials;
+import io.gost.api.InvalidMetadataException;
+import io.gost.api.Metadata;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Turns GOST's command-line services ({@code -L}) and chain nodes ({@code -F}) into a {@link GostConfig},
+ * following GOST's grammar and defaults.
+ *
+ * <p>{@code -L [handler[+listener]://][user:pass@][host]:port[/target1,target2,...][?key=value&...]}:
+ * <ul>
+ *   <li>no scheme means {@code auto}; one scheme names the handler and, when it is a listener type, the
+ *       listener too ({@code http} = http over tcp, {@code tls} = auto over tls, {@code https} =
+ *       http over tls); an unknown handler becomes {@code auto}, an unknown listener {@code tcp};</li>
+ *   <li>a path makes a forwarding service: its comma-separated targets are the nodes {@code target-0..n}
+ *       of one forwarder, and the handler becomes the listener type for tcp, udp, rtcp, rudp (and the
+ *       other packet or path listeners GOST lists), otherwise {@code forward};</li>
+ *   <li>a port range {@code :8000-8003} gives one service per port (targets with a range are paired with
+ *       them one by one);</li>
+ *   <li>{@code user:pass@} (or {@code ?auth=base64(user:pass)}) is the handler's auth;</li>
+ *   <li>query keys: {@code netns}, {@code netns.out}, {@code interface}, {@code so_mark},
+ *       {@code proxyProtocol} are service metadata; {@code strategy}, {@code maxFails},
+ *       {@code failTimeout} make the forwarder's selector; {@code retries} is the handler's;
+ *       {@code service.}, {@code handler.}, {@code listener.} prefixes put a key in that one place; any
+ *       other key goes to the handler, listener and service metadata alike.</li>
+ * </ul>
+ *
+ * <p>{@code -F connector[+dialer]://[user:pass@]host:port[,host2:port2][?key=value&...]}: each {@code -F}
+ * is one hop ({@code hop-0..}) of the chain {@code chain-0}, its comma-separated hosts the hop's nodes
+ * ({@code node-0..}); an unknown connector becomes {@code http}, an unknown dialer {@code tcp};
+ * {@code user:pass@} is the connector's auth; {@code netns}, {@code interface}, {@code so_mark},
+ * {@code proxyProtocol} and selector keys belong to the hop; {@code hop.}, {@code node.},
+ * {@code connector.}, {@code dialer.} prefixes scope a key, and any other key goes to all four. Every
+ * service then uses {@code chain-0} (on its listener for the reverse listeners rtcp, rudp, runix, as GOST
+ * does, otherwise on its handler).
+ *
+ * <p>Keys that make GOST objects gost-java does not implement yet ({@code bypass}, {@code admission},
+ * {@code hosts}, {@code resolver}, limiters) are accepted and dropped, as unknown file keys are.
+ */
+public final class CommandLineParser {
+
+    /** The name of the chain the {@code -F} nodes make. */
+    public static final String CHAIN_NAME = "chain-0";
+
+    private static final String SOURCE = "command line";
+
+    /** Listener types after which a forwarding service's handler is the listener type itself. */
+    private static final Set<String> SAME_TYPE_FORWARDERS =
+            Set.of("tcp", "udp", "rtcp", "rudp", "tun", "tap", "dns", "unix", "runix", "serial");
+    /** Reverse listeners, which reach their peer through the chain themselves. */
+    private static final Set<String> REVERSE_LISTENERS = Set.of("rtcp", "rudp", "runix");
+    /** Schemes whose address is a path, not host:port. */
+    private static final Set<String> PATH_SCHEMES = Set.of("unix", "runix", "serial");
+    /** Query keys that configure GOST objects gost-java does not have yet; dropped. */
+    private static final List<String> UNSUPPORTED_SERVICE_KEYS = List.of("admission", "bypass", "resolver", "hosts",
+            "limiter.in", "limiter.out", "limiter.conn.in", "limiter.conn.out", "climiter", "rlimiter");
+    private static final List<String> UNSUPPORTED_HOP_KEYS = List.of("bypass", "resolver", "hosts");
+    /** GOST's failTimeout when a selector is given on the command line without one. */
+    private static final Duration COMMAND_LINE_FAIL_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Which type names the plugin registry knows, so that unknown ones fall back to GOST's defaults.
+     *
+     * @param handlers   known handler types
+     * @param listeners  known listener types
+     * @param connectors known connector types
+     * @param dialers    known dialer types
+     */
+    public record KnownTypes(Predicate<String> handlers, Predicate<String> listeners, Predicate<String> connectors,
+                             Predicate<String> dialers) {
+
+        public KnownTypes {
+            Objects.requireNonNull(handlers, "handlers");
+            Objects.requireNonNull(listeners, "listeners");
+            Objects.requireNonNull(connectors, "connectors");
+            Objects.requireNonNull(dialers, "dialers");
+        }
+
+        /** Fixed lists of names. */
+        public static KnownTypes of(Collection<String> handlers, Collection<String> listeners,
+                                    Collection<String> connectors, Collection<String> dialers) {
+            return new KnownTypes(Set.copyOf(handlers)::contains, Set.copyOf(listeners)::contains,
+                    Set.copyOf(connectors)::contains, Set.copyOf(dialers)::contains);
+        }
+
+        /** The types GOST v3 registers, aliases included. */
+        public static KnownTypes gost() {
+            return of(
+                    List.of("auto", "http", "http2", "http3", "socks4", "socks4a", "socks5", "socks", "ss", "ssu",
+                            "relay", "tcp", "udp", "forward", "rtcp", "rudp", "runix", "red", "redir", "redirect",
+                            "redu", "sni", "dns", "tun", "tap", "tunnel", "router", "sshd", "file", "api",
+                            "metrics"),
+                    List.of("tcp", "udp", "tls", "mtls", "ws", "wss", "mws", "mwss", "http2", "h2", "h2c", "http3",
+                            "h3", "wt", "grpc", "quic", "kcp", "dtls", "ftcp", "icmp", "mtcp", "ohttp", "otls",
+                            "pht", "phts", "ssh", "sshd", "red", "redir", "redirect", "redu", "rtcp", "rudp",
+                            "runix", "tun", "tap", "dns", "unix", "serial", "stdio"),
+                    List.of("http", "http2", "socks4", "socks4a", "socks5", "socks", "ss", "ssu", "relay",
+                            "forward", "sni", "tcp", "tunnel", "router", "sshd", "direct", "virtual", "unix",
+                            "serial"),
+                    List.of("tcp", "udp", "tls", "mtls", "ws", "wss", "mws", "mwss", "http2", "h2", "h2c", "http3",
+                            "h3", "wt", "grpc", "quic", "kcp", "dtls", "ftcp", "icmp", "mtcp", "ohttp", "otls",
+                            "pht", "phts", "ssh", "sshd", "direct", "virtual", "unix", "serial"));
+        }
+    }
+
+    private final KnownTypes known;
+
+    /** A parser that knows GOST's own type names. */
+    public CommandLineParser() {
+        this(KnownTypes.gost());
+    }
+
+    /** A parser that asks {@code known} (typically the plugin registry) which type names exist. */
+    public CommandLineParser(KnownTypes known) {
+        this.known = Objects.requireNonNull(known, "known");
+    }
+
+    /**
+     * The configuration the flags describe.
+     *
+     * @param services the {@code -L} values, in order
+     * @param nodes    the {@code -F} values, in order
+     * @throws ConfigException naming each bad flag and the part of it that is wrong
+     */
+    public GostConfig parse(List<String> services, List<String> nodes) {
+        List<String> problems = new ArrayList<>();
+        List<HopConfig> hops = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            HopConfig hop = hop(nodes.get(i), i, problems);
+            if (hop != null) {
+                hops.add(hop);
+            }
+        }
+        List<ServiceDraft> drafts = new ArrayList<>();
+        for (String service : services) {
+            drafts.addAll(services(service, problems));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        ChainConfig chain = hops.isEmpty() ? null : new ChainConfig(CHAIN_NAME, hops, Metadata.empty(),
+                new Origin("-F '" + nodes.get(0) + "'", 0, ""));
+        List<ServiceConfig> result = new ArrayList<>();
+        for (ServiceDraft draft : drafts) {
+            result.add(draft.build("service-" + result.size(), chain == null ? null : chain.name()));
+        }
+        return new GostConfig(result, chain == null ? List.of() : List.of(chain), List.of(), null, null, SOURCE);
+    }
+
+    // ---- -L --------------------------------------------------------------------------------------------
+
+    /** A service before its name and chain are known (names count across all -L flags). */
+    private record ServiceDraft(String addr, String handlerType, String listenerType, Credentials handlerAuth,
+                                Credentials listenerAuth, int retries, Metadata handlerMetadata,
+                                Metadata listenerMetadata, Metadata serviceMetadata, List<NodeConfig> targets,
+                                SelectorConfig selector, Origin origin) {
+
+        ServiceConfig build(String name, String chain) {
+            boolean chainOnListener = chain != null && REVERSE_LISTENERS.contains(listenerType);
+            PluginConfig handler = new PluginConfig(handlerType, chainOnListener ? null : chain, retries,
+                    handlerAuth, null, handlerMetadata, origin.child("handler"));
+            PluginConfig listener = new PluginConfig(listenerType, chainOnListener ? chain : null, 0,
+                    listenerAuth, null, listenerMetadata, origin.child("listener"));
+            HopConfig forwarder = targets.isEmpty() ? null
+                    : new HopConfig(name, selector, targets, Metadata.empty(), origin.child("forwarder"));
+            return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, origin);
+        }
+    }
+
+    private List<ServiceDraft> services(String raw, List<String> problems) {
+        Problems problem = new Problems("-L", raw, problems);
+        CommandUrl url = CommandUrl.parse(raw, problem);
+        if (url == null) {
+            return List.of();
+        }
+        String[] schemes = schemes(url, "handler+listener", problem);
+        if (schemes == null) {
+            return List.of();
+        }
+        String handler = schemes[0];
+        String listener = schemes[schemes.length - 1];
+        boolean pathScheme = List.of(schemes).stream().anyMatch(PATH_SCHEMES::contains);
+        boolean pathAddress = pathScheme && url.host().isEmpty();
+
+        List<String> addrs;
+        if (pathAddress) {
+            addrs = url.path().isEmpty() ? List.of() : List.of(url.path());
+            if (addrs.isEmpty()) {
+                problem.add("missing the path to listen on, such as unix:///run/gost.sock");
+            }
+        } else if (pathScheme) {
+            addrs = List.of(url.host());
+        } else if (url.host().isEmpty()) {
+            problem.add("missing the address to listen on; use [host]:port such as :8080");
+            addrs = List.of();
+        } else {
+            addrs = addresses(url.host(), "", true, problem);
+        }
+
+        if (!known.handlers().test(handler)) {
+            handler = "auto";
+        }
+        if (!known.listeners().test(listener)) {
+            listener = "ssu".equals(handler) ? "udp" : "tcp";
+        }
+
+        List<NodeConfig> targets = new ArrayList<>();
+        String remotes = trimSlashes(url.path());
+        if (!remotes.isEmpty() && !pathAddress) {
+            for (String remote : remotes.split(",")) {
+                if (remote.isEmpty()) {
+                    continue;
+                }
+                List<String> expanded = pathScheme ? List.of(remote)
+                        : addresses(remote, "target '" + remote + "': ", true, problem);
+                for (String addr : expanded) {
+                    targets.add(new NodeConfig("target-" + targets.size(), addr, null, null, null, Metadata.empty(),
+                            problem.origin().child("forwarder").child("nodes").index(targets.size())));
+                }
+            }
+            if (!"relay".equals(handler)) {
+                handler = SAME_TYPE_FORWARDERS.contains(listener) ? listener : "forward";
+            }
+        }
+        if ("stdio".equals(listener) && targets.isEmpty() && !url.host().isEmpty()) {
+            // GOST: the stdio listener forwards to the address given as its host.
+            targets.add(new NodeConfig("target-0", url.host(), null, null, null, Metadata.empty(),
+                    problem.origin().child("forwarder")));
+            if ("auto".equals(handler)) {
+                handler = "tcp";
+            }
+        }
+
+        Map<String, Object> query = new LinkedHashMap<>(url.query());
+        Credentials auth = auth(url, query, problem);
+        for (String key : UNSUPPORTED_SERVICE_KEYS) {
+            remove(query, key);
+            remove(query, "handler." + key);
+        }
+        Object dns = query.get("dns");
+        if (dns instanceof String servers && !servers.isEmpty()) {
+            query.put("dns", List.of(servers.split(",")));
+        }
+        for (String key : List.of("interface", "so_mark", "proxyProtocol", "netns", "netns.out")) {
+            moveToScope(query, key, "service.", problem);
+        }
+        SelectorConfig selector = selector(query, problem);
+
+        Map<String, Object> serviceMetadata = new LinkedHashMap<>();
+        Map<String, Object> handlerMetadata = new LinkedHashMap<>();
+        Map<String, Object> listenerMetadata = new LinkedHashMap<>();
+        query.forEach((key, value) -> {
+            String service = unprefixed(key, "service.");
+            String handlerKey = unprefixed(key, "handler.");
+            String listenerKey = unprefixed(key, "listener.");
+            if (service != null) {
+                serviceMetadata.put(service, value);
+            } else if (handlerKey != null) {
+                handlerMetadata.put(handlerKey, value);
+            } else if (listenerKey != null) {
+                listenerMetadata.put(listenerKey, value);
+            } else {
+                handlerMetadata.put(key, value);
+                listenerMetadata.put(key, value);
+                serviceMetadata.put(key, value);
+            }
+        });
+        int retries = retries(handlerMetadata, problem);
+        // GOST consumes retries from the handler's options; it is no listener or service option either.
+        remove(listenerMetadata, "retries");
+        remove(serviceMetadata, "retries");
+
+        Credentials handlerAuth = auth;
+        Credentials listenerAuth = null;
+        if ("ssh".equals(listener) || "sshd".equals(listener)) {
+            // The ssh transport authenticates its clients itself.
+            listenerAuth = auth;
+            handlerAuth = null;
+        }
+        if (problem.found()) {
+            return List.of();
+        }
+
+        List<ServiceDraft> drafts = new ArrayList<>();
+        for (int i = 0; i < addrs.size(); i++) {
+            List<NodeConfig> serviceTargets;
+            if (addrs.size() == 1 || targets.size() <= 1) {
+                serviceTargets = targets;
+            } else {
+                // A port range with several targets pairs them: the n-th port forwards to the n-th target.
+                serviceTargets = i < targets.size() ? List.of(targets.get(i)) : List.of();
+            }
+            drafts.add(new ServiceDraft(addrs.get(i), handler, listener, handlerAuth, listenerAuth, retries,
+                    Metadata.of(handlerMetadata), Metadata.of(listenerMetadata), Metadata.of(serviceMetadata),
+                    serviceTargets, selector, problem.origin()));
+        }
+        return drafts;
+    }
+
+    private static int retries(Map<String, Object> handlerMetadata, Problems problem) {
+        Object value = remove(handlerMetadata, "retries");
+        if (value == null || String.valueOf(value).isEmpty()) {
+            return 0;
+        }
+        String text = String.valueOf(value).trim();
+        if (!text.matches("\\d{1,9}")) {
+            problem.add("retries '" + value + "' is not a whole number of 0 or more");
+            return 0;
+        }
+        return Integer.parseInt(text);
+    }
+
+    // ---- -F --------------------------------------------------------------------------------------------
+
+    private HopConfig hop(String raw, int index, List<String> problems) {
+        Problems problem = new Problems("-F", raw, problems);
+        CommandUrl url = CommandUrl.parse(raw, problem);
+        if (url == null) {
+            return null;
+        }
+        String[] schemes = schemes(url, "connector+dialer", problem);
+        if (schemes == null) {
+            return null;
+        }
+        String connector = schemes[0];
+        String dialer = schemes[schemes.length - 1];
+        boolean pathScheme = List.of(schemes).stream().anyMatch(PATH_SCHEMES::contains);
+        if (!known.connectors().test(connector)) {
+            connector = "http";
+        }
+        if (!known.dialers().test(dialer)) {
+            dialer = "ssu".equals(connector) ? "udp" : "tcp";
+        }
+
+        Map<String, Object> query = new LinkedHashMap<>(url.query());
+        Credentials auth = auth(url, query, problem);
+        SelectorConfig selector = selector(query, problem);
+        for (String key : UNSUPPORTED_HOP_KEYS) {
+            remove(query, key);
+            remove(query, "hop." + key);
+        }
+        // netns on -F is the hop's: every node of the hop is reached from that namespace.
+        for (String key : List.of("interface", "so_mark", "proxyProtocol", "netns")) {
+            moveToScope(query, key, "hop.", problem);
+        }
+
+        Map<String, Object> hopMetadata = new LinkedHashMap<>();
+        Map<String, Object> nodeMetadata = new LinkedHashMap<>();
+        Map<String, Object> connectorMetadata = new LinkedHashMap<>();
+        Map<String, Object> dialerMetadata = new LinkedHashMap<>();
+        query.forEach((key, value) -> {
+            String hopKey = unprefixed(key, "hop.");
+            String nodeKey = unprefixed(key, "node.");
+            String connectorKey = unprefixed(key, "connector.");
+            String dialerKey = unprefixed(key, "dialer.");
+            if (hopKey != null) {
+                hopMetadata.put(hopKey, value);
+            } else if (nodeKey != null) {
+                nodeMetadata.put(nodeKey, value);
+            } else if (connectorKey != null) {
+                connectorMetadata.put(connectorKey, value);
+            } else if (dialerKey != null) {
+                dialerMetadata.put(dialerKey, value);
+            } else {
+                hopMetadata.put(key, value);
+                nodeMetadata.put(key, value);
+                connectorMetadata.put(key, value);
+                dialerMetadata.put(key, value);
+            }
+        });
+
+        boolean sshDialer = "ssh".equals(dialer) || "sshd".equals(dialer);
+        Origin origin = problem.origin();
+        PluginConfig connectorConfig = new PluginConfig(connector, null, 0, sshDialer ? null : auth, null,
+                Metadata.of(connectorMetadata), origin.child("connector"));
+        PluginConfig dialerConfig = new PluginConfig(dialer, null, 0, sshDialer ? auth : null, null,
+                Metadata.of(dialerMetadata), origin.child("dialer"));
+
+        List<String> addrs = new ArrayList<>();
+        if (pathScheme && url.host().isEmpty()) {
+            if (url.path().isEmpty()) {
+                problem.add("missing the path of the node, such as unix:///run/gost.sock");
+            } else {
+                addrs.add(url.path());
+            }
+        } else if (url.host().isEmpty()) {
+            problem.add("missing the node address; use host:port such as 192.0.2.1:8080");
+        } else {
+            for (String host : url.host().split(",")) {
+                if (host.isEmpty()) {
+                    continue;
+                }
+                addrs.addAll(pathScheme ? List.of(host)
+                        : addresses(host, url.host().contains(",") ? "node '" + host + "': " : "", false, problem));
+            }
+        }
+        if (problem.found()) {
+            return null;
+        }
+        List<NodeConfig> nodes = new ArrayList<>();
+        for (String addr : addrs) {
+            nodes.add(new NodeConfig("node-" + nodes.size(), addr, connectorConfig, dialerConfig, null,
+                    Metadata.of(nodeMetadata), origin.child("nodes").index(nodes.size())));
+        }
+        return new HopConfig("hop-" + index, selector, nodes, Metadata.of(hopMetadata), origin);
+    }
+
+    // ---- shared parts ----------------------------------------------------------------------------------
+
+    private static String[] schemes(CommandUrl url, String form, Problems problem) {
+        String[] schemes = url.scheme().split("\\+", -1);
+        for (String scheme : schemes) {
+            if (scheme.isEmpty()) {
+                problem.add("scheme '" + url.scheme() + "' has an empty part; use " + form);
+                return null;
+            }
+        }
+        if (schemes.length > 2) {
+            problem.add("scheme '" + url.scheme() + "' has " + schemes.length + " parts; use " + form);
+            return null;
+        }
+        return schemes;
+    }
+
+    /**
+     * {@code user:pass@}, then (for ss) the SIP002 form {@code base64(method:password)@}, then GOST's
+     * {@code ?auth=base64(user:pass)}; the {@code auth} key never reaches any metadata.
+     */
+    private static Credentials auth(CommandUrl url, Map<String, Object> query, Problems problem) {
+        Object authParam = remove(query, "auth");
+        if (url.username() != null) {
+            if (url.password() == null && url.scheme().startsWith("ss")) {
+                Credentials decoded = decodeUserPass(url.username());
+                if (decoded != null && decoded.password() != null && !decoded.password().isEmpty()) {
+                    return decoded;
+                }
+            }
+            return new Credentials(url.username(), url.password() == null ? "" : url.password());
+        }
+        if (authParam != null && !String.valueOf(authParam).isEmpty()) {
+            Credentials decoded = decodeUserPass(String.valueOf(authParam));
+            if (decoded == null) {
+                problem.add("auth '" + authParam + "' is not base64 of user:pass");
+            }
+            return decoded;
+        }
+        return null;
+    }
+
+    private static Credentials decodeUserPass(String encoded) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(encoded);
+        } catch (IllegalArgumentException notUrlSafe) {
+            try {
+                bytes = Base64.getDecoder().decode(encoded);
+            } catch (IllegalArgumentException notBase64) {
+                return null;
+            }
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int colon = text.indexOf(':');
+        return colon < 0 ? new Credentials(text, "") : new Credentials(text.substring(0, colon),
+                text.substring(colon + 1));
+    }
+
+    /** GOST's selector keys, removed from {@code query}; {@code null} when none is given. */
+    private static SelectorConfig selector(Map<String, Object> query, Problems problem) {
+        Object strategy = remove(query, "strategy");
+        Object maxFails = firstOf(remove(query, "maxFails"), remove(query, "max_fails"));
+        Object failTimeout = firstOf(remove(query, "failTimeout"), remove(query, "fail_timeout"));
+        if (isEmpty(strategy) && isEmpty(maxFails) && isEmpty(failTimeout)) {
+            return null;
+        }
+        String strategyName = isEmpty(strategy) ? "round" : String.valueOf(strategy).toLowerCase(Locale.ROOT);
+        if (!SelectorConfig.STRATEGIES.contains(strategyName)) {
+            problem.add("strategy '" + strategy + "' is unknown; use round (rr), random (rand), fifo (ha) or hash");
+            strategyName = "round";
+        }
+        int fails = 1;
+        if (!isEmpty(maxFails)) {
+            String text = String.valueOf(maxFails).trim();
+            if (text.matches("\\d{1,9}")) {
+                fails = Math.max(1, Integer.parseInt(text));
+            } else {
+                problem.add("maxFails '" + maxFails + "' is not a whole number");
+            }
+        }
+        Duration timeout = COMMAND_LINE_FAIL_TIMEOUT;
+        if (!isEmpty(failTimeout)) {
+            try {
+                Duration parsed = Metadata.parseDuration("failTimeout", String.valueOf(failTimeout));
+                if (!parsed.isZero()) {
+                    timeout = parsed;
+                }
+            } catch (InvalidMetadataException e) {
+                problem.add("failTimeout '" + failTimeout
+                        + "' is not a duration; use a number of seconds or 10s, 500ms, 1m30s");
+            }
+        }
+        return new SelectorConfig(strategyName, fails, timeout);
+    }
+
+    /**
+     * Moves {@code key} to {@code scope + key} so it lands in one place only; {@code so_mark} and
+     * {@code proxyProtocol} become numbers, as GOST reads them.
+     */
+    private static void moveToScope(Map<String, Object> query, String key, String scope, Problems problem) {
+        Object value = remove(query, key);
+        if (isEmpty(value)) {
+            return;
+        }
+        if (key.equals("so_mark") || key.equals("proxyProtocol")) {
+            String text = String.valueOf(value).trim();
+            if (!text.matches("\\d{1,9}")) {
+                problem.add(key + " '" + value + "' is not a whole number");
+                return;
+            }
+            value = Integer.parseInt(text);
+        }
+        query.put(scope + key, value);
+    }
+
+    /**
+     * {@code host:port} addresses, a port range expanded to one address per port.
+     *
+     * @param what names the part in messages, e.g. {@code "target 'x': "}, or empty for the listen address
+     */
+    private static List<String> addresses(String address, String what, boolean allowRange, Problems problem) {
+        String host;
+        String port;
+        if (address.startsWith("[")) {
+            int close = address.indexOf(']');
+            if (close < 0) {
+                problem.add(what + "'" + address + "' is missing the ']' that closes the IPv6 address");
+                return List.of();
+            }
+            host = address.substring(0, close + 1);
+            String rest = address.substring(close + 1);
+            if (!rest.startsWith(":")) {
+                problem.add(what + "'" + address + "' needs a port, such as " + host + ":8080");
+                return List.of();
+            }
+            port = rest.substring(1);
+        } else {
+            int colon = address.lastIndexOf(':');
+            if (colon < 0) {
+                problem.add(what + "'" + address + "' needs a port, such as " + address + ":8080");
+                return List.of();
+            }
+            host = address.substring(0, colon);
+            port = address.substring(colon + 1);
+        }
+        if (port.isEmpty()) {
+            problem.add(what + "'" + address + "' needs a port number after ':'");
+            return List.of();
+        }
+        int dash = port.indexOf('-');
+        if (allowRange && dash > 0) {
+            Integer first = port(port.substring(0, dash), what, problem);
+            Integer last = port(port.substring(dash + 1), what, problem);
+            if (first == null || last == null) {
+                return List.of();
+            }
+            if (first > last) {
+                problem.add(what + "port range '" + port + "' is empty: " + first + " is above " + last);
+                return List.of();
+            }
+            List<String> addresses = new ArrayList<>();
+            for (int p = first; p <= last; p++) {
+                addresses.add(host + ":" + p);
+            }
+            return addresses;
+        }
+        Integer single = port(port, what, problem);
+        return single == null ? List.of() : List.of(host + ":" + port);
+    }
+
+    private static Integer port(String text, String what, Problems problem) {
+        if (!text.matches("\\d{1,5}")) {
+            problem.add(what + "port '" + text + "' is not a number");
+            return null;
+        }
+        int port = Integer.parseInt(text);
+        if (port > 65535) {
+            problem.add(what + "port " + port + " is out of range 0-65535");
+            return null;
+        }
+        return port;
+    }
+
+    private static String trimSlashes(String path) {
+        int start = 0;
+        int end = path.length();
+        while (start < end && path.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(start, end);
+    }
+
+    /** The key without {@code prefix} (compared ignoring case), or {@code null} when it has another. */
+    private static String unprefixed(String key, String prefix) {
+        return key.regionMatches(true, 0, prefix, 0, prefix.length()) ? key.substring(prefix.length()) : null;
+    }
+
+    /** Removes {@code key} in any case (metadata keys ignore case) and returns the first value found. */
+    private static Object remove(Map<String, Object> map, String key) {
+        Object found = null;
+        Iterator<Map.Entry<String, Object>> entries = map.entrySet().iterator();
+        while (entries.hasNext()) {
+            Map.Entry<String, Object> entry = entries.next();
+            if (entry.getKey().equalsIgnoreCase(key)) {
+                if (found == null) {
+                    found = entry.getValue();
+                }
+                entries.remove();
+            }
+        }
+        return found;
+    }
+
+    private static Object firstOf(Object first, Object second) {
+        return isEmpty(first) ? second : first;
+    }
+
+    private static boolean isEmpty(Object value) {
+        return value == null || String.valueOf(value).isEmpty();
+    }
+
+    /** Collects the problems of one flag, each prefixed with the flag as the user typed it. */
+    private static final class Problems {
+        private final Origin origin;
+        private final List<String> sink;
+        private boolean found;
+
+        Problems(String flag, String raw, List<String> sink) {
+            this.origin = new Origin(flag + " '" + raw + "'", 0, "");
+            this.sink = sink;
+        }
+
+        Origin origin() {
+            return origin;
+        }
+
+        void add(String problem) {
+            sink.add(origin + ": " + problem);
+            found = true;
+        }
+
+        boolean found() {
+            return found;
+        }
+    }
+
+    /**
+     * One {@code -L}/{@code -F} value taken apart. Parsed by hand rather than with {@link java.net.URI}:
+     * GOST's addresses ({@code :8080}, port ranges, comma-separated hosts) are not valid URIs.
+     *
+     * @param scheme   lower case; {@code auto} when none was given, {@code https} already {@code http+tls}
+     * @param username decoded, or {@code null} when there is no {@code user@}
+     * @param password decoded, or {@code null} when there is no {@code :pass}
+     * @param host     everything between {@code ://} (or {@code @}) and the path or query
+     * @param path     from the first {@code /} after the host, undecoded, or empty
+     * @param query    decoded keys and values; the first of repeated keys wins
+     */
+    private record CommandUrl(String scheme, String username, String password, String host, String path,
+                              Map<String, Object> query) {
+
+        static CommandUrl parse(String raw, Problems problem) {
+            String text = raw.trim();
+            if (text.isEmpty()) {
+                problem.add("empty; expected [scheme://][user:pass@][host]:port");
+                return null;
+            }
+            if (text.startsWith(":") || !text.contains("://")) {
+                text = "auto://" + text;
+            }
+            int separator = text.indexOf("://");
+            String scheme = text.substring(0, separator).toLowerCase(Locale.ROOT);
+            if (!scheme.matches("[a-z][a-z0-9.+-]*")) {
+                problem.add("scheme '" + text.substring(0, separator)
+                        + "' is not valid; use a type name such as http or socks5+tls");
+                return null;
+            }
+            if (scheme.equals("https")) {
+                scheme = "http+tls";
+            }
+            String rest = text.substring(separator + 3);
+            int fragment = rest.indexOf('#');
+            if (fragment >= 0) {
+                rest = rest.substring(0, fragment);
+            }
+            int queryStart = rest.indexOf('?');
+            String query = queryStart < 0 ? "" : rest.substring(queryStart + 1);
+            String beforeQuery = queryStart < 0 ? rest : rest.substring(0, queryStart);
+            int slash = beforeQuery.indexOf('/');
+            String authority = slash < 0 ? beforeQuery : beforeQuery.substring(0, slash);
+            String path = slash < 0 ? "" : beforeQuery.substring(slash);
+
+            String username = null;
+            String password = null;
+            int at = authority.lastIndexOf('@');
+            if (at >= 0) {
+                String userInfo = authority.substring(0, at);
+                authority = authority.substring(at + 1);
+                int colon = userInfo.indexOf(':');
+                username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon), false, "user", problem);
+                password = colon < 0 ? null : decode(userInfo.substring(colon + 1), false, "password", problem);
+                if (username == null || (colon >= 0 && password == null)) {
+                    return null;
+                }
+            }
+
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            for (String pair : query.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int equals = pair.indexOf('=');
+                String key = decode(equals < 0 ? pair : pair.substring(0, equals), true, "query", problem);
+                String value = equals < 0 ? "" : decode(pair.substring(equals + 1), true, "query", problem);
+                if (key == null || value == null) {
+                    return null;
+                }
+                parameters.putIfAbsent(key, value);
+            }
+            return new CommandUrl(scheme, username, password, authority, path, parameters);
+        }
+
+        /** Percent-decoding as Go's url package does it; {@code +} is a space only in queries. */
+        private static String decode(String text, boolean plusIsSpace, String part, Problems problem) {
+            if (text.indexOf('%') < 0 && !(plusIsSpace && text.indexOf('+') >= 0)) {
+                return text;
+            }
+            StringBuilder decoded = new StringBuilder(text.length());
+            ByteArrayOutputStream escaped = new ByteArrayOutputStream();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '%') {
+                    int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+                    int low = i + 2 < text.length() ? Character.digit(text.charAt(i + 2), 16) : -1;
+                    if (high < 0 || low < 0) {
+                        problem.add("the " + part + " '" + text + "' has a '%' that is not followed by two hex digits");
+                        return null;
+                    }
+                    // Consecutive escapes are the bytes of one UTF-8 sequence; decode them together.
+                    escaped.write(high * 16 + low);
+                    i += 2;
+                    continue;
+                }
+                if (escaped.size() > 0) {
+                    decoded.append(escaped.toString(StandardCharsets.UTF_8));
+                    escaped.reset();
+                }
+                decoded.append(c == '+' && plusIsSpace ? ' ' : c);
+            }
+            decoded.append(escaped.toString(StandardCharsets.UTF_8));
+            return decoded.toString();
+        }
+    }
+}

@@ -1,0 +1,700 @@
+package io.gost.runtime.config;
+
+import io.gost.api.Credentials;
+import io.gost.api.InvalidMetadataException;
+import io.gost.api.Metadata;
+import io.gost.runtime.config.ConfigTree.Entry;
+import io.gost.runtime.config.ConfigTree.ListNode;
+import io.gost.runtime.config.ConfigTree.MapNode;
+import io.gost.runtime.config.ConfigTree.ScalarNode;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Maps a {@link ConfigTree} onto {@link GostConfig}: the one place that knows GOST's configuration schema,
+ * shared by the YAML and the HOCON/JSON front ends.
+ *
+ * <p>Keys are matched without regard to case, as GOST (through viper) does. Keys GOST has but gost-java
+ * does not implement yet are accepted and ignored, so a GOST file loads unchanged, and so are keys starting
+ * with {@code x-} (a place for YAML anchors); any other key is an error with a suggestion when it looks
+ * like a typo. Every problem found is collected, and all of them
+ * are thrown together in one {@link ConfigException}.
+ */
+final class ConfigTreeMapper {
+
+    private static final Schema ROOT = Schema.of("the top level",
+            "services, chains, hops, authers, log, netns",
+            "admissions, bypasses, resolvers, hosts, ingresses, routers, sds, recorders, limiters, climiters,"
+                    + " rlimiters, observers, loggers, tls, profiling, api, metrics");
+    private static final Schema SERVICE = Schema.of("a service",
+            "name, addr, handler, listener, forwarder, metadata",
+            "interface, sockopts, admission, admissions, bypass, bypasses, resolver, hosts, limiter, climiter,"
+                    + " rlimiter, logger, loggers, observer, recorders, status");
+    private static final Schema HANDLER = Schema.of("a handler",
+            "type, retries, chain, auth, auther, authers, metadata",
+            "chaingroup, tls, limiter, observer");
+    private static final Schema LISTENER = Schema.of("a listener",
+            "type, chain, auth, auther, authers, metadata",
+            "chaingroup, tls");
+    private static final Schema CONNECTOR = Schema.of("a connector", "type, auth, metadata", "tls");
+    private static final Schema DIALER = Schema.of("a dialer", "type, auth, metadata", "tls");
+    private static final Schema FORWARDER = Schema.of("a forwarder", "name, hop, selector, nodes", "");
+    private static final Schema SELECTOR = Schema.of("a selector", "strategy, maxFails, failTimeout", "");
+    private static final Schema CHAIN = Schema.of("a chain", "name, hops, metadata", "");
+    private static final Schema HOP = Schema.of("a hop",
+            "name, selector, nodes, metadata",
+            "interface, sockopts, bypass, bypasses, resolver, hosts, reload, file, redis, http, plugin");
+    private static final Schema NODE = Schema.of("a node",
+            "name, addr, connector, dialer, netns, metadata",
+            "host, network, protocol, path, interface, sockopts, bypass, bypasses, resolver, hosts, http, tls,"
+                    + " auth, filter, matcher");
+    private static final Schema FORWARD_NODE = Schema.of("a forwarder node",
+            "name, addr, connector, dialer, metadata",
+            "host, network, protocol, path, bypass, bypasses, http, tls, auth, filter, matcher");
+    private static final Schema AUTHER = Schema.of("an auther", "name, auths", "reload, file, redis, http, plugin");
+    private static final Schema AUTH = Schema.of("an auth", "username, password", "");
+    private static final Schema LOG = Schema.of("log", "level, format, output", "rotation");
+    private static final Schema NETNS = Schema.of("netns", "provider", "");
+
+    private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal");
+    private static final List<String> LOG_FORMATS = List.of("text", "json");
+
+    /** Whose nodes are being read: chain nodes default to http over tcp, forwarder targets are dialed as is. */
+    private enum NodeRole {
+        CHAIN("node-", NODE),
+        FORWARD("target-", FORWARD_NODE);
+
+        final String namePrefix;
+        final Schema schema;
+
+        NodeRole(String namePrefix, Schema schema) {
+            this.namePrefix = namePrefix;
+            this.schema = schema;
+        }
+    }
+
+    private final String source;
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigTreeMapper(String source) {
+        this.source = source;
+    }
+
+    /**
+     * The configuration {@code root} describes.
+     *
+     * @param root   the document, or {@code null} for an empty one
+     * @param source the file name, used in {@link Origin}s and as {@link GostConfig#source()}
+     * @throws ConfigException listing every problem found
+     */
+    static GostConfig map(ConfigTree root, String source) {
+        return new ConfigTreeMapper(source).root(root);
+    }
+
+    private GostConfig root(ConfigTree root) {
+        if (root == null || isNull(root)) {
+            return new GostConfig(List.of(), List.of(), List.of(), null, null, source);
+        }
+        Fields fields = fields(root, new Origin(sourceOf(root), root.line(), ""), ROOT);
+        if (fields == null) {
+            throw new ConfigException(problems);
+        }
+        List<AutherConfig> authers = list(fields, "authers", this::auther);
+        Map<String, HopConfig> hops = new LinkedHashMap<>();
+        for (HopConfig hop : list(fields, "hops", this::topLevelHop)) {
+            if (hops.putIfAbsent(hop.name(), hop) != null) {
+                problem(hop.origin().child("name"), "a hop called '" + hop.name() + "' is already defined above");
+            }
+        }
+        List<ChainConfig> chains = list(fields, "chains", (node, origin, index) -> chain(node, origin, index, hops));
+        List<ServiceConfig> services =
+                list(fields, "services", (node, origin, index) -> service(node, origin, index, hops));
+        LogConfig log = log(fields);
+        String netnsProvider = netnsProvider(fields);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new GostConfig(services, chains, authers, log, netnsProvider, source);
+    }
+
+    // ---- objects ---------------------------------------------------------------------------------------
+
+    private ServiceConfig service(ConfigTree node, Origin origin, int index, Map<String, HopConfig> hops) {
+        Fields fields = fields(node, origin, SERVICE);
+        if (fields == null) {
+            return null;
+        }
+        String name = orDefault(string(fields, "name"), "service-" + index);
+        String addr = string(fields, "addr");
+        PluginConfig handler = plugin(fields, "handler", HANDLER, "auto");
+        PluginConfig listener = plugin(fields, "listener", LISTENER, "tcp");
+        HopConfig forwarder = forwarder(fields, name, hops);
+        Metadata metadata = metadata(fields, "metadata");
+        // Built even when a part failed: the parts then fall back to defaults, and a missing addr is still
+        // reported together with the other problems.
+        return build(() -> new ServiceConfig(name, addr, handler, listener, forwarder, metadata, origin));
+    }
+
+    private PluginConfig plugin(Fields parent, String key, Schema schema, String defaultType) {
+        Entry entry = parent.get(key);
+        if (absent(entry)) {
+            return null;
+        }
+        Origin origin = parent.at(key);
+        Fields fields = fields(entry.value(), origin, schema);
+        if (fields == null) {
+            return null;
+        }
+        String type = orDefault(string(fields, "type"), defaultType);
+        String chain = string(fields, "chain");
+        Integer retries = integer(fields, "retries");
+        Credentials auth = auth(fields, "auth");
+        String auther = autherReference(fields);
+        Metadata metadata = metadata(fields, "metadata");
+        return build(() -> new PluginConfig(type, chain, retries == null ? 0 : retries, auth, auther, metadata,
+                origin));
+    }
+
+    /** {@code auther: NAME}, or GOST's list form {@code authers: [NAME]} with a single name. */
+    private String autherReference(Fields fields) {
+        String auther = string(fields, "auther");
+        Entry list = fields.get("authers");
+        if (absent(list)) {
+            return auther;
+        }
+        Origin origin = fields.at("authers");
+        List<String> names = stringList(list.value(), origin);
+        if (names == null) {
+            return auther;
+        }
+        if (auther != null) {
+            problem(origin, "give either auther or authers, not both");
+            return auther;
+        }
+        if (names.size() > 1) {
+            problem(origin, "gost-java supports one auther per handler or listener, got " + names.size()
+                    + " (" + String.join(", ", names) + "); put all their users into one auther");
+            return null;
+        }
+        return names.isEmpty() ? null : names.get(0);
+    }
+
+    private Credentials auth(Fields parent, String key) {
+        Entry entry = parent.get(key);
+        if (absent(entry)) {
+            return null;
+        }
+        Fields fields = fields(entry.value(), parent.at(key), AUTH);
+        return fields == null ? null : credentials(fields);
+    }
+
+    private Credentials credentials(Fields fields) {
+        String username = string(fields, "username");
+        String password = string(fields, "password");
+        if (username == null) {
+            problem(fields.origin.child("username"), "a username is required");
+            return null;
+        }
+        return new Credentials(username, password == null ? "" : password);
+    }
+
+    private HopConfig forwarder(Fields service, String serviceName, Map<String, HopConfig> hops) {
+        Entry entry = service.get("forwarder");
+        if (absent(entry)) {
+            return null;
+        }
+        Origin origin = service.at("forwarder");
+        Fields fields = fields(entry.value(), origin, FORWARDER);
+        if (fields == null) {
+            return null;
+        }
+        String name = string(fields, "name");
+        String hopName = string(fields, "hop");
+        if (absent(fields.get("nodes"))) {
+            // GOST: a forwarder without nodes uses the top-level hop named by `hop` (or, older, `name`).
+            String reference = hopName != null ? hopName : name;
+            if (reference == null) {
+                problem(origin, "a forwarder needs nodes, or the name of a top-level hop in 'hop'");
+                return null;
+            }
+            mustNotRefine(fields, reference, "selector");
+            return hopReference(reference, hops, fields.at(hopName != null ? "hop" : "name"));
+        }
+        if (hopName != null) {
+            problem(fields.at("hop"), "give either nodes or the name of a top-level hop, not both");
+        }
+        SelectorConfig selector = selector(fields);
+        int before = problems.size();
+        List<NodeConfig> nodes = list(fields, "nodes", (node, nodeOrigin, index) ->
+                node(node, nodeOrigin, index, NodeRole.FORWARD));
+        if (nodes.isEmpty() && problems.size() > before) {
+            return null;
+        }
+        // A forwarder is named after its service unless it has a name of its own.
+        String forwarderName = orDefault(name, serviceName);
+        return build(() -> new HopConfig(forwarderName, selector, nodes, Metadata.empty(), origin));
+    }
+
+    private SelectorConfig selector(Fields parent) {
+        Entry entry = parent.get("selector");
+        if (absent(entry)) {
+            return null;
+        }
+        Fields fields = fields(entry.value(), parent.at("selector"), SELECTOR);
+        if (fields == null) {
+            return null;
+        }
+        String strategy = string(fields, "strategy");
+        if (strategy != null && !SelectorConfig.STRATEGIES.contains(strategy.trim().toLowerCase(Locale.ROOT))) {
+            problem(fields.at("strategy"), "unknown strategy '" + strategy
+                    + "'; use round (rr), random (rand), fifo (ha) or hash");
+            strategy = null;
+        }
+        Integer maxFails = integer(fields, "maxFails");
+        Duration failTimeout = duration(fields, "failTimeout");
+        return new SelectorConfig(strategy, maxFails == null ? 0 : maxFails, failTimeout);
+    }
+
+    private ChainConfig chain(ConfigTree node, Origin origin, int index, Map<String, HopConfig> hops) {
+        Fields fields = fields(node, origin, CHAIN);
+        if (fields == null) {
+            return null;
+        }
+        String name = orDefault(string(fields, "name"), "chain-" + index);
+        int before = problems.size();
+        List<HopConfig> chainHops = list(fields, "hops", (hop, hopOrigin, hopIndex) ->
+                chainHop(hop, hopOrigin, hopIndex, hops));
+        Metadata metadata = metadata(fields, "metadata");
+        if (chainHops.isEmpty() && problems.size() > before) {
+            return null;
+        }
+        return build(() -> new ChainConfig(name, chainHops, metadata, origin));
+    }
+
+    /** A hop of a chain: inline with nodes, or a reference by name to a top-level hop. */
+    private HopConfig chainHop(ConfigTree node, Origin origin, int index, Map<String, HopConfig> hops) {
+        Fields fields = fields(node, origin, HOP);
+        if (fields == null) {
+            return null;
+        }
+        if (absent(fields.get("nodes"))) {
+            String name = string(fields, "name");
+            if (name == null) {
+                problem(origin, "a hop needs nodes, or the name of a top-level hop in 'name'");
+                return null;
+            }
+            mustNotRefine(fields, name, "selector");
+            mustNotRefine(fields, name, "metadata");
+            return hopReference(name, hops, fields.at("name"));
+        }
+        return hop(fields, origin, index);
+    }
+
+    private HopConfig topLevelHop(ConfigTree node, Origin origin, int index) {
+        Fields fields = fields(node, origin, HOP);
+        return fields == null ? null : hop(fields, origin, index);
+    }
+
+    private HopConfig hop(Fields fields, Origin origin, int index) {
+        String name = orDefault(string(fields, "name"), "hop-" + index);
+        SelectorConfig selector = selector(fields);
+        int before = problems.size();
+        List<NodeConfig> nodes = list(fields, "nodes", (node, nodeOrigin, nodeIndex) ->
+                node(node, nodeOrigin, nodeIndex, NodeRole.CHAIN));
+        Metadata metadata = metadata(fields, "metadata");
+        if (nodes.isEmpty() && problems.size() > before) {
+            return null;
+        }
+        return build(() -> new HopConfig(name, selector, nodes, metadata, origin));
+    }
+
+    /**
+     * A reference only names a hop; options set next to it would be silently lost (GOST ignores them), so
+     * they are refused with a pointer to where they belong.
+     */
+    private void mustNotRefine(Fields fields, String hopName, String key) {
+        if (!absent(fields.get(key))) {
+            problem(fields.at(key), "this refers to the top-level hop '" + hopName + "'; set " + key
+                    + " on that hop instead");
+        }
+    }
+
+    private HopConfig hopReference(String name, Map<String, HopConfig> hops, Origin origin) {
+        HopConfig hop = hops.get(name);
+        if (hop == null) {
+            String hint = hops.isEmpty()
+                    ? "; define it under the top-level 'hops', or give this hop its nodes"
+                    : Suggestions.closest(name, hops.keySet()).map(known -> "; did you mean '" + known + "'?")
+                            .orElse("; known hops: " + String.join(", ", hops.keySet()));
+            problem(origin, "no top-level hop is called '" + name + "'" + hint);
+        }
+        return hop;
+    }
+
+    private NodeConfig node(ConfigTree node, Origin origin, int index, NodeRole role) {
+        Fields fields = fields(node, origin, role.schema);
+        if (fields == null) {
+            return null;
+        }
+        String name = orDefault(string(fields, "name"), role.namePrefix + index);
+        String addr = string(fields, "addr");
+        PluginConfig connector = plugin(fields, "connector", CONNECTOR, "http");
+        PluginConfig dialer = plugin(fields, "dialer", DIALER, "tcp");
+        // GOST's defaults for chain nodes. Forwarder targets are dialed directly unless they name a
+        // connector or a dialer; one named, the other takes its default.
+        if (role == NodeRole.CHAIN || connector != null || dialer != null) {
+            if (connector == null) {
+                connector = defaultPlugin("http", origin.child("connector"));
+            }
+            if (dialer == null) {
+                dialer = defaultPlugin("tcp", origin.child("dialer"));
+            }
+        }
+        String netns = string(fields, "netns");
+        Metadata metadata = metadata(fields, "metadata");
+        PluginConfig nodeConnector = connector;
+        PluginConfig nodeDialer = dialer;
+        return build(() -> new NodeConfig(name, addr, nodeConnector, nodeDialer, netns, metadata, origin));
+    }
+
+    private static PluginConfig defaultPlugin(String type, Origin origin) {
+        return new PluginConfig(type, null, 0, null, null, Metadata.empty(), origin);
+    }
+
+    private AutherConfig auther(ConfigTree node, Origin origin, int index) {
+        Fields fields = fields(node, origin, AUTHER);
+        if (fields == null) {
+            return null;
+        }
+        String name = string(fields, "name");
+        List<Credentials> auths = list(fields, "auths", (auth, authOrigin, authIndex) -> {
+            Fields authFields = fields(auth, authOrigin, AUTH);
+            return authFields == null ? null : credentials(authFields);
+        });
+        return build(() -> new AutherConfig(name, auths, origin));
+    }
+
+    private LogConfig log(Fields root) {
+        Entry entry = root.get("log");
+        if (absent(entry)) {
+            return null;
+        }
+        Fields fields = fields(entry.value(), root.at("log"), LOG);
+        if (fields == null) {
+            return null;
+        }
+        String level = oneOf(fields, "level", LOG_LEVELS);
+        String format = oneOf(fields, "format", LOG_FORMATS);
+        return new LogConfig(level, format, string(fields, "output"));
+    }
+
+    private String oneOf(Fields fields, String key, List<String> allowed) {
+        String value = string(fields, key);
+        if (value != null && !allowed.contains(value.trim().toLowerCase(Locale.ROOT))) {
+            problem(fields.at(key), "unknown " + key + " '" + value + "'; use " + String.join(", ", allowed));
+            return null;
+        }
+        return value;
+    }
+
+    private String netnsProvider(Fields root) {
+        Entry entry = root.get("netns");
+        if (absent(entry)) {
+            return null;
+        }
+        Fields fields = fields(entry.value(), root.at("netns"), NETNS);
+        return fields == null ? null : string(fields, "provider");
+    }
+
+    // ---- values ----------------------------------------------------------------------------------------
+
+    /** A string value; numbers and booleans are taken as written. */
+    private String string(Fields fields, String key) {
+        Entry entry = fields.get(key);
+        if (absent(entry)) {
+            return null;
+        }
+        if (entry.value() instanceof ScalarNode scalar) {
+            return String.valueOf(scalar.value());
+        }
+        problem(fields.at(key), "expected a string, got " + entry.value().kind());
+        return null;
+    }
+
+    private List<String> stringList(ConfigTree node, Origin origin) {
+        if (!(node instanceof ListNode list)) {
+            problem(origin, "expected a list of names, got " + node.kind());
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            ConfigTree item = list.items().get(i);
+            if (item instanceof ScalarNode scalar && scalar.value() != null) {
+                names.add(String.valueOf(scalar.value()));
+            } else {
+                problem(itemOrigin(origin, item, i), "expected a name, got " + item.kind());
+            }
+        }
+        return names;
+    }
+
+    private Integer integer(Fields fields, String key) {
+        Entry entry = fields.get(key);
+        if (absent(entry)) {
+            return null;
+        }
+        Object value = entry.value() instanceof ScalarNode scalar ? scalar.value() : null;
+        BigInteger number = null;
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            number = BigInteger.valueOf(((Number) value).longValue());
+        } else if (value instanceof BigInteger big) {
+            number = big;
+        } else if (value instanceof String text && text.trim().matches("[+-]?\\d+")) {
+            number = new BigInteger(text.trim());
+        }
+        if (number == null || number.bitLength() >= Integer.SIZE) {
+            problem(fields.at(key), "expected a whole number, got " + entry.value().kind());
+            return null;
+        }
+        return number.intValue();
+    }
+
+    /** GOST durations: a whole number of seconds, or Go syntax such as {@code 10s}. */
+    private Duration duration(Fields fields, String key) {
+        Entry entry = fields.get(key);
+        if (absent(entry)) {
+            return null;
+        }
+        Object value = entry.value() instanceof ScalarNode scalar ? scalar.value() : null;
+        if (value instanceof Integer || value instanceof Long) {
+            return Duration.ofSeconds(((Number) value).longValue());
+        }
+        if (value instanceof String text) {
+            try {
+                return Metadata.parseDuration(key, text);
+            } catch (InvalidMetadataException e) {
+                // fall through to the message below
+            }
+        }
+        problem(fields.at(key), "expected a duration such as 10s, 500ms, 1m30s or a number of seconds, got "
+                + entry.value().kind());
+        return null;
+    }
+
+    /**
+     * A metadata map. Nested maps are flattened to dotted keys, so HOCON's unquoted {@code netns.out = x}
+     * (which HOCON nests) and GOST's single key {@code netns.out: x} give the same metadata.
+     */
+    private Metadata metadata(Fields fields, String key) {
+        Entry entry = fields.get(key);
+        if (absent(entry)) {
+            return Metadata.empty();
+        }
+        Origin origin = fields.at(key);
+        if (!(entry.value() instanceof MapNode map)) {
+            problem(origin, "expected a map of options, got " + entry.value().kind());
+            return Metadata.empty();
+        }
+        Map<String, Object> flat = new LinkedHashMap<>();
+        flatten("", map, origin, flat);
+        return Metadata.of(flat);
+    }
+
+    private void flatten(String prefix, MapNode map, Origin origin, Map<String, Object> flat) {
+        for (Entry entry : map.entries()) {
+            String key = prefix + entry.key();
+            if (entry.value() instanceof MapNode nested) {
+                flatten(key + ".", nested, origin, flat);
+                continue;
+            }
+            Object value = plain(entry.value());
+            if (value == null) {
+                continue;
+            }
+            boolean duplicate = flat.keySet().stream().anyMatch(known -> known.equalsIgnoreCase(key));
+            if (duplicate) {
+                problem(new Origin(origin.source(), entry.line(), origin.path()),
+                        "option '" + key + "' is given twice (keys ignore case, and nested keys count as dotted)");
+            }
+            flat.put(key, value);
+        }
+    }
+
+    /** The value as plain Java objects: lists and maps inside metadata values keep their shape. */
+    private static Object plain(ConfigTree node) {
+        if (node instanceof ScalarNode scalar) {
+            return scalar.value();
+        }
+        if (node instanceof ListNode list) {
+            List<Object> items = new ArrayList<>();
+            list.items().forEach(item -> items.add(plain(item)));
+            return Collections.unmodifiableList(items);
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        ((MapNode) node).entries().forEach(entry -> map.put(entry.key(), plain(entry.value())));
+        return Collections.unmodifiableMap(map);
+    }
+
+    // ---- structure -------------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface ItemMapper<T> {
+        /** The item, or {@code null} after recording a problem. */
+        T map(ConfigTree node, Origin origin, int index);
+    }
+
+    private <T> List<T> list(Fields fields, String key, ItemMapper<T> mapper) {
+        Entry entry = fields.get(key);
+        if (absent(entry)) {
+            return List.of();
+        }
+        Origin origin = fields.at(key);
+        if (!(entry.value() instanceof ListNode list)) {
+            problem(origin, "expected a list, got " + entry.value().kind());
+            return List.of();
+        }
+        List<T> items = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            ConfigTree item = list.items().get(i);
+            T mapped = mapper.map(item, itemOrigin(origin, item, i), i);
+            if (mapped != null) {
+                items.add(mapped);
+            }
+        }
+        return items;
+    }
+
+    /** The keys of a map, checked against the schema; {@code null} (with a problem) when it is no map. */
+    private Fields fields(ConfigTree node, Origin origin, Schema schema) {
+        if (!(node instanceof MapNode map)) {
+            problem(origin, "expected " + schema.what + " as a map of keys, got " + node.kind());
+            return null;
+        }
+        Fields fields = new Fields(origin);
+        for (Entry entry : map.entries()) {
+            String lowerKey = entry.key().toLowerCase(Locale.ROOT);
+            String canonical = schema.supported.get(lowerKey);
+            Origin keyOrigin = new Origin(sourceOf(entry.value()), lineOf(entry, origin),
+                    origin.child(entry.key()).path());
+            if (canonical == null) {
+                // "x-" keys are extensions (a home for YAML anchors), as in Docker Compose files.
+                if (!schema.ignored.contains(lowerKey) && !lowerKey.startsWith("x-")) {
+                    problem(keyOrigin, unknownKeyMessage(entry.key(), schema));
+                }
+                continue;
+            }
+            if (fields.entries.containsKey(canonical)) {
+                problem(keyOrigin, "key '" + entry.key() + "' is given twice");
+                continue;
+            }
+            fields.entries.put(canonical, entry);
+            fields.origins.put(canonical, new Origin(keyOrigin.source(), keyOrigin.line(),
+                    origin.child(canonical).path()));
+        }
+        return fields;
+    }
+
+    private static String unknownKeyMessage(String key, Schema schema) {
+        Set<String> known = new LinkedHashSet<>(schema.supported.values());
+        known.addAll(schema.ignored);
+        return Suggestions.closest(key, known)
+                .map(suggestion -> "unknown key '" + key + "'; did you mean '" + suggestion + "'?")
+                .orElse("unknown key '" + key + "'; " + schema.what + " has "
+                        + String.join(", ", schema.supported.values()));
+    }
+
+    private Origin itemOrigin(Origin list, ConfigTree item, int index) {
+        return new Origin(sourceOf(item), item.line() > 0 ? item.line() : list.line(), list.index(index).path());
+    }
+
+    private static int lineOf(Entry entry, Origin parent) {
+        return entry.line() > 0 ? entry.line() : parent.line();
+    }
+
+    private String sourceOf(ConfigTree node) {
+        return node.source() != null ? node.source() : source;
+    }
+
+    private static boolean absent(Entry entry) {
+        return entry == null || isNull(entry.value());
+    }
+
+    private static boolean isNull(ConfigTree node) {
+        return node instanceof ScalarNode scalar && scalar.value() == null;
+    }
+
+    private static String orDefault(String value, String defaultValue) {
+        return value == null || value.isBlank() ? defaultValue : value;
+    }
+
+    /** Runs a record constructor, turning its validation failure into a collected problem. */
+    private <T> T build(Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
+    }
+
+    private void problem(Origin origin, String problem) {
+        problems.add(origin + ": " + problem);
+    }
+
+    /** The keys of one map, by their canonical (schema) spelling. */
+    private static final class Fields {
+        final Origin origin;
+        final Map<String, Entry> entries = new LinkedHashMap<>();
+        final Map<String, Origin> origins = new LinkedHashMap<>();
+
+        Fields(Origin origin) {
+            this.origin = origin;
+        }
+
+        Entry get(String key) {
+            return entries.get(key);
+        }
+
+        /** Where {@code key} was written, or the map itself when it was not. */
+        Origin at(String key) {
+            Origin at = origins.get(key);
+            return at != null ? at : origin.child(key);
+        }
+    }
+
+    /**
+     * The keys one kind of object may have.
+     *
+     * @param what      how the object is called in messages
+     * @param supported lower-case key to canonical spelling, in documentation order
+     * @param ignored   lower-case keys GOST has that gost-java accepts without acting on them yet
+     */
+    private record Schema(String what, Map<String, String> supported, Set<String> ignored) {
+
+        static Schema of(String what, String supported, String ignored) {
+            Map<String, String> keys = new LinkedHashMap<>();
+            for (String key : split(supported)) {
+                keys.put(key.toLowerCase(Locale.ROOT), key);
+            }
+            Set<String> ignoredKeys = new LinkedHashSet<>();
+            for (String key : split(ignored)) {
+                ignoredKeys.add(key.toLowerCase(Locale.ROOT));
+            }
+            return new Schema(what, Collections.unmodifiableMap(keys), Collections.unmodifiableSet(ignoredKeys));
+        }
+
+        private static List<String> split(String keys) {
+            return Arrays.stream(keys.split(",")).map(String::trim).filter(key -> !key.isEmpty()).toList();
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package io.gost.runtime.config;
+
+import io.gost.api.Credentials;
+import io.gost.api.Metadata;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Prints a {@link GostConfig} as YAML or JSON with GOST's field names ({@code gost -O yaml|json}), so the
+ * output can be saved and loaded again with {@code -C}. Passwords are printed, as GOST prints them: the
+ * output is the user's own configuration. Fields at their defaults are left out, as GOST's
+ * {@code omitempty} does.
+ */
+public final class ConfigWriter {
+
+    private ConfigWriter() {
+    }
+
+    /**
+     * The configuration in {@code format}.
+     *
+     * @param format {@code yaml} or {@code json}
+     * @throws IllegalArgumentException for any other format
+     */
+    public static String write(GostConfig config, String format) {
+        return switch (format.trim().toLowerCase(Locale.ROOT)) {
+            case "yaml", "yml" -> toYaml(config);
+            case "json" -> toJson(config);
+            default -> throw new IllegalArgumentException("unknown output format '" + format + "', use yaml or json");
+        };
+    }
+
+    /** The configuration as a YAML document, indented by two spaces like GOST's. */
+    public static String toYaml(GostConfig config) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        options.setSplitLines(false);
+        return new Yaml(options).dump(tree(config));
+    }
+
+    /** The configuration as a JSON document, indented by two spaces like GOST's. */
+    public static String toJson(GostConfig config) {
+        StringBuilder json = new StringBuilder();
+        appendJson(tree(config), json, "");
+        return json.append('\n').toString();
+    }
+
+    /** The configuration as nested maps and lists with GOST's field names, defaults left out. */
+    static Map<String, Object> tree(GostConfig config) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("services", config.services().stream().map(ConfigWriter::service).toList());
+        putIfNotEmpty(root, "chains", config.chains().stream().map(ConfigWriter::chain).toList());
+        putIfNotEmpty(root, "authers", config.authers().stream().map(ConfigWriter::auther).toList());
+        if (!config.log().equals(LogConfig.DEFAULT)) {
+            Map<String, Object> log = new LinkedHashMap<>();
+            log.put("level", config.log().level());
+            log.put("format", config.log().format());
+            log.put("output", config.log().output());
+            root.put("log", log);
+        }
+        if (config.netnsProvider() != null) {
+            root.put("netns", Map.of("provider", config.netnsProvider()));
+        }
+        return root;
+    }
+
+    private static Map<String, Object> service(ServiceConfig service) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", service.name());
+        map.put("addr", service.addr());
+        map.put("handler", plugin(service.handler()));
+        map.put("listener", plugin(service.listener()));
+        if (service.forwarder() != null) {
+            HopConfig forwarder = service.forwarder();
+            Map<String, Object> forwarderMap = new LinkedHashMap<>();
+            // A forwarder without a name of its own is named after its service; reloading restores that.
+            if (!forwarder.name().equals(service.name())) {
+                forwarderMap.put("name", forwarder.name());
+            }
+            putSelector(forwarderMap, forwarder.selector());
+            forwarderMap.put("nodes", forwarder.nodes().stream().map(ConfigWriter::node).toList());
+            map.put("forwarder", forwarderMap);
+        }
+        putMetadata(map, service.metadata());
+        return map;
+    }
+
+    private static Map<String, Object> plugin(PluginConfig plugin) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("type", plugin.type());
+        if (plugin.retries() > 0) {
+            map.put("retries", plugin.retries());
+        }
+        putIfNotNull(map, "chain", plugin.chain());
+        putIfNotNull(map, "auther", plugin.auther());
+        if (plugin.auth() != null) {
+            map.put("auth", auth(plugin.auth()));
+        }
+        putMetadata(map, plugin.metadata());
+        return map;
+    }
+
+    private static Map<String, Object> chain(ChainConfig chain) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", chain.name());
+        map.put("hops", chain.hops().stream().map(ConfigWriter::hop).toList());
+        putMetadata(map, chain.metadata());
+        return map;
+    }
+
+    private static Map<String, Object> hop(HopConfig hop) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", hop.name());
+        putSelector(map, hop.selector());
+        putMetadata(map, hop.metadata());
+        map.put("nodes", hop.nodes().stream().map(ConfigWriter::node).toList());
+        return map;
+    }
+
+    private static Map<String, Object> node(NodeConfig node) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", node.name());
+        map.put("addr", node.addr());
+        if (node.connector() != null) {
+            map.put("connector", plugin(node.connector()));
+        }
+        if (node.dialer() != null) {
+            map.put("dialer", plugin(node.dialer()));
+        }
+        putIfNotNull(map, "netns", node.netns());
+        putMetadata(map, node.metadata());
+        return map;
+    }
+
+    private static Map<String, Object> auther(AutherConfig auther) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", auther.name());
+        map.put("auths", auther.auths().stream().map(ConfigWriter::auth).toList());
+        return map;
+    }
+
+    private static Map<String, Object> auth(Credentials credentials) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("username", credentials.username());
+        if (!credentials.password().isEmpty()) {
+            map.put("password", credentials.password());
+        }
+        return map;
+    }
+
+    private static void putSelector(Map<String, Object> map, SelectorConfig selector) {
+        if (selector.equals(SelectorConfig.DEFAULT)) {
+            return;
+        }
+        Map<String, Object> selectorMap = new LinkedHashMap<>();
+        selectorMap.put("strategy", selector.strategy());
+        selectorMap.put("maxFails", selector.maxFails());
+        selectorMap.put("failTimeout", goDuration(selector.failTimeout()));
+        map.put("selector", selectorMap);
+    }
+
+    private static void putMetadata(Map<String, Object> map, Metadata metadata) {
+        if (!metadata.isEmpty()) {
+            map.put("metadata", new LinkedHashMap<>(metadata.asMap()));
+        }
+    }
+
+    private static void putIfNotNull(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private static void putIfNotEmpty(Map<String, Object> map, String key, List<?> list) {
+        if (!list.isEmpty()) {
+            map.put(key, list);
+        }
+    }
+
+    /** A duration in Go's syntax, which GOST and {@link Metadata#parseDuration} read: 10s, 1m30s, 500ms. */
+    static String goDuration(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        if (duration.getNano() == 0) {
+            long seconds = duration.getSeconds();
+            StringBuilder text = new StringBuilder();
+            if (seconds >= 3600) {
+                text.append(seconds / 3600).append('h');
+                seconds %= 3600;
+            }
+            if (seconds >= 60) {
+                text.append(seconds / 60).append('m');
+                seconds %= 60;
+            }
+            if (seconds > 0) {
+                text.append(seconds).append('s');
+            }
+            return text.toString();
+        }
+        long nanos = duration.toNanos();
+        if (nanos % 1_000_000 == 0 && nanos < 1_000_000_000L) {
+            return nanos / 1_000_000 + "ms";
+        }
+        return new BigDecimal(nanos).movePointLeft(9).stripTrailingZeros().toPlainString() + "s";
+    }
+
+    private static void appendJson(Object value, StringBuilder json, String indent) {
+        if (value instanceof Map<?, ?> map) {
+            if (map.isEmpty()) {
+                json.append("{}");
+                return;
+            }
+            json.append("{\n");
+            String inner = indent + "  ";
+            List<String> keys = new ArrayList<>();
+            map.keySet().forEach(key -> keys.add(String.valueOf(key)));
+            for (int i = 0; i < keys.size(); i++) {
+                json.append(inner);
+                appendString(keys.get(i), json);
+                json.append(": ");
+                appendJson(map.get(keys.get(i)), json, inner);
+                json.append(i + 1 < keys.size() ? ",\n" : "\n");
+            }
+            json.append(indent).append('}');
+        } else if (value instanceof List<?> list) {
+            if (list.isEmpty()) {
+                json.append("[]");
+                return;
+            }
+            json.append("[\n");
+            String inner = indent + "  ";
+            for (int i = 0; i < list.size(); i++) {
+                json.append(inner);
+                appendJson(list.get(i), json, inner);
+                json.append(i + 1 < list.size() ? ",\n" : "\n");
+            }
+            json.append(indent).append(']');
+        } else if (value == null) {
+            json.append("null");
+        } else if (value instanceof Boolean
+                || (value instanceof Number number && Double.isFinite(number.doubleValue()))) {
+            json.append(value);
+        } else {
+            appendString(String.valueOf(value), json);
+        }
+    }
+
+    private static void appendString(String text, StringBuilder json) {
+        json.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                case '\b' -> json.append("\\b");
+                case '\f' -> json.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        json.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        json.append('"');
+    }
+}

@@ -1,0 +1,184 @@
+package io.gost.runtime.transport;
+
+import io.gost.api.Transport;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The runtime's one transport: an acceptor group (one thread), an I/O group, the matching channel
+ * types and a non-blocking DNS resolver, all shut down together by {@link #close()}.
+ *
+ * <p>Native epoll is used when Netty can load it, NIO otherwise; {@code -Dgost.transport=nio} forces
+ * NIO (e.g. to rule the native transport out when chasing a bug) and {@code -Dgost.transport=epoll}
+ * insists on epoll.
+ *
+ * <p>The resolver answers names from {@code /etc/hosts} (so {@code localhost} needs no DNS server) and IP
+ * literals without any DNS traffic; other names are asked of the servers in {@code /etc/resolv.conf}
+ * without blocking an event loop.
+ */
+public final class NettyTransport implements Transport, AutoCloseable {
+
+    /** The system property that chooses the transport: {@code nio}, {@code epoll} or unset (best). */
+    public static final String TRANSPORT_PROPERTY = "gost.transport";
+
+    /** Shutdown waits this long for tasks that arrive late; small, as GOST does not drain either. */
+    private static final long QUIET_PERIOD_MILLIS = 50;
+    private static final long SHUTDOWN_TIMEOUT_MILLIS = 2_000;
+
+    private final String name;
+    private final EventLoopGroup acceptorGroup;
+    private final EventLoopGroup ioGroup;
+    private final ChannelFactory<? extends ServerChannel> serverSocketChannelFactory;
+    private final ChannelFactory<? extends SocketChannel> socketChannelFactory;
+    private final ChannelFactory<? extends DatagramChannel> datagramChannelFactory;
+    private final DnsAddressResolverGroup resolver;
+    private boolean closed;
+
+    private NettyTransport(String name, IoHandlerFactory ioHandlerFactory, int ioThreads,
+                           ChannelFactory<? extends ServerChannel> serverSocketChannelFactory,
+                           ChannelFactory<? extends SocketChannel> socketChannelFactory,
+                           ChannelFactory<? extends DatagramChannel> datagramChannelFactory) {
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads must be 0 (Netty's default) or more, got " + ioThreads);
+        }
+        this.name = name;
+        this.serverSocketChannelFactory = serverSocketChannelFactory;
+        this.socketChannelFactory = socketChannelFactory;
+        this.datagramChannelFactory = datagramChannelFactory;
+        this.acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gost-accept"),
+                ioHandlerFactory);
+        this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("gost-io"),
+                ioHandlerFactory);
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelFactory(datagramChannelFactory)
+                .socketChannelFactory(socketChannelFactory)
+                .nameServerProvider(DnsServerAddressStreamProviders.platformDefault()));
+    }
+
+    /**
+     * The best transport for this machine, unless {@value #TRANSPORT_PROPERTY} says otherwise.
+     *
+     * @param ioThreads I/O threads; 0 means Netty's default (twice the cores)
+     * @throws IllegalArgumentException when the property names an unknown transport
+     * @throws IllegalStateException    when the property asks for epoll and it cannot be loaded
+     */
+    public static NettyTransport create(int ioThreads) {
+        String wanted = System.getProperty(TRANSPORT_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+        return switch (wanted) {
+            case "" -> Epoll.isAvailable() ? epoll(ioThreads) : nio(ioThreads);
+            case "nio" -> nio(ioThreads);
+            case "epoll" -> epoll(ioThreads);
+            default -> throw new IllegalArgumentException("-D" + TRANSPORT_PROPERTY + "=" + wanted
+                    + " is not a transport; use nio, epoll, or leave it unset to pick the best");
+        };
+    }
+
+    /** The portable NIO transport. */
+    public static NettyTransport nio(int ioThreads) {
+        return new NettyTransport("nio", NioIoHandler.newFactory(), ioThreads,
+                NioServerSocketChannel::new, NioSocketChannel::new, NioDatagramChannel::new);
+    }
+
+    /**
+     * Linux's native epoll transport.
+     *
+     * @throws IllegalStateException when the native library cannot be loaded, with Netty's reason
+     */
+    public static NettyTransport epoll(int ioThreads) {
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("the native epoll transport is not available ("
+                    + Epoll.unavailabilityCause() + "); run with -D" + TRANSPORT_PROPERTY + "=nio",
+                    Epoll.unavailabilityCause());
+        }
+        return new NettyTransport("epoll", EpollIoHandler.newFactory(), ioThreads,
+                EpollServerSocketChannel::new, EpollSocketChannel::new, EpollDatagramChannel::new);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public EventLoopGroup acceptorGroup() {
+        return acceptorGroup;
+    }
+
+    @Override
+    public EventLoopGroup ioGroup() {
+        return ioGroup;
+    }
+
+    @Override
+    public ChannelFactory<? extends ServerChannel> serverSocketChannelFactory() {
+        return serverSocketChannelFactory;
+    }
+
+    @Override
+    public ChannelFactory<? extends SocketChannel> socketChannelFactory() {
+        return socketChannelFactory;
+    }
+
+    @Override
+    public ChannelFactory<? extends DatagramChannel> datagramChannelFactory() {
+        return datagramChannelFactory;
+    }
+
+    @Override
+    public AddressResolverGroup<InetSocketAddress> resolver() {
+        return resolver;
+    }
+
+    /**
+     * Closes the resolver, then shuts both groups down gracefully and waits (about two seconds at most)
+     * until they have stopped. Open channels are closed by the shutdown. Calling it again does nothing.
+     * Must not be called on one of this transport's own threads, since it waits for them to end.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        // The resolvers own datagram channels on the I/O loops, so they go before the loops do.
+        resolver.close();
+        Future<?> acceptorDone = acceptorGroup.shutdownGracefully(QUIET_PERIOD_MILLIS, SHUTDOWN_TIMEOUT_MILLIS,
+                TimeUnit.MILLISECONDS);
+        Future<?> ioDone = ioGroup.shutdownGracefully(QUIET_PERIOD_MILLIS, SHUTDOWN_TIMEOUT_MILLIS,
+                TimeUnit.MILLISECONDS);
+        // A little beyond the timeout: the groups give up on their own by then.
+        long waitMillis = SHUTDOWN_TIMEOUT_MILLIS + 1_000;
+        acceptorDone.awaitUninterruptibly(waitMillis);
+        ioDone.awaitUninterruptibly(waitMillis);
+    }
+
+    @Override
+    public String toString() {
+        return "NettyTransport[" + name + "]";
+    }
+}

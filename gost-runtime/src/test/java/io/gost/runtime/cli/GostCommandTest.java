@@ -1,0 +1,116 @@
+package io.gost.runtime.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line as a shell user meets it: exit codes, and messages on stdout/stderr. */
+class GostCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = GostCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void versionPrintsTheProjectVersion() {
+        assertThat(run("-V")).isZero();
+        assertThat(out.toString()).startsWith("gost ").doesNotContain("unknown").contains("gost-java");
+    }
+
+    @Test
+    void helpListsGostsFlagsAndTheSubcommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("-L=URL", "-F=URL", "-C=FILE", "-O=FORMAT", "run", "check", "plugins");
+    }
+
+    @Test
+    void anUnknownFlagIsAUsageError() {
+        assertThat(run("--frobnicate")).isEqualTo(2);
+        assertThat(err.toString()).contains("gost: Unknown option: '--frobnicate'").contains("Try 'gost --help'.");
+    }
+
+    @Test
+    void noServicesPrintsUsageAndFails() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("Usage: gost");
+    }
+
+    @Test
+    void checkPrintsThePlanOfACommandLine() {
+        assertThat(run("check", "-L", "tcp://:8000/127.0.0.1:9000,127.0.0.1:9001", "-F", "http://127.0.0.1:3128?netns=ns2")).isZero();
+        assertThat(out.toString())
+                .contains("service service-0: tcp handler on tcp listener :8000")
+                .contains("forward to (round): target-0 127.0.0.1:9000, target-1 127.0.0.1:9001")
+                .contains("hop hop-0 (netns ns2): node-0 127.0.0.1:3128 [http+tcp]")
+                .contains("configuration OK: 1 service(s), 1 chain(s)");
+    }
+
+    @Test
+    void checkReportsEveryProblemWithWhereItIs(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("app.yaml");
+        Files.writeString(file, """
+                services:
+                - name: web
+                  addr: :8080
+                  handler:
+                    type: htp
+                    chain: missing
+                - name: fwd
+                  addr: :8000
+                  handler:
+                    type: tcp
+                  forwarder:
+                    nodes:
+                    - name: target-0
+                      addr: 127.0.0.1:9000
+                  metadata:
+                    netns: a/b
+                """);
+
+        assertThat(run("check", file.toString())).isEqualTo(2);
+
+        assertThat(err.toString())
+                .contains("gost: the configuration has 3 problems:")
+                .contains("app.yaml:4: services[0].handler.type: unknown handler type 'htp'; known handler types:")
+                .contains("app.yaml:4: services[0].handler.chain: no chain named 'missing' in chains")
+                .contains("services[1].metadata.netns: network namespace 'a/b' is neither a name");
+    }
+
+    @Test
+    void aConfigSyntaxErrorNamesTheFileAndLine(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("broken.conf");
+        Files.writeString(file, "services = [\n  { name = a, addr = \":1\" \n");
+
+        assertThat(run("check", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("broken.conf:");
+    }
+
+    @Test
+    void outputFormatPrintsTheConfigurationACommandLineMakes() {
+        assertThat(run("-L", "http://user:pass@:8080", "-O", "yaml")).isZero();
+        assertThat(out.toString()).contains("services:", "type: http", "username: user");
+    }
+
+    @Test
+    void pluginsListsEveryKindWithItsModule() {
+        assertThat(run("plugins")).isZero();
+        assertThat(out.toString())
+                .containsPattern("listener\\s+tcp\\s+io.gost.plugin.tcp")
+                .containsPattern("handler\\s+http\\s+io.gost.plugin.http")
+                .containsPattern("connector\\s+http\\s+io.gost.plugin.http")
+                .containsPattern("dialer\\s+tcp\\s+io.gost.plugin.tcp");
+    }
+}

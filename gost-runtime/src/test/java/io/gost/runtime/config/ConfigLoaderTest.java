@@ -1,0 +1,87 @@
+package io.gost.runtime.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Picking the front end by file name, standard input, and the shipped examples. */
+class ConfigLoaderTest {
+
+    /** The repository's examples directory, seen from the module directory surefire runs in. */
+    private static final Path EXAMPLES = Path.of("..", "examples");
+
+    @Test
+    void yamlAndYmlFilesAreReadAsYaml(@TempDir Path directory) throws IOException {
+        String yaml = "services:\n- addr: :8080\n  handler: {type: http}\n";
+        Path dotYml = Files.writeString(directory.resolve("gost.YML"), yaml);
+        Path dotYaml = Files.writeString(directory.resolve("gost.yaml"), yaml);
+
+        assertThat(ConfigLoader.load(dotYml).services().get(0).handler().type()).isEqualTo("http");
+        assertThat(ConfigLoader.load(dotYaml).source()).isEqualTo(dotYaml.toString());
+    }
+
+    @Test
+    void confAndHoconFilesAreReadAsHocon(@TempDir Path directory) throws IOException {
+        String hocon = "services = [{ addr = \":8080\", handler.type = socks5 }]\n";
+        Path conf = Files.writeString(directory.resolve("gost.conf"), hocon);
+        Path dotHocon = Files.writeString(directory.resolve("gost.hocon"), hocon);
+
+        assertThat(ConfigLoader.load(conf).services().get(0).handler().type()).isEqualTo("socks5");
+        assertThat(ConfigLoader.load(dotHocon).services().get(0).handler().type()).isEqualTo("socks5");
+    }
+
+    @Test
+    void dashReadsYamlFromStandardInput() {
+        ByteArrayInputStream stdin = new ByteArrayInputStream(
+                "services:\n- addr: :1080\n  handler: {type: socks5}\n".getBytes(StandardCharsets.UTF_8));
+
+        GostConfig config = ConfigLoader.load(Path.of("-"), stdin);
+
+        assertThat(config.source()).isEqualTo("<stdin>");
+        assertThat(config.services().get(0).addr()).isEqualTo(":1080");
+    }
+
+    @Test
+    void everyShippedExampleLoads() throws IOException {
+        List<Path> examples;
+        try (Stream<Path> files = Files.walk(EXAMPLES)) {
+            examples = files.filter(Files::isRegularFile).filter(ConfigLoaderTest::isConfigFile).sorted().toList();
+        }
+
+        assertThat(examples).extracting(path -> EXAMPLES.relativize(path).toString().replace('\\', '/'))
+                .contains("quickstart.conf", "quickstart.yaml",
+                        "netns/seed-1-listen-in-ns1.yaml", "netns/seed-1-listen-in-ns1.conf",
+                        "netns/seed-2-netns-out.yaml", "netns/seed-2-netns-out.conf",
+                        "netns/seed-3-chain.yaml", "netns/seed-3-chain.conf");
+        assertThat(examples).allSatisfy(example ->
+                assertThat(ConfigLoader.load(example).services()).as(example.toString()).isNotEmpty());
+    }
+
+    @Test
+    void quickstartIsTheSameInYamlAndHocon() {
+        assertThat(ConfigModels.withoutOrigins(ConfigLoader.load(EXAMPLES.resolve("quickstart.conf"))))
+                .isEqualTo(ConfigModels.withoutOrigins(ConfigLoader.load(EXAMPLES.resolve("quickstart.yaml"))));
+    }
+
+    @Test
+    void shippedSeedExamplesAreTheSeedFilesVerbatim() throws IOException {
+        for (String seed : List.of("seed-1-listen-in-ns1.yaml", "seed-2-netns-out.yaml", "seed-3-chain.yaml")) {
+            assertThat(EXAMPLES.resolve("netns").resolve(seed))
+                    .hasSameTextualContentAs(Path.of("src/test/resources/config/seed").resolve(seed));
+        }
+    }
+
+    private static boolean isConfigFile(Path path) {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".conf") || name.endsWith(".json");
+    }
+}

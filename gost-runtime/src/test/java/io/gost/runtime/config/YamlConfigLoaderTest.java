@@ -1,0 +1,282 @@
+package io.gost.runtime.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gost.api.Credentials;
+import io.gost.api.Metadata;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The GOST schema read from YAML: defaults, references and the keys GOST files use. */
+class YamlConfigLoaderTest {
+
+    private static GostConfig yaml(String... lines) {
+        return new YamlConfigLoader().parse(String.join("\n", lines) + "\n", "app.yaml");
+    }
+
+    @Test
+    void anEmptyDocumentHasNoServices() {
+        GostConfig config = yaml("# nothing yet");
+
+        assertThat(config.services()).isEmpty();
+        assertThat(config.source()).isEqualTo("app.yaml");
+        assertThat(config.log()).isEqualTo(LogConfig.DEFAULT);
+        assertThat(config.netnsProvider()).isNull();
+    }
+
+    @Test
+    void aServiceDefaultsToAnAutoHandlerOnTcpNamedByIndex() {
+        GostConfig config = yaml(
+                "services:",
+                "- addr: :8080",
+                "- addr: :8081",
+                "  handler: {}",
+                "  listener:",
+                "    metadata: {backlog: 128}");
+
+        assertThat(config.services()).extracting(ServiceConfig::name).containsExactly("service-0", "service-1");
+        assertThat(config.services()).allSatisfy(service -> {
+            assertThat(service.handler().type()).isEqualTo("auto");
+            assertThat(service.listener().type()).isEqualTo("tcp");
+        });
+        assertThat(config.services().get(1).listener().metadata()).isEqualTo(Metadata.of(Map.of("backlog", 128)));
+    }
+
+    @Test
+    void chainNodesDefaultToHttpOverTcpAndUnnamedThingsAreNumbered() {
+        GostConfig config = yaml(
+                "chains:",
+                "- hops:",
+                "  - nodes:",
+                "    - addr: 192.0.2.1:8080",
+                "    - addr: 192.0.2.2:1080",
+                "      connector: {type: socks5}",
+                "      dialer: {type: tls}");
+
+        ChainConfig chain = config.chains().get(0);
+        assertThat(chain.name()).isEqualTo("chain-0");
+        HopConfig hop = chain.hops().get(0);
+        assertThat(hop.name()).isEqualTo("hop-0");
+        assertThat(hop.nodes()).extracting(NodeConfig::name).containsExactly("node-0", "node-1");
+        assertThat(hop.nodes()).extracting(node -> node.connector().type()).containsExactly("http", "socks5");
+        assertThat(hop.nodes()).extracting(node -> node.dialer().type()).containsExactly("tcp", "tls");
+    }
+
+    @Test
+    void forwarderNodesAreDialedDirectlyUnlessTheyNameAConnector() {
+        HopConfig forwarder = yaml(
+                "services:",
+                "- name: web",
+                "  addr: :8080",
+                "  handler: {type: tcp}",
+                "  forwarder:",
+                "    selector: {strategy: fifo, maxFails: 3, failTimeout: 30}",
+                "    nodes:",
+                "    - addr: 192.0.2.1:80",
+                "    - addr: 192.0.2.2:80",
+                "      connector: {type: http}").services().get(0).forwarder();
+
+        assertThat(forwarder.name()).isEqualTo("web");
+        assertThat(forwarder.selector()).isEqualTo(new SelectorConfig("fifo", 3, Duration.ofSeconds(30)));
+        assertThat(forwarder.nodes()).extracting(NodeConfig::name).containsExactly("target-0", "target-1");
+        assertThat(forwarder.nodes().get(0).connector()).isNull();
+        assertThat(forwarder.nodes().get(0).dialer()).isNull();
+        assertThat(forwarder.nodes().get(1).connector().type()).isEqualTo("http");
+        assertThat(forwarder.nodes().get(1).dialer().type()).isEqualTo("tcp");
+    }
+
+    @Test
+    void aChainHopWithOnlyANameIsTheTopLevelHopOfThatName() {
+        GostConfig config = yaml(
+                "hops:",
+                "- name: upstream",
+                "  selector: {strategy: random, failTimeout: 1m30s}",
+                "  metadata: {netns: ns2}",
+                "  nodes:",
+                "  - name: proxy",
+                "    addr: 192.0.2.1:3128",
+                "chains:",
+                "- name: out",
+                "  hops:",
+                "  - name: upstream");
+
+        HopConfig hop = config.chain("out").orElseThrow().hops().get(0);
+        assertThat(hop.name()).isEqualTo("upstream");
+        assertThat(hop.selector()).isEqualTo(new SelectorConfig("random", 1, Duration.ofSeconds(90)));
+        assertThat(hop.metadata()).isEqualTo(Metadata.of("netns", "ns2"));
+        assertThat(hop.nodes()).extracting(NodeConfig::name).containsExactly("proxy");
+    }
+
+    @Test
+    void aForwarderCanUseATopLevelHop() {
+        GostConfig config = yaml(
+                "hops:",
+                "- name: backends",
+                "  nodes:",
+                "  - addr: 192.0.2.1:80",
+                "services:",
+                "- addr: :8080",
+                "  handler: {type: tcp}",
+                "  forwarder: {hop: backends}");
+
+        assertThat(config.services().get(0).forwarder().name()).isEqualTo("backends");
+        assertThat(config.services().get(0).forwarder().nodes()).extracting(NodeConfig::addr)
+                .containsExactly("192.0.2.1:80");
+    }
+
+    @Test
+    void authersAuthAndTheirReferencesAreRead() {
+        GostConfig config = yaml(
+                "authers:",
+                "- name: users",
+                "  auths:",
+                "  - {username: alice, password: wonderland}",
+                "  - username: bob",
+                "services:",
+                "- addr: :8080",
+                "  handler:",
+                "    type: http",
+                "    auther: users",
+                "- addr: :1080",
+                "  handler:",
+                "    type: socks5",
+                "    authers: [users]",
+                "- addr: :8443",
+                "  handler:",
+                "    type: http",
+                "    auth: {username: admin, password: secret}");
+
+        assertThat(config.auther("users").orElseThrow().auths())
+                .containsExactly(new Credentials("alice", "wonderland"), new Credentials("bob", ""));
+        assertThat(config.services()).extracting(service -> service.handler().auther())
+                .containsExactly("users", "users", null);
+        assertThat(config.services().get(2).handler().auth()).isEqualTo(new Credentials("admin", "secret"));
+    }
+
+    @Test
+    void handlerRetriesAndChainAreRead() {
+        PluginConfig handler = yaml(
+                "services:",
+                "- addr: :8080",
+                "  handler: {type: http, retries: 2, chain: chain-0}").services().get(0).handler();
+
+        assertThat(handler.retries()).isEqualTo(2);
+        assertThat(handler.chain()).isEqualTo("chain-0");
+    }
+
+    @Test
+    void logAndNetnsProviderAreRead() {
+        GostConfig config = yaml(
+                "log:",
+                "  level: debug",
+                "  format: json",
+                "  output: /var/log/gost.log",
+                "netns:",
+                "  provider: recording");
+
+        assertThat(config.log()).isEqualTo(new LogConfig("debug", "json", "/var/log/gost.log"));
+        assertThat(config.netnsProvider()).isEqualTo("recording");
+    }
+
+    @Test
+    void gostKeysNotImplementedYetAreAcceptedAndIgnored() {
+        GostConfig config = yaml(
+                "tls: {certFile: cert.pem, keyFile: key.pem}",
+                "api: {addr: ':18080'}",
+                "metrics: {addr: ':9000'}",
+                "bypasses: [{name: bp, matchers: [example.com]}]",
+                "services:",
+                "- addr: :8080",
+                "  bypass: bp",
+                "  admission: adm",
+                "  handler: {type: http, tls: {certFile: a}, limiter: l}",
+                "  listener: {type: tcp, chainGroup: {chains: [a]}}");
+
+        assertThat(config.services()).hasSize(1);
+    }
+
+    @Test
+    void keysIgnoreCaseAsInGost() {
+        SelectorConfig selector = yaml(
+                "Services:",
+                "- Addr: :8080",
+                "  Handler: {Type: tcp}",
+                "  Forwarder:",
+                "    Selector: {Strategy: rr, maxfails: 4, FAILTIMEOUT: 5s}",
+                "    Nodes: [{addr: '192.0.2.1:80'}]").services().get(0).forwarder().selector();
+
+        assertThat(selector).isEqualTo(new SelectorConfig("rr", 4, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void nestedMetadataMapsBecomeDottedKeys() {
+        Metadata metadata = yaml(
+                "services:",
+                "- addr: :8080",
+                "  metadata:",
+                "    netns.out: /run/netns/ns2",
+                "    limiter:",
+                "      in: 1MB",
+                "    knock: [a.example, b.example]").services().get(0).metadata();
+
+        assertThat(metadata).isEqualTo(Metadata.of(Map.of("netns.out", "/run/netns/ns2", "limiter.in", "1MB",
+                "knock", List.of("a.example", "b.example"))));
+    }
+
+    @Test
+    void scalarsAreTypedAsGostsYamlLibraryTypesThem() {
+        Metadata metadata = yaml(
+                "services:",
+                "- addr: :8080",
+                "  metadata: {keepalive: true, enabled: yes, ttl: 10, ratio: 0.5, timeout: 10s, mark: '0x10'}")
+                .services().get(0).metadata();
+
+        assertThat(metadata.asMap()).containsExactlyInAnyOrderEntriesOf(Map.of("keepalive", true, "enabled", "yes",
+                "ttl", 10, "ratio", 0.5, "timeout", "10s", "mark", "0x10"));
+    }
+
+    @Test
+    void anchorsAndMergeKeysWork() {
+        GostConfig config = yaml(
+                "x-handler: &handler {type: http, metadata: {timeout: 5s}}",
+                "services:",
+                "- addr: :8080",
+                "  handler: *handler",
+                "- addr: :8081",
+                "  handler:",
+                "    <<: *handler",
+                "    type: socks5");
+
+        assertThat(config.services()).extracting(service -> service.handler().type()).containsExactly("http", "socks5");
+        assertThat(config.services()).allSatisfy(service ->
+                assertThat(service.handler().metadata()).isEqualTo(Metadata.of("timeout", "5s")));
+    }
+
+    @Test
+    void theDeprecatedNodeNetnsFieldIsKept() {
+        NodeConfig node = yaml(
+                "chains:",
+                "- hops:",
+                "  - nodes:",
+                "    - addr: 192.0.2.1:8080",
+                "      netns: ns3").chains().get(0).hops().get(0).nodes().get(0);
+
+        assertThat(node.netns()).isEqualTo("ns3");
+    }
+
+    @Test
+    void originsNameTheLineAndKeyPath() {
+        GostConfig config = yaml(
+                "services:",
+                "- name: web",
+                "  addr: :8080",
+                "  handler:",
+                "    type: http");
+
+        assertThat(config.services().get(0).origin()).isEqualTo(new Origin("app.yaml", 2, "services[0]"));
+        assertThat(config.services().get(0).handler().origin())
+                .isEqualTo(new Origin("app.yaml", 4, "services[0].handler"));
+    }
+}

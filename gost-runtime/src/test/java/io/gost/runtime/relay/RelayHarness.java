@@ -1,0 +1,145 @@
+package io.gost.runtime.relay;
+
+import io.gost.api.RelayResult;
+import io.gost.runtime.transport.NettyTransport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A relay between real sockets on 127.0.0.1: the test's blocking client socket connects to a Netty
+ * server; each accepted channel dials the test's blocking "far" server socket on the same event loop and
+ * relays to it. Only one connection per harness.
+ */
+final class RelayHarness implements AutoCloseable {
+
+    static final int TIMEOUT_SECONDS = 20;
+
+    final NettyTransport transport;
+    final TrackingAllocator allocator = new TrackingAllocator();
+    final CompletableFuture<Channel> clientSide = new CompletableFuture<>();
+    final CompletableFuture<Channel> upstreamSide = new CompletableFuture<>();
+    final CompletableFuture<RelayResult> result = new CompletableFuture<>();
+    /** The relay starts once this completes (and the upstream is connected). */
+    final CompletableFuture<Void> relayGate;
+    private final ServerSocket farServer;
+    private final Channel proxyServer;
+
+    RelayHarness(String transportName) throws IOException, InterruptedException {
+        this(transportName, CompletableFuture.completedFuture(null));
+    }
+
+    RelayHarness(String transportName, CompletableFuture<Void> relayGate) throws IOException, InterruptedException {
+        this.relayGate = relayGate;
+        transport = switch (transportName) {
+            case "nio" -> NettyTransport.nio(1);
+            case "epoll" -> NettyTransport.epoll(1);
+            default -> throw new IllegalArgumentException(transportName);
+        };
+        farServer = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        InetSocketAddress farAddress = (InetSocketAddress) farServer.getLocalSocketAddress();
+        proxyServer = new ServerBootstrap()
+                .group(transport.acceptorGroup(), transport.ioGroup())
+                .channelFactory(transport.serverSocketChannelFactory())
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.ALLOCATOR, allocator)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel client) {
+                        Relay.holdInbound(client);
+                        clientSide.complete(client);
+                        dialFar(client, farAddress);
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    private void dialFar(Channel client, InetSocketAddress farAddress) {
+        ChannelFuture dialed = new Bootstrap()
+                .group(client.eventLoop())
+                .channelFactory(transport.socketChannelFactory())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.ALLOCATOR, allocator)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel upstream) {
+                        Relay.holdInbound(upstream);
+                    }
+                })
+                .connect(farAddress);
+        dialed.addListener(done -> {
+            if (!done.isSuccess()) {
+                client.close();
+                upstreamSide.completeExceptionally(done.cause());
+                return;
+            }
+            upstreamSide.complete(dialed.channel());
+            relayGate.thenRun(() -> Relay.start(client, dialed.channel()).addListener(relayed -> result.complete(
+                    (RelayResult) relayed.getNow())));
+        });
+    }
+
+    Socket connectClient() throws IOException {
+        Socket socket = new Socket();
+        socket.connect(proxyServer.localAddress(), 5_000);
+        socket.setSoTimeout(TIMEOUT_SECONDS * 1_000);
+        return socket;
+    }
+
+    Socket acceptFar() throws IOException {
+        farServer.setSoTimeout(TIMEOUT_SECONDS * 1_000);
+        Socket socket = farServer.accept();
+        socket.setSoTimeout(TIMEOUT_SECONDS * 1_000);
+        return socket;
+    }
+
+    RelayResult awaitResult() throws Exception {
+        return result.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    Channel upstream() throws Exception {
+        return upstreamSide.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    Channel client() throws Exception {
+        return clientSide.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Waits until both relayed channels are closed, then checks that every buffer was released. */
+    void assertNoLeaks() throws Exception {
+        client().closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        upstream().closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        // Closing releases what was still queued; run one task on each loop so that has happened.
+        client().eventLoop().submit(() -> { }).sync();
+        upstream().eventLoop().submit(() -> { }).sync();
+        allocator.assertAllReleased();
+    }
+
+    /** Reads until end of stream; fails on a timeout rather than hang. */
+    static byte[] readAll(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().readAllBytes();
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no end of stream within " + TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        proxyServer.close().awaitUninterruptibly();
+        farServer.close();
+        transport.close();
+    }
+}

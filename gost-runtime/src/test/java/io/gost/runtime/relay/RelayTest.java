@@ -1,0 +1,300 @@
+package io.gost.runtime.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gost.api.RelayResult;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.socket.DuplexChannel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The relay between real sockets on 127.0.0.1, over both transports. */
+class RelayTest {
+
+    private static final int MB = 1024 * 1024;
+
+    private ExecutorService threads;
+
+    @BeforeEach
+    void startThreads() {
+        threads = Executors.newCachedThreadPool();
+    }
+
+    @AfterEach
+    void stopThreads() throws InterruptedException {
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).as("test threads stopped").isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void relaysTenMegabytesEachWayByteForByte(String transport) throws Exception {
+        byte[] upload = randomBytes(10 * MB, 1);
+        byte[] download = randomBytes(10 * MB, 2);
+        try (RelayHarness harness = new RelayHarness(transport);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            CompletableFuture<Void> clientWrites = writeThenShutdown(client, upload);
+            CompletableFuture<Void> farWrites = writeThenShutdown(far, download);
+            CompletableFuture<byte[]> farReads = CompletableFuture.supplyAsync(() -> readAll(far), threads);
+            CompletableFuture<byte[]> clientReads = CompletableFuture.supplyAsync(() -> readAll(client), threads);
+
+            assertThat(farReads.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(upload);
+            assertThat(clientReads.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(download);
+            clientWrites.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            farWrites.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+            RelayResult result = harness.awaitResult();
+            assertThat(result.fromClient()).isEqualTo(upload.length);
+            assertThat(result.toClient()).isEqualTo(download.length);
+            assertThat(result.error()).isNull();
+            assertThat(result.duration()).isPositive();
+            harness.assertNoLeaks();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void clientThatShutsDownOutputStillReceivesTheWholeAnswer(String transport) throws Exception {
+        byte[] request = "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] answer = randomBytes(MB, 3);
+        try (RelayHarness harness = new RelayHarness(transport);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            client.getOutputStream().write(request);
+            client.shutdownOutput();
+
+            // The far side sees end-of-stream only if the half-close went through.
+            assertThat(RelayHarness.readAll(far)).isEqualTo(request);
+            far.getOutputStream().write(answer);
+            far.shutdownOutput();
+
+            assertThat(RelayHarness.readAll(client)).isEqualTo(answer);
+            RelayResult result = harness.awaitResult();
+            assertThat(result.fromClient()).isEqualTo(request.length);
+            assertThat(result.toClient()).isEqualTo(answer.length);
+            assertThat(result.error()).isNull();
+            harness.assertNoLeaks();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void bytesAndEndOfStreamThatArriveBeforeTheRelayStartsAreRelayed(String transport) throws Exception {
+        byte[] request = "early request".getBytes(StandardCharsets.US_ASCII);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        try (RelayHarness harness = new RelayHarness(transport, gate);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            client.getOutputStream().write(request);
+            client.shutdownOutput();
+            if (transport.equals("epoll")) {
+                // epoll reads on the peer's FIN even with auto-read off: wait until it has, so the bytes
+                // really sit in the hold when the relay starts.
+                DuplexChannel channel = (DuplexChannel) harness.client();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!channel.isInputShutdown()) {
+                    assertThat(System.nanoTime()).as("epoll read the FIN early").isLessThan(deadline);
+                    Thread.sleep(5);
+                }
+            }
+            gate.complete(null);
+
+            assertThat(RelayHarness.readAll(far)).isEqualTo(request);
+            far.close();
+            assertThat(harness.awaitResult().fromClient()).isEqualTo(request.length);
+            harness.assertNoLeaks();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void slowReaderStopsTheSenderInsteadOfFillingMemory(String transport) throws Exception {
+        long total = 64L * MB;
+        try (RelayHarness harness = new RelayHarness(transport);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            AtomicLong sent = new AtomicLong();
+            CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    OutputStream out = client.getOutputStream();
+                    while (sent.get() < total) {
+                        out.write(chunk);
+                        sent.addAndGet(chunk.length);
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, threads);
+            Channel upstream = harness.upstream();
+            // The relay keeps at most one chunk in flight; Netty's queue may add up to its high water mark.
+            long bound = upstream.config().getWriteBufferHighWaterMark() + 64 * 1024;
+
+            // The far side does not read yet: wait until the sender is stuck, watching the relay's queue.
+            long maxPending = 0;
+            long lastSent = -1;
+            long stalledSince = System.nanoTime();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RelayHarness.TIMEOUT_SECONDS);
+            while (System.nanoTime() - stalledSince < TimeUnit.MILLISECONDS.toNanos(500)) {
+                assertThat(System.nanoTime()).as("sender stalls within the timeout").isLessThan(deadline);
+                maxPending = Math.max(maxPending, pendingWriteBytes(upstream));
+                long now = sent.get();
+                if (now != lastSent) {
+                    lastSent = now;
+                    stalledSince = System.nanoTime();
+                }
+                Thread.sleep(10);
+            }
+            assertThat(sent.get()).as("bytes the sender got out before it was blocked").isLessThan(total);
+            assertThat(maxPending).as("bytes queued in the relay while the reader waits").isLessThanOrEqualTo(bound);
+
+            // Now read slowly, a small piece at a time, and keep watching the queue.
+            InputStream in = far.getInputStream();
+            byte[] piece = new byte[16 * 1024];
+            long received = 0;
+            int reads = 0;
+            while (received < total) {
+                int n = in.read(piece);
+                assertThat(n).as("bytes before the end of stream").isPositive();
+                received += n;
+                if (++reads % 64 == 0) {
+                    maxPending = Math.max(maxPending, pendingWriteBytes(upstream));
+                }
+            }
+            sender.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertThat(maxPending).as("bytes queued in the relay while reading slowly").isLessThanOrEqualTo(bound);
+
+            client.shutdownOutput();
+            assertThat(in.read()).as("end of stream after exactly the bytes sent").isEqualTo(-1);
+            far.close();
+            assertThat(harness.awaitResult().fromClient()).isEqualTo(total);
+            harness.assertNoLeaks();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void abruptCloseOfTheClientClosesTheFarSide(String transport) throws Exception {
+        try (RelayHarness harness = new RelayHarness(transport);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            exchangeOneLine(client, far);
+            resetAndClose(client);
+
+            assertThat(far.getInputStream().read()).as("far side sees the connection end").isEqualTo(-1);
+            assertThat(harness.awaitResult().error()).as("the reset is reported").isNotNull();
+            harness.assertNoLeaks();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void abruptCloseOfTheFarSideClosesTheClient(String transport) throws Exception {
+        try (RelayHarness harness = new RelayHarness(transport);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            exchangeOneLine(client, far);
+            resetAndClose(far);
+
+            assertThat(client.getInputStream().read()).as("client sees the connection end").isEqualTo(-1);
+            assertThat(harness.awaitResult().error()).as("the reset is reported").isNotNull();
+            harness.assertNoLeaks();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void closingBothSidesEndsTheRelayWithoutError(String transport) throws Exception {
+        try (RelayHarness harness = new RelayHarness(transport);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            exchangeOneLine(client, far);
+            client.close();
+            assertThat(far.getInputStream().read()).isEqualTo(-1);
+            far.close();
+
+            RelayResult result = harness.awaitResult();
+            assertThat(result.error()).isNull();
+            assertThat(result.fromClient()).isEqualTo(6);
+            assertThat(result.toClient()).isEqualTo(6);
+            harness.assertNoLeaks();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void closingTheRelayedChannelLocallyClosesTheOtherSide(String transport) throws Exception {
+        try (RelayHarness harness = new RelayHarness(transport);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            exchangeOneLine(client, far);
+            harness.client().close();
+
+            assertThat(far.getInputStream().read()).isEqualTo(-1);
+            assertThat(harness.awaitResult()).isNotNull();
+            harness.assertNoLeaks();
+        }
+    }
+
+    /** "hello\n" from the client to the far side and back, proving the relay runs. */
+    private static void exchangeOneLine(Socket client, Socket far) throws IOException {
+        byte[] line = "hello\n".getBytes(StandardCharsets.US_ASCII);
+        client.getOutputStream().write(line);
+        assertThat(far.getInputStream().readNBytes(line.length)).isEqualTo(line);
+        far.getOutputStream().write(line);
+        assertThat(client.getInputStream().readNBytes(line.length)).isEqualTo(line);
+    }
+
+    /** Closes with SO_LINGER 0, so the peer gets a reset instead of an orderly end of stream. */
+    private static void resetAndClose(Socket socket) throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    private static long pendingWriteBytes(Channel channel) throws Exception {
+        return channel.eventLoop().submit(() -> {
+            ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+            return buffer == null ? 0L : buffer.totalPendingWriteBytes();
+        }).get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private CompletableFuture<Void> writeThenShutdown(Socket socket, byte[] data) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                socket.getOutputStream().write(data);
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, threads);
+    }
+
+    private static byte[] readAll(Socket socket) {
+        try {
+            return RelayHarness.readAll(socket);
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    private static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+}

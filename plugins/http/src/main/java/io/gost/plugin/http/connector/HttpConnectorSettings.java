@@ -1,0 +1,82 @@
+package io.gost.plugin.http.connector;
+
+import io.gost.api.Credentials;
+import io.gost.api.InvalidMetadataException;
+import io.gost.api.Metadata;
+import io.gost.api.PluginContext;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The connector's options, read once from its metadata.
+ *
+ * @param credentials  presented as {@code Proxy-Authorization: Basic}; empty sends none
+ * @param timeout      replaces the handshake timeout the runtime passes; empty keeps it
+ * @param extraHeaders fields added to every CONNECT request, in order
+ */
+record HttpConnectorSettings(Optional<Credentials> credentials, Optional<Duration> timeout,
+                             Map<String, String> extraHeaders) {
+
+    HttpConnectorSettings {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(timeout, "timeout");
+        extraHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(extraHeaders));
+    }
+
+    /**
+     * Reads {@code timeout} and {@code header}.
+     *
+     * @throws InvalidMetadataException naming the key whose value cannot be used
+     * @throws IllegalArgumentException when the credentials cannot be sent with Basic authentication
+     */
+    static HttpConnectorSettings from(Metadata metadata, PluginContext context) {
+        Optional<Duration> timeout = Optional.empty();
+        if (metadata.contains("timeout")) {
+            Duration value = metadata.getDuration("timeout", Duration.ZERO);
+            if (value.isZero() || value.isNegative()) {
+                throw new InvalidMetadataException("timeout", metadata.value("timeout").orElse(""),
+                        "expected a positive duration such as 10s");
+            }
+            timeout = Optional.of(value);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        Optional<Object> headerValue = metadata.value("header");
+        if (headerValue.isPresent()) {
+            if (!(headerValue.get() instanceof Map<?, ?> map)) {
+                throw new InvalidMetadataException("header", headerValue.get(),
+                        "expected a map of header names to values");
+            }
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                String name = String.valueOf(entry.getKey());
+                String value = String.valueOf(entry.getValue());
+                if (!isToken(name) || !isFieldValue(value)) {
+                    throw new InvalidMetadataException("header", name + ": " + value,
+                            "expected a header name (letters, digits, -) and a value without line breaks");
+                }
+                headers.put(name, value);
+            }
+        }
+        context.credentials().ifPresent(credentials -> {
+            if (credentials.username().indexOf(':') >= 0) {
+                // Basic authentication cannot carry a colon in the user name (RFC 7617 §2): the hop
+                // would split it there and check the wrong pair.
+                throw new IllegalArgumentException(context.ownerName() + ": user name '" + credentials.username()
+                        + "' for an http hop contains ':', which Basic authentication cannot carry;"
+                        + " choose a user name without ':'");
+            }
+        });
+        return new HttpConnectorSettings(context.credentials(), timeout, headers);
+    }
+
+    private static boolean isToken(String name) {
+        return !name.isEmpty() && name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
+    }
+
+    private static boolean isFieldValue(String value) {
+        return value.chars().noneMatch(c -> c < 0x20 && c != '\t' || c == 0x7f);
+    }
+}

@@ -1,0 +1,55 @@
+package io.gost.plugin.http.testing;
+
+import io.gost.api.Handler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves a {@link Handler} on 127.0.0.1:0 the way the runtime does: accepted channels with auto-read
+ * off and half-closure allowed, handed to {@link Handler#handle} on their event loop, with a
+ * {@link FakeHandlerContext} whose router dials real sockets and whose relay is a {@link TestRelay}.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private final Channel serverChannel;
+    private final AtomicInteger accepted = new AtomicInteger();
+
+    public ProxyServer(NioTestTransport transport, Handler handler) {
+        serverChannel = new ServerBootstrap()
+                .group(transport.acceptorGroup(), transport.ioGroup())
+                .channelFactory(transport.serverSocketChannelFactory())
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel client) {
+                        accepted.incrementAndGet();
+                        FakeHandlerContext context = new FakeHandlerContext(
+                                target -> SocketDialer.dial(transport, client.eventLoop(), target),
+                                upstream -> TestRelay.start(client, upstream));
+                        handler.handle(client, context);
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .syncUninterruptibly()
+                .channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** How many client connections were accepted so far. */
+    public int acceptedConnections() {
+        return accepted.get();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+    }
+}
