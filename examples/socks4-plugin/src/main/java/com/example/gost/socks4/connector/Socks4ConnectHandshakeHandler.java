@@ -156,7 +156,7 @@ final class Socks4ConnectHandshakeHandler extends ChannelInboundHandlerAdapter {
         cancelTimer();
         Channel channel = ctx.channel();
         ChannelPipeline pipeline = ctx.pipeline();
-        ByteBuf bytes = tunnelBytes;
+        CompositeByteBuf bytes = tunnelBytes;
         tunnelBytes = null;
         if (bytes != null && bytes.isReadable()) {
             pipeline.replace(this, Socks4Connector.PENDING_BYTES, new PendingBytesHandler(bytes));

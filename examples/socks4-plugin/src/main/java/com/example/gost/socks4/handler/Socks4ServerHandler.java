@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>BIND is refused: it needs a listening socket per request and is used by little besides active-mode
  * FTP. Bytes the client sent behind its request (it should wait for the answer, but may not) are held
- * and written upstream before the relay starts, so none is lost. Nothing more is read from the client
- * until the relay takes over. One instance per connection, on the client's event loop.
+ * and written upstream before the relay starts, so none is lost. Nothing more is asked of the client
+ * until the relay takes over; a client that ends its stream before a complete request is closed. One
+ * instance per connection, on the client's event loop.
  */
 final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
 
@@ -74,7 +76,10 @@ final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof Socks4Request decoded && request == null && !finished) {
             request = decoded;
             cancelTimer();
-        } else if (msg instanceof ByteBuf bytes && request != null && !answering && !finished) {
+        } else if (msg instanceof ByteBuf bytes && request != null && !finished) {
+            // Behind the request in the same read, or, though auto-read is off, while the dial runs: the
+            // epoll transport reads what is buffered when the client half-closes. Either way it is the
+            // client's data.
             holdEarlyBytes(bytes);
         } else {
             ReferenceCountUtil.release(msg);
@@ -173,6 +178,19 @@ final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
                 request.socks4a() ? "a" : "", target(), Socks4.describeReply(code), reason);
         finish();
         ctx.writeAndFlush(Socks4.encodeReply(ctx.alloc(), code)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && request == null && !finished) {
+            LOGGER.info("service {}: connection {} from {}: the client ended its stream before a complete SOCKS4"
+                    + " request; closing", context.serviceName(), context.sessionId(), context.clientAddress());
+            finish();
+            ctx.channel().close();
+            return;
+        }
+        // After the request, the relay sees the half-close itself (the channel's input stays shut down).
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

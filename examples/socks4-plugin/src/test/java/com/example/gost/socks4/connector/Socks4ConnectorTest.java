@@ -138,6 +138,21 @@ class Socks4ConnectorTest {
     }
 
     @Test
+    void tunnelBytesReadBeforeAnyoneAsksJoinTheHeldOnesInOrder() {
+        Future<Channel> tunnel = connect(IPV4_TARGET);
+        hop.writeInbound(concat(hex("005a 0000 00000000"), ascii("first ")));
+        assertThat(tunnel.isSuccess()).isTrue();
+        // Auto-read is off, but epoll reads what is buffered when the hop half-closes.
+        hop.writeInbound(ascii("second"));
+        assertThat((Object) hop.readInbound()).isNull();
+
+        hop.read();
+        hop.runPendingTasks();
+
+        assertThat(asciiAndRelease(hop.readInbound())).isEqualTo("first second");
+    }
+
+    @Test
     void noAnswerWithinTheTimeoutFailsWithTimeout() {
         hop.freezeTime();
         Future<Channel> tunnel = connect(IPV4_TARGET);

@@ -14,6 +14,7 @@ import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +146,31 @@ class Socks4ServerHandlerTest {
         assertThat(asciiAndRelease(upstream.readOutbound())).isEqualTo("GET / HTTP/1.0\r\n\r\n");
         assertThat(context.countedFromClient()).isEqualTo(18);
         assertThat(context.relayed()).containsExactly(upstream);
+    }
+
+    @Test
+    void bytesThatArriveWhileTheDialRunsReachTheUpstreamToo() {
+        handle();
+        client.writeInbound(connect("0050 7f000001", ""));
+        // Auto-read is off, but epoll reads what is buffered when the client half-closes.
+        client.writeInbound(ascii("late"));
+
+        context.dials().get(0).result().setSuccess(upstream);
+
+        assertThat(hexAndRelease(client.readOutbound())).isEqualTo(GRANTED);
+        assertThat(asciiAndRelease(upstream.readOutbound())).isEqualTo("late");
+        assertThat(context.relayed()).containsExactly(upstream);
+    }
+
+    @Test
+    void clientThatEndsItsStreamBeforeACompleteRequestIsClosed() {
+        handle();
+        client.writeInbound(hex("04 01 0050"));
+
+        client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+
+        assertThat(client.isOpen()).isFalse();
+        assertThat(context.dials()).isEmpty();
     }
 
     @Test
