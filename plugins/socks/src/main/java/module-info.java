@@ -11,7 +11,6 @@ module io.gost.plugin.socks {
     requires io.gost.api;
     requires io.netty.codec;
     requires io.netty.codec.socks;
-    requires io.netty.handler;
     requires org.slf4j;
 
     provides io.gost.api.HandlerFactory with

@@ -12,6 +12,7 @@ import io.gost.api.PluginFactory;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * alias), creates a plugin from empty metadata and closes it. On the module path this exercises
  * {@code provides}; on the class path, {@code META-INF/services}.
  */
+@ExtendWith(LeakDetection.class)
 class PluginSmokeTest {
 
     static Stream<Arguments> providedNames() {

@@ -103,7 +103,7 @@ final class UdpAssociation implements Socks5Command {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channelFactory(session.context().transport().datagramChannelFactory())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(session.config().udpBufferSize()))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(session.config().udpBufferSize()))
                 .handler(handler);
         session.context().createClientSideSocket(() -> bootstrap.bind(bindAddress)).whenComplete((bind, error) -> {
             if (error != null) {

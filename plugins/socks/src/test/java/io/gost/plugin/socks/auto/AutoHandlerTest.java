@@ -10,6 +10,7 @@ import io.gost.api.HandlerContext;
 import io.gost.api.HandlerFactory;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
+import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
 import io.gost.plugin.socks.testing.ScriptedRouter;
 import io.gost.plugin.socks.testing.TestHandlerContext;
@@ -30,8 +31,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The auto handler picks the delegate by the first byte and the delegate sees every byte. */
+@ExtendWith(LeakDetection.class)
 class AutoHandlerTest {
 
     private final ScriptedRouter router = new ScriptedRouter();

@@ -8,6 +8,7 @@ import io.gost.api.Credentials;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
+import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.handler.Socks5HandlerFactory;
 import io.gost.plugin.socks.testing.DirectRouter;
 import io.gost.plugin.socks.testing.EchoServer;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * microsocks (package microsocks) and this plugin's own handler. A checked payload goes through each
  * tunnel to a local echo server. Missing programs fail the tests: CI installs them.
  */
+@ExtendWith(LeakDetection.class)
 class Socks5ConnectorPeersTest {
 
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
@@ -84,13 +87,18 @@ class Socks5ConnectorPeersTest {
     }
 
     private static void assertEchoes(Future<Channel> tunnel) throws Exception {
-        assertThat(tunnel.cause()).as("connect failure").isNull();
+        assertEchoes(tunnel, null);
+    }
+
+    /** @param peer the third-party server, whose log is shown when the assertion fails */
+    private static void assertEchoes(Future<Channel> tunnel, ExternalProgram.Server peer) throws Exception {
+        assertThat(tunnel.cause()).as(() -> "connect failure; " + (peer == null ? "" : peer.output())).isNull();
         byte[] payload = payload();
         assertThat(Tunnels.echo(tunnel.getNow(), payload)).isEqualTo(payload);
     }
 
-    private static RouteException failure(Future<Channel> tunnel) {
-        assertThat(tunnel.cause()).isInstanceOf(RouteException.class);
+    private static RouteException failure(Future<Channel> tunnel, ExternalProgram.Server peer) {
+        assertThat(tunnel.cause()).as(peer::output).isInstanceOf(RouteException.class);
         return (RouteException) tunnel.cause();
     }
 
@@ -132,7 +140,8 @@ class Socks5ConnectorPeersTest {
         void connectsThroughDanteAndCarriesAPayloadBothWays() throws Exception {
             int port = ExternalProgram.freeLoopbackPort();
             try (ExternalProgram.Server dante = startDante(port)) {
-                assertEchoes(connectThrough(new InetSocketAddress("127.0.0.1", port), Optional.empty(), echo.address()));
+                assertEchoes(connectThrough(new InetSocketAddress("127.0.0.1", port), Optional.empty(), echo.address()),
+                        dante);
             }
         }
 
@@ -142,7 +151,7 @@ class Socks5ConnectorPeersTest {
             InetSocketAddress target = closedPort();
             try (ExternalProgram.Server dante = startDante(port)) {
                 RouteException failure = failure(connectThrough(new InetSocketAddress("127.0.0.1", port),
-                        Optional.empty(), target));
+                        Optional.empty(), target), dante);
 
                 assertThat(failure.reason()).isEqualTo(RouteException.Reason.HOP_REJECTED);
                 assertThat(failure.getMessage()).isEqualTo("socks5 hop 127.0.0.1:" + port + " answered CONNECT 127.0.0.1:"
@@ -170,7 +179,8 @@ class Socks5ConnectorPeersTest {
         void connectsThroughMicrosocksAndCarriesAPayloadBothWays() throws Exception {
             int port = ExternalProgram.freeLoopbackPort();
             try (ExternalProgram.Server microsocks = startMicrosocks(port)) {
-                assertEchoes(connectThrough(new InetSocketAddress("127.0.0.1", port), Optional.empty(), echo.address()));
+                assertEchoes(connectThrough(new InetSocketAddress("127.0.0.1", port), Optional.empty(), echo.address()),
+                        microsocks);
             }
         }
 
@@ -179,7 +189,7 @@ class Socks5ConnectorPeersTest {
             int port = ExternalProgram.freeLoopbackPort();
             try (ExternalProgram.Server microsocks = startMicrosocks(port, "-u", "user", "-P", "secret")) {
                 assertEchoes(connectThrough(new InetSocketAddress("127.0.0.1", port),
-                        Optional.of(new Credentials("user", "secret")), echo.address()));
+                        Optional.of(new Credentials("user", "secret")), echo.address()), microsocks);
             }
         }
 
@@ -188,7 +198,7 @@ class Socks5ConnectorPeersTest {
             int port = ExternalProgram.freeLoopbackPort();
             try (ExternalProgram.Server microsocks = startMicrosocks(port, "-u", "user", "-P", "secret")) {
                 RouteException failure = failure(connectThrough(new InetSocketAddress("127.0.0.1", port),
-                        Optional.of(new Credentials("user", "wrong")), echo.address()));
+                        Optional.of(new Credentials("user", "wrong")), echo.address()), microsocks);
 
                 assertThat(failure.reason()).isEqualTo(RouteException.Reason.HOP_REJECTED);
                 assertThat(failure.getMessage()).contains("rejected the username/password of user 'user'");
@@ -200,7 +210,7 @@ class Socks5ConnectorPeersTest {
             int port = ExternalProgram.freeLoopbackPort();
             try (ExternalProgram.Server microsocks = startMicrosocks(port, "-u", "user", "-P", "secret")) {
                 RouteException failure = failure(connectThrough(new InetSocketAddress("127.0.0.1", port),
-                        Optional.empty(), echo.address()));
+                        Optional.empty(), echo.address()), microsocks);
 
                 assertThat(failure.reason()).isEqualTo(RouteException.Reason.HOP_REJECTED);
                 assertThat(failure.getMessage()).contains("accepts none of the offered methods");
@@ -213,7 +223,7 @@ class Socks5ConnectorPeersTest {
             InetSocketAddress target = closedPort();
             try (ExternalProgram.Server microsocks = startMicrosocks(port)) {
                 RouteException failure = failure(connectThrough(new InetSocketAddress("127.0.0.1", port),
-                        Optional.empty(), target));
+                        Optional.empty(), target), microsocks);
 
                 assertThat(failure.reason()).isEqualTo(RouteException.Reason.HOP_REJECTED);
                 assertThat(failure.getMessage()).endsWith("with 0x05 connection refused");

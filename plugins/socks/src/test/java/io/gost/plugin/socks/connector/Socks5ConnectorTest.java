@@ -13,6 +13,7 @@ import io.gost.api.Credentials;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
+import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -26,8 +27,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The SOCKS5 connector on an EmbeddedChannel standing for the connection to the hop at 127.0.0.1:1080. */
+@ExtendWith(LeakDetection.class)
 class Socks5ConnectorTest {
 
     private static final InetSocketAddress TARGET = new InetSocketAddress("127.0.0.1", 80);

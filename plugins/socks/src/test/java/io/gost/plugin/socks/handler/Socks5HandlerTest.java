@@ -10,6 +10,7 @@ import io.gost.api.Authenticator;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
+import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
 import io.gost.plugin.socks.testing.ScriptedRouter;
 import io.gost.plugin.socks.testing.TestHandlerContext;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The SOCKS5 server on an EmbeddedChannel: every RFC 1928/1929 answer it gives and every way a client can
  * get the handshake wrong.
  */
+@ExtendWith(LeakDetection.class)
 class Socks5HandlerTest {
 
     private static final int[] GREETING_NO_AUTH = {0x05, 0x01, 0x00};

@@ -7,6 +7,7 @@ import io.gost.api.Authenticator;
 import io.gost.api.Handler;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
+import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.EchoServer;
 import io.gost.plugin.socks.testing.ExternalProgram;
 import io.gost.plugin.socks.testing.HandlerServer;
@@ -33,12 +34,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The SOCKS5 server on real loopback sockets, with real clients: curl for CONNECT (domain, IPv4,
  * username/password), and small clients written here for what curl cannot do (UDP ASSOCIATE, BIND,
  * pipelining, half-close, exact reply codes).
  */
+@ExtendWith(LeakDetection.class)
 class Socks5ServerSocketTest {
 
     private static final Duration CURL_TIMEOUT = Duration.ofSeconds(20);
@@ -377,7 +380,8 @@ class Socks5ServerSocketTest {
     private static boolean refusedWithin(InetSocketAddress address, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket(address.getAddress(), address.getPort())) {
+            try {
+                new Socket(address.getAddress(), address.getPort()).close();
                 Thread.sleep(20); // still listening: no future reaches this thread
             } catch (IOException refused) {
                 return true;
@@ -389,7 +393,8 @@ class Socks5ServerSocketTest {
     private static boolean bindsWithin(InetSocketAddress address, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            try (DatagramSocket probe = new DatagramSocket(address)) {
+            try {
+                new DatagramSocket(address).close();
                 return true;
             } catch (IOException stillBound) {
                 Thread.sleep(20); // the close runs on the event loop; no future reaches this thread

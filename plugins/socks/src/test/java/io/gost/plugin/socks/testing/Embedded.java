@@ -2,7 +2,8 @@ package io.gost.plugin.socks.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,9 @@ import java.net.SocketAddress;
 
 /** EmbeddedChannel helpers: channels with real-looking addresses, and byte-level reading and writing. */
 public final class Embedded {
+
+    /** Pooled buffers are tracked by Netty's leak detector (unpooled heap ones are not). */
+    private static final ByteBufAllocator TRACKED = PooledByteBufAllocator.DEFAULT;
 
     private Embedded() {
     }
@@ -30,7 +34,7 @@ public final class Embedded {
 
     /** A buffer holding {@code values}, each taken as an unsigned byte. */
     public static ByteBuf bytes(int... values) {
-        ByteBuf buffer = Unpooled.buffer(values.length);
+        ByteBuf buffer = TRACKED.buffer(values.length);
         for (int value : values) {
             buffer.writeByte(value);
         }
@@ -39,7 +43,7 @@ public final class Embedded {
 
     /** Concatenates {@code parts} (byte arrays or int arrays of unsigned bytes). */
     public static ByteBuf join(Object... parts) {
-        ByteBuf buffer = Unpooled.buffer();
+        ByteBuf buffer = TRACKED.buffer();
         for (Object part : parts) {
             if (part instanceof byte[] array) {
                 buffer.writeBytes(array);

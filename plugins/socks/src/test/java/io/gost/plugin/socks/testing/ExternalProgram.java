@@ -103,8 +103,8 @@ public final class ExternalProgram {
                 if (!process.isAlive()) {
                     String output = server.output();
                     server.close();
-                    throw new AssertionError(server.name + " exited with " + process.exitValue()
-                            + " before listening on port " + port + ":\n" + output);
+                    throw new AssertionError("exited with " + process.exitValue()
+                            + " before listening on port " + port + "; " + output);
                 }
                 try (Socket probe = new Socket()) {
                     probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -113,27 +113,36 @@ public final class ExternalProgram {
                     if (System.nanoTime() > deadline) {
                         String output = server.output();
                         server.close();
-                        throw new AssertionError(server.name + " did not listen on port " + port + " within "
-                                + startTimeout + ":\n" + output);
+                        throw new AssertionError("did not listen on port " + port + " within "
+                                + startTimeout + "; " + output);
                     }
                     Thread.sleep(50); // polling a process we do not control: no future to wait on
                 }
             }
         }
 
-        /** What it wrote so far. */
-        public String output() throws IOException {
-            return Files.readString(log, StandardCharsets.UTF_8);
+        /** What it wrote so far, for failure messages. */
+        public String output() {
+            try {
+                return name + " wrote:\n" + Files.readString(log, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return name + ": cannot read its log " + log + ": " + e.getMessage();
+            }
         }
 
         /** Stops it (SIGTERM, then SIGKILL after 5 s) and the processes it forked, by pid. */
         @Override
-        public void close() throws IOException, InterruptedException {
+        public void close() throws IOException {
             List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
             process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
             for (ProcessHandle child : descendants) {
                 child.destroy();
