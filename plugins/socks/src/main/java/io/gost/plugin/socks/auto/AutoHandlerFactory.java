@@ -31,7 +31,8 @@ public final class AutoHandlerFactory implements HandlerFactory {
 
     @Override
     public String description() {
-        return "sniffs the first byte: 0x05 → socks5, 0x04 → socks4, anything else → http (GOST's default handler)";
+        return "sniffs the first byte: 0x05 → socks5, 0x04 → socks4, anything else → http"
+                + " (GOST's default handler)";
     }
 
     @Override

@@ -36,11 +36,6 @@ public final class Socks5Handler implements Handler {
         client.read();
     }
 
-    /** The options it was created with. */
-    public Socks5HandlerConfig config() {
-        return config;
-    }
-
     @Override
     public String toString() {
         return "Socks5Handler[auth=" + config.authenticator().isPresent() + ", udp=" + config.udpEnabled()

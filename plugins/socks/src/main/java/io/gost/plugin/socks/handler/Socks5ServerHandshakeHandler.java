@@ -27,7 +27,6 @@ import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequest;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -198,7 +197,8 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         } else if (type == Socks5CommandType.BIND || type == Socks5CommandType.UDP_ASSOCIATE) {
             LOGGER.info("{}: SOCKS5 {} is disabled on this service (metadata '{}: true' enables it); replying {}",
                     describe(), type == Socks5CommandType.BIND ? "BIND" : "UDP ASSOCIATE",
-                    type == Socks5CommandType.BIND ? "bind" : "udp", Socks5Replies.describe(Socks5CommandStatus.FORBIDDEN));
+                    type == Socks5CommandType.BIND ? "bind" : "udp",
+                    Socks5Replies.describe(Socks5CommandStatus.FORBIDDEN));
             fail(Socks5CommandStatus.FORBIDDEN);
             return;
         } else {
@@ -406,10 +406,5 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
             codes.append(String.format("0x%02x", method.byteValue() & 0xFF));
         }
         return codes.append(']').toString();
-    }
-
-    /** The local IP of the client connection, where BIND and UDP relay sockets are bound. */
-    InetSocketAddress localAddress() {
-        return (InetSocketAddress) ctx.channel().localAddress();
     }
 }

@@ -103,7 +103,8 @@ final class UdpAssociation implements Socks5Command {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channelFactory(session.context().transport().datagramChannelFactory())
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(session.config().udpBufferSize()))
+                .option(ChannelOption.RECVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(session.config().udpBufferSize()))
                 .handler(handler);
         session.context().createClientSideSocket(() -> bootstrap.bind(bindAddress)).whenComplete((bind, error) -> {
             if (error != null) {
@@ -126,7 +127,8 @@ final class UdpAssociation implements Socks5Command {
             return;
         }
         LOGGER.info("{}: UDP ASSOCIATE {}: {}; replying {}", session.describe(), what,
-                cause == null ? "unknown error" : cause.getMessage(), Socks5Replies.describe(Socks5CommandStatus.FAILURE));
+                cause == null ? "unknown error" : cause.getMessage(),
+                Socks5Replies.describe(Socks5CommandStatus.FAILURE));
         closed = true;
         closeSockets();
         session.fail(Socks5CommandStatus.FAILURE);

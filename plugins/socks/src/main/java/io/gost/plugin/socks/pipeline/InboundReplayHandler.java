@@ -131,11 +131,6 @@ public final class InboundReplayHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** True while bytes or events wait for the next read. */
-    public boolean isHolding() {
-        return !held.isEmpty();
-    }
-
     /** A user event (e.g. end of input) kept in order with the held bytes. */
     private record HeldEvent(Object event) {
     }
