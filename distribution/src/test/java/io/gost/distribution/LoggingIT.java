@@ -26,7 +26,7 @@ class LoggingIT {
         List<String> lines = gost.stderr().lines().filter(line -> !line.isBlank()).toList();
 
         assertThat(lines).as(gost::describe).isNotEmpty()
-                .allSatisfy(line -> assertThat(parseJsonObject(line).keySet()).contains("time", "level", "logger"));
+                .allSatisfy(line -> assertThat(parseJsonObject(line).keySet()).contains("time", "level", "logger", "msg"));
     }
 
     @Test

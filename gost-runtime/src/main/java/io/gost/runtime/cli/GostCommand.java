@@ -8,9 +8,9 @@ import io.gost.runtime.config.ConfigException;
 import io.gost.runtime.config.ConfigLoader;
 import io.gost.runtime.config.ConfigWriter;
 import io.gost.runtime.config.GostConfig;
-import io.gost.runtime.netns.NetnsProviders;
 import io.gost.runtime.registry.PluginEntry;
 import io.gost.runtime.registry.PluginKind;
+import io.gost.runtime.registry.PluginLayers;
 import io.gost.runtime.registry.PluginRegistry;
 import io.gost.runtime.transport.NettyTransport;
 import java.io.IOException;
@@ -74,6 +74,9 @@ public final class GostCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;
 
+    @CommandLine.Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -129,7 +132,7 @@ public final class GostCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return OK;
         }
-        return serve(config, gracePeriod(gracePeriod));
+        return serve(config, plugins, gracePeriod(gracePeriod));
     }
 
     static Duration gracePeriod(String text) {
@@ -137,11 +140,11 @@ public final class GostCommand implements Callable<Integer> {
     }
 
     /** Starts every service and returns; the event-loop threads keep the process alive until a signal. */
-    static int serve(GostConfig config, Duration gracePeriod) {
+    static int serve(GostConfig config, PluginOptions pluginOptions, Duration gracePeriod) {
         applyLogSettings(config);
-        PluginRegistry registry = PluginRegistry.load();
-        NetnsProvider provider = NetnsProviders.select(config.netnsProvider(), ModuleLayer.boot(),
-                GostCommand.class.getClassLoader());
+        PluginOptions.Loaded plugins = pluginOptions.loadAll();
+        PluginRegistry registry = plugins.registry();
+        NetnsProvider provider = plugins.netnsProvider(config.netnsProvider());
         NettyTransport transport = NettyTransport.create(0);
         GostRuntime runtime;
         try {
@@ -192,9 +195,12 @@ public final class GostCommand implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
         boolean help;
 
+        @CommandLine.Mixin
+        PluginOptions plugins = new PluginOptions();
+
         @Override
         public Integer call() {
-            return serve(ConfigLoader.load(file), gracePeriod(gracePeriod));
+            return serve(ConfigLoader.load(file), plugins, gracePeriod(gracePeriod));
         }
     }
 
@@ -216,6 +222,9 @@ public final class GostCommand implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
         boolean help;
 
+        @CommandLine.Mixin
+        PluginOptions plugins = new PluginOptions();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -225,9 +234,9 @@ public final class GostCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("check needs a FILE or -L URLs");
             }
             GostConfig config = file != null ? ConfigLoader.load(file) : new CommandLineParser().parse(services, nodes);
-            PluginRegistry registry = PluginRegistry.load();
-            NetnsProvider provider = NetnsProviders.select(config.netnsProvider(), ModuleLayer.boot(),
-                    GostCommand.class.getClassLoader());
+            PluginOptions.Loaded loaded = plugins.loadAll();
+            PluginRegistry registry = loaded.registry();
+            NetnsProvider provider = loaded.netnsProvider(config.netnsProvider());
             List<String> problems;
             try (NettyTransport transport = NettyTransport.create(1)) {
                 problems = GostRuntime.check(config, registry, provider, transport);
@@ -244,30 +253,44 @@ public final class GostCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code gost plugins}: every type and where it came from. */
-    @Command(name = "plugins", description = "List the listener, handler, dialer and connector types and where each came from.")
+    /** {@code gost plugins}: every type, where it came from and the SPI version it was built for. */
+    @Command(name = "plugins", description = "List the listener, handler, dialer and connector types, the module and jar each came from, and the SPI version it was built for.")
     static final class Plugins implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
         boolean help;
+
+        @CommandLine.Mixin
+        PluginOptions plugins = new PluginOptions();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            PluginRegistry registry = PluginRegistry.load();
+            PluginOptions.Loaded loaded = plugins.load();
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-10s %-10s %-58s %s%n", "KIND", "TYPE", "FROM", "DESCRIPTION");
+            String format = "%-10s %-10s %-62s %-4s %s%n";
+            out.printf(format, "KIND", "TYPE", "FROM", "SPI", "DESCRIPTION");
             for (PluginKind kind : PluginKind.values()) {
-                for (PluginEntry entry : registry.entries(kind)) {
-                    out.printf("%-10s %-10s %-58s %s%n", kind.label(), entry.type(), entry.source(),
+                for (PluginEntry entry : loaded.registry().entries(kind)) {
+                    String spi = PluginLayers.builtForSpiVersion(entry.factory().getClass().getModule())
+                            .orElse(PluginLayers.UNKNOWN_SPI_VERSION);
+                    out.printf(format, kind.label(), entry.type(), entry.source(), spi,
                             entry.alias() ? "(alias of " + entry.factory().type() + ")" : entry.factory().description());
                 }
             }
-            NetnsProvider provider = NetnsProviders.select(null, ModuleLayer.boot(), GostCommand.class.getClassLoader());
-            out.printf("%-10s %-10s %-58s %s%n", "netns", provider.name(), PluginRegistry.describeSource(provider.getClass()),
+            NetnsProvider provider = loaded.netnsProvider(null);
+            out.printf(format, "netns", provider.name(), PluginRegistry.describeSource(provider.getClass()),
+                    PluginLayers.builtForSpiVersion(provider.getClass().getModule()).orElse(PluginLayers.UNKNOWN_SPI_VERSION),
                     "network namespace provider (selected)");
             out.flush();
+            if (!loaded.problems().isEmpty()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("gost: plugins that could not be loaded:");
+                loaded.problems().forEach(problem -> err.println("  " + problem));
+                err.flush();
+                return START_FAILED;
+            }
             return OK;
         }
     }

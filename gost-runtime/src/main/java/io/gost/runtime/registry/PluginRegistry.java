@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -26,9 +27,11 @@ import java.util.stream.Collectors;
 public final class PluginRegistry {
 
     private final Map<PluginKind, Map<String, PluginEntry>> entries;
+    private final List<String> problems;
 
-    private PluginRegistry(Map<PluginKind, Map<String, PluginEntry>> entries) {
+    private PluginRegistry(Map<PluginKind, Map<String, PluginEntry>> entries, List<String> problems) {
         this.entries = entries;
+        this.problems = List.copyOf(problems);
     }
 
     /** The plugins visible to this module: the boot layer (and the class path, when run from there). */
@@ -43,17 +46,40 @@ public final class PluginRegistry {
     public static PluginRegistry load(ModuleLayer layer, ClassLoader classLoader) {
         Builder builder = new Builder();
         for (PluginKind kind : PluginKind.values()) {
-            List<PluginFactory> found = new ArrayList<>();
-            ServiceLoader.load(layer, kind.factoryType()).forEach(found::add);
-            ServiceLoader.load(kind.factoryType(), classLoader).forEach(factory -> {
-                boolean seen = found.stream().anyMatch(known -> known.getClass() == factory.getClass());
+            List<ServiceLoader.Provider<? extends PluginFactory>> found = new ArrayList<>();
+            ServiceLoader.load(layer, kind.factoryType()).stream().forEach(found::add);
+            ServiceLoader.load(kind.factoryType(), classLoader).stream().forEach(provider -> {
+                boolean seen = found.stream().anyMatch(known -> known.type() == provider.type());
                 if (!seen) {
-                    found.add(factory);
+                    found.add(provider);
                 }
             });
-            found.forEach(factory -> builder.add(kind, factory, describeSource(factory.getClass())));
+            for (ServiceLoader.Provider<? extends PluginFactory> provider : found) {
+                String source = describeSource(provider.type());
+                try {
+                    builder.add(kind, provider.get(), source);
+                } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                    // One broken plugin must not hide the others from `gost plugins`.
+                    builder.problems.add(source + ": " + kind.label() + " factory " + provider.type().getName()
+                            + " is unusable (" + describeFailure(e) + "); fix or remove that jar");
+                }
+            }
         }
         return builder.build();
+    }
+
+    private static String describeFailure(Throwable e) {
+        Throwable root = e instanceof ServiceConfigurationError && e.getCause() != null ? e.getCause() : e;
+        return root.getMessage() == null ? root.getClass().getName() : root.getClass().getSimpleName() + ": "
+                + root.getMessage();
+    }
+
+    /**
+     * Plugins that were found but could not be used (a factory whose constructor or {@code type()}
+     * failed), one message each naming its module and jar; empty when all were usable.
+     */
+    public List<String> problems() {
+        return problems;
     }
 
     /** A registry of exactly these factories, for tests. */
@@ -137,6 +163,7 @@ public final class PluginRegistry {
     public static final class Builder {
         private final Map<PluginKind, Map<String, PluginEntry>> entries = new EnumMap<>(PluginKind.class);
         private final List<String> conflicts = new ArrayList<>();
+        private final List<String> problems = new ArrayList<>();
 
         private Builder() {
             for (PluginKind kind : PluginKind.values()) {
@@ -176,7 +203,7 @@ public final class PluginRegistry {
             }
             Map<PluginKind, Map<String, PluginEntry>> frozen = new EnumMap<>(PluginKind.class);
             entries.forEach((kind, map) -> frozen.put(kind, Collections.unmodifiableMap(new TreeMap<>(map))));
-            return new PluginRegistry(frozen);
+            return new PluginRegistry(frozen, problems);
         }
     }
 
