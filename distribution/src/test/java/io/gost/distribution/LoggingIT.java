@@ -25,8 +25,8 @@ class LoggingIT {
 
         List<String> lines = gost.stderr().lines().filter(line -> !line.isBlank()).toList();
 
-        assertThat(lines).as(gost::describe).isNotEmpty()
-                .allSatisfy(line -> assertThat(parseJsonObject(line).keySet()).contains("time", "level", "logger", "msg"));
+        assertThat(lines).as(gost::describe).isNotEmpty().allSatisfy(line -> assertThat(
+                parseJsonObject(line).keySet()).contains("time", "level", "logger", "msg"));
     }
 
     @Test
