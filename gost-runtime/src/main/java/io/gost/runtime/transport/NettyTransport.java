@@ -124,7 +124,8 @@ public final class NettyTransport implements Transport, AutoCloseable {
                     + Epoll.unavailabilityCause() + "); run with -D" + TRANSPORT_PROPERTY + "=nio",
                     Epoll.unavailabilityCause());
         }
-        return new NettyTransport("epoll", EpollIoHandler.newFactory(), ioThreads,
+        // The guard keeps sockets whose input has ended able to wait for EPOLLOUT (a Netty bug; see there).
+        return new NettyTransport("epoll", EpollEmptyInterestGuard.guard(EpollIoHandler.newFactory()), ioThreads,
                 EpollServerSocketChannel::new, EpollSocketChannel::new, EpollDatagramChannel::new);
     }
 
