@@ -174,12 +174,16 @@ listening() {
         /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
+# The session (= pid of the process started) that listens on each port, for the CPU figures.
+declare -A SESSION_OF_PORT=()
+
 # await PORT: waits (30 s at most) until the process started last listens on PORT, or fails with the end
 # of its log.
 await() {
     local name=$LAST_NAME pid=$LAST_PID port=$1
     for _ in $(seq 600); do
         if listening "$port"; then
+            SESSION_OF_PORT[$port]=$pid
             return 0
         fi
         if ! kill -0 "$pid" 2>/dev/null; then
@@ -340,10 +344,10 @@ describe() { # ID TITLE UNIT higher|lower
     printf 'workload\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RAW"
 }
 
-record() { # ID PEER VALUE NOTE
-    printf 'result\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4//$'\t'/ }" >>"$RAW"
+record() { # ID PEER VALUE NOTE [CORES]
+    printf 'result\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4//$'\t'/ }" "${5:-}" >>"$RAW"
     if [ -n "$3" ]; then
-        log "  $1  $2: $3${4:+ ($4)}"
+        log "  $1  $2: $3${5:+, ${5} cores}${4:+ ($4)}"
     else
         log "  $1  $2: FAILED ($4)"
     fi
@@ -403,10 +407,25 @@ latency() {
     fi
 }
 
-# alternate FUNCTION PEER=ARG... -- EXTRA_ARGS: a warm-up of every peer, then BENCH_REPS rounds of
-# FUNCTION ARG SECONDS EXTRA_ARGS for each peer in turn, recorded under the peer's name.
+# session_ticks SESSION: CPU clock ticks (user + system) used so far by the processes of a session,
+# including children they have reaped (socat forks one per connection).
+session_ticks() {
+    local pids
+    pids=$(pgrep -s "$1" | sed 's|.*|/proc/&/stat|') || true
+    # shellcheck disable=SC2086 # one path per pid
+    { [ -z "$pids" ] || cat $pids 2>/dev/null; } | awk '{
+        sub(/^.*\) /, "")   # the command name may hold spaces; fields now start at "state"
+        ticks += $12 + $13 + $14 + $15
+    } END { print ticks + 0 }'
+}
+
+CLOCK_TICKS=$(getconf CLK_TCK)
+
+# alternate FUNCTION PEER=PORT... -- EXTRA_ARGS: a warm-up of every peer, then BENCH_REPS rounds of
+# FUNCTION PORT SECONDS EXTRA_ARGS for each peer in turn, recorded under the peer's name with the CPU
+# the process listening on PORT used meanwhile, in cores (none for "direct").
 alternate() {
-    local fn=$1 spec rep metric value note
+    local fn=$1 spec rep metric value note peer port session ticks began elapsed cores
     shift
     local specs=()
     while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
@@ -419,9 +438,22 @@ alternate() {
     done
     for ((rep = 1; rep <= REPS; rep++)); do
         for spec in "${specs[@]}"; do
+            peer=${spec%%=*}
+            port=${spec#*=}
+            session=
+            [ "$peer" = direct ] || session=${SESSION_OF_PORT[$port]:-}
+            [ -z "$session" ] || ticks=$(session_ticks "$session")
+            began=$(date +%s%N)
+            "$fn" "$port" "$DURATION" "$@" >"$WORK/measure.out"
+            elapsed=$(($(date +%s%N) - began))
+            cores=
+            if [ -n "$session" ]; then
+                cores=$(awk -v t="$(($(session_ticks "$session") - ticks))" -v hz="$CLOCK_TICKS" \
+                    -v ns="$elapsed" 'BEGIN { printf "%.2f", t / hz / (ns / 1e9) }')
+            fi
             while IFS='|' read -r metric value note; do
-                record "$metric" "${spec%%=*}" "$value" "$note"
-            done < <("$fn" "${spec#*=}" "$DURATION" "$@")
+                record "$metric" "$peer" "$value" "$note" "$cores"
+            done <"$WORK/measure.out"
         done
     done
 }
@@ -496,6 +528,10 @@ workload_5() {
         -F "http://127.0.0.1:$squid"
     start_gost gost-via-tinyproxy "$via_tiny" -L "tcp://127.0.0.1:$via_tiny/127.0.0.1:$iperf_port" \
         -F "http://127.0.0.1:$tiny"
+    # The CPU that counts is the HTTP proxy's, not that of the gost forward in front of it.
+    SESSION_OF_PORT[$via_gost]=${SESSION_OF_PORT[$gohttp]}
+    SESSION_OF_PORT[$via_squid]=${SESSION_OF_PORT[$squid]}
+    SESSION_OF_PORT[$via_tiny]=${SESSION_OF_PORT[$tiny]}
     tunnel() { iperf 5 "$1" 1 "$2"; }
     alternate tunnel direct="$iperf_port" squid="$via_squid" tinyproxy="$via_tiny" gost-java="$via_gost"
     stop_all

@@ -6,11 +6,13 @@
 RESULTS_TSV holds two kinds of tab-separated lines, in the order the workloads ran:
 
   workload  ID  TITLE  UNIT  higher|lower     describes a workload (once, before its results)
-  result    ID  PEER  VALUE  [NOTE]           one measurement; VALUE empty if it failed (NOTE says why)
+  result    ID  PEER  VALUE  [NOTE  [CORES]]  one measurement; VALUE empty if it failed (NOTE says why);
+                                            CORES: CPU the proxy used meanwhile, in cores
 
 For each workload and peer the table gives the median of the runs, every run, and gost-java's median
 divided by the peer's: above 1 means gost-java is higher (better for throughput, worse for latency,
-memory and start-up; the workload's title says which way is better).
+memory and start-up; the workload's title says which way is better), and the median CPU the proxy
+used during the measurements, in cores (1.00 = one core busy all the time).
 """
 import statistics
 import sys
@@ -41,17 +43,20 @@ def load(path):
         elif fields[0] == "result":
             ident, peer, value = fields[1:4]
             note = fields[4] if len(fields) > 4 else ""
-            entry = workloads[ident]["peers"].setdefault(peer, {"values": [], "notes": []})
+            cores = fields[5] if len(fields) > 5 else ""
+            entry = workloads[ident]["peers"].setdefault(peer, {"values": [], "notes": [], "cores": []})
             if value:
                 entry["values"].append(float(value))
+            if cores:
+                entry["cores"].append(float(cores))
             if note and note not in entry["notes"]:
                 entry["notes"].append(note)
     return [workloads[ident] for ident in order]
 
 
 def table(workloads):
-    rows = ["| workload | peer | median | runs | gost-java ÷ peer | notes |",
-            "| --- | --- | ---: | --- | ---: | --- |"]
+    rows = ["| workload | peer | median | runs | gost-java ÷ peer | proxy CPU (cores) | notes |",
+            "| --- | --- | ---: | --- | ---: | ---: | --- |"]
     for workload in workloads:
         unit = workload["unit"]
         title = f"{workload['title']} ({unit}, {workload['better']} is better)"
@@ -66,7 +71,8 @@ def table(workloads):
             else:
                 shown = f"**{number(median, unit)}**"
                 ratio = f"{reference / median:.2f}×" if reference is not None and median > 0 else "—"
-            rows.append(f"| {title} | {peer} | {shown} | {runs} | {ratio} | {'; '.join(entry['notes'])} |")
+            cores = f"{statistics.median(entry['cores']):.2f}" if entry["cores"] else ""
+            rows.append(f"| {title} | {peer} | {shown} | {runs} | {ratio} | {cores} | {'; '.join(entry['notes'])} |")
             title = ""
     return "\n".join(rows)
 
