@@ -423,6 +423,28 @@ public final class GostRuntime implements AutoCloseable {
                 problem(origin.child("metadata.dialTimeout"), e.getMessage());
                 dialTimeout = DEFAULT_DIAL_TIMEOUT;
             }
+            Duration idleTimeout = null;
+            // A service option in GOST's style, also accepted where handler options are given.
+            boolean idleOnService = metadata.contains("idleTimeout");
+            Metadata idleSource = idleOnService ? metadata : serviceConfig.handler().metadata();
+            try {
+                idleTimeout = idleSource.getDuration("idleTimeout", null);
+            } catch (IllegalArgumentException e) {
+                problem(idleOnService ? origin.child("metadata.idleTimeout")
+                        : originOf(serviceConfig.handler(), origin.child("handler")).child("metadata.idleTimeout"),
+                        e.getMessage());
+            }
+            int maxConnections = 0;
+            try {
+                maxConnections = metadata.getInt("maxConnections", 0);
+                if (maxConnections < 0) {
+                    problem(origin.child("metadata.maxConnections"), "maxConnections must be 0 (no limit) or more,"
+                            + " got " + maxConnections);
+                    maxConnections = 0;
+                }
+            } catch (IllegalArgumentException e) {
+                problem(origin.child("metadata.maxConnections"), e.getMessage());
+            }
             Listener listener = create(PluginKind.LISTENER, serviceConfig.listener(), serviceConfig.name(),
                     originOf(serviceConfig.listener(), origin.child("listener")));
             Handler handler = create(PluginKind.HANDLER, serviceConfig.handler(), serviceConfig.name(),
@@ -468,6 +490,8 @@ public final class GostRuntime implements AutoCloseable {
                     .listenNamespace(listenNamespace)
                     .placement(namespaces)
                     .transport(transport)
+                    .idleTimeout(idleTimeout)
+                    .maxConnections(maxConnections)
                     .build();
             Set<NetnsRef> used = new LinkedHashSet<>();
             if (listenNamespace != null) {
