@@ -45,6 +45,7 @@ public final class Service implements AutoCloseable {
     private final ConnectionLog connectionLog;
     private final Duration idleTimeout;
     private final int maxConnections;
+    private final boolean warnWhenReachableWithoutAuth;
     private final AtomicLong refusedConnections = new AtomicLong();
     /** Refusals not yet reported in a log line, and when the next line may be written. */
     private final AtomicLong unreportedRefusals = new AtomicLong();
@@ -70,6 +71,7 @@ public final class Service implements AutoCloseable {
         this.connectionLog = builder.connectionLog;
         this.idleTimeout = builder.idleTimeout;
         this.maxConnections = builder.maxConnections;
+        this.warnWhenReachableWithoutAuth = builder.warnWhenReachableWithoutAuth;
     }
 
     /** Starts building a service. */
@@ -174,6 +176,19 @@ public final class Service implements AutoCloseable {
         boundAddress = bound.getNow();
         log.info("service {} listening on {}{} ({} handler)", name, boundAddress,
                 listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+        if (warnWhenReachableWithoutAuth && !isLoopback(boundAddress)) {
+            log.warn("service {} ({} handler) accepts clients on {}{} without authentication: anyone who can reach"
+                            + " that address can use it as an open proxy; add credentials (-L {}://user:pass@{},"
+                            + " or handler auth/auther in a file) or listen on 127.0.0.1", name, handlerType,
+                    address, listenNamespace == null ? "" : " in network namespace " + listenNamespace,
+                    handlerType, address);
+        }
+    }
+
+    /** Only the wildcard and real interface addresses are reachable from elsewhere. */
+    private static boolean isLoopback(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                && inet.getAddress().isLoopbackAddress();
     }
 
     private void accept(Channel client) {
@@ -257,6 +272,7 @@ public final class Service implements AutoCloseable {
         private ConnectionLog connectionLog = ConnectionLog.fromSystemProperties();
         private Duration idleTimeout;
         private int maxConnections;
+        private boolean warnWhenReachableWithoutAuth;
 
         public Builder name(String name) {
             this.name = name;
@@ -324,6 +340,15 @@ public final class Service implements AutoCloseable {
                 throw new IllegalArgumentException("maxConnections must be 0 (no limit) or more, got " + maxConnections);
             }
             this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Makes {@link #start} warn when the listener is bound to a non-loopback address: for proxy handlers
+         * (any target) that ask for no credentials.
+         */
+        public Builder warnWhenReachableWithoutAuth(boolean warn) {
+            this.warnWhenReachableWithoutAuth = warn;
             return this;
         }
 
