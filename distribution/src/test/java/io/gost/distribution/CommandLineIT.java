@@ -40,6 +40,17 @@ class CommandLineIT {
     }
 
     @Test
+    void terminateSignalStopsAServingGostWithExitCodeZero() {
+        int port = resources.freePort();
+        GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + port).awaitPort(port);
+
+        gost.close();
+
+        // The launcher execs java, so SIGTERM reaches the JVM and its exit code reaches the caller.
+        assertThat(gost.exitCode()).as(gost::describe).isZero();
+    }
+
+    @Test
     void launcherFindsItsHomeThroughAChainOfSymlinks() throws IOException {
         Path firstLink = Files.createSymbolicLink(resources.dir().resolve("gost-link"), GostProcess.launcher());
         Path secondLink = Files.createDirectories(resources.dir().resolve("bin"))

@@ -49,7 +49,8 @@ final class EchoServer implements AutoCloseable {
     }
 
     private void echo(Socket connection) {
-        try (connection; InputStream in = connection.getInputStream(); OutputStream out = connection.getOutputStream()) {
+        try (connection; InputStream in = connection.getInputStream();
+             OutputStream out = connection.getOutputStream()) {
             in.transferTo(out);
             connection.shutdownOutput();
         } catch (IOException peerGone) {

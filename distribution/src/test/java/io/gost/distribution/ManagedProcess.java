@@ -132,6 +132,11 @@ class ManagedProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The exit code of a process that has ended. */
+    int exitCode() {
+        return process.exitValue();
+    }
+
     /** SIGTERM, then SIGKILL after {@link #STOP_GRACE}; only this process, by its pid. */
     @Override
     public void close() {

@@ -92,7 +92,8 @@ class PluginsDirectoryIT {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue(GostApi.SPI_VERSION_ATTRIBUTE, String.valueOf(GostApi.SPI_VERSION));
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+             JarOutputStream out = new JarOutputStream(file, manifest)) {
             out.putNextEntry(new JarEntry("sample/SampleHandlerFactory.class"));
             out.write(Files.readAllBytes(classes.resolve("sample/SampleHandlerFactory.class")));
             out.closeEntry();

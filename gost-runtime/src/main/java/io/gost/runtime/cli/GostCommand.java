@@ -149,12 +149,13 @@ public final class GostCommand implements Callable<Integer> {
         GostRuntime runtime;
         try {
             runtime = GostRuntime.create(config, registry, provider, transport);
+            // Before the first port opens: a SIGTERM that arrives as soon as a port accepts still drains.
+            GracefulShutdown.install(runtime, transport, gracePeriod);
             runtime.start();
         } catch (RuntimeException e) {
             transport.close();
             throw e;
         }
-        GracefulShutdown.install(runtime, transport, gracePeriod);
         return KEEP_RUNNING;
     }
 
@@ -198,9 +199,12 @@ public final class GostCommand implements Callable<Integer> {
         @CommandLine.Mixin
         PluginOptions plugins = new PluginOptions();
 
+        @CommandLine.ParentCommand
+        GostCommand parent;
+
         @Override
         public Integer call() {
-            return serve(ConfigLoader.load(file), plugins, gracePeriod(gracePeriod));
+            return serve(ConfigLoader.load(file), plugins.with(parent.plugins), gracePeriod(gracePeriod));
         }
     }
 
@@ -225,6 +229,9 @@ public final class GostCommand implements Callable<Integer> {
         @CommandLine.Mixin
         PluginOptions plugins = new PluginOptions();
 
+        @CommandLine.ParentCommand
+        GostCommand parent;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -234,7 +241,7 @@ public final class GostCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("check needs a FILE or -L URLs");
             }
             GostConfig config = file != null ? ConfigLoader.load(file) : new CommandLineParser().parse(services, nodes);
-            PluginOptions.Loaded loaded = plugins.loadAll();
+            PluginOptions.Loaded loaded = plugins.with(parent.plugins).loadAll();
             PluginRegistry registry = loaded.registry();
             NetnsProvider provider = loaded.netnsProvider(config.netnsProvider());
             List<String> problems;
@@ -262,12 +269,15 @@ public final class GostCommand implements Callable<Integer> {
         @CommandLine.Mixin
         PluginOptions plugins = new PluginOptions();
 
+        @CommandLine.ParentCommand
+        GostCommand parent;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            PluginOptions.Loaded loaded = plugins.load();
+            PluginOptions.Loaded loaded = plugins.with(parent.plugins).load();
             PrintWriter out = spec.commandLine().getOut();
             String format = "%-10s %-10s %-62s %-4s %s%n";
             out.printf(format, "KIND", "TYPE", "FROM", "SPI", "DESCRIPTION");

@@ -20,6 +20,14 @@ final class PluginOptions {
     @Option(names = "--plugins", paramLabel = "DIR", description = "also load plugin jars from DIR (repeatable)")
     List<Path> directories = new ArrayList<>();
 
+    /** Directories given before the subcommand ({@code gost --plugins DIR plugins}) count too. */
+    PluginOptions with(PluginOptions parent) {
+        PluginOptions merged = new PluginOptions();
+        merged.directories.addAll(parent.directories);
+        merged.directories.addAll(directories);
+        return merged;
+    }
+
     /** The loaded plugins: their layer, the registry over it, and every jar that was refused. */
     record Loaded(PluginLayers.Result layers, PluginRegistry registry, List<String> problems) {
 

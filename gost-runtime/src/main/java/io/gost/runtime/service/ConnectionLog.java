@@ -7,6 +7,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One line per finished connection: service, session, client, target, node, bytes, duration, error.
  * Text ({@code key=value}) or JSON with GOST's field names, chosen by {@code -Dgost.log.format=json}.
+ *
+ * <p>In JSON mode the message is the object's fields without braces: the distribution's Log4j
+ * configuration wraps them with {@code time} and {@code level} into one object per line, so a log shipper
+ * sees {@code service}, {@code dst}, {@code inputBytes} ... as top-level fields.
  */
 public final class ConnectionLog {
 
@@ -33,8 +37,9 @@ public final class ConnectionLog {
         String error = context.error == null ? null
                 : context.error.getMessage() == null ? context.error.getClass().getSimpleName() : context.error.getMessage();
         if (json) {
-            StringBuilder line = new StringBuilder(192).append('{');
-            field(line, "kind", "service", true);
+            StringBuilder line = new StringBuilder(192);
+            field(line, "msg", "connection closed", true);
+            field(line, "kind", "service", false);
             field(line, "service", service.name(), false);
             field(line, "sid", context.sessionId(), false);
             field(line, "client", hostPort(context), false);
@@ -44,7 +49,7 @@ public final class ConnectionLog {
             line.append(",\"outputBytes\":").append(context.toClient);
             field(line, "duration", durationMillis + "ms", false);
             field(line, "error", error, false);
-            log.info(line.append('}').toString());
+            log.info(line.toString());
         } else {
             log.info("service={} sid={} client={} dst={}{} inputBytes={} outputBytes={} duration={}ms{}",
                     service.name(), context.sessionId(), hostPort(context), target == null ? "-" : target,

@@ -57,6 +57,12 @@ public final class NettyTransport implements Transport, AutoCloseable {
     private final DnsAddressResolverGroup resolver;
     private boolean closed;
 
+    private static void startEveryLoop(EventLoopGroup group) {
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
+            loop.submit(() -> { }).syncUninterruptibly();
+        }
+    }
+
     private NettyTransport(String name, IoHandlerFactory ioHandlerFactory, int ioThreads,
                            ChannelFactory<? extends ServerChannel> serverSocketChannelFactory,
                            ChannelFactory<? extends SocketChannel> socketChannelFactory,
@@ -72,6 +78,11 @@ public final class NettyTransport implements Transport, AutoCloseable {
                 ioHandlerFactory);
         this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("gost-io"),
                 ioHandlerFactory);
+        // Netty starts event-loop threads lazily, and a new Linux thread inherits the network namespace of
+        // the thread that starts it: the first bind on a namespace thread would pull every loop (and so
+        // every later dial) into that namespace. Start them all now, from the process's own namespace.
+        startEveryLoop(acceptorGroup);
+        startEveryLoop(ioGroup);
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelFactory(datagramChannelFactory)
                 .socketChannelFactory(socketChannelFactory)
@@ -113,7 +124,8 @@ public final class NettyTransport implements Transport, AutoCloseable {
                     + Epoll.unavailabilityCause() + "); run with -D" + TRANSPORT_PROPERTY + "=nio",
                     Epoll.unavailabilityCause());
         }
-        return new NettyTransport("epoll", EpollIoHandler.newFactory(), ioThreads,
+        // The guard keeps sockets whose input has ended able to wait for EPOLLOUT (a Netty bug; see there).
+        return new NettyTransport("epoll", EpollEmptyInterestGuard.guard(EpollIoHandler.newFactory()), ioThreads,
                 EpollServerSocketChannel::new, EpollSocketChannel::new, EpollDatagramChannel::new);
     }
 

@@ -109,6 +109,21 @@ final class RelayHarness implements AutoCloseable {
         return result.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** The relay's result if it ended within a second, for failure messages. */
+    String resultIfDone() {
+        try {
+            RelayResult done = result.get(1, TimeUnit.SECONDS);
+            if (done.error() != null) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                done.error().printStackTrace(new java.io.PrintWriter(trace));
+                return done + "\n" + trace;
+            }
+            return done.toString();
+        } catch (Exception e) {
+            return "(relay still running: " + e + ")";
+        }
+    }
+
     Channel upstream() throws Exception {
         return upstreamSide.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }

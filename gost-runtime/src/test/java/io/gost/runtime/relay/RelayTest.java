@@ -43,18 +43,27 @@ class RelayTest {
     @ParameterizedTest
     @ValueSource(strings = {"nio", "epoll"})
     void relaysTenMegabytesEachWayByteForByte(String transport) throws Exception {
-        byte[] upload = randomBytes(10 * MB, 1);
-        byte[] download = randomBytes(10 * MB, 2);
+        byte[] upload = StreamCheck.offsets(10 * MB, StreamCheck.UPLOAD_TAG);
+        byte[] download = StreamCheck.offsets(10 * MB, StreamCheck.DOWNLOAD_TAG);
         try (RelayHarness harness = new RelayHarness(transport);
              Socket client = harness.connectClient();
              Socket far = harness.acceptFar()) {
             CompletableFuture<Void> clientWrites = writeThenShutdown(client, upload);
             CompletableFuture<Void> farWrites = writeThenShutdown(far, download);
-            CompletableFuture<byte[]> farReads = CompletableFuture.supplyAsync(() -> readAll(far), threads);
-            CompletableFuture<byte[]> clientReads = CompletableFuture.supplyAsync(() -> readAll(client), threads);
+            CompletableFuture<byte[]> farReads = CompletableFuture.supplyAsync(
+                    () -> StreamCheck.readAll(far, "far side reading the upload"), threads);
+            CompletableFuture<byte[]> clientReads = CompletableFuture.supplyAsync(
+                    () -> StreamCheck.readAll(client, "client reading the download"), threads);
 
-            assertThat(farReads.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(upload);
-            assertThat(clientReads.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(download);
+            try {
+                StreamCheck.assertSame("upload at the far side",
+                        farReads.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS), upload);
+                StreamCheck.assertSame("download at the client",
+                        clientReads.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS), download);
+            } catch (Throwable failure) {
+                failure.addSuppressed(new AssertionError("relay ended with " + harness.resultIfDone()));
+                throw failure;
+            }
             clientWrites.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS);
             farWrites.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS);
 
@@ -63,6 +72,39 @@ class RelayTest {
             assertThat(result.toClient()).isEqualTo(download.length);
             assertThat(result.error()).isNull();
             assertThat(result.duration()).isPositive();
+            harness.assertNoLeaks();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void clientKeepsUploadingAfterTheFarSideHasEndedItsAnswer(String transport) throws Exception {
+        byte[] answer = "done\n".getBytes(StandardCharsets.US_ASCII);
+        // Far more than the loopback socket buffers hold, so the relay's writes to the far side must wait
+        // for the socket to become writable again, long after that socket's input has ended.
+        byte[] upload = StreamCheck.offsets(32 * MB, StreamCheck.UPLOAD_TAG);
+        try (RelayHarness harness = new RelayHarness(transport);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            far.getOutputStream().write(answer);
+            far.shutdownOutput();
+            // The client sees end-of-stream only once the relay has seen the far side's end of stream.
+            assertThat(RelayHarness.readAll(client)).isEqualTo(answer);
+
+            CompletableFuture<Void> clientWrites = writeThenShutdown(client, upload);
+            try {
+                StreamCheck.assertSame("upload at the far side",
+                        StreamCheck.readAll(far, "far side reading the upload"), upload);
+            } catch (Throwable failure) {
+                failure.addSuppressed(new AssertionError("relay ended with " + harness.resultIfDone()));
+                throw failure;
+            }
+            clientWrites.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+            RelayResult result = harness.awaitResult();
+            assertThat(result.error()).isNull();
+            assertThat(result.fromClient()).isEqualTo(upload.length);
+            assertThat(result.toClient()).isEqualTo(answer.length);
             harness.assertNoLeaks();
         }
     }

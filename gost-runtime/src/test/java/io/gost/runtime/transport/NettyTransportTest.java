@@ -95,4 +95,24 @@ class NettyTransportTest {
         assertThatThrownBy(() -> NettyTransport.nio(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ioThreads");
     }
+
+    /**
+     * Threads inherit their creator's network namespace: a loop started lazily by the first bind on a
+     * namespace thread would end up in that namespace, and every dial with it. So they all start at once.
+     */
+    @Test
+    void everyEventLoopThreadRunsAsSoonAsTheTransportExists() {
+        long before = liveLoopThreads();
+        try (NettyTransport transport = NettyTransport.nio(3)) {
+            // Nothing has been bound or dialed yet: one acceptor and three I/O threads already run.
+            assertThat(liveLoopThreads() - before).isEqualTo(4);
+        }
+    }
+
+    private static long liveLoopThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("gost-io-") || thread.getName().startsWith("gost-accept-"))
+                .filter(Thread::isAlive)
+                .count();
+    }
 }

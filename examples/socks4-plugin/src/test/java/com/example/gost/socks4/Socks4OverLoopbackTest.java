@@ -89,11 +89,12 @@ class Socks4OverLoopbackTest {
                     .toCompletableFuture().get(5, TimeUnit.SECONDS);
             Channel hop = connected.sync().channel();
             Connector connector = new Socks4ConnectorFactory().create(Metadata.empty(), PluginContext.named("node-0"));
-            InetSocketAddress target = InetSocketAddress.createUnresolved("127.0.0.1", echo.address().getPort());
+            InetSocketAddress target = InetSocketAddress.createUnresolved("localhost", echo.address().getPort());
 
             Channel tunnel = connector.connect(hop, "tcp", target, Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
 
             assertThat(roundTrip(tunnel, "ping through socks4a")).isEqualTo("ping through socks4a");
+            // A host name travels as SOCKS4a, unresolved, for the hop to resolve.
             assertThat(dialed).containsExactly(target);
             assertThat(provider.records()).containsExactly(new SocketRecord(namespace, purpose, "gost-netns-ns-hop"));
             tunnel.close().sync();

@@ -2,6 +2,7 @@ package com.example.gost.socks4.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -46,14 +47,19 @@ public final class Socks4 {
     }
 
     /**
-     * A CONNECT request for {@code target}: SOCKS4 for an IPv4 address, SOCKS4a (the hop resolves the
-     * name) for an unresolved one.
+     * A CONNECT request for {@code target}: SOCKS4 for an IPv4 address (also when it arrives unresolved,
+     * as a literal such as {@code 127.0.0.1}: servers without SOCKS4a, like Dante, need the plain form),
+     * SOCKS4a (the hop resolves the name) for a host name.
      *
      * @throws IllegalArgumentException for an IPv6 address (SOCKS4 has no room for one), or a user id or
      *                                  host name that is too long or contains a zero byte
      */
     public static ByteBuf encodeConnect(ByteBufAllocator alloc, InetSocketAddress target, String userId) {
         byte[] user = field("user id", userId);
+        if (target.isUnresolved() && NetUtil.isValidIpV4Address(target.getHostString())) {
+            target = new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(target.getHostString()),
+                    target.getPort());
+        }
         byte[] host = target.isUnresolved() ? field("host name", target.getHostString()) : null;
         if (host == null && !(target.getAddress() instanceof Inet4Address)) {
             throw new IllegalArgumentException("SOCKS4 carries IPv4 addresses and host names only, not "

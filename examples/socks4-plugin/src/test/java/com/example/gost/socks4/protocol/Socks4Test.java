@@ -21,6 +21,15 @@ class Socks4Test {
     }
 
     @Test
+    void anUnresolvedIpv4LiteralIsStillPlainSocks4ForServersWithoutSocks4a() {
+        // gost hands targets over unresolved; Dante, for one, refuses SOCKS4a.
+        InetSocketAddress target = InetSocketAddress.createUnresolved("198.18.0.1", 8080);
+
+        assertThat(hexAndRelease(Socks4.encodeConnect(alloc, target, "")))
+                .isEqualTo("04" + "01" + "1f90" + "c6120001" + "00");
+    }
+
+    @Test
     void connectToAHostNameIsSocks4aWithTheNameAfterTheUserId() {
         InetSocketAddress target = InetSocketAddress.createUnresolved("example.com", 443);
 

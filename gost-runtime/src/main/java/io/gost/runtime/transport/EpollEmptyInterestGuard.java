@@ -1,0 +1,118 @@
+package io.gost.runtime.transport;
+
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoOps;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+
+/**
+ * Works around a Netty epoll bug (4.2.13.Final up to at least 4.2.20.Final) that breaks any socket that
+ * must wait to write after its input has ended, e.g. a relay still uploading after the server has sent
+ * its answer and its FIN.
+ *
+ * <p>When a channel's interest set becomes empty (input ended, so no EPOLLIN/EPOLLRDHUP; nothing waiting
+ * to be written, so no EPOLLOUT), Netty's {@code EpollIoHandler} removes the fd from the epoll set
+ * ({@code EPOLL_CTL_DEL}) but still remembers it as added. The next time a write finds the socket buffer
+ * full it asks for EPOLLOUT with {@code EPOLL_CTL_MOD}, which fails with ENOENT; Netty then fails that
+ * write and every queued one and shuts the output down. The peer gets a truncated stream (or a reset when
+ * the channel is closed with unread input), so bytes are lost mid-connection.
+ *
+ * <p>The guard asks for EPOLLERR instead of an empty set. The kernel reports EPOLLERR and EPOLLHUP
+ * whether asked for or not, so the fd's wake-ups are exactly those of an empty set; but the fd stays
+ * in the epoll set, and the later EPOLLOUT is a valid {@code EPOLL_CTL_MOD}. This is how Netty 4.2.12
+ * and earlier behaved. Remove the guard once Netty re-adds a deleted fd itself.
+ */
+final class EpollEmptyInterestGuard implements IoHandler {
+
+    private final IoHandler delegate;
+
+    private EpollEmptyInterestGuard(IoHandler delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Wraps every handler {@code factory} makes. */
+    static IoHandlerFactory guard(IoHandlerFactory factory) {
+        return new IoHandlerFactory() {
+            @Override
+            public IoHandler newHandler(ThreadAwareExecutor executor) {
+                return new EpollEmptyInterestGuard(factory.newHandler(executor));
+            }
+
+            @Override
+            public boolean isChangingThreadSupported() {
+                return factory.isChangingThreadSupported();
+            }
+        };
+    }
+
+    /** The ops to ask for instead of {@code ops}: never the empty set. */
+    static IoOps nonEmpty(IoOps ops) {
+        if (ops instanceof EpollIoOps epollOps && epollOps.value() == EpollIoOps.NONE.value()) {
+            return EpollIoOps.EPOLLERR;
+        }
+        return ops;
+    }
+
+    @Override
+    public IoRegistration register(IoHandle handle) throws Exception {
+        return new GuardedRegistration(delegate.register(handle));
+    }
+
+    @Override
+    public void initialize() {
+        delegate.initialize();
+    }
+
+    @Override
+    public int run(IoHandlerContext context) {
+        return delegate.run(context);
+    }
+
+    @Override
+    public void prepareToDestroy() {
+        delegate.prepareToDestroy();
+    }
+
+    @Override
+    public void destroy() {
+        delegate.destroy();
+    }
+
+    @Override
+    public void wakeup() {
+        delegate.wakeup();
+    }
+
+    @Override
+    public boolean isCompatible(Class<? extends IoHandle> handleType) {
+        return delegate.isCompatible(handleType);
+    }
+
+    /** Passes everything through except an empty interest set. */
+    private record GuardedRegistration(IoRegistration delegate) implements IoRegistration {
+
+        @Override
+        public <T> T attachment() {
+            return delegate.attachment();
+        }
+
+        @Override
+        public long submit(IoOps ops) {
+            return delegate.submit(nonEmpty(ops));
+        }
+
+        @Override
+        public boolean isValid() {
+            return delegate.isValid();
+        }
+
+        @Override
+        public boolean cancel() {
+            return delegate.cancel();
+        }
+    }
+}

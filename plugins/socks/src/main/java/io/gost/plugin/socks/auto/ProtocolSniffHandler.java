@@ -1,0 +1,121 @@
+package io.gost.plugin.socks.auto;
+
+import io.gost.api.Handler;
+import io.gost.api.HandlerContext;
+import io.gost.plugin.socks.pipeline.InboundReplayHandler;
+import io.gost.plugin.socks.pipeline.SocksPipelineNames;
+import io.gost.plugin.socks.v5.Socks5Addresses;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Waits for the first non-empty chunk from the client, chooses the delegate by its first byte, puts the
+ * chunk into an {@link InboundReplayHandler} in its own place and calls the delegate. Per connection.
+ */
+final class ProtocolSniffHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(ProtocolSniffHandler.class);
+
+    private final AutoHandler auto;
+    private final HandlerContext context;
+    private final Duration timeout;
+    private ScheduledFuture<?> deadline;
+    private boolean decided;
+
+    ProtocolSniffHandler(AutoHandler auto, HandlerContext context, Duration timeout) {
+        this.auto = auto;
+        this.context = context;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> {
+            if (!decided) {
+                LOGGER.info("{}: no bytes within {} (metadata readTimeout); closing", describe(), timeout);
+                decided = true;
+                ctx.close();
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (decided || !(message instanceof ByteBuf chunk)) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (!chunk.isReadable()) {
+            chunk.release();
+            ctx.read();
+            return;
+        }
+        decided = true;
+        cancelDeadline();
+        byte first = chunk.getByte(chunk.readerIndex());
+        Optional<Handler> delegate = auto.delegateFor(first);
+        if (delegate.isEmpty()) {
+            chunk.release();
+            LOGGER.warn("{}: the client speaks {} (first byte 0x{}), but no plugin provides the '{}' handler that"
+                            + " the auto handler hands it to; closing. Add the plugin that provides it.",
+                    describe(), AutoHandler.protocolOf(first), String.format("%02x", first & 0xFF),
+                    AutoHandler.protocolOf(first));
+            ctx.close();
+            return;
+        }
+        ctx.pipeline().replace(this, SocksPipelineNames.unique(ctx.pipeline(), SocksPipelineNames.REPLAY),
+                new InboundReplayHandler(chunk));
+        try {
+            delegate.get().handle(ctx.channel(), context);
+        } catch (RuntimeException e) {
+            LOGGER.warn("{}: the {} handler failed to take the connection; closing", describe(),
+                    AutoHandler.protocolOf(first), e);
+            ctx.channel().close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent && !decided) {
+            LOGGER.debug("{}: the client ended its side before sending anything; closing", describe());
+            decided = true;
+            cancelDeadline();
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOGGER.debug("{}: error before the protocol was known; closing", describe(), cause);
+        decided = true;
+        cancelDeadline();
+        ctx.close();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelDeadline();
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    private String describe() {
+        return "service " + context.serviceName() + ": connection " + context.sessionId() + " from "
+                + Socks5Addresses.format(context.clientAddress());
+    }
+}

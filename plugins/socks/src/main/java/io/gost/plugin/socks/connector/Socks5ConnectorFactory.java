@@ -1,0 +1,41 @@
+package io.gost.plugin.socks.connector;
+
+import io.gost.api.Connector;
+import io.gost.api.ConnectorFactory;
+import io.gost.api.Metadata;
+import io.gost.api.PluginContext;
+import java.util.List;
+
+/**
+ * Creates the connector {@code socks5} (alias {@code socks}): asks a SOCKS5 hop of a chain to CONNECT,
+ * presenting the node's credentials ({@code socks5://user:pass@host:port}) when it has some. See
+ * {@link Socks5Connector}.
+ *
+ * <p>ServiceLoader creates this class through its public no-argument constructor.
+ */
+public final class Socks5ConnectorFactory implements ConnectorFactory {
+
+    /** The type name nodes are configured with. */
+    public static final String TYPE = "socks5";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<String> aliases() {
+        return List.of("socks");
+    }
+
+    @Override
+    public String description() {
+        return "SOCKS5 client for chain hops: CONNECT, with username/password when the node has credentials";
+    }
+
+    /** @throws IllegalArgumentException when a credential is longer than SOCKS5's 255 bytes */
+    @Override
+    public Connector create(Metadata metadata, PluginContext context) {
+        return new Socks5Connector(context.credentials());
+    }
+}

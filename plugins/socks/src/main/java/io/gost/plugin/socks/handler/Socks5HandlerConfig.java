@@ -1,0 +1,72 @@
+package io.gost.plugin.socks.handler;
+
+import io.gost.api.Authenticator;
+import io.gost.api.InvalidMetadataException;
+import io.gost.api.Metadata;
+import io.gost.api.PluginContext;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code socks5} handler's options, read once from its metadata (GOST's keys):
+ *
+ * <ul>
+ *   <li>{@code readTimeout} (alias {@code handshakeTimeout}): how long the client may take from accept to a
+ *       complete command request, and how long a BIND waits for the peer; default 15 s, as GOST; zero or
+ *       negative means the default;</li>
+ *   <li>{@code udp}: allow UDP ASSOCIATE (default false, as GOST: refused with 0x02);</li>
+ *   <li>{@code bind}: allow BIND (default false, as GOST: refused with 0x02);</li>
+ *   <li>{@code udpBufferSize}: the largest datagram the UDP relay receives, 512..65536 bytes. Default 65536,
+ *       so no datagram is cut short (GOST defaults to 4096 and truncates longer datagrams).</li>
+ * </ul>
+ *
+ * @param authenticator present when clients must authenticate with username/password
+ */
+public record Socks5HandlerConfig(Duration handshakeTimeout, boolean udpEnabled, boolean bindEnabled,
+                                  int udpBufferSize, Optional<Authenticator> authenticator) {
+
+    /** GOST's default read timeout for the SOCKS5 handshake. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(15);
+    /** Large enough for any UDP datagram. */
+    public static final int MAX_UDP_BUFFER_SIZE = 64 * 1024;
+    public static final int MIN_UDP_BUFFER_SIZE = 512;
+
+    public Socks5HandlerConfig {
+        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(authenticator, "authenticator");
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
+        }
+        if (udpBufferSize < MIN_UDP_BUFFER_SIZE || udpBufferSize > MAX_UDP_BUFFER_SIZE) {
+            throw new IllegalArgumentException("udpBufferSize must be within " + MIN_UDP_BUFFER_SIZE + ".."
+                    + MAX_UDP_BUFFER_SIZE + ", got " + udpBufferSize);
+        }
+    }
+
+    /**
+     * Reads the options from {@code metadata} and the authenticator from {@code context}.
+     *
+     * @throws InvalidMetadataException naming the key when a value cannot be read
+     */
+    public static Socks5HandlerConfig from(Metadata metadata, PluginContext context) {
+        Duration timeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        for (String key : new String[] {"readTimeout", "handshakeTimeout"}) {
+            if (metadata.contains(key)) {
+                timeout = metadata.getDuration(key, DEFAULT_HANDSHAKE_TIMEOUT);
+                break;
+            }
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            timeout = DEFAULT_HANDSHAKE_TIMEOUT; // GOST: a non-positive readTimeout means the default
+        }
+        int udpBufferSize = metadata.getInt("udpBufferSize", MAX_UDP_BUFFER_SIZE);
+        if (udpBufferSize <= 0) {
+            udpBufferSize = MAX_UDP_BUFFER_SIZE;
+        }
+        // GOST clamps rather than rejects.
+        udpBufferSize = Math.max(MIN_UDP_BUFFER_SIZE, Math.min(MAX_UDP_BUFFER_SIZE, udpBufferSize));
+        return new Socks5HandlerConfig(timeout, metadata.getBoolean("udp", false), metadata.getBoolean("bind", false),
+                udpBufferSize, context.authenticator());
+    }
+}

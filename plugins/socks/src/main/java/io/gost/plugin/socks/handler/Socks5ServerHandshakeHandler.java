@@ -1,0 +1,410 @@
+package io.gost.plugin.socks.handler;
+
+import io.gost.api.Authenticator;
+import io.gost.api.HandlerContext;
+import io.gost.plugin.socks.pipeline.SocksPipelineNames;
+import io.gost.plugin.socks.v5.Socks5Addresses;
+import io.gost.plugin.socks.v5.Socks5Replies;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.socksx.v5.DefaultSocks5InitialResponse;
+import io.netty.handler.codec.socksx.v5.DefaultSocks5PasswordAuthResponse;
+import io.netty.handler.codec.socksx.v5.Socks5AuthMethod;
+import io.netty.handler.codec.socksx.v5.Socks5CommandRequest;
+import io.netty.handler.codec.socksx.v5.Socks5CommandRequestDecoder;
+import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
+import io.netty.handler.codec.socksx.v5.Socks5CommandType;
+import io.netty.handler.codec.socksx.v5.Socks5InitialRequest;
+import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequest;
+import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one client through the SOCKS5 handshake and starts its command.
+ *
+ * <ol>
+ *   <li>Greeting: the method is chosen from those the client offers and the service allows: with an
+ *       authenticator only username/password (0x02), without one only no-auth (0x00). Nothing acceptable:
+ *       reply 0xFF and close.</li>
+ *   <li>Username/password (RFC 1929): status 0x00 when the authenticator accepts, else 0x01 and close.</li>
+ *   <li>Command: CONNECT ({@link ConnectCommand}), BIND ({@link BindCommand}, when {@code bind} is on) and
+ *       UDP ASSOCIATE ({@link UdpAssociation}, when {@code udp} is on; both off answer 0x02, as GOST).
+ *       An unknown command answers 0x07, an unknown address type 0x08; both then close.</li>
+ * </ol>
+ *
+ * <p>The decoder in front of this handler is replaced in place at each step ({@code pipeline.replace}
+ * hands bytes the client sent ahead to the new decoder). Malformed input of any kind (wrong version,
+ * no methods, bad field) arrives as a message whose {@link DecoderResult} failed and closes the connection
+ * without a reply. A request cut short waits for more bytes, bounded by the handshake timeout
+ * ({@code readTimeout}, 15 s), after which the connection is closed; so is one whose client half-closes
+ * mid-handshake.
+ *
+ * <p>After the request, bytes the client sends early (a pipelining client, or a FIN that makes epoll read
+ * with auto-read off) are kept and written upstream before the relay starts, so nothing is lost.
+ */
+final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter implements CommandSession {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(Socks5ServerHandshakeHandler.class);
+
+    private enum Phase {
+        GREETING, PASSWORD, COMMAND,
+        /** The command runs; the connection is still ours. */
+        EXECUTING,
+        /** A final error reply is on its way; the connection closes after it. */
+        CLOSING,
+        /** Given to the relay or to a UDP control handler. */
+        HANDED_OVER
+    }
+
+    /**
+     * RFC 1929 only says "other than 0x00"; 0x01 is what GOST, Dante and curl's tests use. Netty's
+     * {@code Socks5PasswordAuthStatus.FAILURE} is 0xFF.
+     */
+    private static final Socks5PasswordAuthStatus CREDENTIALS_REJECTED = Socks5PasswordAuthStatus.valueOf((byte) 0x01);
+
+    private final Socks5HandlerConfig config;
+    private final HandlerContext context;
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.GREETING;
+    private ScheduledFuture<?> deadline;
+    private final Queue<ByteBuf> earlyBytes = new ArrayDeque<>(1);
+    private Socks5Command command;
+
+    Socks5ServerHandshakeHandler(Socks5HandlerConfig config, HandlerContext context) {
+        this.config = config;
+        this.context = context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        deadline = ctx.executor().schedule(this::handshakeTimedOut, config.handshakeTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (phase == Phase.EXECUTING && message instanceof ByteBuf early) {
+            earlyBytes.add(early);
+            return;
+        }
+        try {
+            if (phase == Phase.GREETING && message instanceof Socks5InitialRequest greeting) {
+                onGreeting(greeting);
+            } else if (phase == Phase.PASSWORD && message instanceof Socks5PasswordAuthRequest credentials) {
+                onCredentials(credentials);
+            } else if (phase == Phase.COMMAND && message instanceof Socks5CommandRequest request) {
+                onCommand(request);
+            } else if (phase != Phase.CLOSING) {
+                LOGGER.debug("{}: unexpected {} during SOCKS5 {}; closing", describe(), message, phase);
+                closeNow();
+            }
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void onGreeting(Socks5InitialRequest greeting) {
+        if (failedToDecode(greeting.decoderResult(), "greeting")) {
+            return;
+        }
+        Socks5AuthMethod required = config.authenticator().isPresent()
+                ? Socks5AuthMethod.PASSWORD : Socks5AuthMethod.NO_AUTH;
+        List<Socks5AuthMethod> offered = greeting.authMethods();
+        if (!offered.contains(required)) {
+            LOGGER.info("{}: the client offers SOCKS5 methods {} but this service requires {}; replying 0xff",
+                    describe(), methodCodes(offered), methodCodes(List.of(required)));
+            replyThenClose(new DefaultSocks5InitialResponse(Socks5AuthMethod.UNACCEPTED));
+            return;
+        }
+        if (required == Socks5AuthMethod.PASSWORD) {
+            phase = Phase.PASSWORD;
+            replaceDecoder(new Utf8PasswordAuthRequestDecoder());
+        } else {
+            phase = Phase.COMMAND;
+            replaceDecoder(new Socks5CommandRequestDecoder(TargetAddressDecoder.INSTANCE));
+        }
+        ctx.writeAndFlush(new DefaultSocks5InitialResponse(required));
+        ctx.read();
+    }
+
+    private void onCredentials(Socks5PasswordAuthRequest credentials) {
+        if (failedToDecode(credentials.decoderResult(), "username/password request")) {
+            return;
+        }
+        if (!authenticate(credentials.username(), credentials.password())) {
+            LOGGER.info("{}: SOCKS5 username/password rejected for user '{}'; replying 0x01", describe(),
+                    credentials.username());
+            replyThenClose(new DefaultSocks5PasswordAuthResponse(CREDENTIALS_REJECTED));
+            return;
+        }
+        phase = Phase.COMMAND;
+        replaceDecoder(new Socks5CommandRequestDecoder(TargetAddressDecoder.INSTANCE));
+        ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.SUCCESS));
+        ctx.read();
+    }
+
+    private boolean authenticate(String username, String password) {
+        Authenticator authenticator = config.authenticator().orElse(null);
+        if (authenticator == null) {
+            return false;
+        }
+        try {
+            return authenticator.authenticate(username, password);
+        } catch (RuntimeException e) {
+            LOGGER.warn("{}: the authenticator failed; treating the credentials as rejected", describe(), e);
+            return false;
+        }
+    }
+
+    private void onCommand(Socks5CommandRequest request) {
+        cancelDeadline();
+        DecoderResult result = request.decoderResult();
+        if (!result.isSuccess()) {
+            if (result.cause() instanceof TargetAddressDecoder.UnsupportedAddressTypeException unsupported) {
+                LOGGER.info("{}: {}; replying {}", describe(), unsupported.getMessage(),
+                        Socks5Replies.describe(Socks5CommandStatus.ADDRESS_UNSUPPORTED));
+                fail(Socks5CommandStatus.ADDRESS_UNSUPPORTED);
+            } else {
+                failedToDecode(result, "command request");
+            }
+            return;
+        }
+        Socks5CommandType type = request.type();
+        if (type == Socks5CommandType.CONNECT) {
+            command = new ConnectCommand(this,
+                    Socks5Addresses.target(request.dstAddrType(), request.dstAddr(), request.dstPort()));
+        } else if (type == Socks5CommandType.BIND && config.bindEnabled()) {
+            command = new BindCommand(this);
+        } else if (type == Socks5CommandType.UDP_ASSOCIATE && config.udpEnabled()) {
+            command = new UdpAssociation(this);
+        } else if (type == Socks5CommandType.BIND || type == Socks5CommandType.UDP_ASSOCIATE) {
+            LOGGER.info("{}: SOCKS5 {} is disabled on this service (metadata '{}: true' enables it); replying {}",
+                    describe(), type == Socks5CommandType.BIND ? "BIND" : "UDP ASSOCIATE",
+                    type == Socks5CommandType.BIND ? "bind" : "udp",
+                    Socks5Replies.describe(Socks5CommandStatus.FORBIDDEN));
+            fail(Socks5CommandStatus.FORBIDDEN);
+            return;
+        } else {
+            LOGGER.info("{}: unknown SOCKS5 command 0x{}; replying {}", describe(),
+                    Integer.toHexString(type.byteValue() & 0xFF),
+                    Socks5Replies.describe(Socks5CommandStatus.COMMAND_UNSUPPORTED));
+            fail(Socks5CommandStatus.COMMAND_UNSUPPORTED);
+            return;
+        }
+        phase = Phase.EXECUTING;
+        // Started as a separate task: bytes the client sent right after its request are still being passed
+        // up by the decoder and must be kept (EXECUTING) before a command that completes at once hands
+        // the connection over.
+        ctx.executor().execute(() -> {
+            if (phase == Phase.EXECUTING) {
+                command.start();
+            }
+        });
+    }
+
+    private boolean failedToDecode(DecoderResult result, String what) {
+        if (result.isSuccess()) {
+            return false;
+        }
+        LOGGER.info("{}: malformed SOCKS5 {}: {}; closing", describe(), what,
+                result.cause() == null ? "unknown error" : result.cause().getMessage());
+        closeNow();
+        return true;
+    }
+
+    private void replaceDecoder(ChannelHandler decoder) {
+        ctx.pipeline().replace(SocksPipelineNames.SERVER_DECODER, SocksPipelineNames.SERVER_DECODER, decoder);
+    }
+
+    private void replyThenClose(Object reply) {
+        phase = Phase.CLOSING;
+        cancelDeadline();
+        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void closeNow() {
+        phase = Phase.CLOSING;
+        cancelDeadline();
+        ctx.close();
+    }
+
+    private void handshakeTimedOut() {
+        if (phase == Phase.GREETING || phase == Phase.PASSWORD || phase == Phase.COMMAND) {
+            LOGGER.info("{}: no complete SOCKS5 request within {} (metadata readTimeout); closing", describe(),
+                    config.handshakeTimeout());
+            closeNow();
+        }
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            if (phase == Phase.EXECUTING) {
+                command.clientInputEnded();
+            } else if (phase != Phase.CLOSING && phase != Phase.HANDED_OVER) {
+                LOGGER.debug("{}: the client ended its side during the SOCKS5 handshake; closing", describe());
+                closeNow();
+            }
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        if (phase == Phase.EXECUTING) {
+            phase = Phase.CLOSING;
+            command.clientClosed();
+        }
+        releaseEarlyBytes();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOGGER.debug("{}: error on the client connection during SOCKS5 {}; closing", describe(), phase, cause);
+        if (phase == Phase.EXECUTING) {
+            phase = Phase.CLOSING;
+            command.clientClosed();
+        }
+        closeNow();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        releaseEarlyBytes();
+    }
+
+    private void releaseEarlyBytes() {
+        for (ByteBuf early; (early = earlyBytes.poll()) != null; ) {
+            early.release();
+        }
+    }
+
+    // ---- CommandSession ----
+
+    @Override
+    public Channel client() {
+        return ctx.channel();
+    }
+
+    @Override
+    public HandlerContext context() {
+        return context;
+    }
+
+    @Override
+    public Socks5HandlerConfig config() {
+        return config;
+    }
+
+    @Override
+    public String describe() {
+        return "service " + context.serviceName() + ": connection " + context.sessionId() + " from "
+                + Socks5Addresses.format(context.clientAddress());
+    }
+
+    @Override
+    public void fail(Socks5CommandStatus status) {
+        releaseEarlyBytes();
+        if (!ctx.channel().isActive()) {
+            phase = Phase.CLOSING;
+            ctx.close();
+            return;
+        }
+        replyThenClose(Socks5Addresses.failure(status));
+    }
+
+    @Override
+    public ChannelFuture replySuccess(SocketAddress bound) {
+        return ctx.writeAndFlush(Socks5Addresses.success(bound));
+    }
+
+    @Override
+    public void relayTo(Channel upstream) {
+        if (!ctx.channel().isActive() || phase != Phase.EXECUTING) {
+            upstream.close();
+            return;
+        }
+        ByteBuf early = earlyBytes.poll();
+        if (early != null) {
+            // Written before the relay starts so the order of the client's bytes is kept; the relay begins
+            // once they have gone (it would otherwise see a half-closed client and shut upstream output early).
+            context.countBytes(early.readableBytes(), 0);
+            upstream.writeAndFlush(early).addListener(written -> onClientLoop(() -> {
+                if (written.isSuccess()) {
+                    relayTo(upstream);
+                } else {
+                    LOGGER.debug("{}: writing the client's first bytes upstream failed; closing both", describe(),
+                            written.cause());
+                    upstream.close();
+                    closeNow();
+                }
+            }));
+            return;
+        }
+        phase = Phase.HANDED_OVER;
+        removeSocksHandlers();
+        ctx.pipeline().remove(this);
+        context.relay(upstream);
+    }
+
+    @Override
+    public void becomeControlConnection(ChannelHandler controlHandler) {
+        phase = Phase.HANDED_OVER;
+        releaseEarlyBytes();
+        removeSocksHandlers();
+        ctx.pipeline().replace(this, SocksPipelineNames.UDP_CONTROL, controlHandler);
+    }
+
+    @Override
+    public void readAhead() {
+        ctx.read();
+    }
+
+    private void removeSocksHandlers() {
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (pipeline.get(SocksPipelineNames.SERVER_DECODER) != null) {
+            pipeline.remove(SocksPipelineNames.SERVER_DECODER);
+        }
+        if (pipeline.get(SocksPipelineNames.SERVER_ENCODER) != null) {
+            pipeline.remove(SocksPipelineNames.SERVER_ENCODER);
+        }
+    }
+
+    private static String methodCodes(List<Socks5AuthMethod> methods) {
+        StringBuilder codes = new StringBuilder("[");
+        for (Socks5AuthMethod method : methods) {
+            if (codes.length() > 1) {
+                codes.append(", ");
+            }
+            codes.append(String.format("0x%02x", method.byteValue() & 0xFF));
+        }
+        return codes.append(']').toString();
+    }
+}

@@ -1,0 +1,101 @@
+package io.gost.plugin.socks.v5;
+
+import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandRequest;
+import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandResponse;
+import io.netty.handler.codec.socksx.v5.Socks5AddressType;
+import io.netty.handler.codec.socksx.v5.Socks5CommandRequest;
+import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
+import io.netty.handler.codec.socksx.v5.Socks5CommandType;
+import io.netty.util.NetUtil;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Converts between SOCKS5 address fields (ATYP + text, as Netty's codec carries them) and
+ * {@link InetSocketAddress}, without ever resolving a name: a DOMAIN target stays unresolved, so the
+ * router (or the last hop of a chain) resolves it.
+ */
+public final class Socks5Addresses {
+
+    private Socks5Addresses() {
+    }
+
+    /**
+     * The target of a request: IPv4/IPv6 as resolved addresses built from the literal (no lookup), a
+     * DOMAIN as {@link InetSocketAddress#createUnresolved}.
+     *
+     * @throws IllegalArgumentException for an address type other than IPv4, DOMAIN and IPv6
+     */
+    public static InetSocketAddress target(Socks5AddressType type, String address, int port) {
+        if (type == Socks5AddressType.DOMAIN) {
+            return InetSocketAddress.createUnresolved(address, port);
+        }
+        if (type == Socks5AddressType.IPv4 || type == Socks5AddressType.IPv6) {
+            InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address);
+            if (literal == null) {
+                throw new IllegalArgumentException("not an IP address: " + address);
+            }
+            return new InetSocketAddress(literal, port);
+        }
+        throw new IllegalArgumentException("unsupported SOCKS5 address type " + (type.byteValue() & 0xFF));
+    }
+
+    /**
+     * A CONNECT request for {@code target}: an IP address (resolved, or an unresolved IP literal) goes as
+     * IPv4/IPv6, anything else as DOMAIN so that the hop resolves it.
+     *
+     * @throws IllegalArgumentException when the name is longer than SOCKS5's 255 bytes
+     */
+    public static Socks5CommandRequest connectRequest(InetSocketAddress target) {
+        String host = target.getHostString();
+        if (!target.isUnresolved()) {
+            InetAddress address = target.getAddress();
+            return new DefaultSocks5CommandRequest(Socks5CommandType.CONNECT, typeOf(address),
+                    NetUtil.toAddressString(address), target.getPort());
+        }
+        if (NetUtil.isValidIpV4Address(host)) {
+            return new DefaultSocks5CommandRequest(Socks5CommandType.CONNECT, Socks5AddressType.IPv4, host,
+                    target.getPort());
+        }
+        String unbracketed = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (NetUtil.isValidIpV6Address(unbracketed)) {
+            return new DefaultSocks5CommandRequest(Socks5CommandType.CONNECT, Socks5AddressType.IPv6,
+                    NetUtil.toAddressString(NetUtil.createInetAddressFromIpAddressString(unbracketed)),
+                    target.getPort());
+        }
+        return new DefaultSocks5CommandRequest(Socks5CommandType.CONNECT, Socks5AddressType.DOMAIN, host,
+                target.getPort());
+    }
+
+    /** A success reply carrying {@code bound} (0.0.0.0:0 when it is not an IP socket address). */
+    public static DefaultSocks5CommandResponse success(SocketAddress bound) {
+        if (bound instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            InetAddress address = inet.getAddress();
+            return new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS, typeOf(address),
+                    NetUtil.toAddressString(address), inet.getPort());
+        }
+        return new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS, Socks5AddressType.IPv4, "0.0.0.0", 0);
+    }
+
+    /** A failure reply; BND.ADDR and BND.PORT are zero, as RFC 1928 leaves them meaningless. */
+    public static DefaultSocks5CommandResponse failure(Socks5CommandStatus status) {
+        return new DefaultSocks5CommandResponse(status, Socks5AddressType.IPv4);
+    }
+
+    /** IPv4 or IPv6. */
+    public static Socks5AddressType typeOf(InetAddress address) {
+        return address instanceof Inet4Address ? Socks5AddressType.IPv4 : Socks5AddressType.IPv6;
+    }
+
+    /** {@code host:port}, with brackets around IPv6 literals, for messages. */
+    public static String format(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.isUnresolved() || inet.getAddress() == null
+                    ? inet.getHostString() : NetUtil.toAddressString(inet.getAddress());
+            return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}
