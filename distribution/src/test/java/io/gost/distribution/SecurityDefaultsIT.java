@@ -69,6 +69,37 @@ class SecurityDefaultsIT {
         }
     }
 
+    @Test
+    void aBypassKeepsHttpAndSocks5ClientsFromTheProxyHostItself() throws Exception {
+        OriginServer origin = resources.add(new OriginServer());
+        int httpPort = resources.freePort();
+        int socksPort = resources.freePort();
+        String notLocal = "?bypass=127.0.0.0/8,::1,localhost";
+        resources.gost("-L", "http://127.0.0.1:" + httpPort + notLocal, "-L", "socks5://127.0.0.1:" + socksPort + notLocal)
+                .awaitPort(httpPort).awaitPort(socksPort);
+
+        assertThat(Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + httpPort, origin.url("/hello")).status())
+                .isEqualTo(403);
+        assertThat(Curl.run(resources.dir(), "-p", "-x", "http://127.0.0.1:" + httpPort, origin.url("/hello"))
+                .connectCode()).isEqualTo(403);
+        assertThat(socks5ConnectReply(socksPort, origin.port())).as("SOCKS5 reply code").isEqualTo(0x02);
+    }
+
+    /** A SOCKS5 CONNECT to 127.0.0.1:{@code targetPort} without authentication; returns the reply code. */
+    private static int socks5ConnectReply(int proxyPort, int targetPort) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxyPort)) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.InputStream in = socket.getInputStream();
+            out.write(new byte[] {0x05, 0x01, 0x00});
+            assertThat(in.readNBytes(2)).containsExactly(0x05, 0x00);
+            out.write(new byte[] {0x05, 0x01, 0x00, 0x01, 127, 0, 0, 1, (byte) (targetPort >> 8), (byte) targetPort});
+            byte[] reply = in.readNBytes(2);
+            assertThat(reply).hasSize(2);
+            return reply[1] & 0xff;
+        }
+    }
+
     /** The log once it contains {@code text}; gost listening inside a namespace cannot be probed from here. */
     private static String awaitLog(GostProcess gost, String text) {
         long deadline = System.nanoTime() + ManagedProcess.START_TIMEOUT.toNanos();
