@@ -12,11 +12,13 @@ import io.gost.api.NetnsProvider;
 import io.gost.api.NetnsRef;
 import io.gost.api.PluginContext;
 import io.gost.api.Transport;
+import io.gost.runtime.bypass.Bypass;
 import io.gost.runtime.chain.Chain;
 import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.Hop;
 import io.gost.runtime.chain.Node;
 import io.gost.runtime.chain.Selector;
+import io.gost.runtime.config.BypassConfig;
 import io.gost.runtime.config.ChainConfig;
 import io.gost.runtime.config.ConfigException;
 import io.gost.runtime.config.GostConfig;
@@ -56,6 +58,13 @@ public final class GostRuntime implements AutoCloseable {
 
     /** GOST's default dial timeout per attempt. */
     public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * Handlers that let a client name any target: without credentials on a non-loopback address they are an
+     * open proxy, which start-up warns about.
+     */
+    private static final Set<String> PROXY_HANDLERS =
+            Set.of("auto", "http", "http2", "http3", "socks", "socks4", "socks4a", "socks5", "relay");
 
     private final GostConfig config;
     private final Transport transport;
@@ -206,6 +215,7 @@ public final class GostRuntime implements AutoCloseable {
         private final List<String> problems = new ArrayList<>();
         private final List<AutoCloseable> plugins = new ArrayList<>();
         private final Map<String, Chain> chains = new LinkedHashMap<>();
+        private final Map<String, Bypass> bypasses = new LinkedHashMap<>();
 
         Planner(GostConfig config, PluginRegistry registry, Transport transport, NamespaceManager namespaces) {
             this.config = config;
@@ -234,6 +244,19 @@ public final class GostRuntime implements AutoCloseable {
                 Chain chain = chain(chainConfig);
                 if (chain != null) {
                     chains.put(chainConfig.name(), chain);
+                }
+            }
+            for (BypassConfig bypassConfig : config.bypasses()) {
+                if (bypasses.containsKey(bypassConfig.name())) {
+                    problem(bypassConfig.origin(), "a bypass named '" + bypassConfig.name() + "' is defined twice");
+                    continue;
+                }
+                try {
+                    bypasses.put(bypassConfig.name(), Bypass.of(bypassConfig.name(), bypassConfig.whitelist(),
+                            bypassConfig.matchers()));
+                } catch (IllegalArgumentException e) {
+                    problem(bypassConfig.origin().child("matchers"), "bypass '" + bypassConfig.name() + "': "
+                            + e.getMessage());
                 }
             }
             List<PlannedService> services = new ArrayList<>();
@@ -405,6 +428,15 @@ public final class GostRuntime implements AutoCloseable {
             };
         }
 
+        /** A handler that reaches any target the client names, with no credentials asked for. */
+        private static boolean isUnauthenticatedProxy(ServiceConfig serviceConfig) {
+            PluginConfig handler = serviceConfig.handler();
+            PluginConfig listener = serviceConfig.listener();
+            boolean authenticated = handler.auth() != null || handler.auther() != null
+                    || listener.auth() != null || listener.auther() != null;
+            return PROXY_HANDLERS.contains(handler.type()) && !authenticated;
+        }
+
         private PlannedService service(ServiceConfig serviceConfig) {
             Origin origin = serviceConfig.origin();
             Metadata metadata = serviceConfig.metadata();
@@ -423,6 +455,28 @@ public final class GostRuntime implements AutoCloseable {
                 problem(origin.child("metadata.dialTimeout"), e.getMessage());
                 dialTimeout = DEFAULT_DIAL_TIMEOUT;
             }
+            Duration idleTimeout = null;
+            // A service option in GOST's style, also accepted where handler options are given.
+            boolean idleOnService = metadata.contains("idleTimeout");
+            Metadata idleSource = idleOnService ? metadata : serviceConfig.handler().metadata();
+            try {
+                idleTimeout = idleSource.getDuration("idleTimeout", null);
+            } catch (IllegalArgumentException e) {
+                problem(idleOnService ? origin.child("metadata.idleTimeout")
+                        : originOf(serviceConfig.handler(), origin.child("handler")).child("metadata.idleTimeout"),
+                        e.getMessage());
+            }
+            int maxConnections = 0;
+            try {
+                maxConnections = metadata.getInt("maxConnections", 0);
+                if (maxConnections < 0) {
+                    problem(origin.child("metadata.maxConnections"), "maxConnections must be 0 (no limit) or more,"
+                            + " got " + maxConnections);
+                    maxConnections = 0;
+                }
+            } catch (IllegalArgumentException e) {
+                problem(origin.child("metadata.maxConnections"), e.getMessage());
+            }
             Listener listener = create(PluginKind.LISTENER, serviceConfig.listener(), serviceConfig.name(),
                     originOf(serviceConfig.listener(), origin.child("listener")));
             Handler handler = create(PluginKind.HANDLER, serviceConfig.handler(), serviceConfig.name(),
@@ -438,6 +492,15 @@ public final class GostRuntime implements AutoCloseable {
                             + String.join(", ", config.chains().stream().map(ChainConfig::name).toList())));
                 }
             }
+            Bypass bypass = null;
+            if (serviceConfig.bypass() != null) {
+                bypass = bypasses.get(serviceConfig.bypass());
+                if (bypass == null && config.bypass(serviceConfig.bypass()).isEmpty()) {
+                    problem(origin.child("bypass"), "no bypass named '" + serviceConfig.bypass() + "' in bypasses"
+                            + (config.bypasses().isEmpty() ? "" : "; known: "
+                            + String.join(", ", config.bypasses().stream().map(BypassConfig::name).toList())));
+                }
+            }
             Hop forwarder = null;
             if (serviceConfig.forwarder() != null) {
                 forwarder = hop(serviceConfig.forwarder(), false);
@@ -446,7 +509,7 @@ public final class GostRuntime implements AutoCloseable {
                 }
             }
             if (listener == null || handler == null || bindAddress == null
-                    || (chainName != null && chain == null)) {
+                    || (chainName != null && chain == null) || (serviceConfig.bypass() != null && bypass == null)) {
                 return null;
             }
             Dialer directDialer = registry.has(PluginKind.DIALER, "tcp")
@@ -457,7 +520,7 @@ public final class GostRuntime implements AutoCloseable {
             }
             int retries = serviceConfig.handler().retries();
             ChainRouter router = new ChainRouter(chain, outNamespace, retries, dialTimeout, transport, namespaces,
-                    directDialer, serviceConfig.name());
+                    directDialer, serviceConfig.name(), bypass);
             Service service = Service.builder()
                     .name(serviceConfig.name())
                     .address(serviceConfig.addr(), bindAddress)
@@ -468,6 +531,9 @@ public final class GostRuntime implements AutoCloseable {
                     .listenNamespace(listenNamespace)
                     .placement(namespaces)
                     .transport(transport)
+                    .idleTimeout(idleTimeout)
+                    .maxConnections(maxConnections)
+                    .warnWhenReachableWithoutAuth(isUnauthenticatedProxy(serviceConfig))
                     .build();
             Set<NetnsRef> used = new LinkedHashSet<>();
             if (listenNamespace != null) {

@@ -8,6 +8,7 @@ import io.gost.api.RouteException;
 import io.gost.api.Router;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
+import io.gost.runtime.bypass.Bypass;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.channel.ConnectTimeoutException;
@@ -38,6 +39,12 @@ import java.util.function.Supplier;
  * success resets the node's marker. Every failure is a {@link RouteException} naming the target and, in a
  * chain, the hop and node.
  *
+ * <p>Forbidden targets: with a service {@code bypass}, a target it forbids fails at once as
+ * {@link RouteException.Reason#NOT_ALLOWED}, before anything is dialed, and is never retried. A direct dial
+ * is checked once more after it connected, against the address the name resolved to, so that a plain
+ * (not whitelist) bypass of {@code 127.0.0.0/8} also holds for {@code localhost} or a name an attacker
+ * points at the proxy's own host.
+ *
  * <p>Thread-safe and shared by all connections of the service.
  */
 public final class ChainRouter {
@@ -53,6 +60,7 @@ public final class ChainRouter {
     private final SocketPlacement placement;
     private final Dialer directDialer;
     private final String serviceName;
+    private final Bypass bypass;
 
     /**
      * @param chain        the service's chain, or {@code null} to dial targets directly
@@ -64,6 +72,16 @@ public final class ChainRouter {
      */
     public ChainRouter(Chain chain, NetnsRef outNamespace, int retries, Duration dialTimeout, Transport transport,
                        SocketPlacement placement, Dialer directDialer, String serviceName) {
+        this(chain, outNamespace, retries, dialTimeout, transport, placement, directDialer, serviceName, null);
+    }
+
+    /**
+     * As the constructor without a bypass, refusing the targets {@code bypass} forbids.
+     *
+     * @param bypass the service's bypass, or {@code null} to allow every target
+     */
+    public ChainRouter(Chain chain, NetnsRef outNamespace, int retries, Duration dialTimeout, Transport transport,
+                       SocketPlacement placement, Dialer directDialer, String serviceName, Bypass bypass) {
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
         }
@@ -76,6 +94,7 @@ public final class ChainRouter {
         this.placement = Objects.requireNonNull(placement, "placement");
         this.directDialer = Objects.requireNonNull(directDialer, "directDialer");
         this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+        this.bypass = bypass;
     }
 
     /** The chain, or {@code null} when targets are dialed directly. */
@@ -115,9 +134,17 @@ public final class ChainRouter {
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be 1 or more, got " + attempts);
         }
+        if (bypass != null && bypass.forbids(target)) {
+            return loop.newFailedFuture(notAllowed(Node.formatAddress(target)));
+        }
         Promise<Channel> result = loop.newPromise();
         new RouteDial(loop, network, target, clientKey, result).attempt(attempts, null);
         return result;
+    }
+
+    private RouteException notAllowed(String target) {
+        return new RouteException(RouteException.Reason.NOT_ALLOWED, "target " + target
+                + " is forbidden by bypass '" + bypass.name() + "' of service " + serviceName);
     }
 
     /** The state of one {@link #dial}: its parameters and where its attempts stand. */
@@ -179,7 +206,9 @@ public final class ChainRouter {
                         channel.close();
                     }
                 } else {
-                    attempt(attemptsLeft - 1, (RouteException) done.cause());
+                    RouteException failure = (RouteException) done.cause();
+                    // A forbidden target stays forbidden: no retry.
+                    attempt(failure.reason() == RouteException.Reason.NOT_ALLOWED ? 0 : attemptsLeft - 1, failure);
                 }
             });
         }
@@ -189,13 +218,30 @@ public final class ChainRouter {
             SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET, serviceName, targetText);
             dialSocket(directDialer, target, outNamespace, purpose).addListener(dialed -> {
                 if (dialed.isSuccess()) {
-                    attempt.trySuccess((Channel) dialed.getNow());
+                    Channel channel = (Channel) dialed.getNow();
+                    if (resolvesToForbiddenAddress(channel)) {
+                        channel.close();
+                        attempt.tryFailure(notAllowed(targetText + " (" + Node.formatAddress(
+                                (InetSocketAddress) channel.remoteAddress()) + ")"));
+                        return;
+                    }
+                    attempt.trySuccess(channel);
                 } else {
                     String from = outNamespace == null ? "" : "from network namespace " + outNamespace;
                     attempt.tryFailure(RouteFailures.failure("target " + targetText, from, dialed.cause(),
                             dialTimeout));
                 }
             });
+        }
+
+        /**
+         * True when a plain bypass forbids the address a name resolved to. A whitelist allows what the client
+         * asked for by name, so the address is not checked against it.
+         */
+        private boolean resolvesToForbiddenAddress(Channel channel) {
+            return bypass != null && !bypass.isWhitelist() && target.isUnresolved()
+                    && channel.remoteAddress() instanceof InetSocketAddress remote && !remote.isUnresolved()
+                    && bypass.forbids(remote);
         }
 
         private void dialFirstNode(List<Node> route, Promise<Channel> attempt) {

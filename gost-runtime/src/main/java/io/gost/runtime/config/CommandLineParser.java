@@ -33,6 +33,8 @@ import java.util.function.Predicate;
  *   <li>a port range {@code :8000-8003} gives one service per port (targets with a range are paired with
  *       them one by one);</li>
  *   <li>{@code user:pass@} (or {@code ?auth=base64(user:pass)}) is the handler's auth;</li>
+ *   <li>{@code bypass=m1,m2,...} makes a bypass {@code bypass-N} with those matchers for the service
+ *       (a leading {@code ~} makes it a whitelist), as GOST does;</li>
  *   <li>query keys: {@code netns}, {@code netns.out}, {@code interface}, {@code so_mark},
  *       {@code proxyProtocol} are service metadata; {@code strategy}, {@code maxFails},
  *       {@code failTimeout} make the forwarder's selector; {@code retries} is the handler's;
@@ -49,8 +51,9 @@ import java.util.function.Predicate;
  * service then uses {@code chain-0} (on its listener for the reverse listeners rtcp, rudp, runix, as GOST
  * does, otherwise on its handler).
  *
- * <p>Keys that make GOST objects gost-java does not implement yet ({@code bypass}, {@code admission},
- * {@code hosts}, {@code resolver}, limiters) are accepted and dropped, as unknown file keys are.
+ * <p>Keys that make GOST objects gost-java does not implement yet ({@code admission}, {@code hosts},
+ * {@code resolver}, limiters, and {@code bypass} on {@code -F}) are accepted and dropped, as unknown file
+ * keys are.
  */
 public final class CommandLineParser {
 
@@ -67,7 +70,7 @@ public final class CommandLineParser {
     /** Schemes whose address is a path, not host:port. */
     private static final Set<String> PATH_SCHEMES = Set.of("unix", "runix", "serial");
     /** Query keys that configure GOST objects gost-java does not have yet; dropped. */
-    private static final List<String> UNSUPPORTED_SERVICE_KEYS = List.of("admission", "bypass", "resolver", "hosts",
+    private static final List<String> UNSUPPORTED_SERVICE_KEYS = List.of("admission", "resolver", "hosts",
             "limiter.in", "limiter.out", "limiter.conn.in", "limiter.conn.out", "climiter", "rlimiter");
     private static final List<String> UNSUPPORTED_HOP_KEYS = List.of("bypass", "resolver", "hosts");
     /** GOST's failTimeout when a selector is given on the command line without one. */
@@ -156,21 +159,34 @@ public final class CommandLineParser {
         ChainConfig chain = hops.isEmpty() ? null : new ChainConfig(CHAIN_NAME, hops, Metadata.empty(),
                 new Origin("-F '" + nodes.get(0) + "'", 0, ""));
         List<ServiceConfig> result = new ArrayList<>();
+        List<BypassConfig> bypasses = new ArrayList<>();
         for (ServiceDraft draft : drafts) {
-            result.add(draft.build("service-" + result.size(), chain == null ? null : chain.name()));
+            String bypassName = null;
+            if (draft.bypass() != null) {
+                // GOST names them in order over all services: bypass-0, bypass-1 ...
+                bypassName = "bypass-" + bypasses.size();
+                bypasses.add(new BypassConfig(bypassName, draft.bypass().whitelist(), draft.bypass().matchers(),
+                        draft.origin().child("bypass")));
+            }
+            result.add(draft.build("service-" + result.size(), chain == null ? null : chain.name(), bypassName));
         }
-        return new GostConfig(result, chain == null ? List.of() : List.of(chain), List.of(), null, null, SOURCE);
+        return new GostConfig(result, chain == null ? List.of() : List.of(chain), List.of(), bypasses, null, null,
+                SOURCE);
     }
 
     // ---- -L --------------------------------------------------------------------------------------------
+
+    /** The matchers of {@code ?bypass=}, before the bypass gets its name. */
+    private record BypassDraft(boolean whitelist, List<String> matchers) {
+    }
 
     /** A service before its name and chain are known (names count across all -L flags). */
     private record ServiceDraft(String addr, String handlerType, String listenerType, Credentials handlerAuth,
                                 Credentials listenerAuth, int retries, Metadata handlerMetadata,
                                 Metadata listenerMetadata, Metadata serviceMetadata, List<NodeConfig> targets,
-                                SelectorConfig selector, Origin origin) {
+                                SelectorConfig selector, BypassDraft bypass, Origin origin) {
 
-        ServiceConfig build(String name, String chain) {
+        ServiceConfig build(String name, String chain, String bypassName) {
             boolean chainOnListener = chain != null && REVERSE_LISTENERS.contains(listenerType);
             PluginConfig handler = new PluginConfig(handlerType, chainOnListener ? null : chain, retries,
                     handlerAuth, null, handlerMetadata, origin.child("handler"));
@@ -178,7 +194,7 @@ public final class CommandLineParser {
                     listenerAuth, null, listenerMetadata, origin.child("listener"));
             HopConfig forwarder = targets.isEmpty() ? null
                     : new HopConfig(name, selector, targets, Metadata.empty(), origin.child("forwarder"));
-            return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, origin);
+            return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, bypassName, origin);
         }
     }
 
@@ -248,6 +264,7 @@ public final class CommandLineParser {
 
         Map<String, Object> query = new LinkedHashMap<>(url.query());
         Credentials auth = auth(url, query, problem);
+        BypassDraft bypass = bypass(query);
         for (String key : UNSUPPORTED_SERVICE_KEYS) {
             remove(query, key);
             remove(query, "handler." + key);
@@ -307,9 +324,30 @@ public final class CommandLineParser {
             }
             drafts.add(new ServiceDraft(addrs.get(i), handler, listener, handlerAuth, listenerAuth, retries,
                     Metadata.of(handlerMetadata), Metadata.of(listenerMetadata), Metadata.of(serviceMetadata),
-                    serviceTargets, selector, problem.origin()));
+                    serviceTargets, selector, bypass, problem.origin()));
         }
         return drafts;
+    }
+
+    /**
+     * {@code bypass=m1,m2} (or {@code handler.bypass=}), taken out of the query: GOST reads it from the
+     * handler's options and makes a bypass object of it. A leading {@code ~} makes it a whitelist.
+     */
+    private static BypassDraft bypass(Map<String, Object> query) {
+        Object value = remove(query, "bypass");
+        Object scoped = remove(query, "handler.bypass");
+        String text = String.valueOf(value != null ? value : scoped == null ? "" : scoped).trim();
+        if (text.isEmpty()) {
+            return null;
+        }
+        boolean whitelist = text.startsWith("~");
+        List<String> matchers = new ArrayList<>();
+        for (String matcher : (whitelist ? text.substring(1) : text).split(",")) {
+            if (!matcher.isBlank()) {
+                matchers.add(matcher.trim());
+            }
+        }
+        return new BypassDraft(whitelist, List.copyOf(matchers));
     }
 
     private static int retries(Map<String, Object> handlerMetadata, Problems problem) {

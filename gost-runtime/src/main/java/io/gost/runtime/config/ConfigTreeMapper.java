@@ -33,12 +33,12 @@ import java.util.function.Supplier;
 final class ConfigTreeMapper {
 
     private static final Schema ROOT = Schema.of("the top level",
-            "services, chains, hops, authers, log, netns",
-            "admissions, bypasses, resolvers, hosts, ingresses, routers, sds, recorders, limiters, climiters,"
+            "services, chains, hops, authers, bypasses, log, netns",
+            "admissions, resolvers, hosts, ingresses, routers, sds, recorders, limiters, climiters,"
                     + " rlimiters, observers, loggers, tls, profiling, api, metrics");
     private static final Schema SERVICE = Schema.of("a service",
-            "name, addr, handler, listener, forwarder, metadata",
-            "interface, sockopts, admission, admissions, bypass, bypasses, resolver, hosts, limiter, climiter,"
+            "name, addr, handler, listener, forwarder, bypass, bypasses, metadata",
+            "interface, sockopts, admission, admissions, resolver, hosts, limiter, climiter,"
                     + " rlimiter, logger, loggers, observer, recorders, status");
     private static final Schema HANDLER = Schema.of("a handler",
             "type, retries, chain, auth, auther, authers, metadata",
@@ -63,6 +63,8 @@ final class ConfigTreeMapper {
             "host, network, protocol, path, bypass, bypasses, http, tls, auth, filter, matcher");
     private static final Schema AUTHER = Schema.of("an auther", "name, auths", "reload, file, redis, http, plugin");
     private static final Schema AUTH = Schema.of("an auth", "username, password", "");
+    private static final Schema BYPASS = Schema.of("a bypass", "name, whitelist, matchers",
+            "reload, file, redis, http, plugin");
     private static final Schema LOG = Schema.of("log", "level, format, output", "rotation");
     private static final Schema NETNS = Schema.of("netns", "provider", "");
 
@@ -110,6 +112,7 @@ final class ConfigTreeMapper {
             throw new ConfigException(problems);
         }
         List<AutherConfig> authers = list(fields, "authers", this::auther);
+        List<BypassConfig> bypasses = list(fields, "bypasses", this::bypass);
         Map<String, HopConfig> hops = new LinkedHashMap<>();
         for (HopConfig hop : list(fields, "hops", this::topLevelHop)) {
             if (hops.putIfAbsent(hop.name(), hop) != null) {
@@ -124,7 +127,7 @@ final class ConfigTreeMapper {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GostConfig(services, chains, authers, log, netnsProvider, source);
+        return new GostConfig(services, chains, authers, bypasses, log, netnsProvider, source);
     }
 
     // ---- objects ---------------------------------------------------------------------------------------
@@ -140,9 +143,11 @@ final class ConfigTreeMapper {
         PluginConfig listener = plugin(fields, "listener", LISTENER, "tcp");
         HopConfig forwarder = forwarder(fields, name, hops);
         Metadata metadata = metadata(fields, "metadata");
+        String bypass = singleReference(fields, "bypass", "bypasses", "one bypass per service",
+                "put all their matchers into one bypass");
         // Built even when a part failed: the parts then fall back to defaults, and a missing addr is still
         // reported together with the other problems.
-        return build(() -> new ServiceConfig(name, addr, handler, listener, forwarder, metadata, origin));
+        return build(() -> new ServiceConfig(name, addr, handler, listener, forwarder, metadata, bypass, origin));
     }
 
     private PluginConfig plugin(Fields parent, String key, Schema schema, String defaultType) {
@@ -167,23 +172,34 @@ final class ConfigTreeMapper {
 
     /** {@code auther: NAME}, or GOST's list form {@code authers: [NAME]} with a single name. */
     private String autherReference(Fields fields) {
-        String auther = string(fields, "auther");
-        Entry list = fields.get("authers");
+        return singleReference(fields, "auther", "authers",
+                "one auther per handler or listener", "put all their users into one auther");
+    }
+
+    /**
+     * {@code key: NAME}, or GOST's list form {@code listKey: [NAME]} with a single name.
+     *
+     * @param supported what gost-java supports, for the message when the list has several names
+     * @param advice    what to do instead
+     */
+    private String singleReference(Fields fields, String key, String listKey, String supported, String advice) {
+        String single = string(fields, key);
+        Entry list = fields.get(listKey);
         if (absent(list)) {
-            return auther;
+            return single;
         }
-        Origin origin = fields.at("authers");
+        Origin origin = fields.at(listKey);
         List<String> names = stringList(list.value(), origin);
         if (names == null) {
-            return auther;
+            return single;
         }
-        if (auther != null) {
-            problem(origin, "give either auther or authers, not both");
-            return auther;
+        if (single != null) {
+            problem(origin, "give either " + key + " or " + listKey + ", not both");
+            return single;
         }
         if (names.size() > 1) {
-            problem(origin, "gost-java supports one auther per handler or listener, got " + names.size()
-                    + " (" + String.join(", ", names) + "); put all their users into one auther");
+            problem(origin, "gost-java supports " + supported + ", got " + names.size()
+                    + " (" + String.join(", ", names) + "); " + advice);
             return null;
         }
         return names.isEmpty() ? null : names.get(0);
@@ -384,6 +400,18 @@ final class ConfigTreeMapper {
         return build(() -> new AutherConfig(name, auths, origin));
     }
 
+    private BypassConfig bypass(ConfigTree node, Origin origin, int index) {
+        Fields fields = fields(node, origin, BYPASS);
+        if (fields == null) {
+            return null;
+        }
+        String name = string(fields, "name");
+        Boolean whitelist = bool(fields, "whitelist");
+        List<String> matchers = absent(fields.get("matchers")) ? List.of()
+                : stringList(fields.get("matchers").value(), fields.at("matchers"));
+        return build(() -> new BypassConfig(name, whitelist != null && whitelist, matchers, origin));
+    }
+
     private LogConfig log(Fields root) {
         Entry entry = root.get("log");
         if (absent(entry)) {
@@ -446,6 +474,22 @@ final class ConfigTreeMapper {
             }
         }
         return names;
+    }
+
+    private Boolean bool(Fields fields, String key) {
+        Entry entry = fields.get(key);
+        if (absent(entry)) {
+            return null;
+        }
+        Object value = entry.value() instanceof ScalarNode scalar ? scalar.value() : null;
+        if (value instanceof Boolean flag) {
+            return flag;
+        }
+        if (value instanceof String text && (text.trim().equalsIgnoreCase("true") || text.trim().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(text.trim());
+        }
+        problem(fields.at(key), "expected true or false, got " + entry.value().kind());
+        return null;
     }
 
     private Integer integer(Fields fields, String key) {

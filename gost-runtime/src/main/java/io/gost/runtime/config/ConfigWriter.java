@@ -61,6 +61,7 @@ public final class ConfigWriter {
         root.put("services", config.services().stream().map(ConfigWriter::service).toList());
         putIfNotEmpty(root, "chains", config.chains().stream().map(ConfigWriter::chain).toList());
         putIfNotEmpty(root, "authers", config.authers().stream().map(ConfigWriter::auther).toList());
+        putIfNotEmpty(root, "bypasses", config.bypasses().stream().map(ConfigWriter::bypass).toList());
         if (!config.log().equals(LogConfig.DEFAULT)) {
             Map<String, Object> log = new LinkedHashMap<>();
             log.put("level", config.log().level());
@@ -91,6 +92,7 @@ public final class ConfigWriter {
             forwarderMap.put("nodes", forwarder.nodes().stream().map(ConfigWriter::node).toList());
             map.put("forwarder", forwarderMap);
         }
+        putIfNotNull(map, "bypass", service.bypass());
         putMetadata(map, service.metadata());
         return map;
     }
@@ -146,6 +148,16 @@ public final class ConfigWriter {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("name", auther.name());
         map.put("auths", auther.auths().stream().map(ConfigWriter::auth).toList());
+        return map;
+    }
+
+    private static Map<String, Object> bypass(BypassConfig bypass) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", bypass.name());
+        if (bypass.whitelist()) {
+            map.put("whitelist", true);
+        }
+        map.put("matchers", bypass.matchers());
         return map;
     }
 

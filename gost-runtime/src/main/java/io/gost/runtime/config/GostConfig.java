@@ -12,20 +12,28 @@ import java.util.Optional;
  * @param services      what to run
  * @param chains        named chains, referenced by {@code handler.chain}
  * @param authers       named credential sets
+ * @param bypasses      named target matchers, referenced by a service's {@code bypass}
  * @param log           logging
  * @param netnsProvider the network namespace provider to use ({@code netns.provider}), or {@code null}
  *                      for the default choice
  * @param source        the file or command line it came from, for messages
  */
 public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
-                         LogConfig log, String netnsProvider, String source) {
+                         List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source) {
 
     public GostConfig {
         services = List.copyOf(Objects.requireNonNullElse(services, List.of()));
         chains = List.copyOf(Objects.requireNonNullElse(chains, List.of()));
         authers = List.copyOf(Objects.requireNonNullElse(authers, List.of()));
+        bypasses = List.copyOf(Objects.requireNonNullElse(bypasses, List.of()));
         log = Objects.requireNonNullElse(log, LogConfig.DEFAULT);
         source = Objects.requireNonNullElse(source, "<built-in>");
+    }
+
+    /** A configuration without bypasses (the shape before they were supported). */
+    public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                      LogConfig log, String netnsProvider, String source) {
+        this(services, chains, authers, List.of(), log, netnsProvider, source);
     }
 
     /** The chain called {@code name}. */
@@ -36,5 +44,10 @@ public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains,
     /** The auther called {@code name}. */
     public Optional<AutherConfig> auther(String name) {
         return authers.stream().filter(auther -> auther.name().equals(name)).findFirst();
+    }
+
+    /** The bypass called {@code name}. */
+    public Optional<BypassConfig> bypass(String name) {
+        return bypasses.stream().filter(bypass -> bypass.name().equals(name)).findFirst();
     }
 }

@@ -12,10 +12,12 @@ import java.util.Objects;
  * @param listener  the transport accepting clients (GOST default {@code tcp})
  * @param forwarder fixed targets for forwarding handlers, or {@code null}
  * @param metadata  service options: {@code netns}, {@code netns.out}, timeouts ...
+ * @param bypass    the name of a {@code bypasses} entry that decides which targets are forbidden, or
+ *                  {@code null}
  * @param origin    where it was configured
  */
 public record ServiceConfig(String name, String addr, PluginConfig handler, PluginConfig listener,
-                            HopConfig forwarder, Metadata metadata, Origin origin) {
+                            HopConfig forwarder, Metadata metadata, String bypass, Origin origin) {
 
     public ServiceConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -28,5 +30,12 @@ public record ServiceConfig(String name, String addr, PluginConfig handler, Plug
         handler = Objects.requireNonNullElse(handler, PluginConfig.of("auto"));
         listener = Objects.requireNonNullElse(listener, PluginConfig.of("tcp"));
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+        bypass = bypass == null || bypass.isBlank() ? null : bypass;
+    }
+
+    /** A service without a bypass (the shape before bypasses were supported). */
+    public ServiceConfig(String name, String addr, PluginConfig handler, PluginConfig listener,
+                         HopConfig forwarder, Metadata metadata, Origin origin) {
+        this(name, addr, handler, listener, forwarder, metadata, null, origin);
     }
 }

@@ -15,10 +15,13 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Moves bytes both ways between a client channel and an upstream channel: the one relay every handler
@@ -33,6 +36,11 @@ import java.util.List;
  * other side's output is shut down, so the peer there sees end-of-stream while the opposite direction
  * keeps flowing. When both directions have ended, or on any error or close of either side, both channels
  * are closed and the result completes.
+ *
+ * <p>Idle limit (off unless asked for): with an idle timeout, each chunk read from either side stamps the
+ * time, and one timer per relay compares that stamp with the clock, rescheduling itself for the rest of the
+ * period; a relay that carried nothing in either direction for the whole period is ended with a
+ * {@link TimeoutException}. Without one, no clock is read and no timer exists.
  *
  * <p>All state lives on the client channel's event loop; the upstream channel is normally registered
  * on the same loop, and when it is not, its events are handed over to that loop.
@@ -52,11 +60,17 @@ public final class Relay {
     private final long startNanos = System.nanoTime();
     private final Direction fromClient;
     private final Direction toClient;
+    /** The idle limit in nanoseconds, 0 when there is none. */
+    private final long idleTimeoutNanos;
+    /** When a chunk was last read from either side; kept only with an idle limit. */
+    private long lastActivityNanos;
+    private ScheduledFuture<?> idleCheck;
     private boolean finished;
 
-    private Relay(Channel client, Channel upstream) {
+    private Relay(Channel client, Channel upstream, Duration idleTimeout) {
         this.client = client;
         this.upstream = upstream;
+        this.idleTimeoutNanos = idleTimeout == null || idleTimeout.isNegative() ? 0 : idleTimeout.toNanos();
         this.loop = client.eventLoop();
         this.result = loop.newPromise();
         this.fromClient = new Direction(client, upstream);
@@ -73,7 +87,17 @@ public final class Relay {
      *         relay ({@code null} when both directions ended with a clean close)
      */
     public static Future<RelayResult> start(Channel client, Channel upstream) {
-        Relay relay = new Relay(client, upstream);
+        return start(client, upstream, null);
+    }
+
+    /**
+     * As {@link #start(Channel, Channel)}, and ends the relay when no chunk was read from either side for
+     * {@code idleTimeout}; the result's error is then a {@link TimeoutException} saying so.
+     *
+     * @param idleTimeout {@code null} or zero for no limit
+     */
+    public static Future<RelayResult> start(Channel client, Channel upstream, Duration idleTimeout) {
+        Relay relay = new Relay(client, upstream, idleTimeout);
         relay.onLoop(relay::begin);
         return relay.result;
     }
@@ -104,8 +128,27 @@ public final class Relay {
             finish(new ClosedChannelException());
             return;
         }
+        if (idleTimeoutNanos > 0) {
+            lastActivityNanos = System.nanoTime();
+            idleCheck = loop.schedule(this::checkIdle, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
         fromClient.begin();
         toClient.begin();
+    }
+
+    /** The idle timer: ends an idle relay, or waits for the rest of the period since the last chunk. */
+    private void checkIdle() {
+        if (finished) {
+            return;
+        }
+        long idleNanos = System.nanoTime() - lastActivityNanos;
+        if (idleNanos >= idleTimeoutNanos) {
+            long millis = Duration.ofNanos(idleTimeoutNanos).toMillis();
+            finish(new TimeoutException("no data in either direction for "
+                    + (millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms") + " (idleTimeout)"));
+        } else {
+            idleCheck = loop.schedule(this::checkIdle, idleTimeoutNanos - idleNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     private void finish(Throwable error) {
@@ -113,6 +156,9 @@ public final class Relay {
             return;
         }
         finished = true;
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
         client.close();
         upstream.close();
         result.trySuccess(new RelayResult(fromClient.bytes, toClient.bytes,
@@ -208,6 +254,9 @@ public final class Relay {
                 return;
             }
             bytes += sizeOf(message);
+            if (idleTimeoutNanos > 0) {
+                lastActivityNanos = System.nanoTime();
+            }
             writesInFlight++;
             sink.writeAndFlush(message).addListener(this);
         }

@@ -120,7 +120,7 @@ final class ConnectionContext implements HandlerContext {
     @Override
     public Future<RelayResult> relay(Channel upstream) {
         relayed = true;
-        Future<RelayResult> result = Relay.start(client, upstream);
+        Future<RelayResult> result = Relay.start(client, upstream, service.idleTimeout());
         result.addListener(done -> {
             RelayResult relayResult = result.getNow();
             if (relayResult != null) {

@@ -28,6 +28,8 @@ public final class Service implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Service.class);
 
+    private static final long REFUSAL_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final String name;
     private final String address;
     private final InetSocketAddress bindAddress;
@@ -41,6 +43,13 @@ public final class Service implements AutoCloseable {
     private final SocketPlacement placement;
     private final Transport transport;
     private final ConnectionLog connectionLog;
+    private final Duration idleTimeout;
+    private final int maxConnections;
+    private final boolean warnWhenReachableWithoutAuth;
+    private final AtomicLong refusedConnections = new AtomicLong();
+    /** Refusals not yet reported in a log line, and when the next line may be written. */
+    private final AtomicLong unreportedRefusals = new AtomicLong();
+    private final AtomicLong nextRefusalReportNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicLong currentConnections = new AtomicLong();
     private final AtomicLong totalConnections = new AtomicLong();
@@ -60,6 +69,9 @@ public final class Service implements AutoCloseable {
         this.placement = builder.placement;
         this.transport = builder.transport;
         this.connectionLog = builder.connectionLog;
+        this.idleTimeout = builder.idleTimeout;
+        this.maxConnections = builder.maxConnections;
+        this.warnWhenReachableWithoutAuth = builder.warnWhenReachableWithoutAuth;
     }
 
     /** Starts building a service. */
@@ -89,6 +101,16 @@ public final class Service implements AutoCloseable {
     /** Connections accepted since start. */
     public long totalConnections() {
         return totalConnections.get();
+    }
+
+    /** Connections closed at accept because {@code maxConnections} were open. */
+    public long refusedConnections() {
+        return refusedConnections.get();
+    }
+
+    /** How long a relayed tunnel may carry nothing before it is closed; {@code null} for no limit. */
+    Duration idleTimeout() {
+        return idleTimeout;
     }
 
     ChainRouter router() {
@@ -154,12 +176,31 @@ public final class Service implements AutoCloseable {
         boundAddress = bound.getNow();
         log.info("service {} listening on {}{} ({} handler)", name, boundAddress,
                 listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+        if (warnWhenReachableWithoutAuth && !isLoopback(boundAddress)) {
+            log.warn("service {} ({} handler) accepts clients on {}{} without authentication: anyone who can reach"
+                            + " that address can use it as an open proxy; add credentials (-L {}://user:pass@{},"
+                            + " or handler auth/auther in a file) or listen on 127.0.0.1", name, handlerType,
+                    address, listenNamespace == null ? "" : " in network namespace " + listenNamespace,
+                    handlerType, address);
+        }
+    }
+
+    /** Only the wildcard and real interface addresses are reachable from elsewhere. */
+    private static boolean isLoopback(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                && inet.getAddress().isLoopbackAddress();
     }
 
     private void accept(Channel client) {
+        // Counted first, so that connections accepted at once on several event loops cannot all pass.
+        long open = currentConnections.incrementAndGet();
+        if (maxConnections > 0 && open > maxConnections) {
+            currentConnections.decrementAndGet();
+            refuse(client);
+            return;
+        }
         String sessionId = Long.toString(sessions.incrementAndGet(), 36) + "-" + name;
         ConnectionContext context = new ConnectionContext(this, client, sessionId);
-        currentConnections.incrementAndGet();
         totalConnections.incrementAndGet();
         client.closeFuture().addListener(closed -> {
             if (!context.relayed) {
@@ -174,6 +215,24 @@ public final class Service implements AutoCloseable {
             log.warn("service {} sid={}: handler failed: {}", name, sessionId, e.toString(), e);
             context.error = e;
             client.close();
+        }
+    }
+
+    /**
+     * Closes a connection beyond {@code maxConnections} before anything reads from it. A flood must not
+     * become a flood of log lines: at most one line a second, counting the refusals since the last one.
+     */
+    private void refuse(Channel client) {
+        refusedConnections.incrementAndGet();
+        unreportedRefusals.incrementAndGet();
+        client.close();
+        long now = System.nanoTime();
+        long next = nextRefusalReportNanos.get();
+        if (now - next >= 0 && nextRefusalReportNanos.compareAndSet(next, now + REFUSAL_REPORT_INTERVAL_NANOS)) {
+            long refused = unreportedRefusals.getAndSet(0);
+            log.warn("service {}: {} open connections is its maxConnections; closed {} new connection{} (latest"
+                            + " from {}); raise maxConnections if this load is expected",
+                    name, maxConnections, refused, refused == 1 ? "" : "s", client.remoteAddress());
         }
     }
 
@@ -211,6 +270,9 @@ public final class Service implements AutoCloseable {
         private SocketPlacement placement = SocketPlacement.INLINE;
         private Transport transport;
         private ConnectionLog connectionLog = ConnectionLog.fromSystemProperties();
+        private Duration idleTimeout;
+        private int maxConnections;
+        private boolean warnWhenReachableWithoutAuth;
 
         public Builder name(String name) {
             this.name = name;
@@ -262,6 +324,31 @@ public final class Service implements AutoCloseable {
 
         public Builder connectionLog(ConnectionLog connectionLog) {
             this.connectionLog = connectionLog;
+            return this;
+        }
+
+        /** Closes relayed tunnels that carry nothing for this long; {@code null} or zero for no limit. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout == null || idleTimeout.isZero() || idleTimeout.isNegative()
+                    ? null : idleTimeout;
+            return this;
+        }
+
+        /** Closes connections at accept while this many are open; 0 for no limit. */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 0) {
+                throw new IllegalArgumentException("maxConnections must be 0 (no limit) or more, got " + maxConnections);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Makes {@link #start} warn when the listener is bound to a non-loopback address: for proxy handlers
+         * (any target) that ask for no credentials.
+         */
+        public Builder warnWhenReachableWithoutAuth(boolean warn) {
+            this.warnWhenReachableWithoutAuth = warn;
             return this;
         }
 

@@ -108,7 +108,7 @@ class ConfigErrorMessagesTest {
                 "- addr: :8080",
                 "  colour: blue"))
                 .hasMessage("app.yaml:3: services[0].colour: unknown key 'colour';"
-                        + " a service has name, addr, handler, listener, forwarder, metadata");
+                        + " a service has name, addr, handler, listener, forwarder, bypass, bypasses, metadata");
     }
 
     @Test

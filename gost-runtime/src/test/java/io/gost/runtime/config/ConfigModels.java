@@ -16,12 +16,14 @@ final class ConfigModels {
                 config.services().stream().map(ConfigModels::service).toList(),
                 config.chains().stream().map(ConfigModels::chain).toList(),
                 config.authers().stream().map(a -> new AutherConfig(a.name(), a.auths(), Origin.UNKNOWN)).toList(),
+                config.bypasses().stream()
+                        .map(b -> new BypassConfig(b.name(), b.whitelist(), b.matchers(), Origin.UNKNOWN)).toList(),
                 config.log(), config.netnsProvider(), "-");
     }
 
     private static ServiceConfig service(ServiceConfig s) {
         return new ServiceConfig(s.name(), s.addr(), plugin(s.handler()), plugin(s.listener()), hop(s.forwarder()),
-                s.metadata(), Origin.UNKNOWN);
+                s.metadata(), s.bypass(), Origin.UNKNOWN);
     }
 
     private static ChainConfig chain(ChainConfig c) {

@@ -205,6 +205,11 @@ final class HttpProxyConnectionHandler extends ChannelInboundHandlerAdapter
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("[{}] client {} failed: {}", context.sessionId(), context.clientAddress(), cause.toString());
         closeNow();
+        if (!ProxyResponses.isConnectionFailure(cause)) {
+            // Not the client's doing but a bug here: passed on, so that Netty logs it with its stack trace
+            // (and a test sees it) instead of it passing for a dropped connection.
+            ctx.fireExceptionCaught(cause);
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gost.plugin.http.handler;
 import io.gost.api.RouteException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.netty.util.AsciiString;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -99,6 +101,14 @@ final class ProxyResponses {
         }
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return ProxyRequestException.badRequest("malformed request: " + RequestTarget.printable(reason));
+    }
+
+    /**
+     * True for what a client connection can suffer without a bug on our side: socket errors and bytes a
+     * decoder could not make sense of.
+     */
+    static boolean isConnectionFailure(Throwable cause) {
+        return cause instanceof IOException || cause instanceof DecoderException;
     }
 
     /** {@code 10s}, {@code 1500ms}: durations as a user writes them in metadata. */

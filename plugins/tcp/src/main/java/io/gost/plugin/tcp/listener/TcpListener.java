@@ -92,6 +92,8 @@ public final class TcpListener implements Listener {
                 .channelFactory(transport.serverSocketChannelFactory())
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // Out of descriptors: pause briefly and retry, instead of spinning or Netty's 1 s pause.
+                .handler(new AcceptErrorHandler(ownerName))
                 // The handler decides when to read; the relay passes half-closes through.
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
