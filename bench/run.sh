@@ -3,7 +3,7 @@
 #
 # One command on a fresh Debian machine: installs the peers and tools with apt-get (needs root, and only
 # if something is missing), builds gost if distribution/target/gost/bin/gost is missing, then runs the
-# workloads below. Every peer gets a 1 s warm-up, then the peers of a workload are measured in turn
+# workloads below. Every peer gets a warm-up (3 s), then the peers of a workload are measured in turn
 # (A B C A B C ...) BENCH_REPS times, so that drift on a shared machine hits all of them alike. Prints a
 # markdown table of medians and of gost-java's median divided by each peer's, and saves it with the date,
 # machine and command in bench/results/latest.md.
@@ -20,6 +20,7 @@
 # Environment (all optional):
 #   BENCH_DURATION=4        seconds per throughput/latency measurement
 #   BENCH_REPS=3            measurements per peer and workload
+#   BENCH_WARMUP=3          seconds of unrecorded load per peer first (the JVM compiles its hot paths)
 #   BENCH_STARTUP_REPS=5    start-up measurements per peer
 #   BENCH_MEM_PAIRS="10000 50000"   idle pairs for workload 7 (capped by `ulimit -n`, see the table)
 #   BENCH_WORKLOADS="1 2 3 4 5 6 7 8"   which workloads to run
@@ -43,7 +44,7 @@ STARTUP_REPS=${BENCH_STARTUP_REPS:-5}
 MEM_PAIRS=${BENCH_MEM_PAIRS:-10000 50000}
 WORKLOADS=${BENCH_WORKLOADS:-1 2 3 4 5 6 7 8}
 OUT=${BENCH_OUT:-$BENCH_DIR/results/latest.md}
-WARMUP=1
+WARMUP=${BENCH_WARMUP:-3}
 # The peers live in sbin, which a non-root PATH may lack.
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
