@@ -141,12 +141,17 @@ build_gost() {
 
 LAST_PID=
 LAST_NAME=
+LAST_LOG=
+STARTED=0
 # start NAME COMMAND...: runs COMMAND in a session of its own (its children go with it), output to
-# $WORK/NAME.log; its pid (= session and group id) is in LAST_PID.
+# $WORK/NN-NAME.log (NN counts the processes started, so no log overwrites another); its pid (= session
+# and group id) is in LAST_PID.
 start() {
     LAST_NAME=$1
     shift
-    setsid "$@" >"$WORK/$LAST_NAME.log" 2>&1 </dev/null &
+    STARTED=$((STARTED + 1))
+    LAST_LOG=$WORK/$(printf '%02d' "$STARTED")-$LAST_NAME.log
+    setsid "$@" >"$LAST_LOG" 2>&1 </dev/null &
     LAST_PID=$!
     PIDS+=("$LAST_PID")
 }
@@ -190,19 +195,19 @@ declare -A SESSION_OF_PORT=()
 # await PORT: waits (30 s at most) until the process started last listens on PORT, or fails with the end
 # of its log.
 await() {
-    local name=$LAST_NAME pid=$LAST_PID port=$1
+    local name=$LAST_NAME pid=$LAST_PID log=$LAST_LOG port=$1
     for _ in $(seq 600); do
         if listening "$port"; then
             SESSION_OF_PORT[$port]=$pid
             return 0
         fi
         if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 20 "$WORK/$name.log" >&2 || true
+            tail -n 20 "$log" >&2 || true
             die "$name exited before listening on 127.0.0.1:$port (log above)"
         fi
         sleep 0.05
     done
-    tail -n 20 "$WORK/$name.log" >&2 || true
+    tail -n 20 "$log" >&2 || true
     die "$name did not listen on 127.0.0.1:$port within 30 s (log above)"
 }
 
