@@ -106,7 +106,7 @@ trap 'log "bench: stopped by a failing command at line $LINENO: $BASH_COMMAND"' 
 install_peers() {
     local missing=() entry
     for entry in iperf3:iperf3 haproxy:haproxy socat:socat wrk:wrk nginx:nginx-light squid:squid \
-                 tinyproxy:tinyproxy sockperf:sockperf python3:python3; do
+                 tinyproxy:tinyproxy sockperf:sockperf python3:python3 pgrep:procps; do
         command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry#*:}")
     done
     if [ "${#missing[@]}" -eq 0 ]; then
