@@ -3,24 +3,28 @@
 #
 # One command on a fresh Debian machine: installs the peers and tools with apt-get (needs root, and only
 # if something is missing), builds gost if distribution/target/gost/bin/gost is missing, then runs the
-# workloads below. Every peer gets a warm-up (3 s), then the peers of a workload are measured in turn
-# (A B C A B C ...) BENCH_REPS times, so that drift on a shared machine hits all of them alike. Prints a
-# markdown table of medians and of gost-java's median divided by each peer's, and saves it with the date,
-# machine and command in bench/results/latest.md.
+# workloads below. Every peer first gets an unrecorded warm-up (gost-java a longer one: the JVM compiles
+# its hot paths under load), then the peers of a workload are measured in turn (A B C A B C ...)
+# BENCH_REPS times, so that drift on a shared machine hits all of them alike. Prints a markdown table of
+# medians, of gost-java's median divided by each peer's and of the CPU each proxy used, and saves it
+# with the date, machine and command in bench/results/latest.md. Measuring takes about 9 minutes.
 #
 #   1  TCP forward, iperf3, 1 and 4 streams: Gbit/s       direct, haproxy, socat, gost-java
 #   2  TCP forward, 1 KiB over keep-alive (wrk): req/s     direct, haproxy, gost-java
 #   3  TCP forward, new connection per request: req/s      direct, haproxy, gost-java
 #   4  HTTP proxy, 1 KiB absolute-form GETs: req/s         direct nginx, squid, tinyproxy, gost-java
-#   5  CONNECT tunnel, iperf3: Gbit/s                      gost forward -F via gost http / squid / tinyproxy
-#   6  64-byte ping-pong latency, p50 and p99: µs          direct, haproxy, socat, gost-java
+#   5  CONNECT tunnel, iperf3: Gbit/s                      direct; gost forward -F via gost http / squid
+#   6  64-byte ping-pong latency, p50 and p99: µs          direct, haproxy, gost-java
 #   7  memory per idle proxied connection pair: KiB        haproxy, gost-java (RSS; heap and direct too)
 #   8  start-up until the port accepts: s                  haproxy, gost-java
 #
 # Environment (all optional):
 #   BENCH_DURATION=4        seconds per throughput/latency measurement
 #   BENCH_REPS=3            measurements per peer and workload
-#   BENCH_WARMUP=3          seconds of unrecorded load per peer first (the JVM compiles its hot paths)
+#   BENCH_WARMUP=1          seconds of unrecorded load per peer before its first measurement
+#   BENCH_JVM_WARMUP=8      ... for gost-java (a JVM compiles its hot paths first) in stream workloads
+#   BENCH_JVM_WARMUP_REQUESTS=20   ... for gost-java in the request workloads (2, 3, 4), whose many code
+#                           paths take the JIT about 20 s of load to compile (see docs/performance.md)
 #   BENCH_STARTUP_REPS=5    start-up measurements per peer
 #   BENCH_MEM_PAIRS="10000 50000"   idle pairs for workload 7 (capped by `ulimit -n`, see the table)
 #   BENCH_WORKLOADS="1 2 3 4 5 6 7 8"   which workloads to run
@@ -44,7 +48,12 @@ STARTUP_REPS=${BENCH_STARTUP_REPS:-5}
 MEM_PAIRS=${BENCH_MEM_PAIRS:-10000 50000}
 WORKLOADS=${BENCH_WORKLOADS:-1 2 3 4 5 6 7 8}
 OUT=${BENCH_OUT:-$BENCH_DIR/results/latest.md}
-WARMUP=${BENCH_WARMUP:-3}
+WARMUP=${BENCH_WARMUP:-1}
+JVM_WARMUP=${BENCH_JVM_WARMUP:-8}
+JVM_WARMUP_REQUESTS=${BENCH_JVM_WARMUP_REQUESTS:-20}
+# Per workload: which peers are JVMs, and how long they warm up.
+JVM_PEERS=gost-java
+JVM_WARMUP_NOW=$JVM_WARMUP
 # The peers live in sbin, which a non-root PATH may lack.
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
@@ -97,7 +106,7 @@ trap 'log "bench: stopped by a failing command at line $LINENO: $BASH_COMMAND"' 
 install_peers() {
     local missing=() entry
     for entry in iperf3:iperf3 haproxy:haproxy socat:socat wrk:wrk nginx:nginx-light squid:squid \
-                 tinyproxy:tinyproxy sockperf:sockperf python3:python3; do
+                 tinyproxy:tinyproxy sockperf:sockperf python3:python3 pgrep:procps; do
         command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry#*:}")
     done
     if [ "${#missing[@]}" -eq 0 ]; then
@@ -132,12 +141,17 @@ build_gost() {
 
 LAST_PID=
 LAST_NAME=
+LAST_LOG=
+STARTED=0
 # start NAME COMMAND...: runs COMMAND in a session of its own (its children go with it), output to
-# $WORK/NAME.log; its pid (= session and group id) is in LAST_PID.
+# $WORK/NN-NAME.log (NN counts the processes started, so no log overwrites another); its pid (= session
+# and group id) is in LAST_PID.
 start() {
     LAST_NAME=$1
     shift
-    setsid "$@" >"$WORK/$LAST_NAME.log" 2>&1 </dev/null &
+    STARTED=$((STARTED + 1))
+    LAST_LOG=$WORK/$(printf '%02d' "$STARTED")-$LAST_NAME.log
+    setsid "$@" >"$LAST_LOG" 2>&1 </dev/null &
     LAST_PID=$!
     PIDS+=("$LAST_PID")
 }
@@ -181,19 +195,19 @@ declare -A SESSION_OF_PORT=()
 # await PORT: waits (30 s at most) until the process started last listens on PORT, or fails with the end
 # of its log.
 await() {
-    local name=$LAST_NAME pid=$LAST_PID port=$1
+    local name=$LAST_NAME pid=$LAST_PID log=$LAST_LOG port=$1
     for _ in $(seq 600); do
         if listening "$port"; then
             SESSION_OF_PORT[$port]=$pid
             return 0
         fi
         if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 20 "$WORK/$name.log" >&2 || true
+            tail -n 20 "$log" >&2 || true
             die "$name exited before listening on 127.0.0.1:$port (log above)"
         fi
         sleep 0.05
     done
-    tail -n 20 "$WORK/$name.log" >&2 || true
+    tail -n 20 "$log" >&2 || true
     die "$name did not listen on 127.0.0.1:$port within 30 s (log above)"
 }
 
@@ -422,7 +436,8 @@ session_ticks() {
 
 CLOCK_TICKS=$(getconf CLK_TCK)
 
-# alternate FUNCTION PEER=PORT... -- EXTRA_ARGS: a warm-up of every peer, then BENCH_REPS rounds of
+# alternate FUNCTION PEER=PORT... -- EXTRA_ARGS: a warm-up of every peer (JVM_WARMUP_NOW seconds for those
+# in JVM_PEERS, WARMUP for the others), then BENCH_REPS rounds of
 # FUNCTION PORT SECONDS EXTRA_ARGS for each peer in turn, recorded under the peer's name with the CPU
 # the process listening on PORT used meanwhile, in cores (none for "direct").
 alternate() {
@@ -435,7 +450,11 @@ alternate() {
     done
     [ "$#" -gt 0 ] && shift
     for spec in "${specs[@]}"; do
-        "$fn" "${spec#*=}" "$WARMUP" "$@" >/dev/null
+        if [[ " $JVM_PEERS " == *" ${spec%%=*} "* ]]; then
+            "$fn" "${spec#*=}" "$JVM_WARMUP_NOW" "$@" >/dev/null
+        else
+            "$fn" "${spec#*=}" "$WARMUP" "$@" >/dev/null
+        fi
     done
     for ((rep = 1; rep <= REPS; rep++)); do
         for spec in "${specs[@]}"; do
@@ -463,7 +482,7 @@ alternate() {
 # The workloads.
 
 workload_1() {
-    local p iperf_port ha so go
+    local iperf_port ha so go
     read -r iperf_port ha so go <<<"$(ports 4 | tr '\n' ' ')"
     describe 1a "1. TCP forward, iperf3, 1 stream" Gbit/s higher
     describe 1b "1. TCP forward, iperf3, 4 streams" Gbit/s higher
@@ -473,9 +492,9 @@ workload_1() {
     start_gost gost-tcp "$go" -L "tcp://127.0.0.1:$go/127.0.0.1:$iperf_port"
     one() { iperf 1a "$1" 1 "$2"; }
     four() { iperf 1b "$1" 4 "$2"; }
-    for p in one four; do
-        alternate "$p" direct="$iperf_port" haproxy="$ha" socat="$so" gost-java="$go"
-    done
+    alternate one direct="$iperf_port" haproxy="$ha" socat="$so" gost-java="$go"
+    # The same relay code as one stream: gost-java is warm already.
+    JVM_WARMUP_NOW=$WARMUP alternate four direct="$iperf_port" haproxy="$ha" socat="$so" gost-java="$go"
     stop_all
 }
 
@@ -490,7 +509,7 @@ workload_2() {
     describe 2 "2. TCP forward, 1 KiB responses over keep-alive (wrk -t1 -c50)" req/s higher
     start_http_forwards
     keepalive() { wrk_rps 2 "$2" "http://127.0.0.1:$1/1k"; }
-    alternate keepalive direct="$NGINX" haproxy="$HA" gost-java="$GO"
+    JVM_WARMUP_NOW=$JVM_WARMUP_REQUESTS alternate keepalive direct="$NGINX" haproxy="$HA" gost-java="$GO"
     stop_all
 }
 
@@ -498,7 +517,7 @@ workload_3() {
     describe 3 "3. TCP forward, new connection per request (Connection: close)" req/s higher
     start_http_forwards
     per_request() { wrk_rps 3 "$2" -H 'Connection: close' "http://127.0.0.1:$1/1k"; }
-    alternate per_request direct="$NGINX" haproxy="$HA" gost-java="$GO"
+    JVM_WARMUP_NOW=$JVM_WARMUP_REQUESTS alternate per_request direct="$NGINX" haproxy="$HA" gost-java="$GO"
     stop_all
 }
 
@@ -511,43 +530,39 @@ workload_4() {
     start_tinyproxy "$tiny"
     start_gost gost-http "$go" -L "http://127.0.0.1:$go"
     proxied() { wrk_rps 4 "$2" -s "$LIB/absolute-form.lua" "http://127.0.0.1:$1/" -- "http://127.0.0.1:$3/1k"; }
-    alternate proxied direct="$nginx" squid="$squid" tinyproxy="$tiny" gost-java="$go" -- "$nginx"
+    JVM_WARMUP_NOW=$JVM_WARMUP_REQUESTS alternate proxied direct="$nginx" squid="$squid" tinyproxy="$tiny" gost-java="$go" -- "$nginx"
     stop_all
 }
 
 workload_5() {
-    local iperf_port squid tiny gohttp via_gost via_squid via_tiny
-    read -r iperf_port squid tiny gohttp via_gost via_squid via_tiny <<<"$(ports 7 | tr '\n' ' ')"
+    local iperf_port squid gohttp via_gost via_squid
+    read -r iperf_port squid gohttp via_gost via_squid <<<"$(ports 5 | tr '\n' ' ')"
     describe 5 "5. CONNECT tunnel, iperf3 1 stream (gost tcp forward -F http://PROXY)" Gbit/s higher
     start_iperf "$iperf_port"
     start_squid "$squid"
-    start_tinyproxy "$tiny"
     start_gost gost-http "$gohttp" -L "http://127.0.0.1:$gohttp"
     start_gost gost-via-gost "$via_gost" -L "tcp://127.0.0.1:$via_gost/127.0.0.1:$iperf_port" \
         -F "http://127.0.0.1:$gohttp"
     start_gost gost-via-squid "$via_squid" -L "tcp://127.0.0.1:$via_squid/127.0.0.1:$iperf_port" \
         -F "http://127.0.0.1:$squid"
-    start_gost gost-via-tinyproxy "$via_tiny" -L "tcp://127.0.0.1:$via_tiny/127.0.0.1:$iperf_port" \
-        -F "http://127.0.0.1:$tiny"
     # The CPU that counts is the HTTP proxy's, not that of the gost forward in front of it.
     SESSION_OF_PORT[$via_gost]=${SESSION_OF_PORT[$gohttp]}
     SESSION_OF_PORT[$via_squid]=${SESSION_OF_PORT[$squid]}
-    SESSION_OF_PORT[$via_tiny]=${SESSION_OF_PORT[$tiny]}
     tunnel() { iperf 5 "$1" 1 "$2"; }
-    alternate tunnel direct="$iperf_port" squid="$via_squid" tinyproxy="$via_tiny" gost-java="$via_gost"
+    # Both tunnelled rows go through a gost-java forward, which needs its warm-up in either case.
+    JVM_PEERS="gost-java squid" alternate tunnel direct="$iperf_port" squid="$via_squid" gost-java="$via_gost"
     stop_all
 }
 
 workload_6() {
-    local server ha so go
-    read -r server ha so go <<<"$(ports 4 | tr '\n' ' ')"
+    local server ha go
+    read -r server ha go <<<"$(ports 3 | tr '\n' ' ')"
     describe 6a "6. TCP forward, 64 B ping-pong latency p50 (sockperf)" µs lower
     describe 6b "6. TCP forward, 64 B ping-pong latency p99 (sockperf)" µs lower
     start_sockperf "$server"
     start_haproxy "$ha" "$server"
-    start_socat "$so" "$server"
     start_gost gost-tcp "$go" -L "tcp://127.0.0.1:$go/127.0.0.1:$server"
-    alternate latency direct="$server" haproxy="$ha" socat="$so" gost-java="$go"
+    alternate latency direct="$server" haproxy="$ha" gost-java="$go"
     stop_all
 }
 
@@ -749,7 +764,7 @@ main() {
         echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
         echo "- Machine: $(nproc) cores ($cpu), Linux $(uname -r), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
         echo "- Load average (1 min): $load_before before, $load_after after; the whole run took $((SECONDS - began)) s"
-        echo "- Command: \`bench/run.sh\` with BENCH_DURATION=$DURATION BENCH_REPS=$REPS BENCH_STARTUP_REPS=$STARTUP_REPS BENCH_MEM_PAIRS=\"$MEM_PAIRS\" BENCH_WORKLOADS=\"$WORKLOADS\""
+        echo "- Command: \`bench/run.sh\` with BENCH_DURATION=$DURATION BENCH_REPS=$REPS BENCH_STARTUP_REPS=$STARTUP_REPS BENCH_MEM_PAIRS=\"$MEM_PAIRS\" BENCH_WORKLOADS=\"$WORKLOADS\" BENCH_WARMUP=$WARMUP BENCH_JVM_WARMUP=$JVM_WARMUP BENCH_JVM_WARMUP_REQUESTS=$JVM_WARMUP_REQUESTS"
         echo "- gost-java: $("$GOST" -V 2>/dev/null | head -n 1)$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null | sed 's/^/, commit /')"
         echo "- Peers: $(haproxy -v | head -n 1 | cut -d' ' -f1-3), $(squid -v | head -n 1), $(nginx -v 2>&1 | cut -d' ' -f3), tinyproxy $(tinyproxy -v | cut -d' ' -f2), $(socat -V | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $(iperf3 -v | head -n 1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), sockperf $(sockperf --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1)"
         echo
