@@ -1,4 +1,4 @@
-package io.gost.plugin.tcp.testing;
+package io.gost.testsupport;
 
 import io.gost.api.Transport;
 import io.netty.channel.ChannelFactory;

@@ -1,4 +1,4 @@
-package io.gost.plugin.tcp.testing;
+package io.gost.testsupport;
 
 import io.gost.api.RelayResult;
 import io.netty.buffer.ByteBuf;
@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A minimal relay for tests, standing in for the runtime's: copies each direction with read-after-write
- * backpressure, passes a half-close on as {@code shutdownOutput}, and closes both channels when both
- * directions are done or either side fails or closes.
+ * backpressure, passes a half-close on as {@code shutdownOutput} (also one that happened before it
+ * started), and closes both channels when both directions are done or either side fails or closes.
  */
 public final class TestRelay {
 
@@ -32,8 +32,8 @@ public final class TestRelay {
         this.client = client;
         this.upstream = upstream;
         this.result = client.eventLoop().newPromise();
-        this.fromClient = new CopyHandler(upstream);
-        this.toClient = new CopyHandler(client);
+        this.fromClient = new CopyHandler(client, upstream);
+        this.toClient = new CopyHandler(upstream, client);
     }
 
     /** Starts relaying; the future completes once both channels are closed. */
@@ -67,17 +67,24 @@ public final class TestRelay {
     /** Reads one channel and writes to {@code peer}. */
     private final class CopyHandler extends ChannelInboundHandlerAdapter {
 
+        private final Channel source;
         private final Channel peer;
         private volatile long bytes;
         private ChannelFuture lastWrite;
+        private boolean ended;
 
-        CopyHandler(Channel peer) {
+        CopyHandler(Channel source, Channel peer) {
+            this.source = source;
             this.peer = peer;
         }
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            ctx.read();
+            if (source instanceof DuplexChannel duplex && duplex.isInputShutdown()) {
+                endInput();
+            } else {
+                ctx.read();
+            }
         }
 
         @Override
@@ -96,15 +103,23 @@ public final class TestRelay {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event instanceof ChannelInputShutdownEvent) {
-                // Shut the peer's output only after the last write has gone, or it would be failed.
-                if (lastWrite == null) {
-                    shutdownPeerOutput();
-                } else {
-                    lastWrite.addListener(written -> shutdownPeerOutput());
-                }
+                endInput();
                 return;
             }
             ctx.fireUserEventTriggered(event);
+        }
+
+        private void endInput() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            // Shut the peer's output only after the last write has gone, or it would be failed.
+            if (lastWrite == null) {
+                shutdownPeerOutput();
+            } else {
+                lastWrite.addListener(written -> shutdownPeerOutput());
+            }
         }
 
         private void shutdownPeerOutput() {
