@@ -13,7 +13,7 @@ import io.gost.api.RouteException;
 import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
 import io.gost.plugin.socks.testing.ScriptedRouter;
-import io.gost.plugin.socks.testing.TestHandlerContext;
+import io.gost.testsupport.TestHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.net.ConnectException;
@@ -56,7 +56,7 @@ class Socks5HandlerTest {
 
     private EmbeddedChannel start(Metadata metadata, PluginContext pluginContext) {
         client = Embedded.client();
-        context = TestHandlerContext.embedded(client, router);
+        context = TestHandlerContext.builder().client(client).router(router).build();
         new Socks5HandlerFactory().create(metadata, pluginContext).handle(client, context);
         return client;
     }

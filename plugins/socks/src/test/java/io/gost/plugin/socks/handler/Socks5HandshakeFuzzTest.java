@@ -9,7 +9,7 @@ import io.gost.api.RouteException;
 import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
 import io.gost.plugin.socks.testing.ScriptedRouter;
-import io.gost.plugin.socks.testing.TestHandlerContext;
+import io.gost.testsupport.TestHandlerContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -95,7 +95,7 @@ class Socks5HandshakeFuzzTest {
             EmbeddedChannel upstream = null;
             try {
                 client.freezeTime();
-                TestHandlerContext context = TestHandlerContext.embedded(client, router);
+                TestHandlerContext context = TestHandlerContext.builder().client(client).router(router).build();
                 new Socks5HandlerFactory().create(Metadata.empty(), withAuth ? withUser() : PluginContext.named("test"))
                         .handle(client, context);
                 feed(random, client, input);
