@@ -12,8 +12,8 @@ import io.gost.api.RouteException;
 import io.gost.plugin.http.handler.HttpHandlerFactory;
 import io.gost.plugin.http.testing.EchoOrigin;
 import io.gost.plugin.http.testing.NettyLeakDetection;
-import io.gost.plugin.http.testing.NioTestTransport;
 import io.gost.plugin.http.testing.ProxyServer;
+import io.gost.testsupport.TestTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -44,14 +44,14 @@ class HttpConnectorSocketIntegrationTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private static NioTestTransport transport;
+    private static TestTransport transport;
     private static EchoOrigin origin;
     private final List<AutoCloseable> servers = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
 
     @BeforeAll
     static void startOrigin() {
-        transport = new NioTestTransport();
+        transport = new TestTransport();
         origin = new EchoOrigin(transport);
     }
 

@@ -9,8 +9,8 @@ import io.gost.api.PluginContext;
 import io.gost.plugin.http.testing.Curl;
 import io.gost.plugin.http.testing.EchoOrigin;
 import io.gost.plugin.http.testing.NettyLeakDetection;
-import io.gost.plugin.http.testing.NioTestTransport;
 import io.gost.plugin.http.testing.ProxyServer;
+import io.gost.testsupport.TestTransport;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(NettyLeakDetection.class)
 class HttpProxyCurlIntegrationTest {
 
-    private static NioTestTransport transport;
+    private static TestTransport transport;
     private static EchoOrigin origin;
     private ProxyServer proxy;
 
     @BeforeAll
     static void startOrigin() {
-        transport = new NioTestTransport();
+        transport = new TestTransport();
         origin = new EchoOrigin(transport);
     }
 
