@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.gost.api.Connector;
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
-import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
 import io.gost.plugin.http.testing.EchoOrigin;
 import io.gost.plugin.http.testing.NettyLeakDetection;
 import io.gost.plugin.http.testing.Tinyproxy;
+import io.gost.testsupport.TestPluginContext;
 import io.gost.testsupport.TestTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -155,16 +155,7 @@ class HttpConnectorTinyproxyInteropTest {
     }
 
     private static Connector connector(Credentials credentials) {
-        return new HttpConnectorFactory().create(Metadata.empty(), new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "node-0";
-            }
-
-            @Override
-            public Optional<Credentials> credentials() {
-                return Optional.ofNullable(credentials);
-            }
-        });
+        return new HttpConnectorFactory().create(Metadata.empty(),
+                TestPluginContext.withCredentials("node-0", Optional.ofNullable(credentials)));
     }
 }

@@ -3,12 +3,12 @@ package io.gost.plugin.http.handler;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gost.api.Authenticator;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
 import io.gost.plugin.http.testing.NettyLeakDetection;
 import io.gost.testsupport.TestHandlerContext;
+import io.gost.testsupport.TestPluginContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -24,7 +24,6 @@ import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -739,18 +738,7 @@ class HttpProxyHandlerTest {
     }
 
     private static PluginContext withUser(String username, String password) {
-        Authenticator authenticator = (user, pass) -> user.equals(username) && pass.equals(password);
-        return new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "service-0";
-            }
-
-            @Override
-            public Optional<Authenticator> authenticator() {
-                return Optional.of(authenticator);
-            }
-        };
+        return TestPluginContext.acceptingUser("service-0", username, password);
     }
 
     private static ByteBuf text(String text) {

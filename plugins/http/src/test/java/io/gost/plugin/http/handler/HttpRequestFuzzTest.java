@@ -8,6 +8,7 @@ import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
 import io.gost.plugin.http.testing.NettyLeakDetection;
 import io.gost.testsupport.TestHandlerContext;
+import io.gost.testsupport.TestPluginContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -194,17 +195,7 @@ class HttpRequestFuzzTest {
     }
 
     private static PluginContext withUser() {
-        return new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "service-0";
-            }
-
-            @Override
-            public java.util.Optional<io.gost.api.Authenticator> authenticator() {
-                return java.util.Optional.of((user, pass) -> user.equals("user") && pass.equals("pass"));
-            }
-        };
+        return TestPluginContext.acceptingUser("service-0", "user", "pass");
     }
 
     // ---------------------------------------------------------------- inputs
