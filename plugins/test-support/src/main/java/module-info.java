@@ -1,9 +1,10 @@
 /**
  * Test code the bundled plugins (tcp, http, socks) share, so that each keeps only what is its own:
- * loopback peers ({@link io.gost.testsupport.EchoServer}), stand-ins for what the runtime gives a plugin
+ * a loopback peer ({@link io.gost.testsupport.EchoServer}); stand-ins for what the runtime gives a plugin
  * ({@link io.gost.testsupport.TestTransport}, {@link io.gost.testsupport.TestRelay},
- * {@link io.gost.testsupport.DirectRouter}, {@link io.gost.testsupport.TestHandlerContext}), and the checks
- * every plugin jar must pass ({@link io.gost.testsupport.plugin}), which a plugin runs by subclassing them.
+ * {@link io.gost.testsupport.DirectRouter}, {@link io.gost.testsupport.TestHandlerContext},
+ * {@link io.gost.testsupport.TestPluginContext}); and the checks every plugin jar must pass
+ * ({@link io.gost.testsupport.plugin}), which a plugin runs by subclassing them.
  *
  * <p>A test-scoped dependency of the plugins only: nothing at run time reads it, and the distribution does
  * not ship it. Surefire puts it on the class path when a plugin's tests run patched into the plugin's module
