@@ -58,7 +58,8 @@ class Socks5ConnectorPeersTest {
     }
 
     private static Connector connector(Optional<Credentials> credentials) {
-        return new Socks5ConnectorFactory().create(Metadata.empty(), TestPluginContext.withCredentials("node-0", credentials));
+        return new Socks5ConnectorFactory().create(Metadata.empty(),
+                TestPluginContext.withCredentials("node-0", credentials));
     }
 
     private static Future<Channel> connectThrough(InetSocketAddress hop, Optional<Credentials> credentials,

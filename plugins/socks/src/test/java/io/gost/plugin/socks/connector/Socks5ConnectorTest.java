@@ -46,7 +46,8 @@ class Socks5ConnectorTest {
     }
 
     private static Connector connector(Optional<Credentials> credentials) {
-        return new Socks5ConnectorFactory().create(Metadata.empty(), TestPluginContext.withCredentials("node-0", credentials));
+        return new Socks5ConnectorFactory().create(Metadata.empty(),
+                TestPluginContext.withCredentials("node-0", credentials));
     }
 
     private Future<Channel> connect(Optional<Credentials> credentials, InetSocketAddress target) {

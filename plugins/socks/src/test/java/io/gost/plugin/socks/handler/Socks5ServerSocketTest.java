@@ -62,7 +62,8 @@ class Socks5ServerSocketTest {
     }
 
     private static Handler handler(Metadata metadata, Optional<Authenticator> authenticator) {
-        return new Socks5HandlerFactory().create(metadata, TestPluginContext.authenticating("service-0", authenticator));
+        return new Socks5HandlerFactory().create(metadata,
+                TestPluginContext.authenticating("service-0", authenticator));
     }
 
     private static HandlerServer server(Metadata metadata) throws InterruptedException {

@@ -27,7 +27,8 @@ class ForwardHandlerTest {
     private final EmbeddedChannel upstream = new EmbeddedChannel();
     private final Promise<Channel> dial = client.eventLoop().newPromise();
     // The relay of these contexts only records the upstream; it never ends.
-    private final TestHandlerContext context = TestHandlerContext.builder().client(client).forwarder(() -> dial).build();
+    private final TestHandlerContext context =
+            TestHandlerContext.builder().client(client).forwarder(() -> dial).build();
 
     private EmbeddedChannel newClient() {
         EmbeddedChannel channel = new EmbeddedChannel();
