@@ -7,6 +7,7 @@ import io.gost.api.Credentials;
 import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
+import io.gost.testsupport.TestPluginContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -45,17 +46,7 @@ class HttpConnectorSettingsTest {
 
     @Test
     void userNameWithAColonIsRejectedNamingTheNode() {
-        PluginContext context = new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "node-7";
-            }
-
-            @Override
-            public Optional<Credentials> credentials() {
-                return Optional.of(new Credentials("a:b", "c"));
-            }
-        };
+        PluginContext context = TestPluginContext.withCredentials("node-7", Optional.of(new Credentials("a:b", "c")));
 
         assertThatThrownBy(() -> HttpConnectorSettings.from(Metadata.empty(), context))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("node-7: ");

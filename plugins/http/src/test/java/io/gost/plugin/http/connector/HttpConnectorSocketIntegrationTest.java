@@ -3,7 +3,6 @@ package io.gost.plugin.http.connector;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gost.api.Authenticator;
 import io.gost.api.Connector;
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
@@ -12,8 +11,9 @@ import io.gost.api.RouteException;
 import io.gost.plugin.http.handler.HttpHandlerFactory;
 import io.gost.plugin.http.testing.EchoOrigin;
 import io.gost.plugin.http.testing.NettyLeakDetection;
-import io.gost.plugin.http.testing.NioTestTransport;
 import io.gost.plugin.http.testing.ProxyServer;
+import io.gost.testsupport.TestPluginContext;
+import io.gost.testsupport.TestTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -44,14 +44,14 @@ class HttpConnectorSocketIntegrationTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private static NioTestTransport transport;
+    private static TestTransport transport;
     private static EchoOrigin origin;
     private final List<AutoCloseable> servers = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
 
     @BeforeAll
     static void startOrigin() {
-        transport = new NioTestTransport();
+        transport = new TestTransport();
         origin = new EchoOrigin(transport);
     }
 
@@ -232,31 +232,11 @@ class HttpConnectorSocketIntegrationTest {
     }
 
     private static Connector connector(Credentials credentials) {
-        return new HttpConnectorFactory().create(Metadata.empty(), new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "node-0";
-            }
-
-            @Override
-            public Optional<Credentials> credentials() {
-                return Optional.ofNullable(credentials);
-            }
-        });
+        return new HttpConnectorFactory().create(Metadata.empty(),
+                TestPluginContext.withCredentials("node-0", Optional.ofNullable(credentials)));
     }
 
     private static PluginContext withUser(String username, String password) {
-        Authenticator authenticator = (user, pass) -> user.equals(username) && pass.equals(password);
-        return new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "service-0";
-            }
-
-            @Override
-            public Optional<Authenticator> authenticator() {
-                return Optional.of(authenticator);
-            }
-        };
+        return TestPluginContext.acceptingUser("service-0", username, password);
     }
 }

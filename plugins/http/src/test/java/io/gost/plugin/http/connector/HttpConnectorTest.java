@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gost.api.Connector;
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
-import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
 import io.gost.plugin.http.testing.NettyLeakDetection;
+import io.gost.testsupport.TestPluginContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -232,18 +232,8 @@ class HttpConnectorTest {
     // ---------------------------------------------------------------- helpers
 
     private static Connector connector(Metadata metadata, Credentials credentials) {
-        PluginContext context = new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "node-0";
-            }
-
-            @Override
-            public Optional<Credentials> credentials() {
-                return Optional.ofNullable(credentials);
-            }
-        };
-        return new HttpConnectorFactory().create(metadata, context);
+        return new HttpConnectorFactory().create(metadata,
+                TestPluginContext.withCredentials("node-0", Optional.ofNullable(credentials)));
     }
 
     private static ByteBuf text(String text) {

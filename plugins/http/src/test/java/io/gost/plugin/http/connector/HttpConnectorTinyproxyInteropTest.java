@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.gost.api.Connector;
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
-import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
 import io.gost.plugin.http.testing.EchoOrigin;
 import io.gost.plugin.http.testing.NettyLeakDetection;
-import io.gost.plugin.http.testing.NioTestTransport;
 import io.gost.plugin.http.testing.Tinyproxy;
+import io.gost.testsupport.TestPluginContext;
+import io.gost.testsupport.TestTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NettyLeakDetection.class)
 class HttpConnectorTinyproxyInteropTest {
 
-    private static NioTestTransport transport;
+    private static TestTransport transport;
     private static EchoOrigin origin;
     private Tinyproxy tinyproxy;
     private Channel hop;
@@ -46,7 +46,7 @@ class HttpConnectorTinyproxyInteropTest {
     static void startOrigin() {
         assumeTrue(Files.isExecutable(Tinyproxy.EXECUTABLE),
                 "tinyproxy is not installed (apt-get install -y tinyproxy); skipping the interop test");
-        transport = new NioTestTransport();
+        transport = new TestTransport();
         origin = new EchoOrigin(transport);
     }
 
@@ -155,16 +155,7 @@ class HttpConnectorTinyproxyInteropTest {
     }
 
     private static Connector connector(Credentials credentials) {
-        return new HttpConnectorFactory().create(Metadata.empty(), new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "node-0";
-            }
-
-            @Override
-            public Optional<Credentials> credentials() {
-                return Optional.ofNullable(credentials);
-            }
-        });
+        return new HttpConnectorFactory().create(Metadata.empty(),
+                TestPluginContext.withCredentials("node-0", Optional.ofNullable(credentials)));
     }
 }

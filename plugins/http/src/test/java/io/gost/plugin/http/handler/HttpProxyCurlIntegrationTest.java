@@ -2,19 +2,18 @@ package io.gost.plugin.http.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gost.api.Authenticator;
 import io.gost.api.Handler;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.plugin.http.testing.Curl;
 import io.gost.plugin.http.testing.EchoOrigin;
 import io.gost.plugin.http.testing.NettyLeakDetection;
-import io.gost.plugin.http.testing.NioTestTransport;
 import io.gost.plugin.http.testing.ProxyServer;
+import io.gost.testsupport.TestPluginContext;
+import io.gost.testsupport.TestTransport;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,13 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(NettyLeakDetection.class)
 class HttpProxyCurlIntegrationTest {
 
-    private static NioTestTransport transport;
+    private static TestTransport transport;
     private static EchoOrigin origin;
     private ProxyServer proxy;
 
     @BeforeAll
     static void startOrigin() {
-        transport = new NioTestTransport();
+        transport = new TestTransport();
         origin = new EchoOrigin(transport);
     }
 
@@ -181,17 +180,6 @@ class HttpProxyCurlIntegrationTest {
     }
 
     private static PluginContext withUser(String username, String password) {
-        Authenticator authenticator = (user, pass) -> user.equals(username) && pass.equals(password);
-        return new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "service-0";
-            }
-
-            @Override
-            public Optional<Authenticator> authenticator() {
-                return Optional.of(authenticator);
-            }
-        };
+        return TestPluginContext.acceptingUser("service-0", username, password);
     }
 }

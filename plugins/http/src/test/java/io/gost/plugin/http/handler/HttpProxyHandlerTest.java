@@ -3,12 +3,12 @@ package io.gost.plugin.http.handler;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gost.api.Authenticator;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
-import io.gost.plugin.http.testing.FakeHandlerContext;
 import io.gost.plugin.http.testing.NettyLeakDetection;
+import io.gost.testsupport.TestHandlerContext;
+import io.gost.testsupport.TestPluginContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -24,7 +24,6 @@ import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +51,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void connectAnswers200AndHandsTheChannelToTheRelay() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
@@ -67,7 +66,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void connectForwardsBytesPipelinedBehindTheHeadBeforeTheRelayStarts() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\nclient hello"));
@@ -80,7 +79,7 @@ class HttpProxyHandlerTest {
     @Test
     void connectKeepsPipelinedBytesWhileTheDialIsStillRunning() {
         Promise<Channel> dial = ImmediateEventExecutor.INSTANCE.newPromise();
-        FakeHandlerContext context = new FakeHandlerContext(target -> dial);
+        TestHandlerContext context = TestHandlerContext.builder().router((network, target) -> dial).build();
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\nfirst "));
@@ -93,7 +92,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void connectToAnIpv6LiteralDialsTheBareAddress() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\n\r\n"));
@@ -103,7 +102,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void connectWithoutPortIsRefusedWith400() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("CONNECT example.com HTTP/1.1\r\nHost: example.com\r\n\r\n"));
@@ -122,8 +121,10 @@ class HttpProxyHandlerTest {
             "HOP_REJECTED, 502 Bad Gateway",
             "GENERAL, 502 Bad Gateway"})
     void connectFailureIsAnsweredByReasonAndCloses(RouteException.Reason reason, String statusLine) {
-        FakeHandlerContext context = new FakeHandlerContext(target -> ImmediateEventExecutor.INSTANCE
-                .newFailedFuture(new RouteException(reason, "dial example.com:443 failed on purpose")));
+        TestHandlerContext context = TestHandlerContext.builder()
+                .router((network, target) -> ImmediateEventExecutor.INSTANCE
+                        .newFailedFuture(new RouteException(reason, "dial example.com:443 failed on purpose")))
+                .build();
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
@@ -139,8 +140,10 @@ class HttpProxyHandlerTest {
 
     @Test
     void forwardedRequestToAnUnreachableTargetIsAnswered502() {
-        FakeHandlerContext context = new FakeHandlerContext(target -> ImmediateEventExecutor.INSTANCE
-                .newFailedFuture(new RouteException(RouteException.Reason.REFUSED, "connection refused")));
+        TestHandlerContext context = TestHandlerContext.builder()
+                .router((network, target) -> ImmediateEventExecutor.INSTANCE
+                        .newFailedFuture(new RouteException(RouteException.Reason.REFUSED, "connection refused")))
+                .build();
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n"));
@@ -153,7 +156,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void requestWithoutCredentialsIsAnswered407AndTheConnectionStays() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(Metadata.empty(), withUser("alice", "secret"), context);
 
         client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
@@ -169,7 +172,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void wrongCredentialsAreAnswered407WithTheConfiguredRealm() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(Metadata.of("realm", "corp"), withUser("alice", "secret"), context);
 
         client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n"
@@ -183,7 +186,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void retryWithCredentialsOnTheSameConnectionSucceeds() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(Metadata.empty(), withUser("alice", "secret"), context);
 
         client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
@@ -197,7 +200,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void proxyAuthorizationIsNeverForwarded() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(Metadata.empty(), withUser("alice", "secret"), context);
 
         client.writeInbound(text("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n"
@@ -208,7 +211,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void refusedRequestWithBodyClosesInsteadOfReadingTheBody() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(Metadata.empty(), withUser("alice", "secret"), context);
 
         client.writeInbound(text("POST http://example.com/ HTTP/1.1\r\nHost: example.com\r\nContent-Length: 5\r\n\r\n"));
@@ -221,7 +224,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void originFormRequestIsRefusedWith400() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("GET /index.html HTTP/1.1\r\nHost: example.com\r\n\r\n"));
@@ -245,7 +248,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void transferEncodingTogetherWithContentLengthIsRefusedWith400() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("POST http://example.com/ HTTP/1.1\r\nHost: example.com\r\n"
@@ -259,7 +262,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void duplicateHostHeaderIsRefusedWith400() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\nHost: evil.example\r\n\r\n"));
@@ -279,7 +282,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void absoluteFormRequestWithoutHostHeaderUsesTheUrlHost() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("GET http://example.com:8080/a HTTP/1.1\r\n\r\n"));
@@ -339,7 +342,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void absoluteFormRequestGoesUpstreamInOriginFormWithoutHopByHopHeaders() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
 
         client.writeInbound(text("GET http://user:pw@Example.com:8080/path/x?q=1&r=2#frag HTTP/1.1\r\n"
@@ -447,7 +450,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void secondRequestToTheSameHostReusesTheUpstreamConnection() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
         client.writeInbound(text("GET http://example.com/one HTTP/1.1\r\nHost: example.com\r\n\r\n"));
         outbound(upstream);
@@ -467,10 +470,10 @@ class HttpProxyHandlerTest {
     void secondRequestToAnotherHostClosesTheFirstUpstreamAndDialsAgain() {
         EmbeddedChannel second = track(new EmbeddedChannel());
         List<EmbeddedChannel> upstreams = new ArrayList<>(List.of(upstream, second));
-        FakeHandlerContext context = new FakeHandlerContext(target -> {
+        TestHandlerContext context = TestHandlerContext.builder().router((network, target) -> {
             EmbeddedChannel next = upstreams.remove(0);
             return next.eventLoop().newSucceededFuture(next);
-        });
+        }).build();
         EmbeddedChannel client = client(context);
         client.writeInbound(text("GET http://one.example/ HTTP/1.1\r\nHost: one.example\r\n\r\n"));
         outbound(upstream);
@@ -502,10 +505,10 @@ class HttpProxyHandlerTest {
     void strayResponseBehindTheAnswerIsNeverPairedWithTheNextRequest() {
         EmbeddedChannel second = track(new EmbeddedChannel());
         List<EmbeddedChannel> upstreams = new ArrayList<>(List.of(upstream, second));
-        FakeHandlerContext context = new FakeHandlerContext(target -> {
+        TestHandlerContext context = TestHandlerContext.builder().router((network, target) -> {
             EmbeddedChannel next = upstreams.remove(0);
             return next.eventLoop().newSucceededFuture(next);
-        });
+        }).build();
         EmbeddedChannel client = client(context);
         client.writeInbound(text("GET http://example.com/one HTTP/1.1\r\nHost: example.com\r\n\r\n"
                 + "GET http://example.com/two HTTP/1.1\r\nHost: example.com\r\n\r\n"));
@@ -569,15 +572,19 @@ class HttpProxyHandlerTest {
         Promise<Channel> dial = ImmediateEventExecutor.INSTANCE.newPromise();
         List<Object> relayEvents = new ArrayList<>();
         EmbeddedChannel[] clientHolder = new EmbeddedChannel[1];
-        FakeHandlerContext context = new FakeHandlerContext(target -> dial, tunnel -> {
-            clientHolder[0].pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                    relayEvents.add(evt);
-                }
-            });
-            return ImmediateEventExecutor.INSTANCE.newPromise();
-        });
+        // The context has no client channel, so the relay finds the client in clientHolder.
+        TestHandlerContext context = TestHandlerContext.builder()
+                .router((network, target) -> dial)
+                .relay((noClient, tunnel) -> {
+                    clientHolder[0].pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                            relayEvents.add(evt);
+                        }
+                    });
+                    return ImmediateEventExecutor.INSTANCE.newPromise();
+                })
+                .build();
         EmbeddedChannel client = client(context);
         clientHolder[0] = client;
         client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\nlast words"));
@@ -682,7 +689,7 @@ class HttpProxyHandlerTest {
 
     @Test
     void bytesMovedByTheHandlerAreCounted() {
-        FakeHandlerContext context = dialing(upstream);
+        TestHandlerContext context = dialing(upstream);
         EmbeddedChannel client = client(context);
         String request = "GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n";
         client.writeInbound(text(request));
@@ -691,17 +698,17 @@ class HttpProxyHandlerTest {
 
         String response = outbound(client);
 
-        assertThat(context.bytesFromClient()).isEqualTo(request.length());
-        assertThat(context.bytesToClient()).isEqualTo(response.length());
+        assertThat(context.countedFromClient()).isEqualTo(request.length());
+        assertThat(context.countedToClient()).isEqualTo(response.length());
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private EmbeddedChannel client(FakeHandlerContext context) {
+    private EmbeddedChannel client(TestHandlerContext context) {
         return client(Metadata.empty(), PluginContext.named("service-0"), context);
     }
 
-    private EmbeddedChannel client(Metadata metadata, PluginContext pluginContext, FakeHandlerContext context) {
+    private EmbeddedChannel client(Metadata metadata, PluginContext pluginContext, TestHandlerContext context) {
         EmbeddedChannel client = track(new EmbeddedChannel());
         // Timers run only when a test advances the clock.
         client.freezeTime();
@@ -722,8 +729,8 @@ class HttpProxyHandlerTest {
         return channel;
     }
 
-    private static FakeHandlerContext dialing(EmbeddedChannel upstream) {
-        return new FakeHandlerContext(target -> succeeded(upstream));
+    private static TestHandlerContext dialing(EmbeddedChannel upstream) {
+        return TestHandlerContext.builder().router((network, target) -> succeeded(upstream)).build();
     }
 
     private static Future<Channel> succeeded(EmbeddedChannel channel) {
@@ -731,18 +738,7 @@ class HttpProxyHandlerTest {
     }
 
     private static PluginContext withUser(String username, String password) {
-        Authenticator authenticator = (user, pass) -> user.equals(username) && pass.equals(password);
-        return new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "service-0";
-            }
-
-            @Override
-            public Optional<Authenticator> authenticator() {
-                return Optional.of(authenticator);
-            }
-        };
+        return TestPluginContext.acceptingUser("service-0", username, password);
     }
 
     private static ByteBuf text(String text) {

@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
-import io.gost.plugin.http.testing.FakeHandlerContext;
 import io.gost.plugin.http.testing.NettyLeakDetection;
+import io.gost.testsupport.TestHandlerContext;
+import io.gost.testsupport.TestPluginContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -69,7 +70,9 @@ class HttpRequestFuzzTest {
         List<Promise<Channel>> pendingDials = new ArrayList<>();
         DialMode mode = DialMode.values()[random.nextInt(DialMode.values().length)];
         RouteException.Reason reason = RouteException.Reason.values()[random.nextInt(RouteException.Reason.values().length)];
-        FakeHandlerContext context = new FakeHandlerContext(target -> dial(mode, reason, channels, pendingDials));
+        TestHandlerContext context = TestHandlerContext.builder()
+                .router((network, target) -> dial(mode, reason, channels, pendingDials))
+                .build();
         EmbeddedChannel client = new EmbeddedChannel();
         channels.add(client);
         try {
@@ -192,17 +195,7 @@ class HttpRequestFuzzTest {
     }
 
     private static PluginContext withUser() {
-        return new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "service-0";
-            }
-
-            @Override
-            public java.util.Optional<io.gost.api.Authenticator> authenticator() {
-                return java.util.Optional.of((user, pass) -> user.equals("user") && pass.equals("pass"));
-            }
-        };
+        return TestPluginContext.acceptingUser("service-0", "user", "pass");
     }
 
     // ---------------------------------------------------------------- inputs

@@ -1,5 +1,6 @@
 package io.gost.plugin.http.testing;
 
+import io.gost.testsupport.TestTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -36,7 +37,7 @@ public final class EchoOrigin implements AutoCloseable {
     private final Channel serverChannel;
     private final AtomicInteger accepted = new AtomicInteger();
 
-    public EchoOrigin(NioTestTransport transport) {
+    public EchoOrigin(TestTransport transport) {
         serverChannel = new ServerBootstrap()
                 .group(transport.acceptorGroup(), transport.ioGroup())
                 .channelFactory(transport.serverSocketChannelFactory())

@@ -1,6 +1,8 @@
 package io.gost.plugin.http.testing;
 
 import io.gost.api.Handler;
+import io.gost.testsupport.TestHandlerContext;
+import io.gost.testsupport.TestTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -11,14 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Serves a {@link Handler} on 127.0.0.1:0 the way the runtime does: accepted channels with auto-read
  * off and half-closure allowed, handed to {@link Handler#handle} on their event loop, with a
- * {@link FakeHandlerContext} whose router dials real sockets and whose relay is a {@link TestRelay}.
+ * {@link TestHandlerContext#direct} context: its router dials real sockets, its relay is a test relay.
  */
 public final class ProxyServer implements AutoCloseable {
 
     private final Channel serverChannel;
     private final AtomicInteger accepted = new AtomicInteger();
 
-    public ProxyServer(NioTestTransport transport, Handler handler) {
+    public ProxyServer(TestTransport transport, Handler handler) {
         serverChannel = new ServerBootstrap()
                 .group(transport.acceptorGroup(), transport.ioGroup())
                 .channelFactory(transport.serverSocketChannelFactory())
@@ -28,10 +30,7 @@ public final class ProxyServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel client) {
                         accepted.incrementAndGet();
-                        FakeHandlerContext context = new FakeHandlerContext(
-                                target -> SocketDialer.dial(transport, client.eventLoop(), target),
-                                upstream -> TestRelay.start(client, upstream));
-                        handler.handle(client, context);
+                        handler.handle(client, TestHandlerContext.direct(client, transport));
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0))

@@ -13,7 +13,7 @@ import io.gost.api.PluginContext;
 import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
 import io.gost.plugin.socks.testing.ScriptedRouter;
-import io.gost.plugin.socks.testing.TestHandlerContext;
+import io.gost.testsupport.TestHandlerContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -62,7 +62,7 @@ class AutoHandlerTest {
             }
         });
         client = Embedded.client();
-        auto.handle(client, TestHandlerContext.embedded(client, router));
+        auto.handle(client, TestHandlerContext.builder().client(client).router(router).build());
         return client;
     }
 

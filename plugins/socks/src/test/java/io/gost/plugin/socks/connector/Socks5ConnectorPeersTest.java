@@ -2,7 +2,6 @@ package io.gost.plugin.socks.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gost.api.Authenticator;
 import io.gost.api.Connector;
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
@@ -10,12 +9,12 @@ import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
 import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.handler.Socks5HandlerFactory;
-import io.gost.plugin.socks.testing.DirectRouter;
-import io.gost.plugin.socks.testing.EchoServer;
 import io.gost.plugin.socks.testing.ExternalProgram;
 import io.gost.plugin.socks.testing.HandlerServer;
-import io.gost.plugin.socks.testing.TestTransport;
 import io.gost.plugin.socks.testing.Tunnels;
+import io.gost.testsupport.EchoServer;
+import io.gost.testsupport.TestPluginContext;
+import io.gost.testsupport.TestTransport;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
@@ -59,17 +58,8 @@ class Socks5ConnectorPeersTest {
     }
 
     private static Connector connector(Optional<Credentials> credentials) {
-        return new Socks5ConnectorFactory().create(Metadata.empty(), new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "node-0";
-            }
-
-            @Override
-            public Optional<Credentials> credentials() {
-                return credentials;
-            }
-        });
+        return new Socks5ConnectorFactory().create(Metadata.empty(),
+                TestPluginContext.withCredentials("node-0", credentials));
     }
 
     private static Future<Channel> connectThrough(InetSocketAddress hop, Optional<Credentials> credentials,
@@ -236,24 +226,13 @@ class Socks5ConnectorPeersTest {
 
         @Test
         void connectsThroughTheSocks5HandlerWithCredentialsAndAnUnresolvedName() throws Exception {
-            Authenticator authenticator = (user, pass) -> user.equals("user") && pass.equals("pässwörd");
-            PluginContext context = new PluginContext() {
-                @Override
-                public String ownerName() {
-                    return "service-0";
-                }
-
-                @Override
-                public Optional<Authenticator> authenticator() {
-                    return Optional.of(authenticator);
-                }
-            };
+            PluginContext context = TestPluginContext.acceptingUser("service-0", "user", "pässwörd");
             try (HandlerServer server = new HandlerServer(new Socks5HandlerFactory().create(Metadata.empty(), context),
                     transport)) {
                 InetSocketAddress target = InetSocketAddress.createUnresolved("localhost", echo.address().getPort());
 
                 assertEchoes(connectThrough(server.address(), Optional.of(new Credentials("user", "pässwörd")), target));
-                assertThat(((DirectRouter) server.contexts().get(0).router()).dialed())
+                assertThat(server.contexts().get(0).dialedTargets())
                         .as("the name reaches the server's router unresolved").containsExactly(target);
             }
         }

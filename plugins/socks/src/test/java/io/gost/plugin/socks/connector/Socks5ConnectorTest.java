@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gost.api.Connector;
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
-import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
 import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
+import io.gost.testsupport.TestPluginContext;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -46,17 +46,8 @@ class Socks5ConnectorTest {
     }
 
     private static Connector connector(Optional<Credentials> credentials) {
-        return new Socks5ConnectorFactory().create(Metadata.empty(), new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "node-0";
-            }
-
-            @Override
-            public Optional<Credentials> credentials() {
-                return credentials;
-            }
-        });
+        return new Socks5ConnectorFactory().create(Metadata.empty(),
+                TestPluginContext.withCredentials("node-0", credentials));
     }
 
     private Future<Channel> connect(Optional<Credentials> credentials, InetSocketAddress target) {

@@ -6,14 +6,14 @@ import static io.gost.plugin.socks.testing.Embedded.join;
 import static io.gost.plugin.socks.testing.Embedded.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gost.api.Authenticator;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
 import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
 import io.gost.plugin.socks.testing.ScriptedRouter;
-import io.gost.plugin.socks.testing.TestHandlerContext;
+import io.gost.testsupport.TestHandlerContext;
+import io.gost.testsupport.TestPluginContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.net.ConnectException;
@@ -21,7 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +55,7 @@ class Socks5HandlerTest {
 
     private EmbeddedChannel start(Metadata metadata, PluginContext pluginContext) {
         client = Embedded.client();
-        context = TestHandlerContext.embedded(client, router);
+        context = TestHandlerContext.builder().client(client).router(router).build();
         new Socks5HandlerFactory().create(metadata, pluginContext).handle(client, context);
         return client;
     }
@@ -66,18 +65,7 @@ class Socks5HandlerTest {
     }
 
     private EmbeddedChannel startWithUser(String username, String password) {
-        Authenticator authenticator = (user, pass) -> user.equals(username) && pass.equals(password);
-        return start(Metadata.empty(), new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "test";
-            }
-
-            @Override
-            public Optional<Authenticator> authenticator() {
-                return Optional.of(authenticator);
-            }
-        });
+        return start(Metadata.empty(), TestPluginContext.acceptingUser("test", username, password));
     }
 
     /** Greets without auth and sends {@code request}; returns what the server wrote after the method reply. */

@@ -2,14 +2,14 @@ package io.gost.plugin.socks.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gost.api.Authenticator;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
 import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
 import io.gost.plugin.socks.testing.ScriptedRouter;
-import io.gost.plugin.socks.testing.TestHandlerContext;
+import io.gost.testsupport.TestHandlerContext;
+import io.gost.testsupport.TestPluginContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -24,7 +24,6 @@ import io.netty.util.concurrent.Promise;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -95,7 +94,7 @@ class Socks5HandshakeFuzzTest {
             EmbeddedChannel upstream = null;
             try {
                 client.freezeTime();
-                TestHandlerContext context = TestHandlerContext.embedded(client, router);
+                TestHandlerContext context = TestHandlerContext.builder().client(client).router(router).build();
                 new Socks5HandlerFactory().create(Metadata.empty(), withAuth ? withUser() : PluginContext.named("test"))
                         .handle(client, context);
                 feed(random, client, input);
@@ -257,18 +256,7 @@ class Socks5HandshakeFuzzTest {
     }
 
     private static PluginContext withUser() {
-        Authenticator authenticator = (user, pass) -> user.equals("user") && pass.equals("pass");
-        return new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "test";
-            }
-
-            @Override
-            public Optional<Authenticator> authenticator() {
-                return Optional.of(authenticator);
-            }
-        };
+        return TestPluginContext.acceptingUser("test", "user", "pass");
     }
 
     private static String hex(byte[] input) {

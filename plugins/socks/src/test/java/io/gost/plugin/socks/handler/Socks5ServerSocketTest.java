@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gost.api.Authenticator;
 import io.gost.api.Handler;
 import io.gost.api.Metadata;
-import io.gost.api.PluginContext;
 import io.gost.plugin.socks.LeakDetection;
-import io.gost.plugin.socks.testing.EchoServer;
 import io.gost.plugin.socks.testing.ExternalProgram;
 import io.gost.plugin.socks.testing.HandlerServer;
 import io.gost.plugin.socks.testing.HttpOrigin;
-import io.gost.plugin.socks.testing.TestTransport;
 import io.gost.plugin.socks.testing.UdpEchoServer;
+import io.gost.testsupport.EchoServer;
+import io.gost.testsupport.TestPluginContext;
+import io.gost.testsupport.TestTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -62,17 +62,8 @@ class Socks5ServerSocketTest {
     }
 
     private static Handler handler(Metadata metadata, Optional<Authenticator> authenticator) {
-        return new Socks5HandlerFactory().create(metadata, new PluginContext() {
-            @Override
-            public String ownerName() {
-                return "service-0";
-            }
-
-            @Override
-            public Optional<Authenticator> authenticator() {
-                return authenticator;
-            }
-        });
+        return new Socks5HandlerFactory().create(metadata,
+                TestPluginContext.authenticating("service-0", authenticator));
     }
 
     private static HandlerServer server(Metadata metadata) throws InterruptedException {

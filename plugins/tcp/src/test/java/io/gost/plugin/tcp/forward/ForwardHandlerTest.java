@@ -7,7 +7,7 @@ import io.gost.api.Handler;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RelayResult;
-import io.gost.plugin.tcp.testing.TestHandlerContext;
+import io.gost.testsupport.TestHandlerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -15,7 +15,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +26,9 @@ class ForwardHandlerTest {
     private final EmbeddedChannel client = newClient();
     private final EmbeddedChannel upstream = new EmbeddedChannel();
     private final Promise<Channel> dial = client.eventLoop().newPromise();
-    private final TestHandlerContext context = new TestHandlerContext(client, Optional.of(() -> dial),
-            (clientChannel, upstreamChannel) -> ImmediateEventExecutor.INSTANCE.<RelayResult>newPromise());
+    // The relay of these contexts only records the upstream; it never ends.
+    private final TestHandlerContext context =
+            TestHandlerContext.builder().client(client).forwarder(() -> dial).build();
 
     private EmbeddedChannel newClient() {
         EmbeddedChannel channel = new EmbeddedChannel();
@@ -99,8 +99,7 @@ class ForwardHandlerTest {
         Forwarder broken = () -> {
             throw new IllegalStateException("no nodes left");
         };
-        TestHandlerContext brokenContext = new TestHandlerContext(client, Optional.of(broken),
-                (clientChannel, upstreamChannel) -> ImmediateEventExecutor.INSTANCE.<RelayResult>newPromise());
+        TestHandlerContext brokenContext = TestHandlerContext.builder().client(client).forwarder(broken).build();
 
         handler.handle(client, brokenContext);
 
@@ -109,8 +108,7 @@ class ForwardHandlerTest {
 
     @Test
     void closesTheClientWhenTheServiceHasNoForwarder() {
-        TestHandlerContext noForwarder = new TestHandlerContext(client, Optional.empty(),
-                (clientChannel, upstreamChannel) -> ImmediateEventExecutor.INSTANCE.<RelayResult>newPromise());
+        TestHandlerContext noForwarder = TestHandlerContext.builder().client(client).build();
 
         handler.handle(client, noForwarder);
 
@@ -121,8 +119,8 @@ class ForwardHandlerTest {
     @Test
     void doesNotWaitForTheRelayToFinish() {
         Future<RelayResult> neverEnding = ImmediateEventExecutor.INSTANCE.newPromise();
-        TestHandlerContext slowRelay = new TestHandlerContext(client, Optional.of(() -> dial),
-                (clientChannel, upstreamChannel) -> neverEnding);
+        TestHandlerContext slowRelay = TestHandlerContext.builder().client(client).forwarder(() -> dial)
+                .relay((clientChannel, upstreamChannel) -> neverEnding).build();
         handler.handle(client, slowRelay);
 
         dial.setSuccess(upstream);

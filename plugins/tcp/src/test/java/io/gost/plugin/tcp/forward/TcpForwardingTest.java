@@ -10,11 +10,12 @@ import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.plugin.tcp.dialer.TcpDialerFactory;
 import io.gost.plugin.tcp.listener.TcpListenerFactory;
-import io.gost.plugin.tcp.testing.EchoServer;
 import io.gost.plugin.tcp.testing.TestDialContext;
-import io.gost.plugin.tcp.testing.TestHandlerContext;
 import io.gost.plugin.tcp.testing.TestListenContext;
-import io.gost.plugin.tcp.testing.TestTransport;
+import io.gost.testsupport.EchoServer;
+import io.gost.testsupport.TestHandlerContext;
+import io.gost.testsupport.TestRelay;
+import io.gost.testsupport.TestTransport;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
@@ -72,7 +73,9 @@ class TcpForwardingTest {
         Listener listener = new TcpListenerFactory().create(Metadata.empty(), PluginContext.named("service-0"));
         resources.add(listener);
         return (InetSocketAddress) listener.bind(TestListenContext.loopback(transport, client -> {
-            TestHandlerContext context = TestHandlerContext.relaying(client, forwarderFor.apply(client));
+            TestHandlerContext.Builder builder = TestHandlerContext.builder().client(client).relay(TestRelay::start);
+            forwarderFor.apply(client).ifPresent(builder::forwarder);
+            TestHandlerContext context = builder.build();
             contexts.add(context);
             handler.handle(client, context);
         })).get(5, TimeUnit.SECONDS);

@@ -9,7 +9,7 @@ import io.gost.api.Listener;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.plugin.tcp.testing.TestListenContext;
-import io.gost.plugin.tcp.testing.TestTransport;
+import io.gost.testsupport.TestTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.Future;

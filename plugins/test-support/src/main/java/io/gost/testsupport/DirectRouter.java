@@ -1,10 +1,11 @@
-package io.gost.plugin.socks.testing;
+package io.gost.testsupport;
 
 import io.gost.api.RouteException;
 import io.gost.api.Router;
 import io.gost.api.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -15,19 +16,18 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A router that dials every target directly from the client's event loop, the way the runtime does
- * without a chain, and turns failures into {@link RouteException}s as the runtime does. Records targets.
+ * without a chain: auto-read off, half-closure allowed, and failures turned into {@link RouteException}s
+ * as the runtime does. {@link TestHandlerContext} records the targets asked for.
  */
 public final class DirectRouter implements Router {
 
     private final EventLoop loop;
     private final Transport transport;
-    private final List<InetSocketAddress> dialed = new CopyOnWriteArrayList<>();
 
+    /** Dials on {@code loop} (the client's event loop) with {@code transport}'s sockets and resolver. */
     public DirectRouter(EventLoop loop, Transport transport) {
         this.loop = loop;
         this.transport = transport;
@@ -35,7 +35,6 @@ public final class DirectRouter implements Router {
 
     @Override
     public Future<Channel> dial(String network, InetSocketAddress target) {
-        dialed.add(target);
         Promise<Channel> result = loop.newPromise();
         new Bootstrap()
                 .group(loop)
@@ -52,7 +51,7 @@ public final class DirectRouter implements Router {
                 .connect(target)
                 .addListener(connected -> {
                     if (connected.isSuccess()) {
-                        result.trySuccess(((io.netty.channel.ChannelFuture) connected).channel());
+                        result.trySuccess(((ChannelFuture) connected).channel());
                     } else {
                         result.tryFailure(routeFailure(target, connected.cause()));
                     }
@@ -60,12 +59,7 @@ public final class DirectRouter implements Router {
         return result;
     }
 
-    /** The targets asked for, in order. */
-    public List<InetSocketAddress> dialed() {
-        return List.copyOf(dialed);
-    }
-
-    static RouteException routeFailure(InetSocketAddress target, Throwable cause) {
+    private static RouteException routeFailure(InetSocketAddress target, Throwable cause) {
         RouteException.Reason reason;
         if (cause instanceof ConnectTimeoutException) {
             reason = RouteException.Reason.TIMEOUT;

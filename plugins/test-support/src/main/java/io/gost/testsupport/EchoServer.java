@@ -1,4 +1,4 @@
-package io.gost.plugin.tcp.testing;
+package io.gost.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.gost.plugin.socks.testing;
+package io.gost.testsupport;
 
 import io.gost.api.RelayResult;
 import io.netty.buffer.ByteBuf;
