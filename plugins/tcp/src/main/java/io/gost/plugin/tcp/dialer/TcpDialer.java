@@ -3,6 +3,7 @@ package io.gost.plugin.tcp.dialer;
 import io.gost.api.DialContext;
 import io.gost.api.Dialer;
 import io.gost.api.Transport;
+import io.gost.plugin.tcp.SocketReads;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -64,8 +65,9 @@ public final class TcpDialer implements Dialer {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(context.timeout()))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
+                // TCP_NODELAY is Netty's default for every socket channel; setting it again costs a syscall.
                 .option(ChannelOption.SO_KEEPALIVE, keepAlive)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, SocketReads.allocator())
                 .handler(emptyPipeline)
                 .connect(address);
         connect.addListener(done -> {

@@ -3,6 +3,7 @@ package io.gost.plugin.tcp.listener;
 import io.gost.api.ListenContext;
 import io.gost.api.Listener;
 import io.gost.api.Transport;
+import io.gost.plugin.tcp.SocketReads;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -97,8 +98,10 @@ public final class TcpListener implements Listener {
                 // The handler decides when to read; the relay passes half-closes through.
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // TCP_NODELAY is Netty's default for every socket channel it creates (epoll and NIO);
+                // asking again would cost a setsockopt per connection.
                 .childOption(ChannelOption.SO_KEEPALIVE, keepAlive)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, SocketReads.allocator())
                 .childHandler(new AcceptHandoffHandler(ownerName, context.acceptor()));
     }
 

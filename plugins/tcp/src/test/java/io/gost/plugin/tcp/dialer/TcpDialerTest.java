@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gost.api.Dialer;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
+import io.gost.plugin.tcp.SocketReads;
 import io.gost.plugin.tcp.testing.TestDialContext;
 import io.gost.testsupport.EchoServer;
 import io.gost.testsupport.TestTransport;
@@ -82,6 +83,15 @@ class TcpDialerTest {
         assertThat(channel.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE)).as("ALLOW_HALF_CLOSURE").isTrue();
         assertThat(channel.config().getOption(ChannelOption.TCP_NODELAY)).as("TCP_NODELAY").isTrue();
         assertThat(channel.config().getOption(ChannelOption.SO_KEEPALIVE)).as("SO_KEEPALIVE").isTrue();
+    }
+
+    @Test
+    void dialedChannelsReadUpTo128KiBAtATime() throws Exception {
+        Channel channel = connected(dialer(Metadata.empty())
+                .dial(echoServer().address(), new TestDialContext(transport.ioGroup().next(), transport, TIMEOUT)));
+
+        assertThat((Object) channel.config().getRecvByteBufAllocator()).isSameAs(SocketReads.allocator());
+        assertThat(SocketReads.MAX_READ_BYTES).isEqualTo(128 * 1024);
     }
 
     @Test

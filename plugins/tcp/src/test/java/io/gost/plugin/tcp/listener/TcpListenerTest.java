@@ -8,10 +8,12 @@ import io.gost.api.ListenContext.Acceptor;
 import io.gost.api.Listener;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
+import io.gost.plugin.tcp.SocketReads;
 import io.gost.plugin.tcp.testing.TestListenContext;
 import io.gost.testsupport.TestTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.concurrent.Future;
 import java.io.InputStream;
 import java.net.BindException;
@@ -65,7 +67,8 @@ class TcpListenerTest {
 
     /** What a handler relies on about an accepted channel, captured inside the acceptor. */
     record Accepted(boolean registered, boolean active, boolean onItsEventLoop, boolean pipelineEmpty,
-                    boolean autoRead, boolean halfClosureAllowed, boolean tcpNoDelay, boolean keepAlive) {
+                    boolean autoRead, boolean halfClosureAllowed, boolean tcpNoDelay, boolean keepAlive,
+                    RecvByteBufAllocator readAllocator) {
 
         static Accepted of(Channel channel) {
             return new Accepted(channel.isRegistered(), channel.isActive(), channel.eventLoop().inEventLoop(),
@@ -73,7 +76,8 @@ class TcpListenerTest {
                     channel.config().isAutoRead(),
                     channel.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE),
                     channel.config().getOption(ChannelOption.TCP_NODELAY),
-                    channel.config().getOption(ChannelOption.SO_KEEPALIVE));
+                    channel.config().getOption(ChannelOption.SO_KEEPALIVE),
+                    channel.config().getRecvByteBufAllocator());
         }
     }
 
@@ -114,6 +118,7 @@ class TcpListenerTest {
         assertThat(accepted.halfClosureAllowed()).as("ALLOW_HALF_CLOSURE").isTrue();
         assertThat(accepted.tcpNoDelay()).as("TCP_NODELAY").isTrue();
         assertThat(accepted.keepAlive()).as("SO_KEEPALIVE").isTrue();
+        assertThat((Object) accepted.readAllocator()).as("reads of up to 128 KiB").isSameAs(SocketReads.allocator());
     }
 
     @Test
