@@ -46,10 +46,16 @@ final class GostProcess extends ManagedProcess {
      */
     static GostProcess start(String name, Path launcher, Path workDir, Path logDir, String extraJavaOpts,
                              List<String> args) {
+        return start(name, launcher, workDir, logDir, extraJavaOpts, Map.of(), args);
+    }
+
+    /** As above, with {@code extraEnvironment} (e.g. JAVA_HOME) set as well. */
+    static GostProcess start(String name, Path launcher, Path workDir, Path logDir, String extraJavaOpts,
+                             Map<String, String> extraEnvironment, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.addAll(args);
-        Map<String, String> environment = new HashMap<>();
+        Map<String, String> environment = new HashMap<>(extraEnvironment);
         environment.put("JAVA_OPTS", (TEST_JAVA_OPTS + " " + extraJavaOpts).trim());
         return new GostProcess(name, command, workDir, environment, logDir);
     }

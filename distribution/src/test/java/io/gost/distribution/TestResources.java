@@ -94,6 +94,13 @@ final class TestResources implements BeforeEachCallback, AfterEachCallback {
         return add(GostProcess.start(nextName("gost"), launcher, dir, dir, javaOpts, Arrays.asList(args)));
     }
 
+    /** Starts {@code launcher args...} with {@code environment} (e.g. JAVA_HOME) set as well. */
+    GostProcess gostWithEnvironment(Path launcher, Map<String, String> environment, String javaOpts,
+                                    String... args) {
+        return add(GostProcess.start(nextName("gost"), launcher, dir, dir, javaOpts, environment,
+                Arrays.asList(args)));
+    }
+
     /** Starts any other program the test needs, e.g. a third-party proxy. */
     ManagedProcess process(String name, List<String> command) {
         return add(ManagedProcess.start(nextName(name), command, dir, Map.of(), dir));

@@ -1,0 +1,195 @@
+package io.gost.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What bin/gost does before Java runs gost: it tells the Java version from the installation's
+ * {@code release} file (asking {@code java -version} only when there is none), and starts with the
+ * class-data sharing archive lib/gost.jsa only where it fits, silently without it elsewhere.
+ */
+class LauncherIT {
+
+    /** How -Xlog:class+load reports a class the JVM took from a class-data sharing archive. */
+    private static final String MAIN_FROM_ARCHIVE = "io.gost.runtime.cli.Main source: shared objects file";
+    private static final String MAIN_FROM_JAR = "io.gost.runtime.cli.Main source: file:";
+
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+
+    @Test
+    void javaVersionIsReadFromTheReleaseFileWithoutStartingAnotherJvm() throws IOException {
+        Path javaHome = fakeJavaHome("recording-java", realRelease());
+
+        GostProcess gost = gostWithJavaHome(javaHome, "", "-V");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isZero();
+        assertThat(javaCalls()).as("every start of " + javaHome.resolve("bin/java"))
+                .singleElement().asString().doesNotContain("-version").contains("io.gost.runtime.cli.Main");
+    }
+
+    @Test
+    void javaOlderThan17IsRefusedByItsReleaseFileNamingTheVersion() throws IOException {
+        Path javaHome = fakeJavaHome("recording-java", "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"11.0.22\"\n");
+
+        GostProcess gost = gostWithJavaHome(javaHome, "", "-V");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isEqualTo(1);
+        assertThat(gost.stderr()).as(gost::describe).contains("11.0.22").contains("gost needs Java 17 or newer");
+        assertThat(javaCalls()).as("starts of " + javaHome.resolve("bin/java")).isEmpty();
+    }
+
+    @Test
+    void javaEightVersionFormatInTheReleaseFileIsRefused() throws IOException {
+        Path javaHome = fakeJavaHome("recording-java", "JAVA_VERSION=\"1.8.0_392\"\n");
+
+        GostProcess gost = gostWithJavaHome(javaHome, "", "-V");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isEqualTo(1);
+        assertThat(gost.stderr()).as(gost::describe).contains("1.8.0_392").contains("gost needs Java 17 or newer");
+    }
+
+    @Test
+    void javaWithoutReleaseFileIsAskedForItsVersion() throws IOException {
+        Path javaHome = fakeJavaHome("java-11-without-release", null);
+
+        GostProcess gost = gostWithJavaHome(javaHome, "", "-V");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isEqualTo(1);
+        assertThat(gost.stderr()).as(gost::describe).contains("11.0.22").contains("gost needs Java 17 or newer");
+    }
+
+    @Test
+    void builtTreeStartsFromItsClassDataSharingArchive() {
+        GostProcess gost = resources.gostWithJavaOpts("-Xlog:class+load", "-V");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isZero();
+        assertThat(gost.stdout()).as(gost::describe).contains(MAIN_FROM_ARCHIVE);
+    }
+
+    @Test
+    void archiveMadeWithAnotherJavaBuildIsLeftAloneWithoutAWord() throws IOException {
+        String otherBuild = realRelease().replaceAll("(?m)^JAVA_RUNTIME_VERSION=\"([^\"]*)\"",
+                "JAVA_RUNTIME_VERSION=\"$1-another-build\"");
+        Path javaHome = fakeJavaHome("recording-java", otherBuild);
+
+        GostProcess gost = gostWithJavaHome(javaHome, "-Xlog:class+load", "-V");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isZero();
+        assertThat(gost.stdout()).as(gost::describe).contains(MAIN_FROM_JAR);
+        assertNoWordFromTheJvmAboutSharing(gost);
+    }
+
+    @Test
+    void copiedTreeLeavesTheArchiveOfTheOriginalAloneWithoutAWord() throws IOException {
+        Path copy = copyOfTheBuiltTree();
+        assertThat(copy.resolve("lib/gost.jsa")).as("the archive, copied along").isRegularFile();
+
+        GostProcess gost = resources.gostThrough(copy.resolve("bin/gost"), "-Xlog:class+load", "-V");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isZero();
+        assertThat(gost.stdout()).as(gost::describe).contains(MAIN_FROM_JAR);
+        assertNoWordFromTheJvmAboutSharing(gost);
+    }
+
+    @Test
+    void unpackedTarballGetsAnArchiveOfItsOwnFromGostCds() throws IOException {
+        Path home = unpackedTarball();
+        assertThat(home.resolve("lib/gost.jsa")).as("an archive in the tarball").doesNotExist();
+
+        ManagedProcess cds = resources.process("gost-cds", List.of(home.resolve("bin/gost-cds").toString()));
+        assertThat(cds.awaitExit()).as(cds::describe).isZero();
+        GostProcess gost = resources.gostThrough(home.resolve("bin/gost"), "-Xlog:class+load", "-V");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isZero();
+        assertThat(gost.stdout()).as(gost::describe).contains(MAIN_FROM_ARCHIVE);
+        assertNoWordFromTheJvmAboutSharing(gost);
+    }
+
+    private GostProcess gostWithJavaHome(Path javaHome, String javaOpts, String... args) {
+        return resources.gostWithEnvironment(GostProcess.launcher(), Map.of("JAVA_HOME", javaHome.toString()),
+                javaOpts, args);
+    }
+
+    /**
+     * A Java installation of this test's own: {@code release} holds {@code release} (none when null), and
+     * {@code bin/java} is the script {@code kind}: {@code recording-java} notes each start in
+     * {@code java-calls.log} and runs the JVM these tests run on; {@code java-11-without-release} answers
+     * {@code -version} as Java 11 does.
+     */
+    private Path fakeJavaHome(String kind, String release) throws IOException {
+        Path home = Files.createDirectories(resources.dir().resolve("java-home/bin"));
+        String script = switch (kind) {
+            case "recording-java" -> "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'" + javaCallsLog() + "'\nexec '"
+                    + Paths.get(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n";
+            case "java-11-without-release" -> "#!/bin/sh\n[ \"$1\" = -version ] || exit 99\n"
+                    + "echo 'openjdk version \"11.0.22\" 2024-01-16' >&2\n";
+            default -> throw new IllegalArgumentException(kind);
+        };
+        Path java = Files.writeString(home.resolve("java"), script);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (release != null) {
+            Files.writeString(home.getParent().resolve("release"), release);
+        }
+        return home.getParent();
+    }
+
+    private Path javaCallsLog() {
+        return resources.dir().resolve("java-calls.log");
+    }
+
+    private List<String> javaCalls() throws IOException {
+        return Files.exists(javaCallsLog()) ? Files.readAllLines(javaCallsLog()) : List.of();
+    }
+
+    private static String realRelease() throws IOException {
+        return Files.readString(Paths.get(System.getProperty("java.home"), "release"), StandardCharsets.UTF_8);
+    }
+
+    /** The built tree copied file by file (times kept), archive and all, into this test's directory. */
+    private Path copyOfTheBuiltTree() throws IOException {
+        Path built = GostProcess.home();
+        Path copy = resources.dir().resolve("moved-gost");
+        try (Stream<Path> paths = Files.walk(built)) {
+            for (Path each : paths.collect(Collectors.toList())) {
+                Path target = copy.resolve(built.relativize(each).toString());
+                if (Files.isDirectory(each)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(each, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return copy;
+    }
+
+    private Path unpackedTarball() {
+        Path archive = Paths.get(System.getProperty("gost.dist.archive", "target/gost-"
+                + System.getProperty("gost.version", "0.1.0-SNAPSHOT") + ".tar.gz")).toAbsolutePath();
+        ManagedProcess tar = resources.process("tar", List.of("tar", "-xzf", archive.toString()));
+        assertThat(tar.awaitExit()).as(tar::describe).isZero();
+        return resources.dir().resolve(archive.getFileName().toString().replaceFirst("\\.tar\\.gz$", ""));
+    }
+
+    /** Nothing from the JVM's class-data sharing: bin/gost must fall back without a warning or error. */
+    private static void assertNoWordFromTheJvmAboutSharing(GostProcess gost) {
+        assertThat(gost.output()).as(gost::describe)
+                .doesNotContain("[cds")
+                .doesNotContain("shared archive")
+                .doesNotContainPattern("\\[(warning|error) *\\]");
+    }
+}
