@@ -7,7 +7,7 @@
 # its hot paths under load), then the peers of a workload are measured in turn (A B C A B C ...)
 # BENCH_REPS times, so that drift on a shared machine hits all of them alike. Prints a markdown table of
 # medians, of gost-java's median divided by each peer's and of the CPU each proxy used, and saves it
-# with the date, machine and command in bench/results/latest.md. Measuring takes about 9 minutes.
+# with the date, machine and command in bench/results/latest.md. Measuring takes about 10 minutes.
 #
 #   1  TCP forward, iperf3, 1 and 4 streams: Gbit/s       direct, haproxy, socat, gost-java
 #   2  TCP forward, 1 KiB over keep-alive (wrk): req/s     direct, haproxy, gost-java
@@ -17,6 +17,8 @@
 #   6  64-byte ping-pong latency, p50 and p99: µs          direct, haproxy, gost-java
 #   7  memory per idle proxied connection pair: KiB        haproxy, gost-java (RSS; heap and direct too)
 #   8  start-up until the port accepts: s                  haproxy, gost-java
+#   9  slow reader: most bytes held inside the proxy: KiB  haproxy, gost-java (BENCH_SLOW_READER_MIB
+#      through a TCP forward to a reader taking 1 MiB/s; from the kernel's view of the two sockets)
 #
 # Environment (all optional):
 #   BENCH_DURATION=4        seconds per throughput/latency measurement
@@ -27,7 +29,9 @@
 #                           paths take the JIT about 20 s of load to compile (see docs/performance.md)
 #   BENCH_STARTUP_REPS=5    start-up measurements per peer
 #   BENCH_MEM_PAIRS="10000 50000"   idle pairs for workload 7 (capped by `ulimit -n`, see the table)
-#   BENCH_WORKLOADS="1 2 3 4 5 6 7 8"   which workloads to run
+#   BENCH_SLOW_READER_MIB=16   MiB sent to the slow reader in workload 9 (1 MiB/s, so 16 s per peer;
+#                           1024 is the issue's full 1 GiB run, 17 minutes per peer)
+#   BENCH_WORKLOADS="1 2 3 4 5 6 7 8 9"   which workloads to run
 #   BENCH_OUT=bench/results/latest.md   where the report goes
 #   BENCH_KEEP=1            keep the temporary directory (configs and logs of every process)
 #
@@ -46,7 +50,8 @@ DURATION=${BENCH_DURATION:-4}
 REPS=${BENCH_REPS:-3}
 STARTUP_REPS=${BENCH_STARTUP_REPS:-5}
 MEM_PAIRS=${BENCH_MEM_PAIRS:-10000 50000}
-WORKLOADS=${BENCH_WORKLOADS:-1 2 3 4 5 6 7 8}
+WORKLOADS=${BENCH_WORKLOADS:-1 2 3 4 5 6 7 8 9}
+SLOW_READER_MIB=${BENCH_SLOW_READER_MIB:-16}
 OUT=${BENCH_OUT:-$BENCH_DIR/results/latest.md}
 WARMUP=${BENCH_WARMUP:-1}
 JVM_WARMUP=${BENCH_JVM_WARMUP:-8}
@@ -724,6 +729,32 @@ workload_8() {
         read -r port dead <<<"$(ports 2 | tr '\n' ' ')"
         startup gost-java "$port" "$GOST" -L "tcp://127.0.0.1:$port/127.0.0.1:$dead"
     done
+}
+
+# slow_reader PEER PROXY_PORT READER_PORT: one slow-reader run through the forward on PROXY_PORT, recorded.
+slow_reader() {
+    local peer=$1 value held mib seconds samples
+    if value=$(python3 "$LIB/slowreader.py" "$2" "$3" "$SLOW_READER_MIB" 1024 2>&1); then
+        IFS='|' read -r held mib seconds samples <<<"$value"
+        record 9 "$peer" "$held" "$mib MiB at 1 MiB/s in $seconds s, $samples samples"
+    else
+        record 9 "$peer" "" "$value"
+    fi
+}
+
+workload_9() {
+    local hap go reader config
+    describe 9 "9. slow reader: most bytes held inside the proxy (TCP forward to a reader at 1 MiB/s)" KiB lower
+    read -r hap go reader <<<"$(ports 3 | tr '\n' ' ')"
+    config=$WORK/haproxy-slow-reader.cfg
+    printf 'defaults\n    mode tcp\n    timeout connect 5s\n    timeout client 1m\n    timeout server 1m\nlisten forward\n    bind 127.0.0.1:%s\n    option splice-auto\n    server target 127.0.0.1:%s\n' \
+        "$hap" "$reader" >"$config"
+    start haproxy-slow-reader haproxy -db -f "$config"
+    await "$hap"
+    start_gost gost-slow-reader "$go" -L "tcp://127.0.0.1:$go/127.0.0.1:$reader"
+    # The reader port is bound by each run anew; the forwards dial it only when the sender connects.
+    slow_reader haproxy "$hap" "$reader"
+    slow_reader gost-java "$go" "$reader"
 }
 
 # ---------------------------------------------------------------------------------------------------
