@@ -59,86 +59,21 @@ JVM_WARMUP_REQUESTS=${BENCH_JVM_WARMUP_REQUESTS:-20}
 # Per workload: which peers are JVMs, and how long they warm up.
 JVM_PEERS=gost-java
 JVM_WARMUP_NOW=$JVM_WARMUP
-# The peers live in sbin, which a non-root PATH may lack.
-export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
-
 if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
     sed -n '2,/^# The measuring functions/p' "$0" | sed '$d; s/^# \{0,1\}//'
     exit 0
 fi
 
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
-
-# ---------------------------------------------------------------------------------------------------
-# Cleanup: only the sessions this script started, then the temporary directory.
-
-PIDS=()
-CREATED_POLICY=
-WORK=
-cleanup() {
-    local status=$? pid
-    trap - EXIT INT TERM
-    for pid in "${PIDS[@]}"; do
-        kill -TERM -- "-$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL -- "-$pid" 2>/dev/null || true
-    done
-    if [ -n "$CREATED_POLICY" ]; then
-        rm -f /usr/sbin/policy-rc.d
-    fi
-    if [ -n "$WORK" ]; then
-        if [ "${BENCH_KEEP:-0}" = 1 ]; then
-            log "bench: kept $WORK"
-        else
-            rm -rf -- "$WORK"
-        fi
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+. "$LIB/common.sh"
 trap 'log "bench: stopped by a failing command at line $LINENO: $BASH_COMMAND"' ERR
 
 # ---------------------------------------------------------------------------------------------------
 # Peers and build.
 
 install_peers() {
-    local missing=() entry
-    for entry in iperf3:iperf3 haproxy:haproxy socat:socat wrk:wrk nginx:nginx-light squid:squid \
-                 tinyproxy:tinyproxy sockperf:sockperf python3:python3 pgrep:procps; do
-        command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry#*:}")
-    done
-    if [ "${#missing[@]}" -eq 0 ]; then
-        return
-    fi
-    [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: run as root so that apt-get can install them"
-    log "bench: installing ${missing[*]}"
-    # Debian's packages start their daemons on install; the bench starts its own on free ports.
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod +x /usr/sbin/policy-rc.d
-        CREATED_POLICY=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    if [ -n "$CREATED_POLICY" ]; then
-        rm -f /usr/sbin/policy-rc.d
-        CREATED_POLICY=
-    fi
-}
-
-build_gost() {
-    if [ ! -x "$GOST" ]; then
-        log "bench: building gost (./mvnw -q -DskipTests package)"
-        (cd "$ROOT" && ./mvnw -q -DskipTests package)
-    fi
-    [ -x "$GOST" ] || die "the build did not produce $GOST"
+    install_packages "iperf3:iperf3 haproxy:haproxy socat:socat wrk:wrk nginx:nginx-light squid:squid
+        tinyproxy:tinyproxy sockperf:sockperf python3:python3 pgrep:procps"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -184,16 +119,6 @@ stop_all() {
     done
 }
 
-# listening PORT: something listens on PORT (read from /proc, so no connection is made: a probe through
-# a forward would reach the target, and an iperf3 server takes any connection for a test). Java's
-# sockets are IPv6 ones bound to ::ffff:127.0.0.1, so /proc/net/tcp6 counts too.
-listening() {
-    local hex
-    hex=$(printf '%04X' "$1")
-    awk -v want=":$hex" 'substr($2, length($2) - 4) == want && $4 == "0A" { found = 1 } END { exit !found }' \
-        /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-
 # The session (= pid of the process started) that listens on each port, for the CPU figures.
 declare -A SESSION_OF_PORT=()
 
@@ -216,7 +141,6 @@ await() {
     die "$name did not listen on 127.0.0.1:$port within 30 s (log above)"
 }
 
-ports() { python3 "$LIB/ports.py" "$1"; }
 
 # ---------------------------------------------------------------------------------------------------
 # The peers, each on a port of its own with a generated configuration.

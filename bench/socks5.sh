@@ -44,75 +44,18 @@ OUT=${BENCH_OUT:-$BENCH_DIR/results/socks5-latest.md}
 WARMUP_THROUGHPUT=${BENCH_WARMUP_THROUGHPUT:-5}
 WARMUP_TUNNELS=${BENCH_WARMUP_TUNNELS:-15}
 TARGET_RATIO=1.5
-export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
 if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
     sed -n '2,/^# Every process/p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
 fi
 
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
-
-PIDS=()
-WORK=
-CREATED_POLICY=
-cleanup() {
-    local status=$? pid
-    trap - EXIT INT TERM
-    for pid in "${PIDS[@]}"; do
-        kill -TERM -- "-$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL -- "-$pid" 2>/dev/null || true
-    done
-    if [ -n "$CREATED_POLICY" ]; then
-        rm -f /usr/sbin/policy-rc.d
-    fi
-    if [ -n "$WORK" ]; then
-        if [ "${BENCH_KEEP:-0}" = 1 ]; then
-            log "bench: kept $WORK"
-        else
-            rm -rf -- "$WORK"
-        fi
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+. "$BENCH_DIR/lib/common.sh"
 
 install_missing() {
-    local missing=() entry
-    for entry in iperf3:iperf3 danted:dante-server proxychains4:proxychains4 gcc:gcc python3:python3; do
-        command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry#*:}")
-    done
-    [ "${#missing[@]}" -eq 0 ] && return
-    [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: run as root so that apt-get can install them"
-    log "bench: installing ${missing[*]}"
-    # Debian's packages start their daemons on install (danted on port 1080); the bench starts its own.
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod +x /usr/sbin/policy-rc.d
-        CREATED_POLICY=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" libc6-dev >/dev/null
-    if [ -n "$CREATED_POLICY" ]; then
-        rm -f /usr/sbin/policy-rc.d
-        CREATED_POLICY=
-    fi
-}
-
-build_gost() {
-    if [ ! -x "$GOST" ]; then
-        log "bench: building gost (./mvnw -q -DskipTests package)"
-        (cd "$ROOT" && ./mvnw -q -DskipTests package)
-    fi
-    [ -x "$GOST" ] || die "the build did not produce $GOST"
+    # Debian's danted would start on port 1080 at install; common.sh's policy keeps it from starting.
+    install_packages "iperf3:iperf3 danted:dante-server proxychains4:proxychains4 gcc:gcc python3:python3" libc6-dev
 }
 
 # start NAME COMMAND...: in a session of its own (its children go with it), output to $WORK/NAME.log.
@@ -123,15 +66,6 @@ start() {
     setsid "$@" >"$WORK/$name.log" 2>&1 </dev/null &
     LAST_PID=$!
     PIDS+=("$LAST_PID")
-}
-
-# listening PORT: read from /proc, so that no probe connection reaches a server (an iperf3 server takes
-# any connection for a test). Java's sockets may be IPv6 ones, so tcp6 counts too.
-listening() {
-    local hex
-    hex=$(printf '%04X' "$1")
-    awk -v want=":$hex" 'substr($2, length($2) - 4) == want && $4 == "0A" { found = 1 } END { exit !found }' \
-        /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
 await() { # NAME PID PORT
@@ -145,25 +79,6 @@ await() { # NAME PID PORT
     done
     tail -n 20 "$WORK/$1.log" >&2 || true
     die "$1 did not listen on 127.0.0.1:$3 within 30 s (log above)"
-}
-
-# Free ports below the ephemeral range, so that the clients' own connections cannot take them.
-ports() {
-    python3 - "$1" <<'EOF'
-import random, socket, sys
-chosen, candidates = [], list(range(20000, 32000))
-random.shuffle(candidates)
-for port in candidates:
-    if len(chosen) == int(sys.argv[1]):
-        break
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-    chosen.append(port)
-print(" ".join(map(str, chosen)))
-EOF
 }
 
 # cpu_ticks PID: CPU time (clock ticks) of PID, of its reaped children and of its live descendants.
@@ -285,7 +200,7 @@ main() {
 
     local load_before load_after gost_port dante_port table status=0
     load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-    read -r IPERF SINK gost_port dante_port <<<"$(ports 4)"
+    read -r IPERF SINK gost_port dante_port <<<"$(ports 4 | tr '\n' ' ')"
     declare -gA PORT=([gost]=$gost_port [dante]=$dante_port)
     declare -gA SERVER_PID=()
 
