@@ -38,9 +38,10 @@ def pattern(offset, length):
     return bytes(out)
 
 
-def sender(proxy_port, total, failures):
+def sender(proxy_port, total, failures, local_port):
     try:
         with socket.create_connection(("127.0.0.1", proxy_port)) as connection:
+            local_port.append(connection.getsockname()[1])
             sent = 0
             while sent < total:
                 piece = pattern(sent, min(CHUNK, total - sent))
@@ -57,26 +58,32 @@ def field(text, name):
     return int(match.group(1)) if match else 0
 
 
-def held_bytes(proxy_port, reader_port):
-    """Bytes inside the proxy now, or None when its two sockets are not both there."""
+def held_bytes(proxy_port, sender_port, upstream_port, reader_port):
+    """Bytes inside the proxy now, or None when its two sockets are not both there.
+
+    The two sockets are named by both ends, so that sockets of earlier runs on the same ports (in
+    TIME-WAIT or FIN-WAIT) are never taken for them; any state that still carries data counts, since the
+    proxy may hold bytes after the sender's end of stream (its inbound socket is then in CLOSE-WAIT).
+    """
     out = subprocess.run(
-        ["ss", "-tinH", "state", "established",
-         "( sport = :%d or dport = :%d )" % (proxy_port, reader_port)],
+        ["ss", "-tinH", "state", "connected",
+         "( sport = :%d and dport = :%d ) or ( sport = :%d and dport = :%d )"
+         % (proxy_port, sender_port, upstream_port, reader_port)],
         capture_output=True, text=True, check=False).stdout
-    # ss prints each socket on a line, its details (-i) on the next, indented.
+    # ss prints each socket on a line (state first), its details (-i) on the next, indented.
     lines = out.splitlines()
     inbound = outbound = None
     for i, line in enumerate(lines):
         if line.startswith((" ", "\t")):
             continue
         columns = line.split()
-        if len(columns) < 4:
+        if len(columns) < 5 or columns[0] in ("TIME-WAIT", "SYN-SENT", "SYN-RECV"):
             continue
-        recv_q, send_q, local, peer = int(columns[0]), int(columns[1]), columns[2], columns[3]
+        recv_q, send_q, local, peer = int(columns[1]), int(columns[2]), columns[3], columns[4]
         details = lines[i + 1] if i + 1 < len(lines) and lines[i + 1].startswith((" ", "\t")) else ""
         if local.endswith(":%d" % proxy_port):
             inbound = field(details, "bytes_received") - recv_q
-        elif peer.endswith(":%d" % reader_port):
+        elif local.endswith(":%d" % upstream_port):
             outbound = field(details, "bytes_acked") + send_q
     if inbound is None or outbound is None:
         return None
@@ -96,9 +103,10 @@ def main(argv):
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", reader_port))
     listener.listen(1)
-    threading.Thread(target=sender, args=(proxy_port, total, failures), daemon=True).start()
+    sender_port = []
+    threading.Thread(target=sender, args=(proxy_port, total, failures, sender_port), daemon=True).start()
     listener.settimeout(30)
-    reader, _ = listener.accept()
+    reader, (_, upstream_port) = listener.accept()
     # A small receive buffer, as a slow consumer on the far side of a network would have: the proxy's
     # queue, not the kernel's, is what this measures.
     reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
@@ -124,7 +132,7 @@ def main(argv):
             sys.exit("slow reader: the stream differs from what was sent at byte %d" % received)
         received += len(data)
         if time.monotonic() >= next_sample:
-            held = held_bytes(proxy_port, reader_port)
+            held = held_bytes(proxy_port, sender_port[0], upstream_port, reader_port)
             if held is not None:
                 max_held = max(max_held, held)
                 samples += 1
