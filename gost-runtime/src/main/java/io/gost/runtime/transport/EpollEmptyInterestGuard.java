@@ -92,8 +92,20 @@ final class EpollEmptyInterestGuard implements IoHandler {
         return delegate.isCompatible(handleType);
     }
 
-    /** Passes everything through except an empty interest set. */
-    private record GuardedRegistration(IoRegistration delegate) implements IoRegistration {
+    /**
+     * Passes everything through except an empty interest set, and a submit of the very set the fd already
+     * has: Netty re-submits its whole set when a connect completes, just after clearing EPOLLOUT, and each
+     * submit is an {@code epoll_ctl} system call.
+     */
+    static final class GuardedRegistration implements IoRegistration {
+
+        private final IoRegistration delegate;
+        /** What the fd was last given successfully, or -1 before the first submit. */
+        private long submitted = -1;
+
+        GuardedRegistration(IoRegistration delegate) {
+            this.delegate = delegate;
+        }
 
         @Override
         public <T> T attachment() {
@@ -101,8 +113,15 @@ final class EpollEmptyInterestGuard implements IoHandler {
         }
 
         @Override
-        public long submit(IoOps ops) {
-            return delegate.submit(nonEmpty(ops));
+        public synchronized long submit(IoOps ops) {
+            IoOps asked = nonEmpty(ops);
+            if (asked instanceof EpollIoOps epollOps && epollOps.value() == submitted) {
+                return submitted;
+            }
+            long result = delegate.submit(asked);
+            // Netty answers with the ops now in force, or -1 once the registration is cancelled.
+            submitted = result;
+            return result;
         }
 
         @Override
