@@ -12,8 +12,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -118,6 +121,59 @@ class LauncherIT {
         assertThat(gost.awaitExit()).as(gost::describe).isZero();
         assertThat(gost.stdout()).as(gost::describe).contains(MAIN_FROM_ARCHIVE);
         assertNoWordFromTheJvmAboutSharing(gost);
+    }
+
+    /**
+     * From Java 25 on, bin/gost-cds makes an AOT cache (which also holds lib/'s module graph) and bin/gost
+     * starts from it. Needs a Java 25+ installation: GOST_TEST_JAVA25_HOME, or one in /usr/lib/jvm.
+     */
+    @Test
+    void onJava25OrNewerTheTreeStartsFromAnAotCacheOfItsOwn() throws IOException {
+        Path java25 = java25OrNewer();
+        Assumptions.assumeTrue(java25 != null,
+                "no Java 25 or newer installed (GOST_TEST_JAVA25_HOME, or /usr/lib/jvm): the AOT cache is not tried");
+        Path home = copyOfTheBuiltTree();
+        Map<String, String> environment = Map.of("JAVA_HOME", java25.toString());
+
+        ManagedProcess cds = resources.process("gost-cds", List.of(home.resolve("bin/gost-cds").toString()), environment);
+        assertThat(cds.awaitExit()).as(cds::describe).isZero();
+        GostProcess gost = resources.gostWithEnvironment(home.resolve("bin/gost"), environment, "", "-V");
+        GostProcess logged = resources.gostWithEnvironment(home.resolve("bin/gost"), environment,
+                "-Xlog:class+load -Xlog:aot=info", "-V");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isZero();
+        assertThat(gost.stdout()).as(gost::describe).contains("Java 25");
+        assertNoWordFromTheJvmAboutSharing(gost);
+        assertThat(logged.awaitExit()).as(logged::describe).isZero();
+        // An AOT cache, not a dynamic archive: only the former holds linked classes.
+        assertThat(logged.stdout()).as(logged::describe).contains(MAIN_FROM_ARCHIVE)
+                .contains("Using AOT-linked classes: true");
+    }
+
+    /** A Java 25+ installation (by its release file), or null. */
+    private static Path java25OrNewer() throws IOException {
+        String configured = System.getenv("GOST_TEST_JAVA25_HOME");
+        List<Path> candidates;
+        if (configured != null && !configured.isBlank()) {
+            candidates = List.of(Paths.get(configured));
+        } else if (Files.isDirectory(Paths.get("/usr/lib/jvm"))) {
+            try (Stream<Path> homes = Files.list(Paths.get("/usr/lib/jvm"))) {
+                candidates = homes.sorted().collect(Collectors.toList());
+            }
+        } else {
+            candidates = List.of();
+        }
+        for (Path home : candidates) {
+            Path release = home.resolve("release");
+            if (Files.isExecutable(home.resolve("bin/java")) && Files.isRegularFile(release)) {
+                Matcher version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)")
+                        .matcher(Files.readString(release, StandardCharsets.UTF_8));
+                if (version.find() && Integer.parseInt(version.group(1)) >= 25) {
+                    return home;
+                }
+            }
+        }
+        return null;
     }
 
     private GostProcess gostWithJavaHome(Path javaHome, String javaOpts, String... args) {

@@ -2,6 +2,9 @@ package io.gost.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import com.typesafe.config.ConfigException;
@@ -13,7 +16,7 @@ import com.typesafe.config.ConfigSyntax;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** conf/log4j2.xml: the text and JSON formats and the -D switch, seen in a real run. */
+/** conf/log4j2.xml: the text and JSON formats, the -D switch and a configuration of the user's own, seen in a real run. */
 class LoggingIT {
 
     @RegisterExtension
@@ -60,6 +63,47 @@ class LoggingIT {
         gost.close();
 
         assertThat(gost.stderr()).as(gost::describe).containsPattern("(?m)^\\S+ DEBUG \\[");
+    }
+
+    /** The text line, to the byte: a changed layout breaks whatever reads these logs. */
+    @Test
+    void textFormatIsTimeLevelThreadAbbreviatedLoggerAndMessage() {
+        int proxyPort = resources.freePort();
+        GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + proxyPort).awaitPort(proxyPort);
+        gost.close();
+
+        assertThat(gost.stderr()).as(gost::describe).containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d,\\d{3} "
+                + "INFO  \\[main\\] i\\.g\\.r\\.s\\.Service service service-0 listening on /127\\.0\\.0\\.1:" + proxyPort
+                + " \\(http handler\\)$");
+    }
+
+    /** The JSON line, to the byte: field names, their order, and how the values are written. */
+    @Test
+    void jsonFormatIsTimeLevelLoggerThreadAndMessageInThatOrder() {
+        int proxyPort = resources.freePort();
+        GostProcess gost = resources.gostWithJavaOpts("-Dgost.log.format=json", "-L", "http://127.0.0.1:" + proxyPort)
+                .awaitPort(proxyPort);
+        gost.close();
+
+        assertThat(gost.stderr()).as(gost::describe).containsPattern("(?m)^\\{\"time\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}"
+                + "(Z|[+-]\\d\\d:\\d\\d)\",\"level\":\"info\",\"logger\":\"io\\.gost\\.runtime\\.service\\.Service\",\"thread\":\"main\","
+                + "\"msg\":\"service service-0 listening on /127\\.0\\.0\\.1:" + proxyPort + " \\(http handler\\)\"\\}$");
+    }
+
+    /** bin/gost builds the shipped conf/log4j2.xml in code; any other file is still Log4j's to read. */
+    @Test
+    void aLog4jConfigurationOfTheUsersOwnIsFollowed() throws IOException {
+        Path shipped = Path.of(System.getProperty("gost.dist.dir"), "conf", "log4j2.xml");
+        Path own = resources.dir().resolve("own-log4j2.xml");
+        Files.writeString(own, Files.readString(shipped)
+                .replace("%d{ISO8601} %-5level [%t] %c{1.} %msg%n", "OWN %-5level %c %msg%n"));
+        int proxyPort = resources.freePort();
+        GostProcess gost = resources.gostWithJavaOpts("-Dlog4j.configurationFile=" + own,
+                "-L", "http://127.0.0.1:" + proxyPort).awaitPort(proxyPort);
+        gost.close();
+
+        assertThat(gost.stderr()).as(gost::describe)
+                .containsPattern("(?m)^OWN INFO  io\\.gost\\.runtime\\.service\\.Service service service-0 listening on ");
     }
 
     /** Strict JSON (Typesafe Config's JSON syntax, already on the class path): a bad line fails the test. */

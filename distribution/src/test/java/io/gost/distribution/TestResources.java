@@ -103,7 +103,12 @@ final class TestResources implements BeforeEachCallback, AfterEachCallback {
 
     /** Starts any other program the test needs, e.g. a third-party proxy. */
     ManagedProcess process(String name, List<String> command) {
-        return add(ManagedProcess.start(nextName(name), command, dir, Map.of(), dir));
+        return process(name, command, Map.of());
+    }
+
+    /** Starts any other program the test needs with {@code environment} (e.g. JAVA_HOME) set as well. */
+    ManagedProcess process(String name, List<String> command, Map<String, String> environment) {
+        return add(ManagedProcess.start(nextName(name), command, dir, environment, dir));
     }
 
     /** Writes {@code content} to {@code fileName} in this test's directory. */

@@ -1,6 +1,5 @@
 package io.gost.runtime.cli;
 
-import io.gost.api.Metadata;
 import io.gost.api.NetnsProvider;
 import io.gost.runtime.GostRuntime;
 import io.gost.runtime.config.CommandLineParser;
@@ -17,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -80,13 +78,18 @@ public final class GostCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Parses and runs {@code args} with picocli; returns the exit code, or {@link #KEEP_RUNNING} when serving. */
+    static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
     /** The command line, with errors printed for a shell user rather than as stack traces. */
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new GostCommand());
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             boolean debug = parseResult.hasMatchedOption("-D")
                     || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("-D"));
-            return reportFailure(line.getErr(), exception, debug);
+            return Serving.reportFailure(line.getErr(), exception, debug);
         });
         commandLine.setParameterExceptionHandler((exception, args) -> {
             PrintWriter err = exception.getCommandLine().getErr();
@@ -95,20 +98,6 @@ public final class GostCommand implements Callable<Integer> {
             return USAGE;
         });
         return commandLine;
-    }
-
-    static int reportFailure(PrintWriter err, Exception exception, boolean debug) {
-        if (exception instanceof ConfigException config) {
-            err.println("gost: the configuration has " + (config.problems().size() == 1 ? "a problem:" : config.problems().size() + " problems:"));
-            config.problems().forEach(problem -> err.println("  " + problem));
-        } else {
-            err.println("gost: " + (exception.getMessage() == null ? exception.toString() : exception.getMessage()));
-        }
-        if (debug) {
-            exception.printStackTrace(err);
-        }
-        err.flush();
-        return exception instanceof ConfigException || exception instanceof IllegalArgumentException ? USAGE : START_FAILED;
     }
 
     @Override
@@ -132,40 +121,7 @@ public final class GostCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return OK;
         }
-        return serve(config, plugins, gracePeriod(gracePeriod));
-    }
-
-    static Duration gracePeriod(String text) {
-        return Metadata.parseDuration("--grace-period", text);
-    }
-
-    /** Starts every service and returns; the event-loop threads keep the process alive until a signal. */
-    static int serve(GostConfig config, PluginOptions pluginOptions, Duration gracePeriod) {
-        applyLogSettings(config);
-        PluginOptions.Loaded plugins = pluginOptions.loadAll();
-        PluginRegistry registry = plugins.registry();
-        NetnsProvider provider = plugins.netnsProvider(config.netnsProvider());
-        NettyTransport transport = NettyTransport.create(0);
-        GostRuntime runtime;
-        try {
-            runtime = GostRuntime.create(config, registry, provider, transport);
-            // Before the first port opens: a SIGTERM that arrives as soon as a port accepts still drains.
-            GracefulShutdown.install(runtime, transport, gracePeriod);
-            runtime.start();
-        } catch (RuntimeException e) {
-            transport.close();
-            throw e;
-        }
-        return KEEP_RUNNING;
-    }
-
-    private static void applyLogSettings(GostConfig config) {
-        if (System.getProperty("gost.log.level") == null) {
-            System.setProperty("gost.log.level", config.log().level());
-        }
-        if (System.getProperty("gost.log.format") == null) {
-            System.setProperty("gost.log.format", config.log().format());
-        }
+        return Serving.serve(config, plugins, Serving.gracePeriod(gracePeriod));
     }
 
     static String version() {
@@ -204,7 +160,7 @@ public final class GostCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return serve(ConfigLoader.load(file), plugins.with(parent.plugins), gracePeriod(gracePeriod));
+            return Serving.serve(ConfigLoader.load(file), plugins.with(parent.plugins), Serving.gracePeriod(gracePeriod));
         }
     }
 

@@ -1,10 +1,11 @@
 package io.gost.runtime.cli;
 
-import picocli.CommandLine;
+import java.util.Optional;
 
 /**
  * The {@code gost} command. Kept apart from {@link GostCommand} so that nothing touches logging before
- * the flags that configure it ({@code -D}) have been read.
+ * the flags that configure it ({@code -D}) have been read, and so that a start that {@link QuickStart}
+ * recognises does not load picocli at all.
  */
 public final class Main {
 
@@ -29,7 +30,10 @@ public final class Main {
         if (debug) {
             System.setProperty("gost.log.level", "debug");
         }
-        CommandLine commandLine = GostCommand.commandLine();
-        return commandLine.execute(args);
+        Optional<QuickStart> quickStart = QuickStart.recognise(args);
+        if (quickStart.isPresent()) {
+            return quickStart.get().start();
+        }
+        return GostCommand.execute(args);
     }
 }
