@@ -148,6 +148,13 @@ class LauncherIT {
         // An AOT cache, not a dynamic archive: only the former holds linked classes.
         assertThat(logged.stdout()).as(logged::describe).contains(MAIN_FROM_ARCHIVE)
                 .contains("Using AOT-linked classes: true");
+
+        // Serving loads Netty's native epoll library: a restricted method from Java 22 on, which warns unless
+        // bin/gost allows it.
+        int port = resources.freePort();
+        GostProcess serving = resources.gostWithEnvironment(home.resolve("bin/gost"), environment, "",
+                "-L", "tcp://127.0.0.1:" + port + "/127.0.0.1:9").awaitPort(port);
+        assertThat(serving.output()).as(serving::describe).doesNotContain("WARNING");
     }
 
     /** A Java 25+ installation (by its release file), or null. */
