@@ -329,13 +329,27 @@ public final class Relay {
                 ended = true;
                 if (opposite.ended) {
                     finish(null);
+                } else {
+                    // From now on the sink is only read from. At its end of stream, Netty's half-close would
+                    // shut its input down, which fails with ENOTCONN once both FINs have crossed and costs a
+                    // system call and an exception per connection; closing it is cheaper and means the same.
+                    // channelInactive then ends the opposite direction like an end of stream.
+                    sink.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
                 }
             }));
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            onLoop(() -> finish(null));
+            onLoop(() -> {
+                if (opposite.ended) {
+                    // Nothing more goes to the source, and nothing more comes from it: pass on what was read,
+                    // then end (the source closed at its end of stream, see shutDownSinkOutput).
+                    endInput();
+                } else {
+                    finish(null);
+                }
+            });
             ctx.fireChannelInactive();
         }
 

@@ -33,6 +33,7 @@ final class RelayHarness implements AutoCloseable {
     /** The relay starts once this completes (and the upstream is connected). */
     final CompletableFuture<Void> relayGate;
     private final ServerSocket farServer;
+    private final int farBuffers;
     private final Channel proxyServer;
 
     RelayHarness(String transportName) throws IOException, InterruptedException {
@@ -40,15 +41,35 @@ final class RelayHarness implements AutoCloseable {
     }
 
     RelayHarness(String transportName, CompletableFuture<Void> relayGate) throws IOException, InterruptedException {
+        this(transportName, relayGate, 0, 0);
+    }
+
+    /**
+     * With fixed socket buffers, so that a test knows where the bytes wait: {@code proxyReceiveBuffer} for
+     * the relay's client-facing socket, {@code farBuffers} for the far server's receive buffer and the relay's
+     * send buffer towards it; 0 leaves a size to the kernel.
+     */
+    RelayHarness(String transportName, CompletableFuture<Void> relayGate, int proxyReceiveBuffer, int farBuffers)
+            throws IOException, InterruptedException {
         this.relayGate = relayGate;
         transport = switch (transportName) {
             case "nio" -> NettyTransport.nio(1);
             case "epoll" -> NettyTransport.epoll(1);
             default -> throw new IllegalArgumentException(transportName);
         };
-        farServer = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        this.farBuffers = farBuffers;
+        farServer = new ServerSocket();
+        if (farBuffers > 0) {
+            farServer.setReceiveBufferSize(farBuffers);
+        }
+        farServer.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 50);
         InetSocketAddress farAddress = (InetSocketAddress) farServer.getLocalSocketAddress();
-        proxyServer = new ServerBootstrap()
+        ServerBootstrap server = new ServerBootstrap();
+        if (proxyReceiveBuffer > 0) {
+            // Set on the listening socket, so that the window scale of accepted connections allows for it.
+            server.option(ChannelOption.SO_RCVBUF, proxyReceiveBuffer);
+        }
+        proxyServer = server
                 .group(transport.acceptorGroup(), transport.ioGroup())
                 .channelFactory(transport.serverSocketChannelFactory())
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -66,7 +87,11 @@ final class RelayHarness implements AutoCloseable {
     }
 
     private void dialFar(Channel client, InetSocketAddress farAddress) {
-        ChannelFuture dialed = new Bootstrap()
+        Bootstrap bootstrap = new Bootstrap();
+        if (farBuffers > 0) {
+            bootstrap.option(ChannelOption.SO_SNDBUF, farBuffers);
+        }
+        ChannelFuture dialed = bootstrap
                 .group(client.eventLoop())
                 .channelFactory(transport.socketChannelFactory())
                 .option(ChannelOption.AUTO_READ, false)

@@ -109,6 +109,38 @@ class RelayTest {
         }
     }
 
+    /**
+     * The client's end of stream reaches the relay while the far side, which has already sent its answer and
+     * its FIN, is not reading: everything the client sent before its FIN still gets there.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void clientUploadEndingWhileTheFarSideIsNotReadingArrivesWhole(String transport) throws Exception {
+        byte[] answer = "done\n".getBytes(StandardCharsets.US_ASCII);
+        // Fits in the relay's receive buffer, so the client's FIN arrives while most of it waits there;
+        // the far side's small buffers keep the relay's writes waiting.
+        byte[] upload = StreamCheck.offsets(768 * 1024, StreamCheck.UPLOAD_TAG);
+        try (RelayHarness harness = new RelayHarness(transport, CompletableFuture.completedFuture(null),
+                2 * MB, 16 * 1024);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            far.getOutputStream().write(answer);
+            far.shutdownOutput();
+            assertThat(RelayHarness.readAll(client)).isEqualTo(answer);
+
+            writeThenShutdown(client, upload).get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            // Let the FIN reach the relay before the far side starts to read.
+            Thread.sleep(300);
+
+            StreamCheck.assertSame("upload at the far side",
+                    StreamCheck.readAll(far, "far side reading the upload"), upload);
+            RelayResult result = harness.awaitResult();
+            assertThat(result.error()).isNull();
+            assertThat(result.fromClient()).isEqualTo(upload.length);
+            harness.assertNoLeaks();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"nio", "epoll"})
     void clientThatShutsDownOutputStillReceivesTheWholeAnswer(String transport) throws Exception {
