@@ -62,7 +62,7 @@ public final class GostCommand implements Callable<Integer> {
     @Option(names = {"-D", "--debug"}, description = "debug logging, and stack traces with errors")
     boolean debug;
 
-    @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = Serving.DEFAULT_GRACE_PERIOD,
             description = "on SIGTERM/SIGINT, how long open connections may finish (default ${DEFAULT-VALUE})")
     String gracePeriod;
 
@@ -145,7 +145,7 @@ public final class GostCommand implements Callable<Integer> {
         @Option(names = {"-D", "--debug"}, description = "debug logging, and stack traces with errors")
         boolean debug;
 
-        @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "30s",
+        @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = Serving.DEFAULT_GRACE_PERIOD,
                 description = "on SIGTERM/SIGINT, how long open connections may finish (default ${DEFAULT-VALUE})")
         String gracePeriod;
 

@@ -31,8 +31,6 @@ import java.util.Set;
  */
 final class QuickStart {
 
-    /** {@code --grace-period}'s default, as {@link GostCommand} declares it. */
-    private static final String DEFAULT_GRACE_PERIOD = "30s";
     private static final Set<String> COMMAND_NAMES = Set.of("run", "check", "plugins");
 
     private final List<String> services;
@@ -104,7 +102,7 @@ final class QuickStart {
         try {
             GostConfig config = configFile != null ? ConfigLoader.load(configFile)
                     : new CommandLineParser().parse(services, nodes);
-            return Serving.serve(config, new PluginOptions(), Serving.gracePeriod(DEFAULT_GRACE_PERIOD));
+            return Serving.serve(config, new PluginOptions(), Serving.gracePeriod(Serving.DEFAULT_GRACE_PERIOD));
         } catch (Exception e) {
             return Serving.reportFailure(err, e, debug);
         }

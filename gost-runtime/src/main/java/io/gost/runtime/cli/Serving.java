@@ -21,6 +21,9 @@ final class Serving {
     }
 
     /** Starts every service and returns; the event-loop threads keep the process alive until a signal. */
+    /** {@code --grace-period}'s default, for picocli's commands and {@link QuickStart} alike. */
+    static final String DEFAULT_GRACE_PERIOD = "30s";
+
     static int serve(GostConfig config, PluginOptions pluginOptions, Duration gracePeriod) {
         applyLogSettings(config);
         PluginOptions.Loaded plugins = pluginOptions.loadAll();
