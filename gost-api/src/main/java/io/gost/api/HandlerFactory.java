@@ -8,4 +8,13 @@ public interface HandlerFactory extends PluginFactory {
      * {@link InvalidMetadataException}.
      */
     Handler create(Metadata metadata, PluginContext context);
+
+    /**
+     * True for proxy handlers, whose clients name any target they like (HTTP, SOCKS, relay ...): without
+     * credentials on an address reachable from elsewhere such a service is an open proxy, and the runtime
+     * warns about it at start-up. False (the default) for handlers whose targets are fixed by configuration.
+     */
+    default boolean letsClientsChooseTargets() {
+        return false;
+    }
 }

@@ -24,15 +24,18 @@ import java.util.regex.Pattern;
  */
 public final class Metadata {
 
-    private static final Metadata EMPTY = new Metadata(Map.of());
+    private static final Metadata EMPTY = new Metadata(Map.of(), Map.of());
     private static final Pattern DURATION_PART =
             Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
     /** Lower-cased key to value, in the order the keys were given. */
     private final Map<String, Object> values;
+    /** Lower-cased key to the key as it was written, for maps whose entry names keep their case. */
+    private final Map<String, String> spellings;
 
-    private Metadata(Map<String, Object> values) {
+    private Metadata(Map<String, Object> values, Map<String, String> spellings) {
         this.values = values;
+        this.spellings = spellings;
     }
 
     /** No keys at all. */
@@ -49,12 +52,14 @@ public final class Metadata {
             return EMPTY;
         }
         Map<String, Object> copy = new LinkedHashMap<>();
+        Map<String, String> spellings = new LinkedHashMap<>();
         map.forEach((key, value) -> {
             if (value != null) {
                 copy.put(normalize(key), value);
+                spellings.put(normalize(key), key);
             }
         });
-        return new Metadata(Collections.unmodifiableMap(copy));
+        return new Metadata(Collections.unmodifiableMap(copy), Collections.unmodifiableMap(spellings));
     }
 
     /** A bag from alternating keys and values, for tests and code: {@code of("netns", "ns1")}. */
@@ -166,11 +171,57 @@ public final class Metadata {
         return List.copyOf(result);
     }
 
+    /**
+     * The value of {@code key} as a map of names to values, keeping the names' case: a map value, and every
+     * key written as {@code key.NAME} (configuration files write {@code header: {X-Foo: bar}}, which the
+     * loaders keep as {@code header.X-Foo}). Empty when there is neither.
+     *
+     * @throws InvalidMetadataException when {@code key} holds something other than a map
+     */
+    public Map<String, Object> getMap(String key) {
+        String normalized = normalize(key);
+        Map<String, Object> result = new LinkedHashMap<>();
+        Object value = values.get(normalized);
+        if (value != null) {
+            if (!(value instanceof Map<?, ?> map)) {
+                throw new InvalidMetadataException(key, value, "expected a map of names to values");
+            }
+            map.forEach((name, item) -> result.put(String.valueOf(name), item));
+        }
+        String prefix = normalized + ".";
+        values.forEach((candidate, item) -> {
+            if (candidate.startsWith(prefix)) {
+                result.put(spellings.getOrDefault(candidate, candidate).substring(prefix.length()), item);
+            }
+        });
+        return Collections.unmodifiableMap(result);
+    }
+
+    /** The key as it was written, for the lower-cased {@code key} of {@link #asMap()}. */
+    public String spelling(String key) {
+        return spellings.getOrDefault(normalize(key), key);
+    }
+
     /** A copy with {@code key} set to {@code value}. */
     public Metadata with(String key, Object value) {
         Map<String, Object> copy = new LinkedHashMap<>(values);
+        Map<String, String> spelled = new LinkedHashMap<>(spellings);
         copy.put(normalize(key), Objects.requireNonNull(value, "value"));
-        return new Metadata(Collections.unmodifiableMap(copy));
+        spelled.put(normalize(key), key);
+        return new Metadata(Collections.unmodifiableMap(copy), Collections.unmodifiableMap(spelled));
+    }
+
+    /** A copy without {@code key}, or this bag when it has no such key. */
+    public Metadata without(String key) {
+        if (!contains(key)) {
+            return this;
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(values);
+        Map<String, String> spelled = new LinkedHashMap<>(spellings);
+        copy.remove(normalize(key));
+        spelled.remove(normalize(key));
+        return copy.isEmpty() ? EMPTY
+                : new Metadata(Collections.unmodifiableMap(copy), Collections.unmodifiableMap(spelled));
     }
 
     /** A copy with every key of {@code overrides} set over this bag's keys. */
@@ -182,8 +233,10 @@ public final class Metadata {
             return overrides;
         }
         Map<String, Object> copy = new LinkedHashMap<>(values);
+        Map<String, String> spelled = new LinkedHashMap<>(spellings);
         copy.putAll(overrides.values);
-        return new Metadata(Collections.unmodifiableMap(copy));
+        spelled.putAll(overrides.spellings);
+        return new Metadata(Collections.unmodifiableMap(copy), Collections.unmodifiableMap(spelled));
     }
 
     /** The keys (lower case) and values, unmodifiable, in the order given. */

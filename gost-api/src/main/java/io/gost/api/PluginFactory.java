@@ -22,4 +22,15 @@ public interface PluginFactory {
     default String description() {
         return "";
     }
+
+    /**
+     * The metadata keys this plugin reads, with their types and defaults. The runtime checks a
+     * configuration against them before anything starts and reports mistyped keys; bad values that only the
+     * plugin can judge are still reported by {@code create} with an {@link InvalidMetadataException}.
+     * {@link MetadataSchema#UNDECLARED} (the default, for plugins written before this existed) leaves the
+     * plugin's keys unchecked.
+     */
+    default MetadataSchema metadataSchema() {
+        return MetadataSchema.UNDECLARED;
+    }
 }
