@@ -2,62 +2,105 @@ package io.gost.api;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * What the runtime offers a handler for one accepted connection. One instance per connection; its
  * methods are called on the client channel's event loop.
+ *
+ * <p>The runtime implements every method. The defaults are for stand-ins (a test double, a tool) that
+ * offer only part of a context: values a handler merely logs have neutral defaults, optional parts are
+ * absent, and what cannot be faked ({@link #transport()}, {@link #relay}, dialing through
+ * {@link #router()}) fails saying that this context does not offer it. A stand-in overrides what the
+ * handler under test uses.
  */
 public interface HandlerContext {
 
-    /** The service that accepted the connection. */
-    String serviceName();
+    /** The service that accepted the connection; {@code "unnamed"} unless overridden. */
+    default String serviceName() {
+        return "unnamed";
+    }
 
-    /** A short id for this connection, used in every log line about it (GOST's {@code sid}). */
-    String sessionId();
+    /**
+     * A short id for this connection, used in every log line about it (GOST's {@code sid}); {@code "-"}
+     * unless overridden.
+     */
+    default String sessionId() {
+        return "-";
+    }
 
-    /** The client's address. */
-    InetSocketAddress clientAddress();
+    /**
+     * The client's address. Unless overridden, the unresolved {@code unknown:0}, which is what the runtime
+     * reports for a client without an IP address.
+     */
+    default InetSocketAddress clientAddress() {
+        return InetSocketAddress.createUnresolved("unknown", 0);
+    }
 
-    /** The runtime's shared transport, e.g. for a UDP relay socket (create it with {@link #createClientSideSocket}). */
-    Transport transport();
+    /**
+     * The runtime's shared transport, e.g. for a UDP relay socket (create it with {@link #createClientSideSocket}).
+     * Unless overridden, throws {@link UnsupportedOperationException}.
+     */
+    default Transport transport() {
+        throw new UnsupportedOperationException(getClass().getName() + " offers no transport");
+    }
 
     /**
      * Reaches {@code target} through the service's chain, or directly when it has none (in the
      * namespace of {@code netns.out}, if set), with the service's retries and dial timeout. The
      * returned channel is registered on the client's event loop, active, with auto-read off. A failure
-     * is a {@link RouteException} saying why.
+     * is a {@link RouteException} saying why. Unless overridden, every dial fails with a
+     * {@link RouteException} ({@link RouteException.Reason#GENERAL}) saying that this context has no router.
      */
-    Router router();
+    default Router router() {
+        return (network, target) -> ImmediateEventExecutor.INSTANCE.newFailedFuture(new RouteException(
+                RouteException.Reason.GENERAL, getClass().getName() + " has no router; cannot reach " + target));
+    }
 
     /**
      * For forwarding handlers: the service's {@code forwarder} hop, which selects a node, dials it
      * through {@link #router()} and marks it failed when it cannot be reached. Empty when the service
-     * has no forwarder.
+     * has no forwarder (and unless overridden).
      */
-    Optional<Forwarder> forwarder();
+    default Optional<Forwarder> forwarder() {
+        return Optional.empty();
+    }
 
     /**
      * Relays bytes both ways between the client and {@code upstream} until both directions are done,
      * with backpressure and half-close, and closes both channels at the end. The relay's handlers are in
      * both pipelines when this method returns, so a handler may re-fire events (e.g. a client half-close it
      * saw during its handshake) right after calling it. Must be called on the client's event loop. The
-     * future completes with the byte counts; it never fails.
+     * future completes with the byte counts; it never fails. Unless overridden, throws
+     * {@link UnsupportedOperationException}.
      */
-    Future<RelayResult> relay(Channel upstream);
+    default Future<RelayResult> relay(Channel upstream) {
+        throw new UnsupportedOperationException(getClass().getName() + " offers no relay");
+    }
 
     /**
      * Adds bytes a handler moved itself (outside {@link #relay}) to this connection's counters, so the
-     * connection log and metrics stay true. {@code fromClient} counts bytes read from the client.
+     * connection log and metrics stay true. {@code fromClient} counts bytes read from the client. Unless
+     * overridden, does nothing.
      */
-    void countBytes(long fromClient, long toClient);
+    default void countBytes(long fromClient, long toClient) {
+    }
 
     /**
      * Runs socket-creating {@code work} in the service's own network namespace ({@code netns}), e.g.
-     * for a UDP relay socket facing the client; inline when the service has no namespace.
+     * for a UDP relay socket facing the client; inline when the service has no namespace. Unless
+     * overridden, runs it inline.
      */
-    <T> CompletionStage<T> createClientSideSocket(Callable<T> work);
+    default <T> CompletionStage<T> createClientSideSocket(Callable<T> work) {
+        try {
+            return CompletableFuture.completedFuture(work.call());
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 }

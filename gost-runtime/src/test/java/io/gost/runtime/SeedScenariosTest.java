@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gost.api.NetnsRef;
 import io.gost.api.SocketPurpose.Kind;
-import io.gost.plugin.netns.recording.RecordingNetnsProvider;
-import io.gost.plugin.netns.recording.SocketRecord;
+import io.gost.testkit.netns.RecordingNetnsProvider;
+import io.gost.testkit.netns.SocketRecord;
 import io.gost.runtime.config.CommandLineParser;
 import io.gost.runtime.config.GostConfig;
 import io.gost.runtime.config.HoconConfigLoader;

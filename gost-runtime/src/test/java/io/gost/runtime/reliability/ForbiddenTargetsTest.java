@@ -3,7 +3,7 @@ package io.gost.runtime.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gost.plugin.netns.recording.RecordingNetnsProvider;
+import io.gost.testkit.netns.RecordingNetnsProvider;
 import io.gost.runtime.GostRuntime;
 import io.gost.runtime.config.ConfigException;
 import io.gost.runtime.config.YamlConfigLoader;

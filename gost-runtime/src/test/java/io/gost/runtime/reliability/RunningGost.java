@@ -1,6 +1,6 @@
 package io.gost.runtime.reliability;
 
-import io.gost.plugin.netns.recording.RecordingNetnsProvider;
+import io.gost.testkit.netns.RecordingNetnsProvider;
 import io.gost.runtime.GostRuntime;
 import io.gost.runtime.config.CommandLineParser;
 import io.gost.runtime.config.GostConfig;

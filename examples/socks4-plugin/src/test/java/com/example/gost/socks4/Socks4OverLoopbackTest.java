@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.example.gost.socks4.connector.Socks4ConnectorFactory;
 import com.example.gost.socks4.handler.Socks4HandlerFactory;
-import com.example.gost.socks4.testing.DirectHandlerContext;
 import com.example.gost.socks4.testing.LoopbackServer;
 import io.gost.api.Connector;
 import io.gost.api.Handler;
@@ -14,8 +13,10 @@ import io.gost.api.NetnsRef;
 import io.gost.api.NetworkNamespace;
 import io.gost.api.PluginContext;
 import io.gost.api.SocketPurpose;
-import io.gost.plugin.netns.recording.RecordingNetnsProvider;
-import io.gost.plugin.netns.recording.SocketRecord;
+import io.gost.testkit.TestHandlerContext;
+import io.gost.testkit.TestTransport;
+import io.gost.testkit.netns.RecordingNetnsProvider;
+import io.gost.testkit.netns.SocketRecord;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -35,9 +36,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Queue;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -55,7 +56,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Socks4OverLoopbackTest {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    private final Queue<InetSocketAddress> dialed = new ConcurrentLinkedQueue<>();
+    /** Dials and relays as gost would without a chain; gost-testkit's stand-in for the runtime. */
+    private final TestTransport transport = new TestTransport();
+    private final List<TestHandlerContext> contexts = new CopyOnWriteArrayList<>();
     private LoopbackServer socks4Server;
 
     @BeforeEach
@@ -66,7 +69,9 @@ class Socks4OverLoopbackTest {
             public void channelActive(ChannelHandlerContext ctx) {
                 // As gost's service does: the handler takes over the accepted connection.
                 ctx.pipeline().remove(this);
-                handler.handle(ctx.channel(), new DirectHandlerContext(ctx.channel(), dialed));
+                TestHandlerContext context = TestHandlerContext.direct(ctx.channel(), transport);
+                contexts.add(context);
+                handler.handle(ctx.channel(), context);
             }
         });
     }
@@ -75,6 +80,13 @@ class Socks4OverLoopbackTest {
     void stop() {
         socks4Server.close();
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        transport.close();
+        assertThat(contexts).allSatisfy(context -> assertThat(context.contractBreaches()).isEmpty());
+    }
+
+    /** Every target the handler dialed, over all connections, in order. */
+    private List<InetSocketAddress> dialed() {
+        return contexts.stream().flatMap(context -> context.dialedTargets().stream()).toList();
     }
 
     @Test
@@ -95,7 +107,7 @@ class Socks4OverLoopbackTest {
 
             assertThat(roundTrip(tunnel, "ping through socks4a")).isEqualTo("ping through socks4a");
             // A host name travels as SOCKS4a, unresolved, for the hop to resolve.
-            assertThat(dialed).containsExactly(target);
+            assertThat(dialed()).containsExactly(target);
             assertThat(provider.records()).containsExactly(new SocketRecord(namespace, purpose, "gost-netns-ns-hop"));
             tunnel.close().sync();
         }
@@ -120,7 +132,8 @@ class Socks4OverLoopbackTest {
             assertThat(process.exitValue()).as(output).isZero();
             assertThat(output).isEqualTo("hello from the origin");
             // socks4 sends the address curl resolved; socks4a leaves the name to the proxy.
-            InetSocketAddress target = dialed.remove();
+            assertThat(dialed()).hasSize(1);
+            InetSocketAddress target = dialed().get(0);
             assertThat(target.isUnresolved()).isEqualTo(scheme.equals("socks4a"));
             assertThat(target.getPort()).isEqualTo(origin.address().getPort());
         }

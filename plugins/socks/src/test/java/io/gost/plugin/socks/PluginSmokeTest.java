@@ -2,7 +2,7 @@ package io.gost.plugin.socks;
 
 import io.gost.api.ConnectorFactory;
 import io.gost.api.HandlerFactory;
-import io.gost.testsupport.plugin.AbstractPluginSmokeTest;
+import io.gost.testkit.plugin.AbstractPluginSmokeTest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.provider.Arguments;

@@ -3,7 +3,7 @@ package io.gost.plugin.tcp;
 import io.gost.api.DialerFactory;
 import io.gost.api.HandlerFactory;
 import io.gost.api.ListenerFactory;
-import io.gost.testsupport.plugin.AbstractPluginSmokeTest;
+import io.gost.testkit.plugin.AbstractPluginSmokeTest;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 

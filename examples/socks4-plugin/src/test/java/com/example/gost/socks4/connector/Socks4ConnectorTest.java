@@ -1,10 +1,10 @@
 package com.example.gost.socks4.connector;
 
-import static com.example.gost.socks4.testing.Bytes.ascii;
-import static com.example.gost.socks4.testing.Bytes.asciiAndRelease;
-import static com.example.gost.socks4.testing.Bytes.concat;
-import static com.example.gost.socks4.testing.Bytes.hex;
-import static com.example.gost.socks4.testing.Bytes.hexAndRelease;
+import static io.gost.testkit.Bytes.ascii;
+import static io.gost.testkit.Bytes.asciiAndRelease;
+import static io.gost.testkit.Bytes.concat;
+import static io.gost.testkit.Bytes.hex;
+import static io.gost.testkit.Bytes.hexAndRelease;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gost.api.Connector;

@@ -1,17 +1,18 @@
 package com.example.gost.socks4.handler;
 
-import static com.example.gost.socks4.testing.Bytes.ascii;
-import static com.example.gost.socks4.testing.Bytes.asciiAndRelease;
-import static com.example.gost.socks4.testing.Bytes.concat;
-import static com.example.gost.socks4.testing.Bytes.hex;
-import static com.example.gost.socks4.testing.Bytes.hexAndRelease;
+import static io.gost.testkit.Bytes.ascii;
+import static io.gost.testkit.Bytes.asciiAndRelease;
+import static io.gost.testkit.Bytes.concat;
+import static io.gost.testkit.Bytes.hex;
+import static io.gost.testkit.Bytes.hexAndRelease;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.gost.socks4.testing.RecordingHandlerContext;
 import io.gost.api.Authenticator;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
+import io.gost.testkit.PendingRouter;
+import io.gost.testkit.TestHandlerContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -29,7 +30,8 @@ class Socks4ServerHandlerTest {
 
     private final EmbeddedChannel client = new EmbeddedChannel();
     private final EmbeddedChannel upstream = new EmbeddedChannel();
-    private final RecordingHandlerContext context = new RecordingHandlerContext(client);
+    private final PendingRouter router = new PendingRouter(client.eventLoop());
+    private final TestHandlerContext context = TestHandlerContext.builder().client(client).router(router).build();
 
     @AfterEach
     void releaseEverything() {
@@ -70,16 +72,16 @@ class Socks4ServerHandlerTest {
         handle();
         client.writeInbound(connect("0050 7f000001", "alice"));
 
-        assertThat(context.dials()).singleElement().satisfies(dial -> {
+        assertThat(router.dials()).singleElement().satisfies(dial -> {
             assertThat(dial.network()).isEqualTo("tcp");
             assertThat(dial.target()).isEqualTo(new InetSocketAddress("127.0.0.1", 80));
         });
         assertThat((Object) client.readOutbound()).as("no answer before the dial completes").isNull();
 
-        context.dials().get(0).result().setSuccess(upstream);
+        router.dials().get(0).result().setSuccess(upstream);
 
         assertThat(hexAndRelease(client.readOutbound())).isEqualTo(GRANTED);
-        assertThat(context.relayed()).containsExactly(upstream);
+        assertThat(context.relayedUpstreams()).containsExactly(upstream);
         assertThat(client.isOpen()).isTrue();
         assertThat(client.pipeline().names()).as("the relay gets a clean pipeline")
                 .doesNotContain(Socks4Handler.REQUEST_DECODER, Socks4Handler.SERVER_HANDLER);
@@ -90,7 +92,7 @@ class Socks4ServerHandlerTest {
         handle();
         client.writeInbound(concat(hex("04 01 01bb 00000001"), ascii("alice"), hex("00"), ascii("example.com"), hex("00")));
 
-        assertThat(context.dials()).singleElement()
+        assertThat(router.dials()).singleElement()
                 .satisfies(dial -> assertThat(dial.target()).isEqualTo(InetSocketAddress.createUnresolved("example.com", 443)));
     }
 
@@ -99,12 +101,12 @@ class Socks4ServerHandlerTest {
         handle();
         client.writeInbound(connect("0050 7f000001", ""));
 
-        context.dials().get(0).result().setFailure(new RouteException(RouteException.Reason.REFUSED,
+        router.dials().get(0).result().setFailure(new RouteException(RouteException.Reason.REFUSED,
                 "connection refused by 127.0.0.1:80"));
 
         assertThat(hexAndRelease(client.readOutbound())).isEqualTo(REJECTED);
         assertThat(client.isOpen()).isFalse();
-        assertThat(context.relayed()).isEmpty();
+        assertThat(context.relayedUpstreams()).isEmpty();
     }
 
     @Test
@@ -114,7 +116,7 @@ class Socks4ServerHandlerTest {
 
         assertThat(hexAndRelease(client.readOutbound())).isEqualTo(REJECTED);
         assertThat(client.isOpen()).isFalse();
-        assertThat(context.dials()).isEmpty();
+        assertThat(router.dials()).isEmpty();
     }
 
     @Test
@@ -124,7 +126,7 @@ class Socks4ServerHandlerTest {
 
         assertThat(hexAndRelease(client.readOutbound())).isEqualTo(USERID_REJECTED);
         assertThat(client.isOpen()).isFalse();
-        assertThat(context.dials()).isEmpty();
+        assertThat(router.dials()).isEmpty();
     }
 
     @Test
@@ -132,7 +134,7 @@ class Socks4ServerHandlerTest {
         handle(Metadata.empty(), acceptingUser("alice"));
         client.writeInbound(connect("0050 7f000001", "alice"));
 
-        assertThat(context.dials()).hasSize(1);
+        assertThat(router.dials()).hasSize(1);
     }
 
     @Test
@@ -140,12 +142,12 @@ class Socks4ServerHandlerTest {
         handle();
         client.writeInbound(concat(connect("0050 7f000001", ""), ascii("GET / HTTP/1.0\r\n\r\n")));
 
-        context.dials().get(0).result().setSuccess(upstream);
+        router.dials().get(0).result().setSuccess(upstream);
 
         assertThat(hexAndRelease(client.readOutbound())).isEqualTo(GRANTED);
         assertThat(asciiAndRelease(upstream.readOutbound())).isEqualTo("GET / HTTP/1.0\r\n\r\n");
         assertThat(context.countedFromClient()).isEqualTo(18);
-        assertThat(context.relayed()).containsExactly(upstream);
+        assertThat(context.relayedUpstreams()).containsExactly(upstream);
     }
 
     @Test
@@ -155,11 +157,11 @@ class Socks4ServerHandlerTest {
         // Auto-read is off, but epoll reads what is buffered when the client half-closes.
         client.writeInbound(ascii("late"));
 
-        context.dials().get(0).result().setSuccess(upstream);
+        router.dials().get(0).result().setSuccess(upstream);
 
         assertThat(hexAndRelease(client.readOutbound())).isEqualTo(GRANTED);
         assertThat(asciiAndRelease(upstream.readOutbound())).isEqualTo("late");
-        assertThat(context.relayed()).containsExactly(upstream);
+        assertThat(context.relayedUpstreams()).containsExactly(upstream);
     }
 
     @Test
@@ -170,7 +172,7 @@ class Socks4ServerHandlerTest {
         client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
 
         assertThat(client.isOpen()).isFalse();
-        assertThat(context.dials()).isEmpty();
+        assertThat(router.dials()).isEmpty();
     }
 
     @Test
@@ -179,10 +181,10 @@ class Socks4ServerHandlerTest {
         client.writeInbound(connect("0050 7f000001", ""));
         client.close();
 
-        context.dials().get(0).result().setSuccess(upstream);
+        router.dials().get(0).result().setSuccess(upstream);
 
         assertThat(upstream.isOpen()).isFalse();
-        assertThat(context.relayed()).isEmpty();
+        assertThat(context.relayedUpstreams()).isEmpty();
     }
 
     @Test
@@ -208,6 +210,6 @@ class Socks4ServerHandlerTest {
 
         assertThat(client.isOpen()).isFalse();
         assertThat((Object) client.readOutbound()).isNull();
-        assertThat(context.dials()).isEmpty();
+        assertThat(router.dials()).isEmpty();
     }
 }

@@ -1,9 +1,9 @@
 package com.example.gost.socks4.protocol;
 
-import static com.example.gost.socks4.testing.Bytes.ascii;
-import static com.example.gost.socks4.testing.Bytes.asciiAndRelease;
-import static com.example.gost.socks4.testing.Bytes.concat;
-import static com.example.gost.socks4.testing.Bytes.hex;
+import static io.gost.testkit.Bytes.ascii;
+import static io.gost.testkit.Bytes.asciiAndRelease;
+import static io.gost.testkit.Bytes.concat;
+import static io.gost.testkit.Bytes.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

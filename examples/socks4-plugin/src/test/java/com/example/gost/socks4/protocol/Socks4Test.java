@@ -1,6 +1,6 @@
 package com.example.gost.socks4.protocol;
 
-import static com.example.gost.socks4.testing.Bytes.hexAndRelease;
+import static io.gost.testkit.Bytes.hexAndRelease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

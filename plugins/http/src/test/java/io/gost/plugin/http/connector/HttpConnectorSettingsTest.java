@@ -7,7 +7,7 @@ import io.gost.api.Credentials;
 import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
-import io.gost.testsupport.TestPluginContext;
+import io.gost.testkit.TestPluginContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

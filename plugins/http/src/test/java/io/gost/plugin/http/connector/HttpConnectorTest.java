@@ -8,7 +8,7 @@ import io.gost.api.Credentials;
 import io.gost.api.Metadata;
 import io.gost.api.RouteException;
 import io.gost.plugin.http.testing.NettyLeakDetection;
-import io.gost.testsupport.TestPluginContext;
+import io.gost.testkit.TestPluginContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,6 +1,6 @@
 package io.gost.plugin.http.testing;
 
-import io.gost.testsupport.TestTransport;
+import io.gost.testkit.TestTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -13,7 +13,7 @@ import io.gost.api.PluginContext;
 import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
 import io.gost.plugin.socks.testing.ScriptedRouter;
-import io.gost.testsupport.TestHandlerContext;
+import io.gost.testkit.TestHandlerContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;

@@ -14,7 +14,7 @@ import io.gost.api.Metadata;
 import io.gost.api.RouteException;
 import io.gost.plugin.socks.LeakDetection;
 import io.gost.plugin.socks.testing.Embedded;
-import io.gost.testsupport.TestPluginContext;
+import io.gost.testkit.TestPluginContext;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;

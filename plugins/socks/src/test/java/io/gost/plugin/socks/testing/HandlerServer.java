@@ -1,8 +1,8 @@
 package io.gost.plugin.socks.testing;
 
 import io.gost.api.Handler;
-import io.gost.testsupport.TestHandlerContext;
-import io.gost.testsupport.TestTransport;
+import io.gost.testkit.TestHandlerContext;
+import io.gost.testkit.TestTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,6 +1,6 @@
 package io.gost.plugin.socks.testing;
 
-import io.gost.testsupport.TestTransport;
+import io.gost.testkit.TestTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

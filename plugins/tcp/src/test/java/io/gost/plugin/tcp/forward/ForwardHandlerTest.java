@@ -7,7 +7,7 @@ import io.gost.api.Handler;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RelayResult;
-import io.gost.testsupport.TestHandlerContext;
+import io.gost.testkit.TestHandlerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;

@@ -10,7 +10,7 @@ import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.plugin.tcp.SocketReads;
 import io.gost.plugin.tcp.testing.TestListenContext;
-import io.gost.testsupport.TestTransport;
+import io.gost.testkit.TestTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.RecvByteBufAllocator;

@@ -1,0 +1,43 @@
+/**
+ * Test support for gost-java plugins, published so that a third-party plugin tests the way the bundled
+ * ones do:
+ * <ul>
+ *   <li>{@link io.gost.testkit}: {@link io.gost.testkit.TestHandlerContext}, the one {@code HandlerContext}
+ *       double (with {@link io.gost.testkit.PendingRouter} for dials the test completes, or
+ *       {@link io.gost.testkit.DirectRouter} and {@link io.gost.testkit.TestRelay} over real sockets),
+ *       {@link io.gost.testkit.TestTransport}, {@link io.gost.testkit.TestPluginContext}, a loopback
+ *       {@link io.gost.testkit.EchoServer} and {@link io.gost.testkit.Bytes} for {@code EmbeddedChannel}
+ *       tests;</li>
+ *   <li>{@link io.gost.testkit.netns}: the recording {@code NetnsProvider} (named {@code recording}), which
+ *       runs socket-creating work as the Linux provider does and records where each socket would be made,
+ *       for tests without root; and {@link io.gost.testkit.netns.NetnsTopology}, which builds and removes
+ *       real namespaces for tests with root;</li>
+ *   <li>{@link io.gost.testkit.plugin}: the checks every plugin jar must pass, which a plugin runs by
+ *       subclassing them.</li>
+ * </ul>
+ *
+ * <p>JUnit and AssertJ are needed only by {@link io.gost.testkit.plugin} and so are static requirements:
+ * the jar also loads without them, e.g. from gost's {@code plugins/} directory to run gost itself with
+ * {@code netns.provider: recording}.
+ */
+module io.gost.testkit {
+    requires transitive io.gost.api;
+    requires static transitive org.junit.jupiter.api;
+    requires static transitive org.junit.jupiter.params;
+    requires static org.assertj.core;
+
+    exports io.gost.testkit;
+    exports io.gost.testkit.netns;
+    exports io.gost.testkit.plugin;
+
+    // JUnit reflects on the inherited test methods.
+    opens io.gost.testkit.plugin;
+
+    // The smoke test finds each plugin's factories the way the runtime does.
+    uses io.gost.api.ListenerFactory;
+    uses io.gost.api.DialerFactory;
+    uses io.gost.api.HandlerFactory;
+    uses io.gost.api.ConnectorFactory;
+
+    provides io.gost.api.NetnsProvider with io.gost.testkit.netns.RecordingNetnsProvider;
+}
