@@ -24,7 +24,10 @@ import io.gost.api.GostApi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A third-party plugin jar dropped into plugins/ is picked up without touching lib/. */
+/**
+ * A third-party plugin jar dropped into plugins/ is picked up without touching lib/; a broken one is named,
+ * and everything that does not need it keeps working.
+ */
 class PluginsDirectoryIT {
 
     private static final String PLUGIN_TYPE = "e2e-sample";
@@ -42,6 +45,31 @@ class PluginsDirectoryIT {
         assertThat(gost.awaitExit()).as(gost::describe).isZero();
         assertThat(gost.stdout()).as(gost::describe)
                 .containsPattern("(?m)^.*\\b" + PLUGIN_TYPE + "\\b.*e2e-sample-plugin\\.jar.*$");
+    }
+
+    @Test
+    void aBrokenJarIsNamedAndTheOtherPluginsAndServicesStillWork() throws IOException {
+        Path home = homeSharingTheBuiltLib();
+        buildSamplePlugin(home.resolve("plugins/e2e-sample-plugin.jar"));
+        Files.writeString(home.resolve("plugins/broken-plugin.jar"), "not a zip file");
+        String brokenJar = "plugins/broken-plugin.jar cannot be read as a jar";
+
+        GostProcess listing = resources.gostThrough(home.resolve("bin/gost"), "", "plugins");
+        assertThat(listing.awaitExit()).as(listing::describe).isEqualTo(1);
+        assertThat(listing.stdout()).as(listing::describe).contains(PLUGIN_TYPE);
+        assertThat(listing.stderr()).as(listing::describe).contains(brokenJar);
+
+        int port = resources.freePort();
+        GostProcess serving = resources.gostThrough(home.resolve("bin/gost"), "",
+                "-L", "http://127.0.0.1:" + port).awaitPort(port);
+        assertThat(serving.output()).as(serving::describe).contains("plugin not loaded (the others are): " + brokenJar);
+
+        GostProcess needingIt = resources.gostThrough(home.resolve("bin/gost"), "",
+                "-L", "socks4://127.0.0.1:" + resources.freePort());
+        assertThat(needingIt.awaitExit()).as(needingIt::describe).isNotZero();
+        assertThat(needingIt.stderr()).as(needingIt::describe)
+                .contains("unknown handler type 'socks4'")
+                .contains("could not be loaded and may be the one that has it: " + brokenJar);
     }
 
     /**

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,6 +18,8 @@ import picocli.CommandLine.Option;
  * the boot layer.
  */
 final class PluginOptions {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(PluginOptions.class);
 
     @Option(names = "--plugins", paramLabel = "DIR", description = "also load plugin jars from DIR (repeatable)")
     List<Path> directories = new ArrayList<>();
@@ -57,19 +61,17 @@ final class PluginOptions {
             searched.add(directory);
         }
         PluginLayers.Result layers = PluginLayers.load(searched, ModuleLayer.boot());
-        PluginRegistry registry = PluginRegistry.load(layers.layer(), ClassLoader.getSystemClassLoader());
-        List<String> problems = new ArrayList<>(layers.problems());
-        problems.addAll(registry.problems());
-        return new Loaded(layers, registry, List.copyOf(problems));
+        PluginRegistry registry = PluginRegistry.load(layers, ClassLoader.getSystemClassLoader());
+        return new Loaded(layers, registry, registry.problems());
     }
 
-    /** Loads the plugins and refuses to go on when a jar was refused: a service may need it. */
+    /**
+     * Loads the plugins, warning about each one that could not be loaded. The others work: only a service
+     * that needs a type nobody else provides fails, and its error names the plugins that were not loaded.
+     */
     Loaded loadAll() {
         Loaded loaded = load();
-        if (!loaded.problems().isEmpty()) {
-            throw new IllegalStateException("some plugins could not be loaded (`gost plugins` lists them):"
-                    + System.lineSeparator() + "  " + String.join(System.lineSeparator() + "  ", loaded.problems()));
-        }
+        loaded.problems().forEach(problem -> LOGGER.warn("plugin not loaded (the others are): {}", problem));
         return loaded;
     }
 }

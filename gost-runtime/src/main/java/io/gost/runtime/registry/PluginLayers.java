@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  *   <li>cannot be resolved or defined together with the jars already accepted (for example, two jars
  *       holding the same package).</li>
  * </ul>
- * One bad jar never stops the others: the rest are resolved again without it. A jar whose module is
+ * One bad jar never stops the others: the rest are resolved again without it, and the bad one is reported
+ * as a {@link RejectedJar} with the service types it would have provided, so that asking for a type only it
+ * has can say which jar that probably was ({@link PluginRegistry#load(Result, ClassLoader)}). A jar whose module is
  * already in the parent layer is not loaded a second time: {@code lib/} wins, as it does on the module
  * path. All accepted jars share one class loader, whose parent is the system class loader.
  *
@@ -71,18 +73,55 @@ public final class PluginLayers {
      *
      * @param layer              the layer holding every accepted plugin module, above the parent; the
      *                           parent itself when no jar was accepted
-     * @param problems           one message per rejected jar, naming the jar, in the order found; empty
-     *                           when every jar loaded
+     * @param rejected           every jar that was not loaded, in the order found; empty when every jar loaded
      * @param spiVersionByModule for every loaded plugin module, the SPI version its jar was built for
      *                           ({@value #UNKNOWN_SPI_VERSION} when its manifest does not say), sorted by
      *                           module name
      */
-    public record Result(ModuleLayer layer, List<String> problems, Map<String, String> spiVersionByModule) {
+    public record Result(ModuleLayer layer, List<RejectedJar> rejected, Map<String, String> spiVersionByModule) {
 
         public Result {
             Objects.requireNonNull(layer, "layer");
-            problems = List.copyOf(problems);
+            rejected = List.copyOf(rejected);
             spiVersionByModule = Collections.unmodifiableMap(new TreeMap<>(spiVersionByModule));
+        }
+
+        /** One message per rejected jar, naming the jar, in the order found; empty when every jar loaded. */
+        public List<String> problems() {
+            return rejected.stream().map(RejectedJar::problem).toList();
+        }
+    }
+
+    /**
+     * A jar that was not loaded: the other jars were, and gost goes on without it.
+     *
+     * @param jar      as messages show it, e.g. {@code plugins/foo.jar}
+     * @param problem  why, naming the jar, in one line a user can act on
+     * @param services the service interfaces its module says it provides (its {@code provides}, or for a plain
+     *                 jar its {@code META-INF/services} files), e.g. {@code io.gost.api.HandlerFactory};
+     *                 empty when the jar could not even be read that far
+     */
+    public record RejectedJar(String jar, String problem, Optional<Set<String>> services) {
+
+        public RejectedJar {
+            Objects.requireNonNull(jar, "jar");
+            Objects.requireNonNull(problem, "problem");
+            services = services.map(Set::copyOf);
+        }
+
+        /** True when it provides (or, unreadable, might provide) implementations of {@code service}. */
+        public boolean mayProvide(Class<?> service) {
+            return services.map(names -> names.contains(service.getName())).orElse(true);
+        }
+
+        private static RejectedJar unreadable(String jar, String problem) {
+            return new RejectedJar(jar, problem, Optional.empty());
+        }
+
+        private static RejectedJar of(String jar, String problem, ModuleReference reference) {
+            return new RejectedJar(jar, problem, Optional.of(reference.descriptor().provides().stream()
+                    .map(ModuleDescriptor.Provides::service)
+                    .collect(Collectors.toSet())));
         }
     }
 
@@ -110,7 +149,7 @@ public final class PluginLayers {
      */
     public static Result load(List<Path> directories, ModuleLayer parent) {
         Objects.requireNonNull(parent, "parent");
-        List<String> problems = new ArrayList<>();
+        List<RejectedJar> problems = new ArrayList<>();
         Map<String, Candidate> candidates = new LinkedHashMap<>();
         // Module name -> jar, for jars whose module name is known but that were rejected: a jar that
         // requires one of them is told which jar it was, not that the module is missing.
@@ -121,8 +160,9 @@ public final class PluginLayers {
                 inspect(jar, directory, parent, problems, rejected).ifPresent(candidate -> {
                     Candidate first = candidates.get(candidate.moduleName());
                     if (first != null) {
-                        problems.add(candidate.describe() + " has the same module name as " + first.shownAs
-                                + "; keep only one of the two");
+                        problems.add(RejectedJar.of(candidate.shownAs(), candidate.describe()
+                                + " has the same module name as " + first.shownAs + "; keep only one of the two",
+                                candidate.reference()));
                     } else {
                         candidates.put(candidate.moduleName(), candidate);
                     }
@@ -197,34 +237,35 @@ public final class PluginLayers {
     }
 
     /** Reads one jar's manifest and module descriptor; empty (with a problem or a log line) when it is not loaded. */
-    private static Optional<Candidate> inspect(Path jar, Path directory, ModuleLayer parent, List<String> problems,
+    private static Optional<Candidate> inspect(Path jar, Path directory, ModuleLayer parent, List<RejectedJar> problems,
                                                Map<String, String> rejected) {
         String shownAs = shownAs(directory, jar);
         Optional<String> spiVersion;
         try {
             spiVersion = readSpiVersion(jar);
         } catch (IOException e) {
-            problems.add(shownAs + " cannot be read as a jar (" + describe(e) + "); replace it or remove it from "
-                    + directory);
+            problems.add(RejectedJar.unreadable(shownAs, shownAs + " cannot be read as a jar (" + describe(e)
+                    + "); replace it or remove it from " + directory));
             return Optional.empty();
         }
         ModuleReference reference;
         try {
             Set<ModuleReference> found = ModuleFinder.of(jar).findAll();
             if (found.size() != 1) {
-                problems.add(shownAs + " holds no module; remove it from " + directory);
+                problems.add(RejectedJar.unreadable(shownAs, shownAs + " holds no module; remove it from " + directory));
                 return Optional.empty();
             }
             reference = found.iterator().next();
         } catch (FindException e) {
-            problems.add(shownAs + " is not a usable module: " + describeWithCauses(e)
-                    + "; if it is a plain jar, give it an Automatic-Module-Name in its manifest");
+            problems.add(RejectedJar.unreadable(shownAs, shownAs + " is not a usable module: " + describeWithCauses(e)
+                    + "; if it is a plain jar, give it an Automatic-Module-Name in its manifest"));
             return Optional.empty();
         }
         String moduleName = reference.descriptor().name();
         if (spiVersion.isPresent() && !spiVersion.get().equals(THIS_SPI_VERSION)) {
-            problems.add(shownAs + " was built for SPI version " + spiVersion.get() + ", this gost has SPI version "
-                    + THIS_SPI_VERSION + "; rebuild it against gost-api " + THIS_SPI_VERSION);
+            problems.add(RejectedJar.of(shownAs, shownAs + " was built for SPI version " + spiVersion.get()
+                    + ", this gost has SPI version " + THIS_SPI_VERSION + "; rebuild it against gost-api "
+                    + THIS_SPI_VERSION, reference));
             rejected.putIfAbsent(moduleName, shownAs);
             return Optional.empty();
         }
@@ -245,7 +286,7 @@ public final class PluginLayers {
      * another remaining candidate has; removing one may strand another that required it.
      */
     private static void dropThoseMissingARequiredModule(Map<String, Candidate> candidates, ModuleLayer parent,
-                                                        List<String> problems, Map<String, String> rejected) {
+                                                        List<RejectedJar> problems, Map<String, String> rejected) {
         boolean removedOne = true;
         while (removedOne) {
             removedOne = false;
@@ -258,8 +299,8 @@ public final class PluginLayers {
                         .sorted()
                         .findFirst();
                 if (missing.isPresent()) {
-                    problems.add(candidate.describe() + " requires module " + missing.get() + ", "
-                            + whyMissing(missing.get(), rejected));
+                    problems.add(RejectedJar.of(candidate.shownAs(), candidate.describe() + " requires module "
+                            + missing.get() + ", " + whyMissing(missing.get(), rejected), candidate.reference()));
                     rejected.putIfAbsent(candidate.moduleName(), candidate.shownAs());
                     it.remove();
                     removedOne = true;
@@ -289,7 +330,7 @@ public final class PluginLayers {
      * @return the layer of the accepted candidates (which {@code accepted} receives), or {@code parent}
      */
     private static ModuleLayer addOneByOne(List<Candidate> pending, List<Candidate> accepted, ModuleLayer parent,
-                                           List<String> problems) {
+                                           List<RejectedJar> problems) {
         ModuleLayer layer = parent;
         Map<Candidate, String> lastFailure = new LinkedHashMap<>();
         boolean acceptedOne = true;
@@ -316,8 +357,9 @@ public final class PluginLayers {
             }
         }
         for (Candidate candidate : pending) {
-            problems.add(candidate.describe() + " cannot be loaded together with the other plugins: "
-                    + lastFailure.get(candidate));
+            problems.add(RejectedJar.of(candidate.shownAs(), candidate.describe()
+                    + " cannot be loaded together with the other plugins: " + lastFailure.get(candidate),
+                    candidate.reference()));
         }
         return layer;
     }

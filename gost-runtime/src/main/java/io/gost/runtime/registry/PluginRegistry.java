@@ -23,15 +23,22 @@ import java.util.stream.Collectors;
  *
  * <p>A type claimed twice (by two plugins, or by a plugin's type and another's alias) is an error naming
  * both sources, as is asking for an unknown type, which lists the known ones.
+ *
+ * <p>A plugin that could not be loaded (a rejected jar, a factory that fails) does not stop the others: it is
+ * reported in {@link #problems()}, and asking for a type that no loaded plugin has names every unloaded
+ * plugin that provides (or may provide) that kind of type, with why it was not loaded.
  */
 public final class PluginRegistry {
 
     private final Map<PluginKind, Map<String, PluginEntry>> entries;
     private final List<String> problems;
+    private final Map<PluginKind, List<String>> unavailable;
 
-    private PluginRegistry(Map<PluginKind, Map<String, PluginEntry>> entries, List<String> problems) {
+    private PluginRegistry(Map<PluginKind, Map<String, PluginEntry>> entries, List<String> problems,
+                           Map<PluginKind, List<String>> unavailable) {
         this.entries = entries;
         this.problems = List.copyOf(problems);
+        this.unavailable = unavailable;
     }
 
     /** The plugins visible to this module: the boot layer (and the class path, when run from there). */
@@ -44,7 +51,28 @@ public final class PluginRegistry {
      * (for jars that are not modules, as in unit tests).
      */
     public static PluginRegistry load(ModuleLayer layer, ClassLoader classLoader) {
+        return load(layer, classLoader, new Builder());
+    }
+
+    /**
+     * The plugins {@link PluginLayers#load} loaded (with those of the layers below and the class path of
+     * {@code classLoader}), knowing the jars it rejected: they are among {@link #problems()}, and an unknown
+     * type of a kind a rejected jar provides names that jar and why it was not loaded.
+     */
+    public static PluginRegistry load(PluginLayers.Result plugins, ClassLoader classLoader) {
         Builder builder = new Builder();
+        for (PluginLayers.RejectedJar rejected : plugins.rejected()) {
+            builder.problems.add(rejected.problem());
+            for (PluginKind kind : PluginKind.values()) {
+                if (rejected.mayProvide(kind.factoryType())) {
+                    builder.unavailable(kind, rejected.problem());
+                }
+            }
+        }
+        return load(plugins.layer(), classLoader, builder);
+    }
+
+    private static PluginRegistry load(ModuleLayer layer, ClassLoader classLoader, Builder builder) {
         for (PluginKind kind : PluginKind.values()) {
             List<ServiceLoader.Provider<? extends PluginFactory>> found = new ArrayList<>();
             ServiceLoader.load(layer, kind.factoryType()).stream().forEach(found::add);
@@ -59,9 +87,11 @@ public final class PluginRegistry {
                 try {
                     builder.add(kind, provider.get(), source);
                 } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                    // One broken plugin must not hide the others from `gost plugins`.
-                    builder.problems.add(source + ": " + kind.label() + " factory " + provider.type().getName()
-                            + " is unusable (" + describeFailure(e) + "); fix or remove that jar");
+                    // One broken plugin must not hide the others from `gost plugins`, nor stop their services.
+                    String problem = source + ": " + kind.label() + " factory " + provider.type().getName()
+                            + " is unusable (" + describeFailure(e) + "); fix or remove that jar";
+                    builder.problems.add(problem);
+                    builder.unavailable(kind, problem);
                 }
             }
         }
@@ -75,8 +105,9 @@ public final class PluginRegistry {
     }
 
     /**
-     * Plugins that were found but could not be used (a factory whose constructor or {@code type()}
-     * failed), one message each naming its module and jar; empty when all were usable.
+     * Plugins that could not be used: jars that were not loaded (when loaded from a
+     * {@link PluginLayers.Result}) and factories whose constructor or {@code type()} failed, one message each
+     * naming the jar; empty when all were usable. The other plugins work regardless.
      */
     public List<String> problems() {
         return problems;
@@ -135,14 +166,17 @@ public final class PluginRegistry {
     public PluginEntry require(PluginKind kind, String type) {
         PluginEntry entry = entries.get(kind).get(normalize(type));
         if (entry == null) {
-            throw new UnknownPluginException(kind, type, knownTypes(kind));
+            throw new UnknownPluginException(kind, type, knownTypes(kind), unavailable.get(kind));
         }
         return entry;
     }
 
-    /** The message for an unknown {@code type}: what was asked, and every known type of that kind. */
+    /**
+     * The message for an unknown {@code type}: what was asked, every known type of that kind, and the
+     * plugins of that kind that could not be loaded, which may be the ones that have it.
+     */
     public String knownTypesMessage(PluginKind kind, String type) {
-        return new UnknownPluginException(kind, type, knownTypes(kind)).getMessage();
+        return new UnknownPluginException(kind, type, knownTypes(kind), unavailable.get(kind)).getMessage();
     }
 
     /** Known types of {@code kind}, sorted, aliases included. */
@@ -164,11 +198,22 @@ public final class PluginRegistry {
         private final Map<PluginKind, Map<String, PluginEntry>> entries = new EnumMap<>(PluginKind.class);
         private final List<String> conflicts = new ArrayList<>();
         private final List<String> problems = new ArrayList<>();
+        private final Map<PluginKind, List<String>> unavailable = new EnumMap<>(PluginKind.class);
 
         private Builder() {
             for (PluginKind kind : PluginKind.values()) {
                 entries.put(kind, new TreeMap<>());
+                unavailable.put(kind, new ArrayList<>());
             }
+        }
+
+        /**
+         * Records a plugin that provides (or may provide) types of {@code kind} but could not be loaded,
+         * {@code problem} naming it and why; an unknown type of that kind mentions it.
+         */
+        public Builder unavailable(PluginKind kind, String problem) {
+            unavailable.get(kind).add(problem);
+            return this;
         }
 
         /** Adds a factory under its type and aliases. */
@@ -203,7 +248,9 @@ public final class PluginRegistry {
             }
             Map<PluginKind, Map<String, PluginEntry>> frozen = new EnumMap<>(PluginKind.class);
             entries.forEach((kind, map) -> frozen.put(kind, Collections.unmodifiableMap(new TreeMap<>(map))));
-            return new PluginRegistry(frozen, problems);
+            Map<PluginKind, List<String>> frozenUnavailable = new EnumMap<>(PluginKind.class);
+            unavailable.forEach((kind, list) -> frozenUnavailable.put(kind, List.copyOf(list)));
+            return new PluginRegistry(frozen, problems, frozenUnavailable);
         }
     }
 
@@ -211,10 +258,21 @@ public final class PluginRegistry {
     public static final class UnknownPluginException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
-        UnknownPluginException(PluginKind kind, String type, List<String> known) {
+        UnknownPluginException(PluginKind kind, String type, List<String> known, List<String> unavailable) {
             super("unknown " + kind.label() + " type '" + type + "'; known " + kind.label() + " types: "
                     + (known.isEmpty() ? "(none)" : String.join(", ", known))
-                    + " (`gost plugins` shows where each comes from)");
+                    + " (`gost plugins` shows where each comes from)" + unavailable(kind, unavailable));
+        }
+
+        private static String unavailable(PluginKind kind, List<String> unavailable) {
+            if (unavailable.isEmpty()) {
+                return "";
+            }
+            return unavailable.size() == 1
+                    ? "; a plugin with " + kind.label() + " types could not be loaded and may be the one that has it: "
+                            + unavailable.get(0)
+                    : "; plugins with " + kind.label() + " types could not be loaded and may have it: "
+                            + String.join("; ", unavailable);
         }
     }
 

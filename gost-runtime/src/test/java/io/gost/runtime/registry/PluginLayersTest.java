@@ -282,6 +282,44 @@ class PluginLayersTest {
     }
 
     @Test
+    void aTypeOnlyARejectedJarProvidesIsUnknownNamingThatJarWhileTheOthersWork() throws IOException {
+        Path plugins = plugins();
+        modularPlugin(plugins.resolve("alpha.jar"), "test.alpha", "layer-alpha");
+        jar().handlerFactory("old.OldHandlers", "layer-old").spiVersion("2").writeTo(plugins.resolve("foo.jar"));
+
+        PluginRegistry registry = PluginRegistry.load(PluginLayers.load(List.of(plugins), ModuleLayer.boot()),
+                ClassLoader.getSystemClassLoader());
+
+        assertThat(registry.require(PluginKind.HANDLER, "layer-alpha").source()).isEqualTo("test.alpha (alpha.jar)");
+        assertThat(registry.problems()).containsExactly(
+                "plugins/foo.jar was built for SPI version 2, this gost has SPI version 1; rebuild it against gost-api 1");
+        assertThatThrownBy(() -> registry.require(PluginKind.HANDLER, "layer-old"))
+                .isInstanceOf(PluginRegistry.UnknownPluginException.class)
+                .hasMessageStartingWith("unknown handler type 'layer-old'; known handler types: ")
+                .hasMessageEndingWith("; a plugin with handler types could not be loaded and may be the one that has"
+                        + " it: plugins/foo.jar was built for SPI version 2, this gost has SPI version 1; rebuild it"
+                        + " against gost-api 1");
+        // The jar provides handlers only: an unknown connector is not blamed on it.
+        assertThat(registry.knownTypesMessage(PluginKind.CONNECTOR, "layer-old")).doesNotContain("foo.jar");
+    }
+
+    @Test
+    void aJarThatCannotBeReadIsNamedForAnUnknownTypeOfAnyKind() throws IOException {
+        Path plugins = plugins();
+        Files.writeString(plugins.resolve("broken.jar"), "not a zip file");
+        modularPlugin(plugins.resolve("alpha.jar"), "test.alpha", "layer-alpha");
+
+        PluginRegistry registry = PluginRegistry.load(PluginLayers.load(List.of(plugins), ModuleLayer.boot()),
+                ClassLoader.getSystemClassLoader());
+
+        assertThat(registry.has(PluginKind.HANDLER, "layer-alpha")).isTrue();
+        for (PluginKind kind : PluginKind.values()) {
+            assertThat(registry.knownTypesMessage(kind, "layer-missing"))
+                    .contains("could not be loaded and may be the one that has it: plugins/broken.jar cannot be read");
+        }
+    }
+
+    @Test
     void fileThatIsNotAJarIsRejectedNamingIt() throws IOException {
         Path plugins = plugins();
         Files.writeString(plugins.resolve("broken.jar"), "not a zip file");

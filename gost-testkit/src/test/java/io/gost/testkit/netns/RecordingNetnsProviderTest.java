@@ -173,6 +173,8 @@ class RecordingNetnsProviderTest {
 
     @Test
     void isFoundByServiceLoaderAsTheProviderNamedRecording() {
+        // The test runs inside io.gost.testkit, which provides the service but has no reason to use it.
+        getClass().getModule().addUses(NetnsProvider.class);
         List<String> names = ServiceLoader.load(NetnsProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .map(NetnsProvider::name)

@@ -2,10 +2,14 @@ package io.gost.plugin.socks;
 
 import io.gost.api.ConnectorFactory;
 import io.gost.api.HandlerFactory;
-import io.gost.testkit.plugin.AbstractPluginSmokeTest;
+import io.gost.api.PluginFactory;
+import io.gost.testkit.plugin.PluginChecks;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * This plugin's factories, found the way the runtime finds them (by type name or alias), create plugins
@@ -13,15 +17,25 @@ import org.junit.jupiter.params.provider.Arguments;
  * ({@code META-INF/services}; see the pom).
  */
 @ExtendWith(LeakDetection.class)
-class PluginSmokeTest extends AbstractPluginSmokeTest {
+class PluginSmokeTest {
 
-    @Override
-    protected Stream<Arguments> providedNames() {
+    static Stream<Arguments> providedNames() {
         return Stream.of(
                 Arguments.of(HandlerFactory.class, "socks5"),
                 Arguments.of(HandlerFactory.class, "socks"),
                 Arguments.of(HandlerFactory.class, "auto"),
                 Arguments.of(ConnectorFactory.class, "socks5"),
                 Arguments.of(ConnectorFactory.class, "socks"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("providedNames")
+    void isFoundByNameAndCreatesAPluginThatCloses(Class<? extends PluginFactory> spi, String name) throws Exception {
+        PluginChecks.assertFoundByNameAndCloses(spi, name);
+    }
+
+    @Test
+    void providesNoNameTwice() {
+        PluginChecks.assertNoNameProvidedTwice();
     }
 }
