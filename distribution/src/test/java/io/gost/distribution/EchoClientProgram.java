@@ -24,8 +24,6 @@ final class EchoClientProgram {
     /** Start of the result line. */
     static final String RESULT = "echoed ";
 
-    private static final long CONNECT_DEADLINE_MILLIS = 15_000;
-
     private EchoClientProgram() {
     }
 
@@ -59,22 +57,15 @@ final class EchoClientProgram {
         }
     }
 
-    /** The listener may be a moment from accepting when this starts: retry within a bounded time. */
-    private static Socket connect(InetSocketAddress target) throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + CONNECT_DEADLINE_MILLIS;
-        while (true) {
-            Socket socket = new Socket();
-            try {
-                socket.connect(target, 5_000);
-                return socket;
-            } catch (IOException e) {
-                socket.close();
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IOException("cannot connect to " + target + " within " + CONNECT_DEADLINE_MILLIS
-                            + " ms", e);
-                }
-                Thread.sleep(100);
-            }
+    /** The test starts this client only once the service accepts (NamespaceProcesses.awaitAccepting). */
+    private static Socket connect(InetSocketAddress target) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(target, 5_000);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw new IOException("cannot connect to " + target, e);
         }
     }
 

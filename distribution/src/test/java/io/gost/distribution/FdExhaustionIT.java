@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -97,17 +99,13 @@ class FdExhaustionIT {
                 .doesNotContain("reached at the tail of the pipeline");
     }
 
-    private static void awaitSteadyAtLimit(ProcessProbe probe) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        long steadySince = System.nanoTime();
-        while (System.nanoTime() - steadySince < Duration.ofMillis(700).toNanos()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gost's descriptors never stayed at the limit: " + probe.openDescriptors());
-            }
-            if (probe.openDescriptors() < DESCRIPTOR_LIMIT) {
-                steadySince = System.nanoTime();
-            }
-            Thread.sleep(20);
+    private static void awaitSteadyAtLimit(ProcessProbe probe) {
+        try {
+            Awaitility.await().pollInSameThread().pollInterval(Duration.ofMillis(20)).atMost(Duration.ofSeconds(20))
+                    .during(Duration.ofMillis(700))
+                    .until(() -> probe.openDescriptors() >= DESCRIPTOR_LIMIT);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("gost's descriptors never stayed at the limit: " + probe.openDescriptors());
         }
     }
 

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -130,8 +131,9 @@ class GarbageIT {
             drainUntilClosed(in);
             long closedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
             writer.get(60, TimeUnit.SECONDS);
-            // Let the last reads and the close settle before looking at memory.
-            Thread.sleep(500);
+            // Look at memory once gost has let go of the connection, not while it is still closing it.
+            ProcessProbe.awaitValue("gost to hold no TCP connection", () -> probe.tcpConnections().size(),
+                    open -> open == 0, Duration.ofSeconds(10));
             long rssAfter = probe.residentBytes();
             return new Outcome(status, sent.get(), rssBefore, rssAfter, rssAfter - rssBefore, closedAfterMillis);
         }

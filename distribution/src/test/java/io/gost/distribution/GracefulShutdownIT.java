@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -122,19 +122,10 @@ class GracefulShutdownIT {
     }
 
     /** Polls until a connection to the port is refused; fails if it is still accepted after the limit. */
-    private static void assertRefusedWithin(int port, Duration limit, GostProcess gost) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("gost still accepts connections on " + port + " " + limit.toMillis()
-                            + " ms after SIGTERM\n" + gost.describe());
-                }
-            } catch (ConnectException refused) {
-                return;
-            }
-            Thread.sleep(20);
-        }
+    private static void assertRefusedWithin(int port, Duration limit, GostProcess gost) {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        Waits.until("gost to refuse connections on " + port + " after SIGTERM", limit, Duration.ofMillis(20),
+                () -> !Waits.accepts(address, Duration.ofSeconds(1)), () -> false, gost::describe);
     }
 
     /** Reads and drops everything until end of stream or a reset; returns -1 at the end. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,21 +100,10 @@ class ManagedProcess implements AutoCloseable {
      * log, if the process exits first, and after {@link #START_TIMEOUT} if it never accepts.
      */
     ManagedProcess awaitPort(int port) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("expected " + name + " to accept on 127.0.0.1:" + port
-                        + " but it stopped first\n" + describe());
-            }
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return this;
-            } catch (IOException notYet) {
-                pause();
-            }
-        }
-        throw new AssertionError("expected " + name + " to accept on 127.0.0.1:" + port + " within "
-                + START_TIMEOUT.toSeconds() + " s\n" + describe());
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        Waits.until(name + " to accept on 127.0.0.1:" + port, START_TIMEOUT,
+                () -> Waits.accepts(address, Duration.ofMillis(200)), () -> !process.isAlive(), this::describe);
+        return this;
     }
 
     /** Waits for the process to end by itself and returns its exit code; fails with the log if it does not. */
@@ -151,16 +139,6 @@ class ManagedProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void pause() {
-        try {
-            // Polling is the only way to see a port of another process open; keep the interval short.
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for a port", e);
         }
     }
 

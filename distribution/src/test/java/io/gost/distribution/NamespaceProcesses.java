@@ -4,7 +4,6 @@ import io.gost.testkit.netns.NetnsTopology.Namespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,50 +101,22 @@ final class NamespaceProcesses {
      * first or nothing accepts within {@link #TIMEOUT}.
      */
     static <P extends ManagedProcess> P awaitAccepting(P process, InetSocketAddress address) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("expected " + process.name() + " to accept on " + address
-                        + " but it stopped first\n" + process.describe());
-            }
-            try (Socket probe = new Socket()) {
-                probe.connect(address, 500);
-                return process;
-            } catch (IOException notYet) {
-                pause();
-            }
-        }
-        throw new AssertionError("expected " + process.name() + " to accept on " + address + " within "
-                + TIMEOUT.toSeconds() + " s\n" + process.describe());
+        Waits.until(process.name() + " to accept on " + address, TIMEOUT,
+                () -> Waits.accepts(address, Duration.ofMillis(500)), () -> !process.isAlive(), process::describe);
+        return process;
     }
 
     /** Waits until {@code process} has printed {@code text}; fails with its log if it exits first. */
     static <P extends ManagedProcess> P awaitOutput(P process, String text) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!process.output().contains(text)) {
-            if (!process.isAlive()) {
-                throw new AssertionError("expected " + process.name() + " to print '" + text
-                        + "' but it stopped first\n" + process.describe());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + process.name() + " to print '" + text + "' within "
-                        + TIMEOUT.toSeconds() + " s\n" + process.describe());
-            }
-            pause();
-        }
+        Waits.until(process.name() + " to print '" + text + "'", TIMEOUT, () -> process.output().contains(text),
+                () -> !process.isAlive() && !process.output().contains(text), process::describe);
         return process;
     }
 
     /** Waits up to {@link #TIMEOUT} for {@code process} to end by itself and returns its exit code. */
     static int awaitExit(ManagedProcess process) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (process.isAlive()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + process.name() + " to finish within " + TIMEOUT.toSeconds()
-                        + " s\n" + process.describe());
-            }
-            pause();
-        }
+        Waits.until(process.name() + " to finish", TIMEOUT, () -> !process.isAlive(), () -> false,
+                process::describe);
         return process.awaitExit();
     }
 
@@ -176,15 +147,5 @@ final class NamespaceProcesses {
                 .map(Path::toString)
                 .orElseThrow(() -> new AssertionError(name + " is not installed; the namespace tests need it: "
                         + "apt-get install -y " + ("ip".equals(name) ? "iproute2" : name)));
-    }
-
-    private static void pause() {
-        try {
-            // Another process's socket or output can only be polled; keep the interval short.
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting", e);
-        }
     }
 }

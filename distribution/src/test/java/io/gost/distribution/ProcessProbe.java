@@ -67,6 +67,7 @@ final class ProcessProbe {
     double cpuShareOver(Duration window) throws InterruptedException {
         long before = cpuTicks();
         long start = System.nanoTime();
+        // A measurement over a stretch of time, not a wait for something to happen: the time is the point.
         Thread.sleep(window.toMillis());
         long ticks = cpuTicks() - before;
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -125,18 +126,10 @@ final class ProcessProbe {
      * that took; fails naming {@code what} with the last value otherwise. Another process's state has no
      * future to wait on, so polling is the only way.
      */
-    static Duration awaitValue(String what, LongSupplier value, LongPredicate done, Duration timeout)
-            throws InterruptedException {
+    static Duration awaitValue(String what, LongSupplier value, LongPredicate done, Duration timeout) {
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        long last = value.getAsLong();
-        while (!done.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + what + " within " + timeout + ", last value " + last);
-            }
-            Thread.sleep(20);
-            last = value.getAsLong();
-        }
+        Waits.until(what, timeout, Duration.ofMillis(20), () -> done.test(value.getAsLong()), () -> false,
+                () -> "last value " + value.getAsLong());
         return Duration.ofNanos(System.nanoTime() - start);
     }
 }

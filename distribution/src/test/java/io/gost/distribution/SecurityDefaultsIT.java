@@ -102,23 +102,8 @@ class SecurityDefaultsIT {
 
     /** The log once it contains {@code text}; gost listening inside a namespace cannot be probed from here. */
     private static String awaitLog(GostProcess gost, String text) {
-        long deadline = System.nanoTime() + ManagedProcess.START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            String output = gost.output();
-            if (output.contains(text)) {
-                return output;
-            }
-            if (!gost.isAlive()) {
-                throw new AssertionError("gost stopped before logging '" + text + "'\n" + gost.describe());
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("gost did not log '" + text + "' within " + ManagedProcess.START_TIMEOUT + "\n"
-                + gost.describe());
+        Waits.until("gost to log '" + text + "'", ManagedProcess.START_TIMEOUT, () -> gost.output().contains(text),
+                () -> !gost.isAlive() && !gost.output().contains(text), gost::describe);
+        return gost.output();
     }
 }

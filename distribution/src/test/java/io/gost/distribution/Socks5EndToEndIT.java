@@ -27,6 +27,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -308,24 +310,15 @@ class Socks5EndToEndIT {
         return await(process::output, expected);
     }
 
+    /** The log once it contains {@code expected}, or as it is after 10 s (the caller's assertion says what is missing). */
     private static String await(java.util.function.Supplier<String> log, String expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String text = log.get();
-        while (!text.contains(expected) && System.nanoTime() < deadline) {
-            pause(100);
-            text = log.get();
-        }
-        return text;
-    }
-
-    private static void pause(long millis) {
         try {
-            // Another process's log or socket can only be polled.
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting", e);
+            Awaitility.await().pollInSameThread().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10))
+                    .until(() -> log.get().contains(expected));
+        } catch (ConditionTimeoutException notLogged) {
+            // the caller's assertion on the text shows what is missing
         }
+        return log.get();
     }
 
     /**
@@ -410,21 +403,8 @@ class Socks5EndToEndIT {
          * until something accepts there; fails with the log if gost stops first or takes too long.
          */
         private void awaitAccepting(GostProcess gost, InetSocketAddress address) {
-            long deadline = System.nanoTime() + ManagedProcess.START_TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!gost.isAlive()) {
-                    throw new AssertionError("expected gost to accept on " + address + " but it stopped first\n"
-                            + gost.describe());
-                }
-                try (Socket probe = new Socket()) {
-                    probe.connect(address, 200);
-                    return;
-                } catch (IOException notYet) {
-                    pause(50);
-                }
-            }
-            throw new AssertionError("expected gost to accept on " + address + " within "
-                    + ManagedProcess.START_TIMEOUT.toSeconds() + " s\n" + gost.describe());
+            Waits.until("gost to accept on " + address, ManagedProcess.START_TIMEOUT,
+                    () -> Waits.accepts(address, Duration.ofMillis(200)), () -> !gost.isAlive(), gost::describe);
         }
     }
 

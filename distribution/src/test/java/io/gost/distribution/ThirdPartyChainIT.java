@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,7 +33,7 @@ class ThirdPartyChainIT {
     }
 
     @Test
-    void forwardThroughSquidCarriesThePayload() throws InterruptedException {
+    void forwardThroughSquidCarriesThePayload() {
         EchoServer echo = resources.add(new EchoServer());
         int squidPort = resources.freePort();
         ThirdPartyProxies.Squid squid = ThirdPartyProxies.squid(resources, squidPort);
@@ -68,14 +70,13 @@ class ThirdPartyChainIT {
     }
 
     /** Squid logs a tunnel when it has closed, a moment after the client closed its end. */
-    private static String awaitAccessLog(ThirdPartyProxies.Squid squid, String expected)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String log = squid.accessLog();
-        while (!log.contains(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            log = squid.accessLog();
+    private static String awaitAccessLog(ThirdPartyProxies.Squid squid, String expected) {
+        try {
+            Awaitility.await().pollInSameThread().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10))
+                    .until(() -> squid.accessLog().contains(expected));
+        } catch (ConditionTimeoutException notLogged) {
+            // the caller's assertion on the log shows what is missing
         }
-        return log;
+        return squid.accessLog();
     }
 }

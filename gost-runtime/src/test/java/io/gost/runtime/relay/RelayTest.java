@@ -1,6 +1,7 @@
 package io.gost.runtime.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.gost.api.RelayResult;
 import io.netty.channel.Channel;
@@ -11,7 +12,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -129,8 +135,12 @@ class RelayTest {
             assertThat(RelayHarness.readAll(client)).isEqualTo(answer);
 
             writeThenShutdown(client, upload).get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            // Let the FIN reach the relay before the far side starts to read.
-            Thread.sleep(300);
+            // The FIN must reach the relay before the far side starts to read: the relay has read it (and so
+            // shut or closed its client side), or it waits in the relay's socket behind unread bytes.
+            Channel relayClientSide = harness.client();
+            await().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(RelayHarness.TIMEOUT_SECONDS))
+                    .until(() -> !relayClientSide.isActive() || ((DuplexChannel) relayClientSide).isInputShutdown()
+                            || kernelHasFin(client));
 
             StreamCheck.assertSame("upload at the far side",
                     StreamCheck.readAll(far, "far side reading the upload"), upload);
@@ -180,11 +190,8 @@ class RelayTest {
                 // epoll reads on the peer's FIN even with auto-read off: wait until it has, so the bytes
                 // really sit in the hold when the relay starts.
                 DuplexChannel channel = (DuplexChannel) harness.client();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (!channel.isInputShutdown()) {
-                    assertThat(System.nanoTime()).as("epoll read the FIN early").isLessThan(deadline);
-                    Thread.sleep(5);
-                }
+                await("epoll reads the FIN early").pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(5))
+                        .until(channel::isInputShutdown);
             }
             gate.complete(null);
 
@@ -220,20 +227,20 @@ class RelayTest {
             long bound = upstream.config().getWriteBufferHighWaterMark() + 64 * 1024;
 
             // The far side does not read yet: wait until the sender is stuck, watching the relay's queue.
-            long maxPending = 0;
-            long lastSent = -1;
-            long stalledSince = System.nanoTime();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RelayHarness.TIMEOUT_SECONDS);
-            while (System.nanoTime() - stalledSince < TimeUnit.MILLISECONDS.toNanos(500)) {
-                assertThat(System.nanoTime()).as("sender stalls within the timeout").isLessThan(deadline);
-                maxPending = Math.max(maxPending, pendingWriteBytes(upstream));
-                long now = sent.get();
-                if (now != lastSent) {
-                    lastSent = now;
-                    stalledSince = System.nanoTime();
-                }
-                Thread.sleep(10);
-            }
+            AtomicLong maxPendingSeen = new AtomicLong();
+            AtomicLong lastSent = new AtomicLong(-1);
+            AtomicLong stalledSince = new AtomicLong(System.nanoTime());
+            await("the sender stalls").pollInSameThread().pollInterval(Duration.ofMillis(10))
+                    .atMost(Duration.ofSeconds(RelayHarness.TIMEOUT_SECONDS))
+                    .until(() -> {
+                        maxPendingSeen.accumulateAndGet(pendingWriteBytes(upstream), Math::max);
+                        long now = sent.get();
+                        if (lastSent.getAndSet(now) != now) {
+                            stalledSince.set(System.nanoTime());
+                        }
+                        return System.nanoTime() - stalledSince.get() >= TimeUnit.MILLISECONDS.toNanos(500);
+                    });
+            long maxPending = maxPendingSeen.get();
             assertThat(sent.get()).as("bytes the sender got out before it was blocked").isLessThan(total);
             assertThat(maxPending).as("bytes queued in the relay while the reader waits").isLessThanOrEqualTo(bound);
 
@@ -370,5 +377,28 @@ class RelayTest {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
         return bytes;
+    }
+
+    /**
+     * True when the kernel has the client's FIN on the relay's end of the connection before the relay has read
+     * up to it, which the relay's channel cannot tell: /proc/net/tcp (or tcp6) shows that end in a state only
+     * a received FIN leads to, CLOSE_WAIT, or TIME_WAIT, CLOSING or LAST_ACK when the relay had half-closed it.
+     */
+    private static final Set<String> FIN_RECEIVED_STATES = Set.of("06", "08", "09", "0B");
+
+    private static boolean kernelHasFin(Socket client) throws IOException {
+        String relayPort = String.format(":%04X", client.getPort());
+        String clientPort = String.format(":%04X", client.getLocalPort());
+        // Java and Netty make IPv6 sockets where they can, so a 127.0.0.1 connection may be listed in either file.
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] fields = line.strip().split("\\s+");
+                if (fields[1].endsWith(relayPort) && fields[2].endsWith(clientPort)
+                        && FIN_RECEIVED_STATES.contains(fields[3])) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package io.gost.runtime.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gost.runtime.testing.EchoServer;
@@ -57,6 +58,7 @@ class LimitsTest {
             long end = System.nanoTime() + Duration.ofMillis(2500).toNanos();
             while (System.nanoTime() < end) {
                 assertEchoes(client);
+                // Paces the traffic (a ping every 300 ms, well inside the 1 s idle timeout); waits for nothing.
                 Thread.sleep(300);
             }
             assertEchoes(client);
@@ -129,12 +131,9 @@ class LimitsTest {
         assertThat(client.readExactly(PING.length)).isEqualTo(PING);
     }
 
-    private static void awaitOpenConnections(RunningGost gost, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (gost.service(0).currentConnections() != expected && System.nanoTime() < deadline) {
-            // The service counts on its event loop; there is no future to wait on from here.
-            Thread.sleep(10);
-        }
-        assertThat(gost.service(0).currentConnections()).isEqualTo(expected);
+    private static void awaitOpenConnections(RunningGost gost, long expected) {
+        // The service counts on its event loop; there is no future to wait on from here.
+        await().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(gost.service(0).currentConnections()).isEqualTo(expected));
     }
 }

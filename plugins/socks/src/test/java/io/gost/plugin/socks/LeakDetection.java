@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,8 +34,13 @@ public final class LeakDetection implements AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
         for (int round = 0; round < 3; round++) {
+            // Netty polls phantom references: wait until the collector has enqueued one of ours, which it
+            // does together with the others it found in this collection.
+            ReferenceQueue<Object> collected = new ReferenceQueue<>();
+            PhantomReference<Object> sentinel = new PhantomReference<>(new Object(), collected);
             System.gc();
-            Thread.sleep(50); // lets the collector enqueue the phantom references Netty polls
+            collected.remove(1_000);
+            Reference.reachabilityFence(sentinel);
             for (int i = 0; i < 8; i++) {
                 // A tracked allocation is what makes Netty poll for collected, unreleased buffers (unpooled
                 // heap buffers are not tracked).

@@ -30,7 +30,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.Callable;
 import java.util.Optional;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -367,30 +370,37 @@ class Socks5ServerSocketTest {
         return all;
     }
 
-    /** NIO releases a closed listening port at the event loop's next select, so this polls briefly. */
-    private static boolean refusedWithin(InetSocketAddress address, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+    /** NIO releases a closed listening port at the event loop's next select: no future reaches this thread. */
+    private static boolean refusedWithin(InetSocketAddress address, Duration timeout) {
+        return within(timeout, () -> {
             try {
                 new Socket(address.getAddress(), address.getPort()).close();
-                Thread.sleep(20); // still listening: no future reaches this thread
+                return false;
             } catch (IOException refused) {
                 return true;
             }
-        }
-        return false;
+        });
     }
 
-    private static boolean bindsWithin(InetSocketAddress address, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+    /** The relay socket is closed on the event loop: no future reaches this thread. */
+    private static boolean bindsWithin(InetSocketAddress address, Duration timeout) {
+        return within(timeout, () -> {
             try {
                 new DatagramSocket(address).close();
                 return true;
             } catch (IOException stillBound) {
-                Thread.sleep(20); // the close runs on the event loop; no future reaches this thread
+                return false;
             }
+        });
+    }
+
+    private static boolean within(Duration timeout, Callable<Boolean> condition) {
+        try {
+            Awaitility.await().pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .atMost(timeout).until(condition);
+            return true;
+        } catch (ConditionTimeoutException late) {
+            return false;
         }
-        return false;
     }
 }

@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * Runs third-party programs for tests: one-shot commands (curl) with a deadline, and servers (danted,
@@ -98,26 +101,31 @@ public final class ExternalProgram {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             Server server = new Server(process, log, String.join(" ", command));
-            long deadline = System.nanoTime() + startTimeout.toNanos();
-            while (true) {
-                if (!process.isAlive()) {
-                    String output = server.output();
-                    server.close();
-                    throw new AssertionError("exited with " + process.exitValue()
-                            + " before listening on port " + port + "; " + output);
-                }
-                try (Socket probe = new Socket()) {
-                    probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                    return server;
-                } catch (IOException notYet) {
-                    if (System.nanoTime() > deadline) {
-                        String output = server.output();
-                        server.close();
-                        throw new AssertionError("did not listen on port " + port + " within "
-                                + startTimeout + "; " + output);
-                    }
-                    Thread.sleep(50); // polling a process we do not control: no future to wait on
-                }
+            // A process we do not control: no future to wait on, so its port is polled.
+            try {
+                Awaitility.await().pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                        .atMost(startTimeout)
+                        .failFast(() -> !process.isAlive())
+                        .until(() -> accepts(port));
+                return server;
+            } catch (TerminalFailureException exited) {
+                String output = server.output();
+                server.close();
+                throw new AssertionError("exited with " + process.exitValue() + " before listening on port " + port
+                        + "; " + output);
+            } catch (ConditionTimeoutException late) {
+                String output = server.output();
+                server.close();
+                throw new AssertionError("did not listen on port " + port + " within " + startTimeout + "; " + output);
+            }
+        }
+
+        private static boolean accepts(int port) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return true;
+            } catch (IOException notYet) {
+                return false;
             }
         }
 
