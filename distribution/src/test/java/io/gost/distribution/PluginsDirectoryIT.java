@@ -65,10 +65,10 @@ class PluginsDirectoryIT {
         assertThat(serving.output()).as(serving::describe).contains("plugin not loaded (the others are): " + brokenJar);
 
         GostProcess needingIt = resources.gostThrough(home.resolve("bin/gost"), "",
-                "-L", "socks4://127.0.0.1:" + resources.freePort());
+                "-L", "e2e-missing://127.0.0.1:" + resources.freePort());
         assertThat(needingIt.awaitExit()).as(needingIt::describe).isNotZero();
         assertThat(needingIt.stderr()).as(needingIt::describe)
-                .contains("unknown handler type 'socks4'")
+                .contains("unknown handler type 'e2e-missing'")
                 .contains("could not be loaded and may be the one that has it: " + brokenJar);
     }
 

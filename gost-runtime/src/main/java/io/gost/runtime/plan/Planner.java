@@ -444,7 +444,7 @@ public final class Planner {
             case CONNECTOR -> gost.connectors();
         };
         String known = "; " + kind.label() + " types here: " + String.join(", ", registry.knownTypes(kind))
-                + " (`gost plugins` shows where each comes from)";
+                + " (`gost plugins` shows where each comes from)" + registry.unloadedPluginsNote(kind);
         if (gostTypes.test(type)) {
             return Unsupported.message(kind.label() + " type '" + type + "'", "") + known;
         }

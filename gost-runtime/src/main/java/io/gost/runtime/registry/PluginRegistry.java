@@ -179,6 +179,15 @@ public final class PluginRegistry {
         return new UnknownPluginException(kind, type, knownTypes(kind), unavailable.get(kind)).getMessage();
     }
 
+    /**
+     * For a message about a type of {@code kind} that no loaded plugin has: the plugins of that kind that could
+     * not be loaded and why, as {@code "; a plugin with handler types could not be loaded and may be the one
+     * that has it: plugins/foo.jar ..."}; empty when every plugin of that kind loaded.
+     */
+    public String unloadedPluginsNote(PluginKind kind) {
+        return UnknownPluginException.unavailable(kind, unavailable.get(kind));
+    }
+
     /** Known types of {@code kind}, sorted, aliases included. */
     public List<String> knownTypes(PluginKind kind) {
         return List.copyOf(entries.get(kind).keySet());
@@ -264,7 +273,7 @@ public final class PluginRegistry {
                     + " (`gost plugins` shows where each comes from)" + unavailable(kind, unavailable));
         }
 
-        private static String unavailable(PluginKind kind, List<String> unavailable) {
+        static String unavailable(PluginKind kind, List<String> unavailable) {
             if (unavailable.isEmpty()) {
                 return "";
             }
