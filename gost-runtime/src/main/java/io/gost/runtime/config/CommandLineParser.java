@@ -512,6 +512,18 @@ public final class CommandLineParser {
         return new HopConfig("hop-" + index, selector, nodes, hopValues, origin, queryOrigins(origin, hopValues));
     }
 
+    /**
+     * True when this parser gives query key {@code key} of {@code flag} ({@code "L"} or {@code "F"}) the
+     * meaning GOST gives it; GOST's other keys with a meaning of their own are refused.
+     */
+    public static boolean implementsQueryKey(String flag, String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        // These only become metadata here; planning judges them there (and refuses what gost-java lacks).
+        boolean passedOn = Set.of("interface", "so_mark", "proxyprotocol", "dns").contains(lower);
+        return ((flag.equals("L") ? SERVICE_QUERY_KEYS : HOP_QUERY_KEYS).contains(lower) && !passedOn)
+                || key.contains("<");
+    }
+
     // ---- shared parts ----------------------------------------------------------------------------------
 
     /**

@@ -63,6 +63,40 @@ final class ConfigTreeMapper {
     // gost-java's own: the namespace provider; GOST has no such section.
     private static final Schema NETNS = Schema.of("netns", "provider", "");
 
+    /** Which schema reads each catalog scope of GOST's sections ({@link GostKeys}). */
+    private static final Map<String, Schema> SCHEMAS_BY_SCOPE = schemasByScope();
+
+    private static Map<String, Schema> schemasByScope() {
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        for (Schema schema : List.of(ROOT, SERVICE, HANDLER, LISTENER, CONNECTOR, DIALER, FORWARDER, SELECTOR, CHAIN,
+                HOP, NODE, FORWARD_NODE, AUTHER, AUTH, BYPASS, LOG)) {
+            schemas.put(schema.scope, schema);
+        }
+        // The same objects where GOST's schema has them too.
+        schemas.put("section:hops[]", HOP);
+        schemas.put("section:hops[].nodes[]", NODE);
+        schemas.put("section:hops[].nodes[].connector", CONNECTOR);
+        schemas.put("section:hops[].nodes[].dialer", DIALER);
+        schemas.put("section:hops[].selector", SELECTOR);
+        schemas.put("section:services[].forwarder.selector", SELECTOR);
+        for (String auth : List.of("section:services[].handler.auth", "section:services[].listener.auth",
+                "section:chains[].hops[].nodes[].connector.auth", "section:chains[].hops[].nodes[].dialer.auth",
+                "section:hops[].nodes[].connector.auth", "section:hops[].nodes[].dialer.auth")) {
+            schemas.put(auth, AUTH);
+        }
+        return Collections.unmodifiableMap(schemas);
+    }
+
+    /**
+     * Whether gost-java's files accept {@code key} in the section GOST's catalog calls {@code scope}; empty
+     * when gost-java reads no such section at all.
+     */
+    static Optional<Boolean> accepts(String scope, String key) {
+        Schema schema = SCHEMAS_BY_SCOPE.get(scope);
+        return schema == null ? Optional.empty()
+                : Optional.of(schema.supported.containsKey(key.toLowerCase(Locale.ROOT)));
+    }
+
     private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal");
     private static final List<String> LOG_FORMATS = List.of("text", "json");
 
