@@ -455,7 +455,15 @@ final class ConfigTreeMapper {
         }
         String level = oneOf(fields, "level", LOG_LEVELS);
         String format = oneOf(fields, "format", LOG_FORMATS);
-        return new LogConfig(level, format, string(fields, "output"));
+        String output = string(fields, "output");
+        if (output != null && !output.isBlank() && !output.trim().equalsIgnoreCase("stderr")) {
+            // Logs go to stderr today; another output would be accepted and not used.
+            problem(fields.at("output"), Unsupported.message("log output '" + output.trim() + "'", "ops")
+                    + " (gost-java logs to stderr; a Log4j file of your own in conf/log4j2.xml can send them"
+                    + " elsewhere)");
+            output = null;
+        }
+        return new LogConfig(level, format, output);
     }
 
     private String oneOf(Fields fields, String key, List<String> allowed) {

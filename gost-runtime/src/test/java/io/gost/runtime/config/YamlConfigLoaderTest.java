@@ -177,11 +177,11 @@ class YamlConfigLoaderTest {
                 "log:",
                 "  level: debug",
                 "  format: json",
-                "  output: /var/log/gost.log",
+                "  output: stderr",
                 "netns:",
                 "  provider: recording");
 
-        assertThat(config.log()).isEqualTo(new LogConfig("debug", "json", "/var/log/gost.log"));
+        assertThat(config.log()).isEqualTo(new LogConfig("debug", "json", "stderr"));
         assertThat(config.netnsProvider()).isEqualTo("recording");
     }
 
@@ -215,6 +215,13 @@ class YamlConfigLoaderTest {
                         "app.yaml:10: services[0].listener.chainGroup: 'chainGroup' is GOST's, but gost-java does not"
                                 + " support it yet (routing (chain groups, matchers, ingress, routers)); remove it, or"
                                 + " run this configuration with GOST"));
+    }
+
+    @Test
+    void aLogOutputOtherThanStderrIsRefusedUntilItIsUsed() {
+        assertThatThrownBy(() -> yaml("log: {level: info, output: /var/log/gost.log}"))
+                .hasMessageStartingWith("app.yaml:1: log.output: log output '/var/log/gost.log' is GOST's, but"
+                        + " gost-java does not support it yet");
     }
 
     @Test
