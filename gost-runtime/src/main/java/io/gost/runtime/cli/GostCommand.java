@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
                 "  gost -L tcp://:8000/127.0.0.1:9000        forward port 8000 to 127.0.0.1:9000",
                 "  gost -L tcp://:8000/host:80 -F http://proxy:3128   ... through a proxy",
                 "  gost run app.conf | app.yaml              run a configuration file"},
-        subcommands = {GostCommand.Run.class, GostCommand.Check.class, GostCommand.Plugins.class})
+        subcommands = {GostCommand.Run.class, GostCommand.Check.class, GostCommand.Plugins.class, KeysCommand.class})
 public final class GostCommand implements Callable<Integer> {
 
     /** Returned by commands that keep serving after {@code main} returns. */

@@ -63,6 +63,40 @@ final class ConfigTreeMapper {
     // gost-java's own: the namespace provider; GOST has no such section.
     private static final Schema NETNS = Schema.of("netns", "provider", "");
 
+    /** Which schema reads each catalog scope of GOST's sections ({@link GostKeys}). */
+    private static final Map<String, Schema> SCHEMAS_BY_SCOPE = schemasByScope();
+
+    private static Map<String, Schema> schemasByScope() {
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        for (Schema schema : List.of(ROOT, SERVICE, HANDLER, LISTENER, CONNECTOR, DIALER, FORWARDER, SELECTOR, CHAIN,
+                HOP, NODE, FORWARD_NODE, AUTHER, AUTH, BYPASS, LOG)) {
+            schemas.put(schema.scope, schema);
+        }
+        // The same objects where GOST's schema has them too.
+        schemas.put("section:hops[]", HOP);
+        schemas.put("section:hops[].nodes[]", NODE);
+        schemas.put("section:hops[].nodes[].connector", CONNECTOR);
+        schemas.put("section:hops[].nodes[].dialer", DIALER);
+        schemas.put("section:hops[].selector", SELECTOR);
+        schemas.put("section:services[].forwarder.selector", SELECTOR);
+        for (String auth : List.of("section:services[].handler.auth", "section:services[].listener.auth",
+                "section:chains[].hops[].nodes[].connector.auth", "section:chains[].hops[].nodes[].dialer.auth",
+                "section:hops[].nodes[].connector.auth", "section:hops[].nodes[].dialer.auth")) {
+            schemas.put(auth, AUTH);
+        }
+        return Collections.unmodifiableMap(schemas);
+    }
+
+    /**
+     * Whether gost-java's files accept {@code key} in the section GOST's catalog calls {@code scope}; empty
+     * when gost-java reads no such section at all.
+     */
+    static Optional<Boolean> accepts(String scope, String key) {
+        Schema schema = SCHEMAS_BY_SCOPE.get(scope);
+        return schema == null ? Optional.empty()
+                : Optional.of(schema.supported.containsKey(key.toLowerCase(Locale.ROOT)));
+    }
+
     private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal");
     private static final List<String> LOG_FORMATS = List.of("text", "json");
 
@@ -160,16 +194,27 @@ final class ConfigTreeMapper {
         String chain = string(fields, "chain");
         Integer retries = integer(fields, "retries");
         Credentials auth = auth(fields, "auth");
-        String auther = autherReference(fields);
+        List<String> authers = autherReferences(fields);
         MetadataBlock metadata = metadata(fields, "metadata");
-        return build(() -> new PluginConfig(type, chain, retries == null ? 0 : retries, auth, auther,
+        return build(() -> new PluginConfig(type, chain, retries == null ? 0 : retries, auth, authers,
                 metadata.values(), origin, metadata.origins()));
     }
 
-    /** {@code auther: NAME}, or GOST's list form {@code authers: [NAME]} with a single name. */
-    private String autherReference(Fields fields) {
-        return singleReference(fields, "auther", "authers",
-                "one auther per handler or listener", "put all their users into one auther");
+    /** {@code auther: NAME} and {@code authers: [NAME, ...]}, joined as GOST joins them. */
+    private List<String> autherReferences(Fields fields) {
+        List<String> names = new ArrayList<>();
+        String single = string(fields, "auther");
+        if (single != null) {
+            names.add(single);
+        }
+        Entry list = fields.get("authers");
+        if (!absent(list)) {
+            List<String> listed = stringList(list.value(), fields.at("authers"));
+            if (listed != null) {
+                listed.stream().filter(name -> !names.contains(name)).forEach(names::add);
+            }
+        }
+        return names;
     }
 
     /**
@@ -268,8 +313,9 @@ final class ConfigTreeMapper {
         }
         String strategy = string(fields, "strategy");
         if (strategy != null && !SelectorConfig.STRATEGIES.contains(strategy.trim().toLowerCase(Locale.ROOT))) {
-            problem(fields.at("strategy"), "unknown strategy '" + strategy
-                    + "'; use round (rr), random (rand), fifo (ha) or hash");
+            problem(fields.at("strategy"), strategy.trim().equalsIgnoreCase("parallel")
+                    ? Unsupported.message("strategy 'parallel' (race every node)", "routing")
+                    : "unknown strategy '" + strategy + "'; use round (rr), random (rand), fifo (ha) or hash");
             strategy = null;
         }
         Integer maxFails = integer(fields, "maxFails");
@@ -362,16 +408,8 @@ final class ConfigTreeMapper {
         String addr = string(fields, "addr");
         PluginConfig connector = plugin(fields, "connector", CONNECTOR, "http");
         PluginConfig dialer = plugin(fields, "dialer", DIALER, "tcp");
-        // GOST's defaults for chain nodes. Forwarder targets are dialed directly unless they name a
-        // connector or a dialer; one named, the other takes its default.
-        if (role == NodeRole.CHAIN || connector != null || dialer != null) {
-            if (connector == null) {
-                connector = defaultPlugin("http", origin.child("connector"));
-            }
-            if (dialer == null) {
-                dialer = defaultPlugin("tcp", origin.child("dialer"));
-            }
-        }
+        // No defaults here: a top-level hop serves chains (whose nodes speak http over tcp unless told
+        // otherwise) and forwarders (whose targets are dialed directly) alike; planning fills them in.
         String netns = string(fields, "netns");
         MetadataBlock metadata = metadata(fields, "metadata");
         PluginConfig nodeConnector = connector;
@@ -380,9 +418,6 @@ final class ConfigTreeMapper {
                 metadata.origins()));
     }
 
-    private static PluginConfig defaultPlugin(String type, Origin origin) {
-        return new PluginConfig(type, null, 0, null, null, Metadata.empty(), origin);
-    }
 
     private AutherConfig auther(ConfigTree node, Origin origin, int index) {
         Fields fields = fields(node, origin, AUTHER);
@@ -420,7 +455,15 @@ final class ConfigTreeMapper {
         }
         String level = oneOf(fields, "level", LOG_LEVELS);
         String format = oneOf(fields, "format", LOG_FORMATS);
-        return new LogConfig(level, format, string(fields, "output"));
+        String output = string(fields, "output");
+        if (output != null && !output.isBlank() && !output.trim().equalsIgnoreCase("stderr")) {
+            // Logs go to stderr today; another output would be accepted and not used.
+            problem(fields.at("output"), Unsupported.message("log output '" + output.trim() + "'", "ops")
+                    + " (gost-java logs to stderr; a Log4j file of your own in conf/log4j2.xml can send them"
+                    + " elsewhere)");
+            output = null;
+        }
+        return new LogConfig(level, format, output);
     }
 
     private String oneOf(Fields fields, String key, List<String> allowed) {
@@ -630,6 +673,10 @@ final class ConfigTreeMapper {
             return null;
         }
         Fields fields = new Fields(origin);
+        String type = map.entries().stream()
+                .filter(entry -> entry.key().equalsIgnoreCase("type") && entry.value() instanceof ScalarNode)
+                .map(entry -> String.valueOf(((ScalarNode) entry.value()).value()).trim().toLowerCase(Locale.ROOT))
+                .findFirst().orElse(null);
         for (Entry entry : map.entries()) {
             String lowerKey = entry.key().toLowerCase(Locale.ROOT);
             String canonical = schema.supported.get(lowerKey);
@@ -638,7 +685,7 @@ final class ConfigTreeMapper {
             if (canonical == null) {
                 // "x-" keys are extensions (a home for YAML anchors), as in Docker Compose files.
                 if (!lowerKey.startsWith("x-")) {
-                    problem(keyOrigin, unknownKeyMessage(entry.key(), schema));
+                    problem(keyOrigin, unknownKeyMessage(entry.key(), schema, type));
                 }
                 continue;
             }
@@ -657,11 +704,16 @@ final class ConfigTreeMapper {
      * A key GOST has but gost-java does not support yet is refused as such, naming the feature it belongs to;
      * any other key is a typo or not GOST's, refused with the nearest key GOST or gost-java knows there.
      */
-    private static String unknownKeyMessage(String key, Schema schema) {
+    private static String unknownKeyMessage(String key, Schema schema, String type) {
         Optional<GostKeys.Key> gostKey = schema.scope.isEmpty() ? Optional.empty()
                 : GostKeys.shipped().find(schema.scope, key);
         if (gostKey.isPresent()) {
             return Unsupported.message("'" + key + "'", gostKey.get().feature());
+        }
+        Optional<String> metadataOwner = metadataOwner(key, schema, type);
+        if (metadataOwner.isPresent()) {
+            return "unknown key '" + key + "' here; GOST reads '" + key + "' as a metadata option of "
+                    + metadataOwner.get() + ": put it under metadata";
         }
         Set<String> known = new LinkedHashSet<>(schema.supported.values());
         if (!schema.scope.isEmpty()) {
@@ -671,6 +723,31 @@ final class ConfigTreeMapper {
                 .map(suggestion -> "unknown key '" + key + "'; did you mean '" + suggestion + "'?")
                 .orElse("unknown key '" + key + "'; " + schema.what + " has "
                         + String.join(", ", schema.supported.values()));
+    }
+
+    /**
+     * Which kind of object GOST reads {@code key} from the metadata of, when {@code schema} has metadata of
+     * its own: a key written beside {@code metadata} instead of in it (GOST ignores it there).
+     */
+    private static Optional<String> metadataOwner(String key, Schema schema, String type) {
+        if (!schema.supported.containsKey("metadata")) {
+            return Optional.empty();
+        }
+        String kind = schema.what.replaceFirst("^an? ", "");
+        String prefix = switch (kind) {
+            case "handler", "listener", "connector", "dialer" -> "metadata:" + kind + "/";
+            case "service", "hop", "node", "chain" -> "metadata:" + kind;
+            default -> null;
+        };
+        if (prefix == null) {
+            return Optional.empty();
+        }
+        String ownScope = type == null ? prefix : prefix + type;
+        return GostKeys.shipped().all().stream()
+                .filter(row -> row.scope().startsWith(prefix) && row.matches(key))
+                .min(java.util.Comparator.comparing(row -> row.scope().equalsIgnoreCase(ownScope) ? 0 : 1))
+                .map(row -> row.scope().length() > prefix.length()
+                        ? "the " + row.scope().substring(prefix.length()) + " " + kind : "a " + kind);
     }
 
     private Origin itemOrigin(Origin list, ConfigTree item, int index) {

@@ -92,21 +92,23 @@ final class MetadataCheck {
     }
 
     private void checkKey(String ownerLabel, Reader reader, String key, Object value, List<Reader> readers) {
-        if (reader.find(key).isPresent()) {
-            return;
+        if (reader.find(key).isPresent() || !reader.declaresAll()) {
+            return; // read here, or a reader that does not list its keys may read it
         }
         String where = reader.origins().of(key).toString();
         for (Reader sibling : readers) {
-            if (sibling == reader || sibling.find(key).isEmpty()) {
+            if (sibling == reader || (sibling.find(key).isEmpty() && sibling.declaresAll())) {
                 continue;
             }
             Optional<Object> siblingValue = sibling.metadata().value(key);
             if (siblingValue.isPresent() && Objects.equals(String.valueOf(siblingValue.get()), String.valueOf(value))) {
                 return; // the command line's copy; the sibling reads its own
             }
-            add(problems, where + ": metadata '" + key + "' is not read by " + reader.label() + "; it is an option"
-                    + " of " + sibling.label() + ": set it in that one's metadata");
-            return;
+            if (sibling.find(key).isPresent()) {
+                add(problems, where + ": metadata '" + key + "' is not read by " + reader.label() + "; it is an"
+                        + " option of " + sibling.label() + ": set it in that one's metadata");
+                return;
+            }
         }
         List<Reader> ownFirst = new ArrayList<>();
         ownFirst.add(reader);

@@ -155,14 +155,18 @@ public final class Planner {
         Metadata metadata = serviceConfig.metadata();
         KeyOrigins keys = serviceConfig.metadataOrigins();
         int before = problems.size();
+        PluginPlan listener = plugin(PluginKind.LISTENER, serviceConfig.listener(), originOf(serviceConfig.listener(),
+                origin.child("listener")));
         InetSocketAddress bindAddress = null;
         try {
             bindAddress = Addresses.listen(serviceConfig.addr());
         } catch (IllegalArgumentException e) {
-            problem(origin.child("addr"), e.getMessage());
+            // What an address looks like is the listener's business (a unix socket is a path): only a known
+            // listener's address is judged.
+            if (listener != null) {
+                problem(origin.child("addr"), e.getMessage());
+            }
         }
-        PluginPlan listener = plugin(PluginKind.LISTENER, serviceConfig.listener(), originOf(serviceConfig.listener(),
-                origin.child("listener")));
         PluginPlan handler = plugin(PluginKind.HANDLER, serviceConfig.handler(), originOf(serviceConfig.handler(),
                 origin.child("handler")));
 
@@ -412,17 +416,17 @@ public final class Planner {
             if (pluginConfig.auth() != null) {
                 accepted.add(pluginConfig.auth());
             }
-            if (pluginConfig.auther() != null) {
-                Optional<AutherConfig> auther = config.auther(pluginConfig.auther());
+            for (String autherName : pluginConfig.authers()) {
+                Optional<AutherConfig> auther = config.auther(autherName);
                 if (auther.isEmpty()) {
-                    problem(origin.child("auther"), "no auther named '" + pluginConfig.auther() + "' in authers"
+                    problem(origin.child("auther"), "no auther named '" + autherName + "' in authers"
                             + (config.authers().isEmpty() ? "" : "; known: "
                             + String.join(", ", config.authers().stream().map(AutherConfig::name).toList())));
                     return null;
                 }
                 if (auther.get().auths().isEmpty()) {
-                    problem(origin.child("auther"), "auther '" + pluginConfig.auther() + "' has no users, so"
-                            + " nobody could log in; add auths to it");
+                    problem(origin.child("auther"), "auther '" + autherName + "' has no users, so nobody could"
+                            + " log in; add auths to it");
                     return null;
                 }
                 accepted.addAll(auther.get().auths());

@@ -460,6 +460,31 @@ class CommandLineParserTest {
         }
 
         @Test
+        void groupsSeparatedLikeGostsProcessesEachGetTheirOwnChain() {
+            GostConfig config = new CommandLineParser().parse(List.of(
+                    new CommandLineParser.Group(List.of("http://:8080"), List.of()),
+                    new CommandLineParser.Group(List.of("http://:8000"), List.of("http://127.0.0.1:3128")),
+                    new CommandLineParser.Group(List.of("socks5://:1080"), List.of("http://:8000"))));
+
+            assertThat(config.services()).extracting(ServiceConfig::name)
+                    .containsExactly("service-0", "service-1", "service-2");
+            assertThat(config.services()).extracting(service -> service.handler().chain())
+                    .containsExactly(null, "chain-0", "chain-1");
+            assertThat(config.chains()).extracting(ChainConfig::name).containsExactly("chain-0", "chain-1");
+            assertThat(config.chains().get(1).hops().get(0).nodes().get(0).addr()).isEqualTo(":8000");
+        }
+
+        @Test
+        void tlsFilesOnTheCommandLineAreRefusedUntilTlsExists() {
+            assertThatThrownBy(() -> gost("-L", "http://:8443?certFile=cert.pem&keyFile=key.pem"))
+                    .hasMessageContaining("query key 'certFile' is GOST's, but gost-java does not support it yet"
+                            + " (TLS transports)")
+                    .hasMessageContaining("query key 'keyFile' is GOST's");
+            assertThatThrownBy(() -> gost("-L", ":8080", "-F", "http://127.0.0.1:3128?secure=true"))
+                    .hasMessageContaining("query key 'secure' is GOST's");
+        }
+
+        @Test
         void forwardNodeKeysAreScopedToHopNodeConnectorAndDialer() {
             HopConfig hop = gost("-L", ":8080", "-F",
                     "http://192.168.1.1:8080?netns=ns2&hop.tag=a&node.weight=2&connector.header=x&dialer.keepalive=true&level=1")

@@ -46,7 +46,7 @@ class YamlConfigLoaderTest {
     }
 
     @Test
-    void chainNodesDefaultToHttpOverTcpAndUnnamedThingsAreNumbered() {
+    void unnamedThingsAreNumberedAndUnsetTransportsAreLeftToPlanning() {
         GostConfig config = yaml(
                 "chains:",
                 "- hops:",
@@ -61,12 +61,15 @@ class YamlConfigLoaderTest {
         HopConfig hop = chain.hops().get(0);
         assertThat(hop.name()).isEqualTo("hop-0");
         assertThat(hop.nodes()).extracting(NodeConfig::name).containsExactly("node-0", "node-1");
-        assertThat(hop.nodes()).extracting(node -> node.connector().type()).containsExactly("http", "socks5");
-        assertThat(hop.nodes()).extracting(node -> node.dialer().type()).containsExactly("tcp", "tls");
+        // The same top-level hop may serve a chain (http over tcp by default) or a forwarder (dialed directly).
+        assertThat(hop.nodes().get(0).connector()).isNull();
+        assertThat(hop.nodes().get(0).dialer()).isNull();
+        assertThat(hop.nodes().get(1).connector().type()).isEqualTo("socks5");
+        assertThat(hop.nodes().get(1).dialer().type()).isEqualTo("tls");
     }
 
     @Test
-    void forwarderNodesAreDialedDirectlyUnlessTheyNameAConnector() {
+    void forwarderNodesKeepWhatTheyName() {
         HopConfig forwarder = yaml(
                 "services:",
                 "- name: web",
@@ -84,8 +87,9 @@ class YamlConfigLoaderTest {
         assertThat(forwarder.nodes()).extracting(NodeConfig::name).containsExactly("target-0", "target-1");
         assertThat(forwarder.nodes().get(0).connector()).isNull();
         assertThat(forwarder.nodes().get(0).dialer()).isNull();
+        // Kept for planning to refuse: a forwarder target is dialed directly.
         assertThat(forwarder.nodes().get(1).connector().type()).isEqualTo("http");
-        assertThat(forwarder.nodes().get(1).dialer().type()).isEqualTo("tcp");
+        assertThat(forwarder.nodes().get(1).dialer()).isNull();
     }
 
     @Test
@@ -151,8 +155,8 @@ class YamlConfigLoaderTest {
 
         assertThat(config.auther("users").orElseThrow().auths())
                 .containsExactly(new Credentials("alice", "wonderland"), new Credentials("bob", ""));
-        assertThat(config.services()).extracting(service -> service.handler().auther())
-                .containsExactly("users", "users", null);
+        assertThat(config.services()).extracting(service -> service.handler().authers())
+                .containsExactly(List.of("users"), List.of("users"), List.of());
         assertThat(config.services().get(2).handler().auth()).isEqualTo(new Credentials("admin", "secret"));
     }
 
@@ -173,11 +177,11 @@ class YamlConfigLoaderTest {
                 "log:",
                 "  level: debug",
                 "  format: json",
-                "  output: /var/log/gost.log",
+                "  output: stderr",
                 "netns:",
                 "  provider: recording");
 
-        assertThat(config.log()).isEqualTo(new LogConfig("debug", "json", "/var/log/gost.log"));
+        assertThat(config.log()).isEqualTo(new LogConfig("debug", "json", "stderr"));
         assertThat(config.netnsProvider()).isEqualTo("recording");
     }
 
@@ -211,6 +215,13 @@ class YamlConfigLoaderTest {
                         "app.yaml:10: services[0].listener.chainGroup: 'chainGroup' is GOST's, but gost-java does not"
                                 + " support it yet (routing (chain groups, matchers, ingress, routers)); remove it, or"
                                 + " run this configuration with GOST"));
+    }
+
+    @Test
+    void aLogOutputOtherThanStderrIsRefusedUntilItIsUsed() {
+        assertThatThrownBy(() -> yaml("log: {level: info, output: /var/log/gost.log}"))
+                .hasMessageStartingWith("app.yaml:1: log.output: log output '/var/log/gost.log' is GOST's, but"
+                        + " gost-java does not support it yet");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.gost.runtime.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gost.api.Handler;
 import io.gost.api.HandlerFactory;
@@ -349,6 +350,54 @@ class PlannerTest {
                     .startsWith("-L 'ss://:8338': handler.type: handler type 'ss' is GOST's, but gost-java does not"
                             + " support it yet")
                     .contains("handler types here: ");
+        }
+
+        @Test
+        void aTopLevelHopServesAChainAsHttpOverTcpAndAForwarderAsDirectTargets() {
+            Planner.Result result = yaml(
+                    "services:",
+                    "- {name: fwd, addr: ':8000', handler: {type: tcp}, forwarder: {hop: shared}}",
+                    "- {name: web, addr: ':8080', handler: {type: proxy, chain: c}}",
+                    "chains:",
+                    "- {name: c, hops: [{name: shared}]}",
+                    "hops:",
+                    "- {name: shared, nodes: [{name: n, addr: '127.0.0.1:3128'}]}");
+
+            assertThat(result.problems()).isEmpty();
+            NodePlan target = result.plan().service("fwd").orElseThrow().forwarder().nodes().get(0);
+            NodePlan proxy = result.plan().service("web").orElseThrow().chain().hops().get(0).nodes().get(0);
+            assertThat(target.connector()).isNull();
+            assertThat(target.dialer()).isNull();
+            assertThat(proxy.connector().type()).isEqualTo("http");
+            assertThat(proxy.dialer().type()).isEqualTo("tcp");
+        }
+
+        @Test
+        void everyAutherOfAHandlerIsAccepted() {
+            Planner.Result result = yaml(
+                    "services:",
+                    "- name: s",
+                    "  addr: :1080",
+                    "  handler: {type: proxy, auther: a, authers: [b]}",
+                    "authers:",
+                    "- {name: a, auths: [{username: alice, password: one}]}",
+                    "- {name: b, auths: [{username: bob, password: two}]}");
+
+            assertThat(result.plan().services().get(0).handler().accepted()).extracting(c -> c.username())
+                    .containsExactly("alice", "bob");
+        }
+
+        @Test
+        void aMetadataOptionWrittenBesideMetadataSaysWhereItBelongs() {
+            assertThatThrownBy(() -> yaml(
+                    "services:",
+                    "- name: s",
+                    "  addr: :8080",
+                    "  handler:",
+                    "    type: http",
+                    "    header: {foo: bar}"))
+                    .hasMessage("app.yaml:6: services[0].handler.header: unknown key 'header' here; GOST reads"
+                            + " 'header' as a metadata option of the http handler: put it under metadata");
         }
 
         @Test
