@@ -44,6 +44,7 @@ public final class TestHandlerContext implements HandlerContext {
     private final Optional<Forwarder> forwarder;
     private final Transport transport;
     private final BiFunction<Channel, Channel, Future<RelayResult>> relay;
+    private final boolean routesThroughChain;
     private final List<InetSocketAddress> dialedTargets = new CopyOnWriteArrayList<>();
     private final List<Channel> relayedUpstreams = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Channel> relayedUpstream = new CompletableFuture<>();
@@ -58,6 +59,7 @@ public final class TestHandlerContext implements HandlerContext {
         this.forwarder = Optional.ofNullable(builder.forwarder);
         this.transport = builder.transport;
         this.relay = builder.relay;
+        this.routesThroughChain = builder.routesThroughChain;
     }
 
     /** A context with nothing set: add the parts the handler under test uses. */
@@ -119,6 +121,11 @@ public final class TestHandlerContext implements HandlerContext {
     @Override
     public Optional<Forwarder> forwarder() {
         return forwarder;
+    }
+
+    @Override
+    public boolean routesThroughChain() {
+        return routesThroughChain;
     }
 
     @Override
@@ -198,6 +205,7 @@ public final class TestHandlerContext implements HandlerContext {
         private Forwarder forwarder;
         private Transport transport;
         private BiFunction<Channel, Channel, Future<RelayResult>> relay;
+        private boolean routesThroughChain;
 
         private Builder() {
         }
@@ -236,6 +244,12 @@ public final class TestHandlerContext implements HandlerContext {
          */
         public Builder relay(BiFunction<Channel, Channel, Future<RelayResult>> relay) {
             this.relay = Objects.requireNonNull(relay, "relay");
+            return this;
+        }
+
+        /** Whether the service reaches targets through a chain ({@link #routesThroughChain()}); false unless set. */
+        public Builder routesThroughChain(boolean routesThroughChain) {
+            this.routesThroughChain = routesThroughChain;
             return this;
         }
 
