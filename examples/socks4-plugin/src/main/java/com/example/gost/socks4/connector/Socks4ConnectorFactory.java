@@ -4,6 +4,8 @@ import io.gost.api.Connector;
 import io.gost.api.ConnectorFactory;
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +44,12 @@ public final class Socks4ConnectorFactory implements ConnectorFactory {
     @Override
     public String description() {
         return "SOCKS4/SOCKS4a client: opens a tunnel through a SOCKS4 hop";
+    }
+
+    @Override
+    public MetadataSchema metadataSchema() {
+        return MetadataSchema.of(MetadataKey.duration("timeout", "",
+                "handshake timeout; replaces the one the runtime gives (the chain's dial timeout)"));
     }
 
     @Override

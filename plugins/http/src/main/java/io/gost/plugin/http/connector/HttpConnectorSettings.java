@@ -28,7 +28,7 @@ record HttpConnectorSettings(Optional<Credentials> credentials, Optional<Duratio
     }
 
     /**
-     * Reads {@code timeout} and {@code header}.
+     * Reads {@code timeout} and {@code header} (see {@link HttpConnectorFactory#metadataSchema()}).
      *
      * @throws InvalidMetadataException naming the key whose value cannot be used
      * @throws IllegalArgumentException when the credentials cannot be sent with Basic authentication
@@ -44,22 +44,15 @@ record HttpConnectorSettings(Optional<Credentials> credentials, Optional<Duratio
             timeout = Optional.of(value);
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        Optional<Object> headerValue = metadata.value("header");
-        if (headerValue.isPresent()) {
-            if (!(headerValue.get() instanceof Map<?, ?> map)) {
-                throw new InvalidMetadataException("header", headerValue.get(),
-                        "expected a map of header names to values");
+        // header: {X-Foo: bar} arrives as a map, or as header.X-Foo when a loader flattened it.
+        metadata.getMap("header").forEach((name, value) -> {
+            String text = String.valueOf(value);
+            if (!isToken(name) || value instanceof Map<?, ?> || value instanceof Iterable<?> || !isFieldValue(text)) {
+                throw new InvalidMetadataException("header", name + ": " + text,
+                        "expected a header name (letters, digits, -) and a value without line breaks");
             }
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                String name = String.valueOf(entry.getKey());
-                String value = String.valueOf(entry.getValue());
-                if (!isToken(name) || !isFieldValue(value)) {
-                    throw new InvalidMetadataException("header", name + ": " + value,
-                            "expected a header name (letters, digits, -) and a value without line breaks");
-                }
-                headers.put(name, value);
-            }
-        }
+            headers.put(name, text);
+        });
         context.credentials().ifPresent(credentials -> {
             if (credentials.username().indexOf(':') >= 0) {
                 // Basic authentication cannot carry a colon in the user name (RFC 7617 §2): the hop
