@@ -171,10 +171,29 @@ class HttpProxyCurlIntegrationTest {
         assertThat(curl.stdout()).as(curl.toString()).isEqualTo("431");
     }
 
+    @Test
+    void theHeaderMapReachesCurlOnTheProxysOwnAnswersButNotOnTheOrigins() throws Exception {
+        String proxyUrl = startProxy(Metadata.of(java.util.Map.of("header", java.util.Map.of("X-Proxy", "gost-java"))),
+                PluginContext.named("service-0"));
+
+        Curl.Result tunnel = Curl.run("-v", "-p", "-x", proxyUrl, origin.url("/tunnel"));
+        Curl.Result forwarded = Curl.run("-v", "-x", proxyUrl, origin.url("/forwarded"));
+
+        assertThat(tunnel.exitCode()).as(tunnel.toString()).isZero();
+        assertThat(tunnel.stderr()).as(tunnel.toString()).contains("< HTTP/1.1 200 Connection established")
+                .contains("< X-Proxy: gost-java");
+        assertThat(forwarded.exitCode()).as(forwarded.toString()).isZero();
+        assertThat(forwarded.stderr()).as(forwarded.toString()).doesNotContain("X-Proxy");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private String startProxy(PluginContext context) {
-        Handler handler = new HttpHandlerFactory().create(Metadata.empty(), context);
+        return startProxy(Metadata.empty(), context);
+    }
+
+    private String startProxy(Metadata metadata, PluginContext context) {
+        Handler handler = new HttpHandlerFactory().create(metadata, context);
         proxy = new ProxyServer(transport, handler);
         return "http://127.0.0.1:" + proxy.port();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
+import io.gost.plugin.http.testing.ErrorRecordingContext;
 import io.gost.plugin.http.testing.NettyLeakDetection;
 import io.gost.testsupport.TestHandlerContext;
 import io.gost.testsupport.TestPluginContext;
@@ -699,6 +700,41 @@ class HttpProxyHandlerTest {
 
         assertThat(context.countedFromClient()).isEqualTo(request.length());
         assertThat(context.countedToClient()).isEqualTo(response.length());
+    }
+
+    @Test
+    void forbiddenTargetIsAnswered403AndTheReasonRecordedForTheLogLine() {
+        List<Throwable> errors = ErrorRecordingContext.errorList();
+        TestHandlerContext context = TestHandlerContext.builder()
+                .router((network, target) -> ImmediateEventExecutor.INSTANCE.newFailedFuture(
+                        new RouteException(RouteException.Reason.NOT_ALLOWED, "example.com:443 is bypassed")))
+                .build();
+        EmbeddedChannel client = track(new EmbeddedChannel());
+        client.config().setAutoRead(false);
+        new HttpHandlerFactory().create(Metadata.empty(), PluginContext.named("service-0"))
+                .handle(client, new ErrorRecordingContext(context, errors));
+
+        client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
+
+        assertThat(outbound(client)).startsWith("HTTP/1.1 403 Forbidden\r\n");
+        assertThat(errors).singleElement().extracting(Throwable::getMessage).asString()
+                .isEqualTo("answered 403 Forbidden: cannot reach example.com:443: example.com:443 is bypassed");
+    }
+
+    @Test
+    void headerMapIsAddedToConnectionEstablishedAndErrorsButNotToForwardedResponses() {
+        TestHandlerContext context = dialing(upstream);
+        EmbeddedChannel client = client(Metadata.of("header.X-Proxy", "gost-java"), PluginContext.named("service-0"),
+                context);
+        client.writeInbound(text("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n"));
+        outbound(upstream);
+        upstream.writeInbound(text("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        assertThat(outbound(client)).doesNotContain("X-Proxy");
+
+        client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
+
+        assertThat(outbound(client)).startsWith("HTTP/1.1 200 Connection established\r\n")
+                .contains("\r\nX-Proxy: gost-java\r\n");
     }
 
     // ---------------------------------------------------------------- helpers
