@@ -3,6 +3,7 @@ package io.gost.plugin.socks.handler;
 import io.gost.api.Handler;
 import io.gost.api.HandlerFactory;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 import java.util.List;
 
@@ -30,6 +31,16 @@ public final class Socks5HandlerFactory implements HandlerFactory {
     @Override
     public String description() {
         return "SOCKS5 proxy server (RFC 1928/1929): CONNECT, BIND and UDP ASSOCIATE, username/password auth";
+    }
+
+    @Override
+    public MetadataSchema metadataSchema() {
+        return Socks5HandlerConfig.SCHEMA;
+    }
+
+    @Override
+    public boolean letsClientsChooseTargets() {
+        return true;
     }
 
     @Override
