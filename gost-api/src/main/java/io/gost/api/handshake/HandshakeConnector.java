@@ -1,6 +1,9 @@
 package io.gost.api.handshake;
 
 import io.gost.api.Connector;
+import io.gost.api.InvalidMetadataException;
+import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
 import io.gost.api.RouteException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A connector whose protocol is a request/answer handshake (HTTP CONNECT, SOCKS4, SOCKS5 ...), in the manner
@@ -28,8 +32,8 @@ import java.util.Objects;
  * that names the hop and the target:
  * <ul>
  *   <li>{@code HOP_REJECTED}: the hop refused ({@link Handshake#rejected}, {@link Handshake#answeredWith});</li>
- *   <li>{@code TIMEOUT}: no complete answer within the timeout ({@link #handshakeTimeout}; not positive means
- *       none);</li>
+ *   <li>{@code TIMEOUT}: no complete answer within the timeout (the metadata's {@link #TIMEOUT} if given, else
+ *       the one {@code connect} is given; not positive means none);</li>
  *   <li>{@code GENERAL}: a malformed answer, the hop closing or failing first, a request that cannot be sent,
  *       a target the protocol cannot express, a network other than tcp.</li>
  * </ul>
@@ -37,20 +41,41 @@ import java.util.Objects;
  */
 public abstract class HandshakeConnector implements Connector {
 
-    private final String protocol;
+    /** GOST's connector key {@code timeout}, which {@link #timeout(Metadata)} reads. */
+    public static final MetadataKey TIMEOUT = MetadataKey.duration("timeout", "",
+            "handshake timeout; replaces the one the runtime gives (the chain's dial timeout)");
 
-    /** @param protocol the protocol as messages and pipeline names say it, e.g. {@code socks5} */
-    protected HandshakeConnector(String protocol) {
+    private final String protocol;
+    private final Optional<Duration> timeoutOverride;
+
+    /**
+     * @param protocol        the protocol as messages and pipeline names say it, e.g. {@code socks5}
+     * @param timeoutOverride replaces the timeout {@link #connect} is given, when present ({@link #timeout})
+     */
+    protected HandshakeConnector(String protocol, Optional<Duration> timeoutOverride) {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.timeoutOverride = Objects.requireNonNull(timeoutOverride, "timeoutOverride");
+    }
+
+    /**
+     * The value of {@link #TIMEOUT} in a connector's metadata, empty when absent.
+     *
+     * @throws InvalidMetadataException when it is not a positive duration
+     */
+    public static Optional<Duration> timeout(Metadata metadata) {
+        Optional<Object> value = metadata.value(TIMEOUT.name());
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration timeout = Metadata.parseDuration(TIMEOUT.name(), String.valueOf(value.get()));
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new InvalidMetadataException(TIMEOUT.name(), value.get(), "expected a positive duration such as 10s");
+        }
+        return Optional.of(timeout);
     }
 
     /** Starts one handshake asking for {@code target}. Allocates nothing: codecs come from {@link Handshake#codecs()}. */
     protected abstract Handshake newHandshake(InetSocketAddress target);
-
-    /** The handshake timeout, given the one the runtime passes; override to let metadata replace it. */
-    protected Duration handshakeTimeout(Duration given) {
-        return given;
-    }
 
     @Override
     public final Future<Channel> connect(Channel channel, String network, InetSocketAddress target, Duration timeout) {
@@ -98,7 +123,7 @@ public abstract class HandshakeConnector implements Connector {
         for (int i = 0; i < codecs.size(); i++) {
             pipeline.addLast(free(pipeline, name + "-codec-" + i), codecs.get(i));
         }
-        HandshakeDriver driver = new HandshakeDriver(handshake, codecs, result, handshakeTimeout(timeout),
+        HandshakeDriver driver = new HandshakeDriver(handshake, codecs, result, timeoutOverride.orElse(timeout),
                 name + "-pending");
         pipeline.addLast(free(pipeline, name), driver);
         driver.begin(request);

@@ -21,16 +21,8 @@ import java.util.List;
  */
 final class LineProtocol extends HandshakeConnector {
 
-    private final Duration timeoutOverride;
-
     LineProtocol(Duration timeoutOverride) {
-        super("line");
-        this.timeoutOverride = timeoutOverride;
-    }
-
-    @Override
-    protected Duration handshakeTimeout(Duration given) {
-        return timeoutOverride != null ? timeoutOverride : given;
+        super("line", java.util.Optional.ofNullable(timeoutOverride));
     }
 
     @Override

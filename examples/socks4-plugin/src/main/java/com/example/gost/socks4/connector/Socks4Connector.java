@@ -26,21 +26,14 @@ import java.util.Optional;
 final class Socks4Connector extends HandshakeConnector {
 
     private final String userId;
-    private final Optional<Duration> timeoutOverride;
 
     /**
      * @param userId          sent as USERID, possibly empty
      * @param timeoutOverride replaces the timeout {@link #connect} is given, when present
      */
     Socks4Connector(String userId, Optional<Duration> timeoutOverride) {
-        super("socks4");
+        super("socks4", timeoutOverride);
         this.userId = Objects.requireNonNull(userId, "userId");
-        this.timeoutOverride = Objects.requireNonNull(timeoutOverride, "timeoutOverride");
-    }
-
-    @Override
-    protected Duration handshakeTimeout(Duration given) {
-        return timeoutOverride.orElse(given);
     }
 
     @Override

@@ -12,11 +12,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Connector {@code http}: one {@code CONNECT host:port HTTP/1.1} over an established connection to a proxy
@@ -34,13 +32,8 @@ final class HttpConnector extends HandshakeConnector {
     private final HttpConnectorSettings settings;
 
     HttpConnector(HttpConnectorSettings settings) {
-        super("http");
-        this.settings = Objects.requireNonNull(settings, "settings");
-    }
-
-    @Override
-    protected Duration handshakeTimeout(Duration given) {
-        return settings.timeout().orElse(given);
+        super("http", settings.timeout());
+        this.settings = settings;
     }
 
     @Override

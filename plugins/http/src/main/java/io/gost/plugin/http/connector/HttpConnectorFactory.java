@@ -6,6 +6,7 @@ import io.gost.api.Metadata;
 import io.gost.api.MetadataKey;
 import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
+import io.gost.api.handshake.HandshakeConnector;
 
 /**
  * Creates connector {@code http}: asks an HTTP proxy hop for a tunnel with {@code CONNECT host:port},
@@ -40,8 +41,7 @@ public final class HttpConnectorFactory implements ConnectorFactory {
     @Override
     public MetadataSchema metadataSchema() {
         return MetadataSchema.of(
-                MetadataKey.duration("timeout", "",
-                        "handshake timeout; replaces the one the runtime gives (the chain's dial timeout)"),
+                HandshakeConnector.TIMEOUT,
                 MetadataKey.map("header", "header fields added to every CONNECT request, e.g. {User-Agent: gost}"));
     }
 

@@ -4,6 +4,7 @@ import io.gost.api.Credentials;
 import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
+import io.gost.api.handshake.HandshakeConnector;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,15 +35,7 @@ record HttpConnectorSettings(Optional<Credentials> credentials, Optional<Duratio
      * @throws IllegalArgumentException when the credentials cannot be sent with Basic authentication
      */
     static HttpConnectorSettings from(Metadata metadata, PluginContext context) {
-        Optional<Duration> timeout = Optional.empty();
-        if (metadata.contains("timeout")) {
-            Duration value = metadata.getDuration("timeout", Duration.ZERO);
-            if (value.isZero() || value.isNegative()) {
-                throw new InvalidMetadataException("timeout", metadata.value("timeout").orElse(""),
-                        "expected a positive duration such as 10s");
-            }
-            timeout = Optional.of(value);
-        }
+        Optional<Duration> timeout = HandshakeConnector.timeout(metadata);
         Map<String, String> headers = new LinkedHashMap<>();
         // header: {X-Foo: bar} arrives as a map, or as header.X-Foo when a loader flattened it.
         metadata.getMap("header").forEach((name, value) -> {

@@ -42,7 +42,6 @@ import java.util.Optional;
 public final class Socks5Connector extends HandshakeConnector {
 
     private final Optional<Credentials> credentials;
-    private final Optional<Duration> timeoutOverride;
 
     /**
      * @param credentials     presented when the hop asks for username/password
@@ -50,15 +49,9 @@ public final class Socks5Connector extends HandshakeConnector {
      * @throws IllegalArgumentException when the username or password is longer than 255 bytes (UTF-8)
      */
     public Socks5Connector(Optional<Credentials> credentials, Optional<Duration> timeoutOverride) {
-        super("socks5");
+        super("socks5", timeoutOverride);
         this.credentials = Objects.requireNonNull(credentials, "credentials");
-        this.timeoutOverride = Objects.requireNonNull(timeoutOverride, "timeoutOverride");
         Utf8PasswordAuthRequestEncoder.check(credentials);
-    }
-
-    @Override
-    protected Duration handshakeTimeout(Duration given) {
-        return timeoutOverride.orElse(given);
     }
 
     @Override

@@ -3,12 +3,10 @@ package io.gost.plugin.socks.connector;
 import io.gost.api.Connector;
 import io.gost.api.ConnectorFactory;
 import io.gost.api.Metadata;
-import io.gost.api.MetadataKey;
 import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
-import java.time.Duration;
+import io.gost.api.handshake.HandshakeConnector;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Creates the connector {@code socks5} (alias {@code socks}): asks a SOCKS5 hop of a chain to CONNECT,
@@ -40,14 +38,12 @@ public final class Socks5ConnectorFactory implements ConnectorFactory {
 
     @Override
     public MetadataSchema metadataSchema() {
-        return MetadataSchema.of(MetadataKey.duration("timeout", "",
-                "handshake timeout; replaces the one the runtime gives (the chain's dial timeout)"));
+        return MetadataSchema.of(HandshakeConnector.TIMEOUT);
     }
 
     /** @throws IllegalArgumentException when a credential is longer than SOCKS5's 255 bytes */
     @Override
     public Connector create(Metadata metadata, PluginContext context) {
-        return new Socks5Connector(context.credentials(),
-                Optional.ofNullable(metadata.getDuration("timeout", null)));
+        return new Socks5Connector(context.credentials(), HandshakeConnector.timeout(metadata));
     }
 }
