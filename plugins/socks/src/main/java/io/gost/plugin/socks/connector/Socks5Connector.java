@@ -30,24 +30,16 @@ import java.util.Optional;
 
 /**
  * Asks a SOCKS5 hop to CONNECT to the next address: greeting, optional username/password (RFC 1929), CONNECT.
- * Only the protocol is here; {@link HandshakeConnector} does the timeout, the future, removing the codecs and
- * keeping the tunnel bytes that come with the reply.
- *
- * <p>The greeting offers no-auth (0x00), plus username/password (0x02) when the node has credentials; the
- * hop's choice decides whether the sub-negotiation runs. The CONNECT names an IP address (resolved, or an
- * unresolved IP literal) as IPv4/IPv6 and anything else as DOMAIN, so the hop resolves it. HOP_REJECTED when
- * the hop refuses (no acceptable method, credentials rejected, a non-zero reply, naming it); GENERAL for a
- * malformed answer. Stateless across connections: one instance serves every connection through its node.
+ * Only the protocol is here; {@link HandshakeConnector} does the rest. The greeting offers no-auth (0x00), plus
+ * username/password (0x02) when the node has credentials. The CONNECT names an IP address (or IP literal) as
+ * IPv4/IPv6, anything else as DOMAIN for the hop to resolve. HOP_REJECTED when the hop refuses (no acceptable
+ * method, credentials rejected, a non-zero reply), GENERAL for a malformed answer.
  */
 public final class Socks5Connector extends HandshakeConnector {
 
     private final Optional<Credentials> credentials;
 
-    /**
-     * @param credentials     presented when the hop asks for username/password
-     * @param timeoutOverride replaces the timeout {@link #connect} is given, when present
-     * @throws IllegalArgumentException when the username or password is longer than 255 bytes (UTF-8)
-     */
+    /** @throws IllegalArgumentException when the username or password is longer than 255 bytes (UTF-8) */
     public Socks5Connector(Optional<Credentials> credentials, Optional<Duration> timeoutOverride) {
         super("socks5", timeoutOverride);
         this.credentials = Objects.requireNonNull(credentials, "credentials");
@@ -66,7 +58,7 @@ public final class Socks5Connector extends HandshakeConnector {
         private Socks5CommandRequest request;
         private String awaiting = "method selection";
 
-        Socks5Handshake(InetSocketAddress target) {
+        private Socks5Handshake(InetSocketAddress target) {
             this.target = target;
         }
 
@@ -97,7 +89,7 @@ public final class Socks5Connector extends HandshakeConnector {
             if (answer instanceof Socks5PasswordAuthResponse status) {
                 if (status.status() != Socks5PasswordAuthStatus.SUCCESS) {
                     throw rejected("rejected the username/password of user '" + credentials.get().username()
-                            + "' (status " + hex(status.status().byteValue()) + ")");
+                            + "' (status " + hex(status.status().byteValue() & 0xFF) + ")");
                 }
                 sendConnect();
                 return false;
@@ -123,7 +115,7 @@ public final class Socks5Connector extends HandshakeConnector {
                         : "0x00 no-auth); if it needs a username and password, give the node credentials"
                                 + " (socks5://user:pass@host:port or connector.auth)"));
             } else {
-                throw rejected("chose method " + hex(method.byteValue()) + ", which was not offered");
+                throw rejected("chose method " + hex(method.byteValue() & 0xFF) + ", which was not offered");
             }
         }
 
@@ -149,8 +141,8 @@ public final class Socks5Connector extends HandshakeConnector {
         }
     }
 
-    private static String hex(byte value) {
-        return String.format("0x%02x", value & 0xFF);
+    private static String hex(int value) {
+        return String.format("0x%02x", value);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelPipeline;
  *       request, then the command request;</li>
  *   <li>{@link #SERVER_HANDSHAKE} drives the exchange and runs the command.</li>
  * </ol>
+ * Once the command runs, {@link #CLIENT_BYTES} behind them holds what the client sends ahead of the relay.
  * All of them are gone when the relay starts; a UDP association replaces them with
  * {@link #UDP_CONTROL}, which watches the TCP control connection.
  *
@@ -32,6 +33,7 @@ public final class SocksPipelineNames {
     public static final String SERVER_ENCODER = "socks5-server-encoder";
     public static final String SERVER_DECODER = "socks5-server-decoder";
     public static final String SERVER_HANDSHAKE = "socks5-server-handshake";
+    public static final String CLIENT_BYTES = "socks5-client-bytes";
     public static final String UDP_CONTROL = "socks5-udp-control";
 
     private SocksPipelineNames() {
