@@ -1,7 +1,10 @@
 package io.gost.runtime.cli;
 
 import io.gost.api.NetnsProvider;
-import io.gost.runtime.GostRuntime;
+import io.gost.api.NetnsRef;
+import io.gost.runtime.plan.GostPlan;
+import io.gost.runtime.plan.PlanDescription;
+import io.gost.runtime.plan.Planner;
 import io.gost.runtime.config.CommandLineParser;
 import io.gost.runtime.config.ConfigException;
 import io.gost.runtime.config.ConfigLoader;
@@ -11,7 +14,6 @@ import io.gost.runtime.registry.PluginEntry;
 import io.gost.runtime.registry.PluginKind;
 import io.gost.runtime.registry.PluginLayers;
 import io.gost.runtime.registry.PluginRegistry;
-import io.gost.runtime.transport.NettyTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -198,19 +200,29 @@ public final class GostCommand implements Callable<Integer> {
             }
             GostConfig config = file != null ? ConfigLoader.load(file) : new CommandLineParser().parse(services, nodes);
             PluginOptions.Loaded loaded = plugins.with(parent.plugins).loadAll();
-            PluginRegistry registry = loaded.registry();
             NetnsProvider provider = loaded.netnsProvider(config.netnsProvider());
-            List<String> problems;
-            try (NettyTransport transport = NettyTransport.create(1)) {
-                problems = GostRuntime.check(config, registry, provider, transport);
+            Planner.Result result = Planner.plan(config, loaded.registry());
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            result.warnings().forEach(warning -> err.println("gost: warning: " + warning));
+            err.flush();
+            List<String> problems = new ArrayList<>(result.problems());
+            if (result.plan() != null) {
+                problems.addAll(NamespaceCheck.problems(result.plan(), provider));
             }
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(PlanPrinter.describe(config));
-            out.println("configuration OK: " + config.services().size() + " service(s), " + config.chains().size()
-                    + " chain(s); network namespaces via provider '" + provider.name() + "'");
+            GostPlan plan = result.plan();
+            out.print(PlanDescription.describe(plan));
+            if (!plan.namespaces().isEmpty()) {
+                out.println("network namespaces (provider '" + provider.name() + "'): "
+                        + String.join(", ", plan.namespaces().stream().map(NetnsRef::value).toList()) + " exist"
+                        + NamespaceCheck.privilegeNote());
+            }
+            out.println("configuration OK: " + plan.services().size() + " service(s), " + plan.chains().size()
+                    + " chain(s)" + (result.warnings().isEmpty() ? "" : ", " + result.warnings().size()
+                    + " warning(s)"));
             out.flush();
             return OK;
         }

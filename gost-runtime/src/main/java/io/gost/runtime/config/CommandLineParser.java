@@ -69,10 +69,12 @@ public final class CommandLineParser {
     private static final Set<String> REVERSE_LISTENERS = Set.of("rtcp", "rudp", "runix");
     /** Schemes whose address is a path, not host:port. */
     private static final Set<String> PATH_SCHEMES = Set.of("unix", "runix", "serial");
-    /** Query keys that configure GOST objects gost-java does not have yet; dropped. */
-    private static final List<String> UNSUPPORTED_SERVICE_KEYS = List.of("admission", "resolver", "hosts",
-            "limiter.in", "limiter.out", "limiter.conn.in", "limiter.conn.out", "climiter", "rlimiter");
-    private static final List<String> UNSUPPORTED_HOP_KEYS = List.of("bypass", "resolver", "hosts");
+    /** Query keys that make GOST objects gost-java does not have yet: refused, naming the key. */
+    private static final Map<String, String> UNSUPPORTED_SERVICE_KEYS = Map.of("admission", "access",
+            "resolver", "names", "hosts", "names", "limiter.in", "limits", "limiter.out", "limits",
+            "limiter.conn.in", "limits", "limiter.conn.out", "limits", "climiter", "limits", "rlimiter", "limits");
+    private static final Map<String, String> UNSUPPORTED_HOP_KEYS = Map.of("bypass", "access", "resolver", "names",
+            "hosts", "names");
     /** GOST's failTimeout when a selector is given on the command line without one. */
     private static final Duration COMMAND_LINE_FAIL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -189,12 +191,14 @@ public final class CommandLineParser {
         ServiceConfig build(String name, String chain, String bypassName) {
             boolean chainOnListener = chain != null && REVERSE_LISTENERS.contains(listenerType);
             PluginConfig handler = new PluginConfig(handlerType, chainOnListener ? null : chain, retries,
-                    handlerAuth, null, handlerMetadata, origin.child("handler"));
+                    handlerAuth, null, handlerMetadata, origin.child("handler"), queryOrigins(origin, handlerMetadata));
             PluginConfig listener = new PluginConfig(listenerType, chainOnListener ? chain : null, 0,
-                    listenerAuth, null, listenerMetadata, origin.child("listener"));
+                    listenerAuth, null, listenerMetadata, origin.child("listener"),
+                    queryOrigins(origin, listenerMetadata));
             HopConfig forwarder = targets.isEmpty() ? null
                     : new HopConfig(name, selector, targets, Metadata.empty(), origin.child("forwarder"));
-            return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, bypassName, origin);
+            return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, bypassName, origin,
+                    queryOrigins(origin, serviceMetadata));
         }
     }
 
@@ -228,10 +232,15 @@ public final class CommandLineParser {
             addrs = addresses(url.host(), "", true, problem);
         }
 
-        if (!known.handlers().test(handler)) {
+        // GOST: one scheme names the handler, and the listener too when it is a listener type; a listener
+        // scheme alone (tls://, ws://) serves auto over it. A scheme that is neither is kept as the handler
+        // type, so that planning refuses it with the types there are, instead of serving an open auto proxy.
+        boolean knownHandler = known.handlers().test(handler);
+        if (!knownHandler && schemes.length == 1 && known.listeners().test(handler)) {
             handler = "auto";
+            knownHandler = true;
         }
-        if (!known.listeners().test(listener)) {
+        if (!known.listeners().test(listener) && schemes.length == 1) {
             listener = "ssu".equals(handler) ? "udp" : "tcp";
         }
 
@@ -249,7 +258,7 @@ public final class CommandLineParser {
                             problem.origin().child("forwarder").child("nodes").index(targets.size())));
                 }
             }
-            if (!"relay".equals(handler)) {
+            if (!"relay".equals(handler) && knownHandler) {
                 handler = SAME_TYPE_FORWARDERS.contains(listener) ? listener : "forward";
             }
         }
@@ -265,10 +274,13 @@ public final class CommandLineParser {
         Map<String, Object> query = new LinkedHashMap<>(url.query());
         Credentials auth = auth(url, query, problem);
         BypassDraft bypass = bypass(query);
-        for (String key : UNSUPPORTED_SERVICE_KEYS) {
-            remove(query, key);
-            remove(query, "handler." + key);
-        }
+        UNSUPPORTED_SERVICE_KEYS.forEach((key, feature) -> {
+            for (String written : List.of(key, "handler." + key)) {
+                if (remove(query, written) != null) {
+                    problem.add(Unsupported.message("query key '" + written + "'", feature));
+                }
+            }
+        });
         Object dns = query.get("dns");
         if (dns instanceof String servers && !servers.isEmpty()) {
             query.put("dns", List.of(servers.split(",")));
@@ -378,20 +390,27 @@ public final class CommandLineParser {
         String connector = schemes[0];
         String dialer = schemes[schemes.length - 1];
         boolean pathScheme = List.of(schemes).stream().anyMatch(PATH_SCHEMES::contains);
-        if (!known.connectors().test(connector)) {
+        // GOST: a dialer scheme alone (tls://, ws://) speaks http over it. A scheme that is neither a
+        // connector nor a dialer is kept, so that planning refuses it with the types there are.
+        boolean knownConnector = known.connectors().test(connector);
+        if (!knownConnector && schemes.length == 1 && known.dialers().test(connector)) {
             connector = "http";
+            knownConnector = true;
         }
-        if (!known.dialers().test(dialer)) {
+        if (!known.dialers().test(dialer) && schemes.length == 1) {
             dialer = "ssu".equals(connector) ? "udp" : "tcp";
         }
 
         Map<String, Object> query = new LinkedHashMap<>(url.query());
         Credentials auth = auth(url, query, problem);
         SelectorConfig selector = selector(query, problem);
-        for (String key : UNSUPPORTED_HOP_KEYS) {
-            remove(query, key);
-            remove(query, "hop." + key);
-        }
+        UNSUPPORTED_HOP_KEYS.forEach((key, feature) -> {
+            for (String written : List.of(key, "hop." + key)) {
+                if (remove(query, written) != null) {
+                    problem.add(Unsupported.message("query key '" + written + "'", feature));
+                }
+            }
+        });
         // netns on -F is the hop's: every node of the hop is reached from that namespace.
         for (String key : List.of("interface", "so_mark", "proxyProtocol", "netns")) {
             moveToScope(query, key, "hop.", problem);
@@ -424,10 +443,12 @@ public final class CommandLineParser {
 
         boolean sshDialer = "ssh".equals(dialer) || "sshd".equals(dialer);
         Origin origin = problem.origin();
+        Metadata connectorValues = Metadata.of(connectorMetadata);
+        Metadata dialerValues = Metadata.of(dialerMetadata);
         PluginConfig connectorConfig = new PluginConfig(connector, null, 0, sshDialer ? null : auth, null,
-                Metadata.of(connectorMetadata), origin.child("connector"));
+                connectorValues, origin.child("connector"), queryOrigins(origin, connectorValues));
         PluginConfig dialerConfig = new PluginConfig(dialer, null, 0, sshDialer ? auth : null, null,
-                Metadata.of(dialerMetadata), origin.child("dialer"));
+                dialerValues, origin.child("dialer"), queryOrigins(origin, dialerValues));
 
         List<String> addrs = new ArrayList<>();
         if (pathScheme && url.host().isEmpty()) {
@@ -452,13 +473,23 @@ public final class CommandLineParser {
         }
         List<NodeConfig> nodes = new ArrayList<>();
         for (String addr : addrs) {
+            Metadata nodeValues = Metadata.of(nodeMetadata);
             nodes.add(new NodeConfig("node-" + nodes.size(), addr, connectorConfig, dialerConfig, null,
-                    Metadata.of(nodeMetadata), origin.child("nodes").index(nodes.size())));
+                    nodeValues, origin.child("nodes").index(nodes.size()), queryOrigins(origin, nodeValues)));
         }
-        return new HopConfig("hop-" + index, selector, nodes, Metadata.of(hopMetadata), origin);
+        Metadata hopValues = Metadata.of(hopMetadata);
+        return new HopConfig("hop-" + index, selector, nodes, hopValues, origin, queryOrigins(origin, hopValues));
     }
 
     // ---- shared parts ----------------------------------------------------------------------------------
+
+    /** Each metadata key comes from the flag's query: a problem with it names {@code ?key} in the flag. */
+    private static KeyOrigins queryOrigins(Origin flag, Metadata metadata) {
+        Map<String, Origin> keys = new LinkedHashMap<>();
+        metadata.asMap().keySet().forEach(key -> keys.put(key, new Origin(flag.source(), 0,
+                "?" + metadata.spelling(key))));
+        return new KeyOrigins(flag, keys);
+    }
 
     private static String[] schemes(CommandUrl url, String form, Problems problem) {
         String[] schemes = url.scheme().split("\\+", -1);

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param auther   the name of an {@code authers} entry, or {@code null}
  * @param metadata the plugin's own options
  * @param origin   where the block was configured
+ * @param metadataOrigins where each metadata key was written
  */
 public record PluginConfig(String type, String chain, int retries, Credentials auth, String auther,
-                           Metadata metadata, Origin origin) {
+                           Metadata metadata, Origin origin, KeyOrigins metadataOrigins) {
 
     public PluginConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -30,6 +31,13 @@ public record PluginConfig(String type, String chain, int retries, Credentials a
             throw new ConfigException(origin.child("retries"), "retries must be 0 or more, got " + retries);
         }
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+        metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
+    }
+
+    /** A block whose metadata keys have no positions of their own. */
+    public PluginConfig(String type, String chain, int retries, Credentials auth, String auther, Metadata metadata,
+                        Origin origin) {
+        this(type, chain, retries, auth, auther, metadata, origin, null);
     }
 
     /** A block with only a type. */

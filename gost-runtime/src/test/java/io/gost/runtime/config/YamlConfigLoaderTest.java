@@ -1,6 +1,7 @@
 package io.gost.runtime.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
@@ -181,8 +182,8 @@ class YamlConfigLoaderTest {
     }
 
     @Test
-    void gostKeysNotImplementedYetAreAcceptedAndIgnored() {
-        GostConfig config = yaml(
+    void gostKeysNotImplementedYetAreRefusedEachAtItsLine() {
+        assertThatThrownBy(() -> yaml(
                 "tls: {certFile: cert.pem, keyFile: key.pem}",
                 "api: {addr: ':18080'}",
                 "metrics: {addr: ':9000'}",
@@ -192,9 +193,33 @@ class YamlConfigLoaderTest {
                 "  bypass: bp",
                 "  admission: adm",
                 "  handler: {type: http, tls: {certFile: a}, limiter: l}",
-                "  listener: {type: tcp, chainGroup: {chains: [a]}}");
+                "  listener: {type: tcp, chainGroup: {chains: [a]}}"))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "app.yaml:1: tls: 'tls' is GOST's, but gost-java does not support it yet (TLS transports);"
+                                + " remove it, or run this configuration with GOST",
+                        "app.yaml:2: api: 'api' is GOST's, but gost-java does not support it yet (operations (API,"
+                                + " metrics, logs, reload)); remove it, or run this configuration with GOST",
+                        "app.yaml:3: metrics: 'metrics' is GOST's, but gost-java does not support it yet (operations"
+                                + " (API, metrics, logs, reload)); remove it, or run this configuration with GOST",
+                        "app.yaml:8: services[0].admission: 'admission' is GOST's, but gost-java does not support it"
+                                + " yet (access control); remove it, or run this configuration with GOST",
+                        "app.yaml:9: services[0].handler.tls: 'tls' is GOST's, but gost-java does not support it yet"
+                                + " (TLS transports); remove it, or run this configuration with GOST",
+                        "app.yaml:9: services[0].handler.limiter: 'limiter' is GOST's, but gost-java does not support"
+                                + " it yet (limiters); remove it, or run this configuration with GOST",
+                        "app.yaml:10: services[0].listener.chainGroup: 'chainGroup' is GOST's, but gost-java does not"
+                                + " support it yet (routing (chain groups, matchers, ingress, routers)); remove it, or"
+                                + " run this configuration with GOST"));
+    }
 
-        assertThat(config.services()).hasSize(1);
+    @Test
+    void aKeyThatIsNotGostsIsATypoWithTheNearestKey() {
+        assertThatThrownBy(() -> yaml(
+                "services:",
+                "- addr: :8080",
+                "  handler: {type: http, auht: {username: u, password: p}}"))
+                .hasMessage("app.yaml:3: services[0].handler.auht: unknown key 'auht'; did you mean 'auth'?");
     }
 
     @Test

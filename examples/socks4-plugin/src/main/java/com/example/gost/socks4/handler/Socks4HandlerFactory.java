@@ -46,16 +46,22 @@ public final class Socks4HandlerFactory implements HandlerFactory {
         return "SOCKS4/SOCKS4a server: CONNECT through the service's chain (BIND is refused)";
     }
 
+    /** Clients name their targets: without credentials on a reachable address this is an open proxy. */
+    @Override
+    public boolean letsClientsChooseTargets() {
+        return true;
+    }
+
+    /** Clients name the targets; a forwarder has no part in it. */
+    @Override
+    public ForwarderUse forwarderUse() {
+        return ForwarderUse.NONE;
+    }
+
     @Override
     public MetadataSchema metadataSchema() {
         return MetadataSchema.of(MetadataKey.duration("readTimeout", DEFAULT_READ_TIMEOUT_SECONDS + "s",
                 "how long a client may take to send its request"));
-    }
-
-    /** A SOCKS4 client names the target it wants: without credentials, a reachable service is an open proxy. */
-    @Override
-    public boolean letsClientsChooseTargets() {
-        return true;
     }
 
     @Override

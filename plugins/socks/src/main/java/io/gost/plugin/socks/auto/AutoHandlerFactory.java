@@ -52,9 +52,16 @@ public final class AutoHandlerFactory implements HandlerFactory {
                 MetadataKey.map("header", "fields the http handler adds to its own answers").alias("http.header"));
     }
 
+    /** Clients name their targets: without credentials on a reachable address this is an open proxy. */
     @Override
     public boolean letsClientsChooseTargets() {
         return true;
+    }
+
+    /** Clients name the targets; a forwarder has no part in it. */
+    @Override
+    public ForwarderUse forwarderUse() {
+        return ForwarderUse.NONE;
     }
 
     @Override
