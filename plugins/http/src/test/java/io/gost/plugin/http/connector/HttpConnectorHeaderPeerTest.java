@@ -7,16 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.plugin.http.testing.NettyLeakDetection;
+import io.gost.plugin.http.testing.TunnelProbe;
 import io.gost.plugin.http.testing.Socat;
 import io.gost.testsupport.TestTransport;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +88,7 @@ class HttpConnectorHeaderPeerTest {
                                 Duration.ofSeconds(5))
                         .get(5, TimeUnit.SECONDS);
 
-                assertThat(echo(tunnel, "ping")).isEqualTo("ping");
+                assertThat(TunnelProbe.echo(tunnel, "ping")).isEqualTo("ping");
             } finally {
                 channel.close().syncUninterruptibly();
             }
@@ -114,31 +111,4 @@ class HttpConnectorHeaderPeerTest {
                 .channel();
     }
 
-    /** Sends {@code text} through the tunnel and returns as many bytes as come back. */
-    private static String echo(Channel tunnel, String text) throws Exception {
-        Promise<String> answer = tunnel.eventLoop().newPromise();
-        tunnel.eventLoop().submit(() -> {
-            tunnel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                private final StringBuilder received = new StringBuilder();
-
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ByteBuf buf = (ByteBuf) msg;
-                    received.append(buf.toString(US_ASCII));
-                    buf.release();
-                    if (received.length() >= text.length()) {
-                        answer.trySuccess(received.toString());
-                    }
-                }
-
-                @Override
-                public void channelReadComplete(ChannelHandlerContext ctx) {
-                    ctx.read();
-                }
-            });
-            tunnel.writeAndFlush(Unpooled.copiedBuffer(text, US_ASCII));
-            tunnel.read();
-        }).sync();
-        return answer.get(10, TimeUnit.SECONDS);
-    }
 }
