@@ -59,9 +59,6 @@ final class RequestQueue extends ChannelDuplexHandler {
         demand = true;
         socketDemand = true;
         deliver(ctx);
-        if (!delivering) {
-            readSocketIfWanted();
-        }
     }
 
     /** Passes on the next message if it is decoded already, or as soon as it is; does not read the socket. */
@@ -131,6 +128,9 @@ final class RequestQueue extends ChannelDuplexHandler {
         }
         if (connection.isClosed()) {
             releaseQueue();
+        } else {
+            // Also for a read() asked for while a message was being handled: it found nothing queued.
+            readSocketIfWanted();
         }
     }
 

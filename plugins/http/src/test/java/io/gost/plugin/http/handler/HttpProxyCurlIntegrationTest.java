@@ -84,6 +84,19 @@ class HttpProxyCurlIntegrationTest {
     }
 
     @Test
+    void uploadOfOneMebibyteWithContentLengthArrivesWhole(@TempDir Path directory) throws Exception {
+        String proxyUrl = startProxy(PluginContext.named("service-0"));
+        Path upload = directory.resolve("upload.bin");
+        Files.write(upload, new byte[1024 * 1024]);
+
+        // curl sends Expect: 100-continue for this size, so the head and the body go in separate reads.
+        Curl.Result curl = Curl.run("-x", proxyUrl, "--data-binary", "@" + upload, origin.url("/upload"));
+
+        assertThat(curl.exitCode()).as(curl.toString()).isZero();
+        assertThat(curl.stdout()).startsWith("POST /upload HTTP/1.1\n").endsWith("body-length: " + 1024 * 1024);
+    }
+
+    @Test
     void largeResponseIsStreamedBack() throws Exception {
         String proxyUrl = startProxy(PluginContext.named("service-0"));
         int size = 3 * 1024 * 1024;

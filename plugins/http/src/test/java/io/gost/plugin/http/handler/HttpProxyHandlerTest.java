@@ -436,6 +436,23 @@ class HttpProxyHandlerTest {
     }
 
     @Test
+    void bodyThatArrivedDuringTheDialIsSentAndTheRestIsReadFromTheClient() {
+        Promise<Channel> dial = ImmediateEventExecutor.INSTANCE.newPromise();
+        EmbeddedChannel client = client(TestHandlerContext.builder().router((network, target) -> dial).build());
+        client.writeInbound(text("POST http://example.com/ HTTP/1.1\r\nHost: example.com\r\n"
+                + "Content-Length: 10\r\n\r\nfirst"));
+        int readsBeforeTheDial = clientReads.get();
+
+        dial.setSuccess(upstream);
+
+        assertThat(outbound(upstream)).startsWith("POST / HTTP/1.1\r\n").endsWith("\r\n\r\nfirst");
+        assertThat(clientReads.get()).as("the client is read again for the rest of the body")
+                .isEqualTo(readsBeforeTheDial + 1);
+        client.writeInbound(text("-half"));
+        assertThat(outbound(upstream)).isEqualTo("-half");
+    }
+
+    @Test
     void headResponseWithChunkedFramingHasNoBody() {
         EmbeddedChannel client = client(dialing(upstream));
         client.writeInbound(text("HEAD http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n"));
