@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -192,6 +193,35 @@ class RelayTest {
             far.close();
             assertThat(harness.awaitResult().fromClient()).isEqualTo(request.length);
             harness.assertNoLeaks();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void bytesAndEndOfStreamAConnectorKeptAfterTheHopsAnswerReachTheClient(String transport) throws Exception {
+        byte[] tail = "glued to the hop's answer".getBytes(StandardCharsets.US_ASCII);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        try (RelayHarness harness = new RelayHarness(transport, gate);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            Channel upstream = harness.upstream();
+            // What a connector leaves behind: the bytes that came with the hop's answer ...
+            upstream.eventLoop().submit(() -> upstream.pipeline().addLast(new io.gost.api.handshake.HeldInbound(
+                    List.of(io.netty.buffer.Unpooled.wrappedBuffer(tail)), false))).get();
+            // ... and the hop's FIN right behind them, which epoll reads even with auto-read off.
+            far.shutdownOutput();
+            if (transport.equals("epoll")) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!((DuplexChannel) upstream).isInputShutdown()) {
+                    assertThat(System.nanoTime()).as("epoll read the FIN").isLessThan(deadline);
+                    Thread.onSpinWait();
+                }
+            }
+            gate.complete(null);
+
+            assertThat(RelayHarness.readAll(client)).isEqualTo(tail);
+            client.close();
+            assertThat(harness.awaitResult().toClient()).isEqualTo(tail.length);
         }
     }
 
