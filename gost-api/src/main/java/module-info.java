@@ -1,6 +1,8 @@
 /**
  * The gost-java SPI: listeners, handlers, dialers, connectors, network namespace providers and the
- * immutable {@link io.gost.api.Metadata} they are configured with.
+ * immutable {@link io.gost.api.Metadata} they are configured with; and, in {@code io.gost.api.handshake}, the
+ * handshake plumbing that connectors and proxy handlers share, so that a protocol plugin writes only its
+ * protocol.
  *
  * <p>Netty types appear in signatures on purpose: they are the common currency of network plugins, so
  * Netty's transport module is required transitively.
@@ -12,4 +14,5 @@ module io.gost.api {
     requires transitive io.netty.resolver;
 
     exports io.gost.api;
+    exports io.gost.api.handshake;
 }

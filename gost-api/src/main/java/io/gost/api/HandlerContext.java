@@ -112,4 +112,13 @@ public interface HandlerContext {
             return CompletableFuture.failedFuture(e);
         }
     }
+
+    /**
+     * Records why this connection failed when the handler itself saw it (a request it refused, an upstream that
+     * broke off in the middle of a response), so that the connection's log line names it as its error, as it
+     * does for failed dials and relays. The runtime keeps the first error of a connection. The default does
+     * nothing, for contexts that keep no log line.
+     */
+    default void recordError(Throwable error) {
+    }
 }

@@ -3,6 +3,7 @@ package io.gost.runtime.relay;
 import io.gost.api.RelayResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
+import io.gost.api.handshake.HeldInbound;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -215,17 +216,25 @@ public final class Relay {
         /** Takes over what {@link #holdInbound} kept, in order, before any new read arrives. */
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            if (!(ctx.pipeline().get(HOLD_HANDLER_NAME) instanceof InboundHold hold)) {
-                return;
-            }
             List<Object> held = new ArrayList<>(2);
-            for (Object message; (message = hold.poll()) != null; ) {
-                held.add(message);
+            boolean endOfStream = false;
+            // What a connector kept after its hop's answer (bytes, and perhaps the hop's FIN) comes first.
+            HeldInbound fromHandshake = ctx.pipeline().get(HeldInbound.class);
+            if (fromHandshake != null) {
+                held.addAll(fromHandshake.drain());
+                endOfStream = fromHandshake.inputEnded();
+                ctx.pipeline().remove(fromHandshake);
             }
-            boolean endOfStream = hold.inputShutdown();
-            ctx.pipeline().remove(hold);
+            if (ctx.pipeline().get(HOLD_HANDLER_NAME) instanceof InboundHold hold) {
+                for (Object message; (message = hold.poll()) != null; ) {
+                    held.add(message);
+                }
+                endOfStream |= hold.inputShutdown();
+                ctx.pipeline().remove(hold);
+            }
             if (!held.isEmpty() || endOfStream) {
-                onLoop(() -> replay(held, endOfStream));
+                boolean ended = endOfStream;
+                onLoop(() -> replay(held, ended));
             }
         }
 

@@ -94,6 +94,14 @@ final class ConnectionContext implements HandlerContext {
         return router;
     }
 
+    /** Keeps the first error a handler reports for the connection's log line. */
+    @Override
+    public void recordError(Throwable failure) {
+        if (error == null) {
+            error = failure;
+        }
+    }
+
     @Override
     public boolean routesThroughChain() {
         return service.router().chain() != null;

@@ -204,6 +204,35 @@ class RelayTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"nio", "epoll"})
+    void bytesAndEndOfStreamAConnectorKeptAfterTheHopsAnswerReachTheClient(String transport) throws Exception {
+        byte[] tail = "glued to the hop's answer".getBytes(StandardCharsets.US_ASCII);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        try (RelayHarness harness = new RelayHarness(transport, gate);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            Channel upstream = harness.upstream();
+            // What a connector leaves behind: the bytes that came with the hop's answer ...
+            upstream.eventLoop().submit(() -> upstream.pipeline().addLast(new io.gost.api.handshake.HeldInbound(
+                    List.of(io.netty.buffer.Unpooled.wrappedBuffer(tail)), false))).get();
+            // ... and the hop's FIN right behind them, which epoll reads even with auto-read off.
+            far.shutdownOutput();
+            if (transport.equals("epoll")) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!((DuplexChannel) upstream).isInputShutdown()) {
+                    assertThat(System.nanoTime()).as("epoll read the FIN").isLessThan(deadline);
+                    Thread.onSpinWait();
+                }
+            }
+            gate.complete(null);
+
+            assertThat(RelayHarness.readAll(client)).isEqualTo(tail);
+            client.close();
+            assertThat(harness.awaitResult().toClient()).isEqualTo(tail.length);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
     void slowReaderStopsTheSenderInsteadOfFillingMemory(String transport) throws Exception {
         long total = 64L * MB;
         try (RelayHarness harness = new RelayHarness(transport);

@@ -1,12 +1,15 @@
 package io.gost.plugin.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gost.api.Connector;
 import io.gost.api.ConnectorFactory;
 import io.gost.api.Handler;
 import io.gost.api.HandlerFactory;
+import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
 import io.gost.api.PluginContext;
 import io.gost.api.PluginFactory;
 import io.gost.plugin.http.connector.HttpConnectorFactory;
@@ -53,6 +56,45 @@ class HttpPluginServicesTest {
         try (Connector connector = factory.create(Metadata.empty(), PluginContext.named("node-0"))) {
             assertThat(connector).isNotNull();
         }
+    }
+
+    @Test
+    void handlerHttpLetsClientsChooseTargets() {
+        assertThat(find(HandlerFactory.class, "http").letsClientsChooseTargets()).isTrue();
+    }
+
+    @Test
+    void everyDeclaredKeyIsReadUnderEachOfItsSpellings() {
+        PluginFactory handler = find(HandlerFactory.class, "http");
+        PluginFactory connector = find(ConnectorFactory.class, "http");
+        assertThat(names(handler)).containsExactly("readTimeout", "authBasicRealm", "proxyAgent", "header");
+        assertThat(names(connector)).containsExactly("timeout", "header");
+
+        for (PluginFactory factory : List.of(handler, connector)) {
+            for (MetadataKey key : factory.metadataSchema().keys()) {
+                for (String spelling : key.spellings()) {
+                    Object bad = switch (key.type()) {
+                        case DURATION -> "soon";
+                        case MAP -> "not a map";
+                        default -> "control\u0001character";
+                    };
+                    assertThatThrownBy(() -> create(factory, Metadata.of(Map.of(spelling, bad))))
+                            .as("%s %s", factory.type(), spelling)
+                            .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("'" + spelling + "'");
+                }
+            }
+        }
+    }
+
+    private static List<String> names(PluginFactory factory) {
+        assertThat(factory.metadataSchema().declared()).isTrue();
+        return factory.metadataSchema().keys().stream().map(MetadataKey::name).toList();
+    }
+
+    private static AutoCloseable create(PluginFactory factory, Metadata metadata) {
+        return factory instanceof HandlerFactory handlers
+                ? handlers.create(metadata, PluginContext.named("service-0"))
+                : ((ConnectorFactory) factory).create(metadata, PluginContext.named("node-0"));
     }
 
     @Test

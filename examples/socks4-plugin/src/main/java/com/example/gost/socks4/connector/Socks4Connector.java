@@ -1,101 +1,75 @@
 package com.example.gost.socks4.connector;
 
 import com.example.gost.socks4.protocol.Socks4;
+import com.example.gost.socks4.protocol.Socks4Reply;
 import com.example.gost.socks4.protocol.Socks4ReplyDecoder;
-import io.gost.api.Connector;
 import io.gost.api.RouteException;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
+import io.gost.api.handshake.Handshake;
+import io.gost.api.handshake.HandshakeConnector;
+import io.netty.channel.ChannelHandler;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Connector {@code socks4}: one SOCKS4 (or SOCKS4a) CONNECT over an established connection to a hop,
- * in the manner of Netty's {@code Socks4ProxyHandler}.
+ * Connector {@code socks4}: one SOCKS4 (or SOCKS4a) CONNECT over an established connection to a hop.
  *
- * <p>The future completes with the same channel once the hop answers {@code 0x5A}, the handshake
- * handlers removed and auto-read still off; tunnel bytes that came with the answer are delivered on the
- * next {@code read()}. It fails with a {@link RouteException}: {@code HOP_REJECTED} for any other answer
- * (the message names the hop, the target and the code), {@code TIMEOUT}, or {@code GENERAL} when the hop
- * closes, answers something that is not SOCKS4, or the target cannot be expressed in SOCKS4 (IPv6); the
- * channel is closed then.
+ * <p>Only the protocol is here: the request, and what the eight-byte reply means. {@link HandshakeConnector}
+ * does the rest: the timeout, the future, removing the decoder, and keeping the tunnel bytes that come with
+ * the reply for the next reader. {@code 0x5A} opens the tunnel; any other code fails with
+ * {@code HOP_REJECTED} naming it; a reply that is not SOCKS4, or a target SOCKS4 cannot carry (IPv6), fails
+ * with {@code GENERAL}.
  */
-final class Socks4Connector implements Connector {
-
-    /** Pipeline name of the {@link Socks4ReplyDecoder} while the handshake runs. */
-    static final String REPLY_DECODER = "socks4-reply-decoder";
-    /** Pipeline name of the {@link Socks4ConnectHandshakeHandler} while the handshake runs. */
-    static final String HANDSHAKE = "socks4-handshake";
-    /** Pipeline name of the {@link PendingBytesHandler} left when tunnel bytes came with the answer. */
-    static final String PENDING_BYTES = "socks4-pending-bytes";
+final class Socks4Connector extends HandshakeConnector {
 
     private final String userId;
-    private final Optional<Duration> timeoutOverride;
 
     /**
      * @param userId          sent as USERID, possibly empty
      * @param timeoutOverride replaces the timeout {@link #connect} is given, when present
      */
     Socks4Connector(String userId, Optional<Duration> timeoutOverride) {
+        super("socks4", timeoutOverride);
         this.userId = Objects.requireNonNull(userId, "userId");
-        this.timeoutOverride = Objects.requireNonNull(timeoutOverride, "timeoutOverride");
     }
 
     @Override
-    public Future<Channel> connect(Channel channel, String network, InetSocketAddress target, Duration timeout) {
-        EventLoop eventLoop = channel.eventLoop();
-        Promise<Channel> promise = eventLoop.newPromise();
-        if (!"tcp".equals(network)) {
-            return promise.setFailure(new RouteException(RouteException.Reason.GENERAL,
-                    "the socks4 connector tunnels tcp only; cannot connect " + network + " to " + authority(target)));
-        }
-        Duration handshakeTimeout = timeoutOverride.orElse(timeout);
-        if (eventLoop.inEventLoop()) {
-            start(channel, target, handshakeTimeout, promise);
-        } else {
-            eventLoop.execute(() -> start(channel, target, handshakeTimeout, promise));
-        }
-        return promise;
-    }
+    protected Handshake newHandshake(InetSocketAddress target) {
+        return new Handshake() {
+            @Override
+            protected List<ChannelHandler> codecs() {
+                return List.of(new Socks4ReplyDecoder());
+            }
 
-    private void start(Channel channel, InetSocketAddress target, Duration timeout, Promise<Channel> promise) {
-        String hop = describe(channel.remoteAddress());
-        if (!channel.isActive()) {
-            promise.tryFailure(new RouteException(RouteException.Reason.GENERAL, "socks4 hop " + hop
-                    + " is not connected; cannot send CONNECT " + authority(target)));
-            return;
-        }
-        ByteBuf request;
-        try {
-            request = Socks4.encodeConnect(channel.alloc(), target, userId);
-        } catch (IllegalArgumentException e) {
-            channel.close();
-            promise.tryFailure(new RouteException(RouteException.Reason.GENERAL, "cannot ask socks4 hop " + hop
-                    + " for " + authority(target) + ": " + e.getMessage() + "; use a socks5 hop for it"));
-            return;
-        }
-        Socks4ConnectHandshakeHandler handshake =
-                new Socks4ConnectHandshakeHandler(promise, hop, authority(target), timeout);
-        channel.pipeline()
-                .addLast(REPLY_DECODER, new Socks4ReplyDecoder())
-                .addLast(HANDSHAKE, handshake);
-        handshake.begin(request);
-    }
+            @Override
+            protected Object firstRequest() {
+                try {
+                    return Socks4.encodeConnect(alloc(), target, userId);
+                } catch (IllegalArgumentException e) {
+                    if (target.getAddress() instanceof Inet6Address) {
+                        throw new IllegalArgumentException(e.getMessage() + "; use a socks5 hop for it", e);
+                    }
+                    throw e;
+                }
+            }
 
-    /** {@code host:port} as the hop is asked for it: the name when there is one, IPv6 in brackets. */
-    static String authority(InetSocketAddress target) {
-        String host = target.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + target.getPort();
-    }
-
-    private static String describe(SocketAddress address) {
-        return address instanceof InetSocketAddress inet ? authority(inet) : String.valueOf(address);
+            @Override
+            protected boolean onAnswer(Object answer) throws RouteException {
+                Socks4Reply reply = (Socks4Reply) answer;
+                if (reply.version() != Socks4.REPLY_VERSION) {
+                    throw malformed("answered CONNECT " + target() + " with something that is not a SOCKS4 reply (it"
+                            + " starts with " + Socks4.hex(reply.version()) + ", SOCKS4 replies start with 0x00);"
+                            + " is it a SOCKS4 server?");
+                }
+                if (!reply.granted()) {
+                    throw answeredWith(Socks4.describeReply(reply.code()));
+                }
+                return true;
+            }
+        };
     }
 
     @Override

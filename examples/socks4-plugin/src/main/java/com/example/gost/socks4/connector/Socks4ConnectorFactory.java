@@ -4,10 +4,10 @@ import io.gost.api.Connector;
 import io.gost.api.ConnectorFactory;
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
-import java.time.Duration;
+import io.gost.api.handshake.HandshakeConnector;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Creates connector {@code socks4} (alias {@code socks4a}): asks a SOCKS4 hop of a chain for a tunnel,
@@ -45,9 +45,13 @@ public final class Socks4ConnectorFactory implements ConnectorFactory {
     }
 
     @Override
+    public MetadataSchema metadataSchema() {
+        return MetadataSchema.of(HandshakeConnector.TIMEOUT);
+    }
+
+    @Override
     public Connector create(Metadata metadata, PluginContext context) {
         String userId = context.credentials().map(Credentials::username).orElse("");
-        Optional<Duration> timeout = Optional.ofNullable(metadata.getDuration("timeout", null));
-        return new Socks4Connector(userId, timeout);
+        return new Socks4Connector(userId, HandshakeConnector.timeout(metadata));
     }
 }

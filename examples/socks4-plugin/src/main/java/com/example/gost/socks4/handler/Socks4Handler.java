@@ -18,6 +18,8 @@ final class Socks4Handler implements Handler {
     static final String REQUEST_DECODER = "socks4-request-decoder";
     /** Pipeline name of the {@link Socks4ServerHandler}. */
     static final String SERVER_HANDLER = "socks4-server";
+    /** Pipeline name of the {@code HeldInbound} behind it that keeps what the client sends after its request. */
+    static final String CLIENT_BYTES = "socks4-client-bytes";
 
     private final Duration readTimeout;
     private final Authenticator authenticator;

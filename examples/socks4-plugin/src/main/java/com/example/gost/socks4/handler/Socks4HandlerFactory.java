@@ -3,6 +3,8 @@ package com.example.gost.socks4.handler;
 import io.gost.api.Handler;
 import io.gost.api.HandlerFactory;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +13,8 @@ import java.util.List;
  * Creates handler {@code socks4} (alias {@code socks4a}): a SOCKS4 and SOCKS4a server for
  * {@code gost -L socks4://:1080}.
  *
- * <p>Metadata: {@code readTimeout} (default {@value #DEFAULT_READ_TIMEOUT_SECONDS}s), how long a client
- * may take to send its request. With an authenticator ({@code socks4://user@:1080} or an {@code auther}),
+ * <p>Metadata: {@code readTimeout} (default {@value #DEFAULT_READ_TIMEOUT_SECONDS}s; as in GOST, zero or
+ * negative means the default), how long a client may take to send its request. With an authenticator ({@code socks4://user@:1080} or an {@code auther}),
  * the request's USERID must be one of its user names (SOCKS4 has no password).
  *
  * <p>Public no-argument constructor for {@link java.util.ServiceLoader}; creating a handler allocates
@@ -57,8 +59,16 @@ public final class Socks4HandlerFactory implements HandlerFactory {
     }
 
     @Override
+    public MetadataSchema metadataSchema() {
+        return MetadataSchema.of(MetadataKey.duration("readTimeout", DEFAULT_READ_TIMEOUT_SECONDS + "s",
+                "how long a client may take to send its request"));
+    }
+
+    @Override
     public Handler create(Metadata metadata, PluginContext context) {
-        Duration readTimeout = metadata.getDuration("readTimeout", Duration.ofSeconds(DEFAULT_READ_TIMEOUT_SECONDS));
-        return new Socks4Handler(readTimeout, context.authenticator().orElse(null));
+        Duration fallback = Duration.ofSeconds(DEFAULT_READ_TIMEOUT_SECONDS);
+        Duration readTimeout = metadata.getDuration("readTimeout", fallback);
+        return new Socks4Handler(readTimeout.isNegative() || readTimeout.isZero() ? fallback : readTimeout,
+                context.authenticator().orElse(null));
     }
 }

@@ -4,8 +4,9 @@ import com.example.gost.socks4.protocol.Socks4;
 import com.example.gost.socks4.protocol.Socks4Request;
 import io.gost.api.Authenticator;
 import io.gost.api.HandlerContext;
+import io.gost.api.handshake.HeldInbound;
+import io.gost.api.handshake.RelayHandOff;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * the connection closed.
  *
  * <p>BIND is refused: it needs a listening socket per request and is used by little besides active-mode
- * FTP. Bytes the client sent behind its request (it should wait for the answer, but may not) are held
- * and written upstream before the relay starts, so none is lost. Nothing more is asked of the client
- * until the relay takes over; a client that ends its stream before a complete request is closed. One
- * instance per connection, on the client's event loop.
+ * FTP. Bytes the client sent behind its request (it should wait for the answer, but may not) wait in a
+ * {@link HeldInbound} behind this handler, and gost-api's {@link RelayHandOff} writes them upstream before
+ * the relay starts, so none is lost. Nothing more is asked of the client until the relay takes over; a
+ * client that ends its stream before a complete request is closed. One instance per connection, on the
+ * client's event loop.
  */
 final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
 
@@ -43,7 +45,7 @@ final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> requestTimer;
     private Socks4Request request;
-    private CompositeByteBuf early;
+    private HeldInbound clientBytes;
     private boolean answering;
     private boolean finished;
 
@@ -76,11 +78,13 @@ final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof Socks4Request decoded && request == null && !finished) {
             request = decoded;
             cancelTimer();
-        } else if (msg instanceof ByteBuf bytes && request != null && !finished) {
+            clientBytes = new HeldInbound();
+            ctx.pipeline().addAfter(ctx.name(), Socks4Handler.CLIENT_BYTES, clientBytes);
+        } else if (msg instanceof ByteBuf && request != null) {
             // Behind the request in the same read, or, though auto-read is off, while the dial runs: the
             // epoll transport reads what is buffered when the client half-closes. Either way it is the
-            // client's data.
-            holdEarlyBytes(bytes);
+            // client's data, held for the upstream.
+            ctx.fireChannelRead(msg);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -95,13 +99,6 @@ final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
             onRequest(request);
         }
         ctx.fireChannelReadComplete();
-    }
-
-    private void holdEarlyBytes(ByteBuf bytes) {
-        if (early == null) {
-            early = ctx.alloc().compositeBuffer();
-        }
-        early.addComponent(true, bytes);
     }
 
     private void onRequest(Socks4Request request) {
@@ -144,32 +141,11 @@ final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
             refuse(Socks4.REJECTED, "cannot reach it: " + describe(dial.cause()));
             return;
         }
-        Channel upstream = dial.getNow();
-        ctx.writeAndFlush(Socks4.encodeReply(ctx.alloc(), Socks4.GRANTED)).addListener(written -> {
-            if (!written.isSuccess()) {
-                LOGGER.debug("service {}: connection {} from {}: could not answer the client: {}",
-                        context.serviceName(), context.sessionId(), context.clientAddress(), describe(written.cause()));
-                finish();
-                upstream.close();
-                ctx.channel().close();
-                return;
-            }
-            startRelay(upstream);
-        });
-    }
-
-    private void startRelay(Channel upstream) {
-        ByteBuf pending = early;
-        early = null;
         finish();
-        ctx.pipeline().remove(this);
-        if (pending != null && pending.isReadable()) {
-            context.countBytes(pending.readableBytes(), 0);
-            upstream.writeAndFlush(pending);
-        } else if (pending != null) {
-            pending.release();
-        }
-        context.relay(upstream);
+        RelayHandOff.between(ctx.channel(), dial.getNow(), context)
+                .holding(clientBytes)
+                .removing(this)
+                .replyThenRelay(Socks4.encodeReply(ctx.alloc(), Socks4.GRANTED));
     }
 
     private void refuse(int code, String reason) {
@@ -189,7 +165,7 @@ final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().close();
             return;
         }
-        // After the request, the relay sees the half-close itself (the channel's input stays shut down).
+        // After the request the holder keeps it for the relay, after the bytes that came before it.
         ctx.fireUserEventTriggered(evt);
     }
 
@@ -217,14 +193,10 @@ final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
         finish();
     }
 
-    /** Stops the clock and drops held bytes; nothing more is done for this client afterwards. */
+    /** Stops the clock; nothing more is done for this client afterwards. */
     private void finish() {
         finished = true;
         cancelTimer();
-        if (early != null) {
-            early.release();
-            early = null;
-        }
     }
 
     private void cancelTimer() {

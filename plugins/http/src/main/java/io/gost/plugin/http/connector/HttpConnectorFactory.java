@@ -3,7 +3,10 @@ package io.gost.plugin.http.connector;
 import io.gost.api.Connector;
 import io.gost.api.ConnectorFactory;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
+import io.gost.api.handshake.HandshakeConnector;
 
 /**
  * Creates connector {@code http}: asks an HTTP proxy hop for a tunnel with {@code CONNECT host:port},
@@ -11,7 +14,7 @@ import io.gost.api.PluginContext;
  * ({@code -F http://user:pass@host:port}).
  *
  * <p>Metadata, as GOST's connector: {@code timeout} overrides the handshake timeout the runtime
- * passes; {@code header} (a map) adds fields to the CONNECT request.
+ * passes; {@code header} (a map, or {@code header.NAME} entries) adds fields to the CONNECT request.
  *
  * <p>Public no-argument constructor for {@link java.util.ServiceLoader}; creating a connector
  * allocates nothing.
@@ -33,6 +36,13 @@ public final class HttpConnectorFactory implements ConnectorFactory {
     @Override
     public String description() {
         return "HTTP CONNECT client: opens a tunnel through an HTTP proxy hop";
+    }
+
+    @Override
+    public MetadataSchema metadataSchema() {
+        return MetadataSchema.of(
+                HandshakeConnector.TIMEOUT,
+                MetadataKey.map("header", "header fields added to every CONNECT request, e.g. {User-Agent: gost}"));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.gost.api.Credentials;
 import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
+import io.gost.api.handshake.HandshakeConnector;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,38 +29,23 @@ record HttpConnectorSettings(Optional<Credentials> credentials, Optional<Duratio
     }
 
     /**
-     * Reads {@code timeout} and {@code header}.
+     * Reads {@code timeout} and {@code header} (see {@link HttpConnectorFactory#metadataSchema()}).
      *
      * @throws InvalidMetadataException naming the key whose value cannot be used
      * @throws IllegalArgumentException when the credentials cannot be sent with Basic authentication
      */
     static HttpConnectorSettings from(Metadata metadata, PluginContext context) {
-        Optional<Duration> timeout = Optional.empty();
-        if (metadata.contains("timeout")) {
-            Duration value = metadata.getDuration("timeout", Duration.ZERO);
-            if (value.isZero() || value.isNegative()) {
-                throw new InvalidMetadataException("timeout", metadata.value("timeout").orElse(""),
-                        "expected a positive duration such as 10s");
-            }
-            timeout = Optional.of(value);
-        }
+        Optional<Duration> timeout = HandshakeConnector.timeout(metadata);
         Map<String, String> headers = new LinkedHashMap<>();
-        Optional<Object> headerValue = metadata.value("header");
-        if (headerValue.isPresent()) {
-            if (!(headerValue.get() instanceof Map<?, ?> map)) {
-                throw new InvalidMetadataException("header", headerValue.get(),
-                        "expected a map of header names to values");
+        // header: {X-Foo: bar} arrives as a map, or as header.X-Foo when a loader flattened it.
+        metadata.getMap("header").forEach((name, value) -> {
+            String text = String.valueOf(value);
+            if (!isToken(name) || value instanceof Map<?, ?> || value instanceof Iterable<?> || !isFieldValue(text)) {
+                throw new InvalidMetadataException("header", name + ": " + text,
+                        "expected a header name (letters, digits, -) and a value without line breaks");
             }
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                String name = String.valueOf(entry.getKey());
-                String value = String.valueOf(entry.getValue());
-                if (!isToken(name) || !isFieldValue(value)) {
-                    throw new InvalidMetadataException("header", name + ": " + value,
-                            "expected a header name (letters, digits, -) and a value without line breaks");
-                }
-                headers.put(name, value);
-            }
-        }
+            headers.put(name, text);
+        });
         context.credentials().ifPresent(credentials -> {
             if (credentials.username().indexOf(':') >= 0) {
                 // Basic authentication cannot carry a colon in the user name (RFC 7617 §2): the hop

@@ -19,6 +19,7 @@ import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /** The answers the proxy writes itself, and how failures map onto status codes. */
 final class ProxyResponses {
@@ -31,10 +32,15 @@ final class ProxyResponses {
     private ProxyResponses() {
     }
 
-    /** {@code HTTP/1.1 200 Connection established}: no body, no framing headers, the tunnel follows. */
-    static FullHttpResponse connectionEstablished(String proxyAgent) {
+    /**
+     * {@code HTTP/1.1 200 Connection established}: no body, no framing headers, the tunnel follows.
+     *
+     * @param fields added to the answer (the handler's {@code header} map)
+     */
+    static FullHttpResponse connectionEstablished(String proxyAgent, Map<String, String> fields) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, CONNECTION_ESTABLISHED,
                 Unpooled.EMPTY_BUFFER);
+        fields.forEach(response.headers()::add);
         response.headers().set(PROXY_AGENT, proxyAgent);
         return response;
     }
@@ -44,13 +50,15 @@ final class ProxyResponses {
      *
      * @param keepAlive false adds {@code Connection: close}; true adds {@code Connection: keep-alive}
      *                  for an HTTP/1.0 client, which would otherwise assume the connection ends
+     * @param fields    added to the answer (the handler's {@code header} map); the framing fields win
      */
     static FullHttpResponse error(HttpResponseStatus status, String detail, boolean keepAlive,
-                                  HttpVersion clientVersion, String proxyAgent) {
+                                  HttpVersion clientVersion, String proxyAgent, Map<String, String> fields) {
         byte[] body = (status.code() + " " + status.reasonPhrase() + ": " + detail + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(body));
+        fields.forEach(response.headers()::add);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)

@@ -31,6 +31,20 @@ class HttpConnectorSettingsTest {
     }
 
     @Test
+    void headerIsReadFromAMapOrFromTheEntriesALoaderFlattenedItInto() {
+        Map<String, Object> nested = new java.util.LinkedHashMap<>();
+        nested.put("header", Map.of("X-Foo", "bar"));
+        Map<String, Object> flattened = new java.util.LinkedHashMap<>();
+        flattened.put("header.X-Foo", "bar");
+        flattened.put("header.User-Agent", "gost/3.0");
+
+        assertThat(HttpConnectorSettings.from(Metadata.of(nested), PluginContext.named("node-0")).extraHeaders())
+                .containsExactly(Map.entry("X-Foo", "bar"));
+        assertThat(HttpConnectorSettings.from(Metadata.of(flattened), PluginContext.named("node-0")).extraHeaders())
+                .containsExactly(Map.entry("X-Foo", "bar"), Map.entry("User-Agent", "gost/3.0"));
+    }
+
+    @Test
     void headerMustBeAMap() {
         assertThatThrownBy(() -> HttpConnectorSettings.from(Metadata.of("header", "X-A: b"),
                 PluginContext.named("node-0")))

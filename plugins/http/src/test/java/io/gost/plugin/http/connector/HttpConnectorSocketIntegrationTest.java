@@ -11,6 +11,7 @@ import io.gost.api.RouteException;
 import io.gost.plugin.http.handler.HttpHandlerFactory;
 import io.gost.plugin.http.testing.EchoOrigin;
 import io.gost.plugin.http.testing.NettyLeakDetection;
+import io.gost.plugin.http.testing.TunnelProbe;
 import io.gost.plugin.http.testing.ProxyServer;
 import io.gost.testkit.TestPluginContext;
 import io.gost.testkit.TestTransport;
@@ -23,9 +24,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +77,7 @@ class HttpConnectorSocketIntegrationTest {
 
         Channel tunnel = connector(null).connect(hop, "tcp", originAddress(), TIMEOUT).get(5, TimeUnit.SECONDS);
 
-        assertThat(exchange(tunnel, "GET /via-connector HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n"))
+        assertThat(TunnelProbe.exchange(tunnel, "GET /via-connector HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 200 OK").contains("GET /via-connector HTTP/1.1");
     }
 
@@ -90,7 +89,7 @@ class HttpConnectorSocketIntegrationTest {
         Channel tunnel = connector(new Credentials("alice", "secret")).connect(hop, "tcp", originAddress(), TIMEOUT)
                 .get(5, TimeUnit.SECONDS);
 
-        assertThat(exchange(tunnel, "GET /protected HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n"))
+        assertThat(TunnelProbe.exchange(tunnel, "GET /protected HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n"))
                 .contains("GET /protected HTTP/1.1");
     }
 
@@ -118,7 +117,7 @@ class HttpConnectorSocketIntegrationTest {
                 .get(5, TimeUnit.SECONDS);
         Channel tunnel = connector.connect(toSecond, "tcp", originAddress(), TIMEOUT).get(5, TimeUnit.SECONDS);
 
-        assertThat(exchange(tunnel, "GET /two-hops HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n"))
+        assertThat(TunnelProbe.exchange(tunnel, "GET /two-hops HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n"))
                 .contains("GET /two-hops HTTP/1.1");
     }
 
@@ -130,7 +129,7 @@ class HttpConnectorSocketIntegrationTest {
 
         Channel tunnel = connector(null).connect(hop, "tcp", originAddress(), TIMEOUT).get(5, TimeUnit.SECONDS);
 
-        assertThat(exchange(tunnel, null)).isEqualTo("SSH-2.0-greeting\r\n");
+        assertThat(TunnelProbe.exchange(tunnel, null)).isEqualTo("SSH-2.0-greeting\r\n");
     }
 
     // ---------------------------------------------------------------- helpers
@@ -187,48 +186,6 @@ class HttpConnectorSocketIntegrationTest {
                 .channel();
         servers.add(() -> server.close().syncUninterruptibly());
         return ((InetSocketAddress) server.localAddress()).getPort();
-    }
-
-    /**
-     * Sends {@code request} (if any) through the tunnel and returns everything that comes back until
-     * the far end closes, reading only as the tunnel's owner would: one read at a time.
-     */
-    private static String exchange(Channel tunnel, String request) throws Exception {
-        Promise<String> answer = tunnel.eventLoop().newPromise();
-        tunnel.eventLoop().submit(() -> {
-            tunnel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                private final StringBuilder received = new StringBuilder();
-
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ByteBuf buf = (ByteBuf) msg;
-                    received.append(buf.toString(US_ASCII));
-                    buf.release();
-                }
-
-                @Override
-                public void channelReadComplete(ChannelHandlerContext ctx) {
-                    ctx.read();
-                }
-
-                @Override
-                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                    if (evt instanceof ChannelInputShutdownEvent) {
-                        answer.trySuccess(received.toString());
-                    }
-                }
-
-                @Override
-                public void channelInactive(ChannelHandlerContext ctx) {
-                    answer.trySuccess(received.toString());
-                }
-            });
-            if (request != null) {
-                tunnel.writeAndFlush(Unpooled.copiedBuffer(request, US_ASCII));
-            }
-            tunnel.read();
-        }).sync();
-        return answer.get(10, TimeUnit.SECONDS);
     }
 
     private static Connector connector(Credentials credentials) {

@@ -1,6 +1,5 @@
 package io.gost.plugin.http.connector;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,18 +9,15 @@ import io.gost.api.Metadata;
 import io.gost.api.RouteException;
 import io.gost.plugin.http.testing.EchoOrigin;
 import io.gost.plugin.http.testing.NettyLeakDetection;
+import io.gost.plugin.http.testing.TunnelProbe;
 import io.gost.plugin.http.testing.Tinyproxy;
 import io.gost.testkit.TestPluginContext;
 import io.gost.testkit.TestTransport;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -76,7 +72,7 @@ class HttpConnectorTinyproxyInteropTest {
         Channel tunnel = connector(null).connect(hop, "tcp", originAddress(), Duration.ofSeconds(5))
                 .get(5, TimeUnit.SECONDS);
 
-        assertThat(exchange(tunnel, "GET /via-tinyproxy HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n"))
+        assertThat(TunnelProbe.exchange(tunnel, "GET /via-tinyproxy HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 200 OK").contains("GET /via-tinyproxy HTTP/1.1");
     }
 
@@ -88,7 +84,7 @@ class HttpConnectorTinyproxyInteropTest {
         Channel tunnel = connector(new Credentials("alice", "secret"))
                 .connect(hop, "tcp", originAddress(), Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
 
-        assertThat(exchange(tunnel, "GET /authorized HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n"))
+        assertThat(TunnelProbe.exchange(tunnel, "GET /authorized HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n"))
                 .contains("GET /authorized HTTP/1.1");
     }
 
@@ -117,41 +113,6 @@ class HttpConnectorTinyproxyInteropTest {
                 .connect(new InetSocketAddress("127.0.0.1", port))
                 .syncUninterruptibly()
                 .channel();
-    }
-
-    /** Sends {@code request} through the tunnel; returns what comes back until the far end closes. */
-    private static String exchange(Channel tunnel, String request) throws Exception {
-        Promise<String> answer = tunnel.eventLoop().newPromise();
-        tunnel.eventLoop().submit(() -> {
-            tunnel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                private final StringBuilder received = new StringBuilder();
-
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ByteBuf buf = (ByteBuf) msg;
-                    received.append(buf.toString(US_ASCII));
-                    buf.release();
-                }
-
-                @Override
-                public void channelReadComplete(ChannelHandlerContext ctx) {
-                    ctx.read();
-                }
-
-                @Override
-                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                    answer.trySuccess(received.toString());
-                }
-
-                @Override
-                public void channelInactive(ChannelHandlerContext ctx) {
-                    answer.trySuccess(received.toString());
-                }
-            });
-            tunnel.writeAndFlush(Unpooled.copiedBuffer(request, US_ASCII));
-            tunnel.read();
-        }).sync();
-        return answer.get(10, TimeUnit.SECONDS);
     }
 
     private static Connector connector(Credentials credentials) {

@@ -84,6 +84,19 @@ class HttpProxyCurlIntegrationTest {
     }
 
     @Test
+    void uploadOfOneMebibyteWithContentLengthArrivesWhole(@TempDir Path directory) throws Exception {
+        String proxyUrl = startProxy(PluginContext.named("service-0"));
+        Path upload = directory.resolve("upload.bin");
+        Files.write(upload, new byte[1024 * 1024]);
+
+        // curl sends Expect: 100-continue for this size, so the head and the body go in separate reads.
+        Curl.Result curl = Curl.run("-x", proxyUrl, "--data-binary", "@" + upload, origin.url("/upload"));
+
+        assertThat(curl.exitCode()).as(curl.toString()).isZero();
+        assertThat(curl.stdout()).startsWith("POST /upload HTTP/1.1\n").endsWith("body-length: " + 1024 * 1024);
+    }
+
+    @Test
     void largeResponseIsStreamedBack() throws Exception {
         String proxyUrl = startProxy(PluginContext.named("service-0"));
         int size = 3 * 1024 * 1024;
@@ -171,10 +184,29 @@ class HttpProxyCurlIntegrationTest {
         assertThat(curl.stdout()).as(curl.toString()).isEqualTo("431");
     }
 
+    @Test
+    void theHeaderMapReachesCurlOnTheProxysOwnAnswersButNotOnTheOrigins() throws Exception {
+        String proxyUrl = startProxy(Metadata.of(java.util.Map.of("header", java.util.Map.of("X-Proxy", "gost-java"))),
+                PluginContext.named("service-0"));
+
+        Curl.Result tunnel = Curl.run("-v", "-p", "-x", proxyUrl, origin.url("/tunnel"));
+        Curl.Result forwarded = Curl.run("-v", "-x", proxyUrl, origin.url("/forwarded"));
+
+        assertThat(tunnel.exitCode()).as(tunnel.toString()).isZero();
+        assertThat(tunnel.stderr()).as(tunnel.toString()).contains("< HTTP/1.1 200 Connection established")
+                .contains("< X-Proxy: gost-java");
+        assertThat(forwarded.exitCode()).as(forwarded.toString()).isZero();
+        assertThat(forwarded.stderr()).as(forwarded.toString()).doesNotContain("X-Proxy");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private String startProxy(PluginContext context) {
-        Handler handler = new HttpHandlerFactory().create(Metadata.empty(), context);
+        return startProxy(Metadata.empty(), context);
+    }
+
+    private String startProxy(Metadata metadata, PluginContext context) {
+        Handler handler = new HttpHandlerFactory().create(metadata, context);
         proxy = new ProxyServer(transport, handler);
         return "http://127.0.0.1:" + proxy.port();
     }

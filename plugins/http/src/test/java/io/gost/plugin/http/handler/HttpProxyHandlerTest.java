@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.RouteException;
+import io.gost.plugin.http.testing.ErrorRecordingContext;
 import io.gost.plugin.http.testing.NettyLeakDetection;
 import io.gost.testkit.TestHandlerContext;
 import io.gost.testkit.TestPluginContext;
@@ -59,8 +60,7 @@ class HttpProxyHandlerTest {
         assertThat(context.dialedTargets()).containsExactly(InetSocketAddress.createUnresolved("example.com", 443));
         assertThat(outbound(client)).startsWith("HTTP/1.1 200 Connection established\r\n").endsWith("\r\n\r\n");
         assertThat(context.relayedUpstreams()).containsExactly(upstream);
-        assertThat(client.pipeline().names()).doesNotContain(HttpProxyPipeline.SERVER_CODEC,
-                HttpProxyPipeline.PROXY, HttpProxyPipeline.BYTE_COUNTER);
+        assertThat(client.pipeline().names()).noneMatch(name -> name.startsWith("gost-http-"));
         assertThat(client.isOpen()).isTrue();
     }
 
@@ -436,6 +436,23 @@ class HttpProxyHandlerTest {
     }
 
     @Test
+    void bodyThatArrivedDuringTheDialIsSentAndTheRestIsReadFromTheClient() {
+        Promise<Channel> dial = ImmediateEventExecutor.INSTANCE.newPromise();
+        EmbeddedChannel client = client(TestHandlerContext.builder().router((network, target) -> dial).build());
+        client.writeInbound(text("POST http://example.com/ HTTP/1.1\r\nHost: example.com\r\n"
+                + "Content-Length: 10\r\n\r\nfirst"));
+        int readsBeforeTheDial = clientReads.get();
+
+        dial.setSuccess(upstream);
+
+        assertThat(outbound(upstream)).startsWith("POST / HTTP/1.1\r\n").endsWith("\r\n\r\nfirst");
+        assertThat(clientReads.get()).as("the client is read again for the rest of the body")
+                .isEqualTo(readsBeforeTheDial + 1);
+        client.writeInbound(text("-half"));
+        assertThat(outbound(upstream)).isEqualTo("-half");
+    }
+
+    @Test
     void headResponseWithChunkedFramingHasNoBody() {
         EmbeddedChannel client = client(dialing(upstream));
         client.writeInbound(text("HEAD http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n"));
@@ -700,6 +717,41 @@ class HttpProxyHandlerTest {
 
         assertThat(context.countedFromClient()).isEqualTo(request.length());
         assertThat(context.countedToClient()).isEqualTo(response.length());
+    }
+
+    @Test
+    void forbiddenTargetIsAnswered403AndTheReasonRecordedForTheLogLine() {
+        List<Throwable> errors = ErrorRecordingContext.errorList();
+        TestHandlerContext context = TestHandlerContext.builder()
+                .router((network, target) -> ImmediateEventExecutor.INSTANCE.newFailedFuture(
+                        new RouteException(RouteException.Reason.NOT_ALLOWED, "example.com:443 is bypassed")))
+                .build();
+        EmbeddedChannel client = track(new EmbeddedChannel());
+        client.config().setAutoRead(false);
+        new HttpHandlerFactory().create(Metadata.empty(), PluginContext.named("service-0"))
+                .handle(client, new ErrorRecordingContext(context, errors));
+
+        client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
+
+        assertThat(outbound(client)).startsWith("HTTP/1.1 403 Forbidden\r\n");
+        assertThat(errors).singleElement().extracting(Throwable::getMessage).asString()
+                .isEqualTo("answered 403 Forbidden: cannot reach example.com:443: example.com:443 is bypassed");
+    }
+
+    @Test
+    void headerMapIsAddedToConnectionEstablishedAndErrorsButNotToForwardedResponses() {
+        TestHandlerContext context = dialing(upstream);
+        EmbeddedChannel client = client(Metadata.of("header.X-Proxy", "gost-java"), PluginContext.named("service-0"),
+                context);
+        client.writeInbound(text("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n"));
+        outbound(upstream);
+        upstream.writeInbound(text("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        assertThat(outbound(client)).doesNotContain("X-Proxy");
+
+        client.writeInbound(text("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"));
+
+        assertThat(outbound(client)).startsWith("HTTP/1.1 200 Connection established\r\n")
+                .contains("\r\nX-Proxy: gost-java\r\n");
     }
 
     // ---------------------------------------------------------------- helpers

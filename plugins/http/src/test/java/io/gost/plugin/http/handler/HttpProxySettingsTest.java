@@ -44,6 +44,29 @@ class HttpProxySettingsTest {
     }
 
     @Test
+    void headerIsReadAsAMapFromEitherFormAndHttpHeaderWinsAsInGost() {
+        java.util.Map<String, Object> flattened = new java.util.LinkedHashMap<>();
+        flattened.put("header.X-One", "1");
+        flattened.put("header.X-Two", "2");
+
+        assertThat(HttpProxySettings.from(Metadata.of(flattened), CONTEXT).header())
+                .containsExactly(java.util.Map.entry("X-One", "1"), java.util.Map.entry("X-Two", "2"));
+        assertThat(HttpProxySettings.from(Metadata.of(java.util.Map.of("header", java.util.Map.of("X-Map", "m"))),
+                CONTEXT).header()).containsExactly(java.util.Map.entry("X-Map", "m"));
+        assertThat(HttpProxySettings.from(Metadata.of("header.X-A", "a", "http.header.X-B", "b"), CONTEXT).header())
+                .containsExactly(java.util.Map.entry("X-B", "b"));
+    }
+
+    @Test
+    void headerMayNotReplaceFieldsTheProxySetsItself() {
+        assertThatThrownBy(() -> HttpProxySettings.from(Metadata.of("header.Content-Length", "0"), CONTEXT))
+                .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("'header'")
+                .hasMessageContaining("the proxy sets Content-Length itself");
+        assertThatThrownBy(() -> HttpProxySettings.from(Metadata.of("header.X-A", "a\r\nInjected: 1"), CONTEXT))
+                .isInstanceOf(InvalidMetadataException.class);
+    }
+
+    @Test
     void realmThatWouldBreakTheHeaderIsRejected() {
         assertThatThrownBy(() -> HttpProxySettings.from(Metadata.of("realm", "a\"b"), CONTEXT))
                 .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("'realm'");

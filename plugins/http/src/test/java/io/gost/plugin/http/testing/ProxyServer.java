@@ -1,6 +1,7 @@
 package io.gost.plugin.http.testing;
 
 import io.gost.api.Handler;
+import io.gost.api.HandlerContext;
 import io.gost.testkit.TestHandlerContext;
 import io.gost.testkit.TestTransport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -9,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * Serves a {@link Handler} on 127.0.0.1:0 the way the runtime does: accepted channels with auto-read
@@ -21,6 +23,11 @@ public final class ProxyServer implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
 
     public ProxyServer(TestTransport transport, Handler handler) {
+        this(transport, handler, context -> context);
+    }
+
+    /** As above, with each connection's context wrapped by {@code contexts} (e.g. to record what it is told). */
+    public ProxyServer(TestTransport transport, Handler handler, UnaryOperator<HandlerContext> contexts) {
         serverChannel = new ServerBootstrap()
                 .group(transport.acceptorGroup(), transport.ioGroup())
                 .channelFactory(transport.serverSocketChannelFactory())
@@ -30,7 +37,7 @@ public final class ProxyServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel client) {
                         accepted.incrementAndGet();
-                        handler.handle(client, TestHandlerContext.direct(client, transport));
+                        handler.handle(client, contexts.apply(TestHandlerContext.direct(client, transport)));
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0))

@@ -14,7 +14,7 @@ import java.util.Optional;
  *
  * <p>The chosen handler must see the connection exactly as if it had been given it at accept: its
  * {@link Handler#handle} installs its own pipeline and calls {@code read()}. So nothing is consumed: the
- * sniffed chunk goes into an {@link io.gost.plugin.socks.pipeline.InboundReplayHandler} where the sniffer
+ * sniffed chunk goes into an {@link io.gost.api.handshake.HeldInbound} where the sniffer
  * was (ahead of the delegate's handlers), which fires it up the pipeline on the delegate's first
  * {@code read()} instead of reading the socket, then removes itself.
  *

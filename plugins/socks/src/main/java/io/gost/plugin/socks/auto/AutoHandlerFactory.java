@@ -3,6 +3,8 @@ package io.gost.plugin.socks.auto;
 import io.gost.api.Handler;
 import io.gost.api.HandlerFactory;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 import io.gost.plugin.socks.handler.Socks5Handler;
 import io.gost.plugin.socks.handler.Socks5HandlerConfig;
@@ -33,6 +35,21 @@ public final class AutoHandlerFactory implements HandlerFactory {
     public String description() {
         return "sniffs the first byte: 0x05 → socks5, 0x04 → socks4, anything else → http"
                 + " (GOST's default handler)";
+    }
+
+    /**
+     * The socks5 handler's keys, and those the http handler reads from the same metadata (the socks4
+     * handler reads only {@code readTimeout}); declared here because metadata is checked before anything is
+     * created.
+     */
+    @Override
+    public MetadataSchema metadataSchema() {
+        return Socks5HandlerConfig.SCHEMA.and(
+                MetadataKey.string("authBasicRealm", "gost", "the http handler's Proxy-Authenticate realm")
+                        .alias("realm"),
+                MetadataKey.string("proxyAgent", "gost/3.0", "the Proxy-Agent field of the http handler's own"
+                        + " answers").alias("http.proxyAgent"),
+                MetadataKey.map("header", "fields the http handler adds to its own answers").alias("http.header"));
     }
 
     /** Clients name their targets: without credentials on a reachable address this is an open proxy. */

@@ -2,7 +2,7 @@ package io.gost.plugin.socks.auto;
 
 import io.gost.api.Handler;
 import io.gost.api.HandlerContext;
-import io.gost.plugin.socks.pipeline.InboundReplayHandler;
+import io.gost.api.handshake.HeldInbound;
 import io.gost.plugin.socks.pipeline.SocksPipelineNames;
 import io.gost.plugin.socks.v5.Socks5Addresses;
 import io.netty.buffer.ByteBuf;
@@ -12,6 +12,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Waits for the first non-empty chunk from the client, chooses the delegate by its first byte, puts the
- * chunk into an {@link InboundReplayHandler} in its own place and calls the delegate. Per connection.
+ * chunk into an {@link HeldInbound} in its own place and calls the delegate. Per connection.
  */
 final class ProtocolSniffHandler extends ChannelInboundHandlerAdapter {
 
@@ -73,7 +74,7 @@ final class ProtocolSniffHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.pipeline().replace(this, SocksPipelineNames.unique(ctx.pipeline(), SocksPipelineNames.REPLAY),
-                new InboundReplayHandler(chunk));
+                new HeldInbound(List.of(chunk), false));
         try {
             delegate.get().handle(ctx.channel(), context);
         } catch (RuntimeException e) {

@@ -3,13 +3,16 @@ package io.gost.plugin.socks.connector;
 import io.gost.api.Connector;
 import io.gost.api.ConnectorFactory;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
+import io.gost.api.handshake.HandshakeConnector;
 import java.util.List;
 
 /**
  * Creates the connector {@code socks5} (alias {@code socks}): asks a SOCKS5 hop of a chain to CONNECT,
  * presenting the node's credentials ({@code socks5://user:pass@host:port}) when it has some. See
- * {@link Socks5Connector}.
+ * {@link Socks5Connector}. Metadata {@code timeout}, as GOST's, replaces the handshake timeout the runtime
+ * passes.
  *
  * <p>ServiceLoader creates this class through its public no-argument constructor.
  */
@@ -33,9 +36,14 @@ public final class Socks5ConnectorFactory implements ConnectorFactory {
         return "SOCKS5 client for chain hops: CONNECT, with username/password when the node has credentials";
     }
 
+    @Override
+    public MetadataSchema metadataSchema() {
+        return MetadataSchema.of(HandshakeConnector.TIMEOUT);
+    }
+
     /** @throws IllegalArgumentException when a credential is longer than SOCKS5's 255 bytes */
     @Override
     public Connector create(Metadata metadata, PluginContext context) {
-        return new Socks5Connector(context.credentials());
+        return new Socks5Connector(context.credentials(), HandshakeConnector.timeout(metadata));
     }
 }

@@ -3,6 +3,8 @@ package io.gost.plugin.socks.handler;
 import io.gost.api.Authenticator;
 import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,7 +19,8 @@ import java.util.Optional;
  *       negative means the default;</li>
  *   <li>{@code udp}: allow UDP ASSOCIATE (default false, as GOST: refused with 0x02);</li>
  *   <li>{@code bind}: allow BIND (default false, as GOST: refused with 0x02);</li>
- *   <li>{@code udpBufferSize}: the largest datagram the UDP relay receives, 512..65536 bytes. Default 65536,
+ *   <li>{@code udpBufferSize} (alias {@code udp.bufferSize}): the largest datagram the UDP relay receives,
+ *       512..65536 bytes. Default 65536,
  *       so no datagram is cut short (GOST defaults to 4096 and truncates longer datagrams).</li>
  * </ul>
  *
@@ -44,6 +47,15 @@ public record Socks5HandlerConfig(Duration handshakeTimeout, boolean udpEnabled,
         }
     }
 
+    /** The keys {@link #from} reads, for the factories' {@code metadataSchema()}. */
+    public static final MetadataSchema SCHEMA = MetadataSchema.of(
+            MetadataKey.duration("readTimeout", "15s", "how long a client may take from accept to a complete"
+                    + " request, and a BIND to its peer").alias("handshakeTimeout"),
+            MetadataKey.bool("udp", false, "allow UDP ASSOCIATE (refused with 0x02 otherwise)"),
+            MetadataKey.bool("bind", false, "allow BIND (refused with 0x02 otherwise)"),
+            MetadataKey.integer("udpBufferSize", "65536", "the largest datagram the UDP relay receives, 512..65536"
+                    + " bytes (GOST: 4096)").alias("udp.bufferSize"));
+
     /**
      * Reads the options from {@code metadata} and the authenticator from {@code context}.
      *
@@ -60,7 +72,9 @@ public record Socks5HandlerConfig(Duration handshakeTimeout, boolean udpEnabled,
         if (timeout.isNegative() || timeout.isZero()) {
             timeout = DEFAULT_HANDSHAKE_TIMEOUT; // GOST: a non-positive readTimeout means the default
         }
-        int udpBufferSize = metadata.getInt("udpBufferSize", MAX_UDP_BUFFER_SIZE);
+        // GOST reads udp.bufferSize first, then udpBufferSize.
+        int udpBufferSize = metadata.getInt(metadata.contains("udp.bufferSize") ? "udp.bufferSize" : "udpBufferSize",
+                MAX_UDP_BUFFER_SIZE);
         if (udpBufferSize <= 0) {
             udpBufferSize = MAX_UDP_BUFFER_SIZE;
         }

@@ -3,6 +3,7 @@ package io.gost.plugin.socks.handler;
 import io.gost.api.Handler;
 import io.gost.api.HandlerFactory;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 import java.util.List;
 
@@ -42,6 +43,11 @@ public final class Socks5HandlerFactory implements HandlerFactory {
     @Override
     public ForwarderUse forwarderUse() {
         return ForwarderUse.NONE;
+    }
+
+    @Override
+    public MetadataSchema metadataSchema() {
+        return Socks5HandlerConfig.SCHEMA;
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.gost.plugin.socks.handler;
 
 import io.gost.api.Authenticator;
 import io.gost.api.HandlerContext;
+import io.gost.api.handshake.HeldInbound;
+import io.gost.api.handshake.RelayHandOff;
 import io.gost.plugin.socks.pipeline.SocksPipelineNames;
 import io.gost.plugin.socks.v5.Socks5Addresses;
 import io.gost.plugin.socks.v5.Socks5Replies;
@@ -28,9 +30,7 @@ import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * mid-handshake.
  *
  * <p>After the request, bytes the client sends early (a pipelining client, or a FIN that makes epoll read
- * with auto-read off) are kept and written upstream before the relay starts, so nothing is lost.
+ * with auto-read off) wait in a {@link HeldInbound} behind this handler; gost-api's {@link RelayHandOff} writes
+ * them upstream before the relay starts, so nothing is lost.
  */
 final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter implements CommandSession {
 
@@ -83,7 +84,7 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.GREETING;
     private ScheduledFuture<?> deadline;
-    private final Queue<ByteBuf> earlyBytes = new ArrayDeque<>(1);
+    private HeldInbound clientBytes;
     private Socks5Command command;
 
     Socks5ServerHandshakeHandler(Socks5HandlerConfig config, HandlerContext context) {
@@ -100,8 +101,8 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
-        if (phase == Phase.EXECUTING && message instanceof ByteBuf early) {
-            earlyBytes.add(early);
+        if (phase == Phase.EXECUTING && message instanceof ByteBuf) {
+            ctx.fireChannelRead(message); // into the holder
             return;
         }
         try {
@@ -218,6 +219,8 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
             return;
         }
         phase = Phase.EXECUTING;
+        clientBytes = new HeldInbound();
+        ctx.pipeline().addAfter(ctx.name(), SocksPipelineNames.CLIENT_BYTES, clientBytes);
         // Started as a separate task: bytes the client sent right after its request are still being passed
         // up by the decoder and must be kept (EXECUTING) before a command that completes at once hands
         // the connection over.
@@ -289,7 +292,6 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
             phase = Phase.CLOSING;
             command.clientClosed();
         }
-        releaseEarlyBytes();
         ctx.fireChannelInactive();
     }
 
@@ -306,13 +308,6 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelDeadline();
-        releaseEarlyBytes();
-    }
-
-    private void releaseEarlyBytes() {
-        for (ByteBuf early; (early = earlyBytes.poll()) != null; ) {
-            early.release();
-        }
     }
 
     // ---- CommandSession ----
@@ -340,7 +335,6 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
 
     @Override
     public void fail(Socks5CommandStatus status) {
-        releaseEarlyBytes();
         if (!ctx.channel().isActive()) {
             phase = Phase.CLOSING;
             ctx.close();
@@ -360,33 +354,19 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
             upstream.close();
             return;
         }
-        ByteBuf early = earlyBytes.poll();
-        if (early != null) {
-            // Written before the relay starts so the order of the client's bytes is kept; the relay begins
-            // once they have gone (it would otherwise see a half-closed client and shut upstream output early).
-            context.countBytes(early.readableBytes(), 0);
-            upstream.writeAndFlush(early).addListener(written -> onClientLoop(() -> {
-                if (written.isSuccess()) {
-                    relayTo(upstream);
-                } else {
-                    LOGGER.debug("{}: writing the client's first bytes upstream failed; closing both", describe(),
-                            written.cause());
-                    upstream.close();
-                    closeNow();
-                }
-            }));
-            return;
-        }
         phase = Phase.HANDED_OVER;
-        removeSocksHandlers();
-        ctx.pipeline().remove(this);
-        context.relay(upstream);
+        ChannelPipeline pipeline = ctx.pipeline();
+        RelayHandOff.between(ctx.channel(), upstream, context)
+                .holding(clientBytes)
+                .removing(pipeline.get(SocksPipelineNames.SERVER_DECODER), pipeline.get(SocksPipelineNames.SERVER_ENCODER),
+                        this)
+                .replyThenRelay(null);
     }
 
     @Override
     public void becomeControlConnection(ChannelHandler controlHandler) {
         phase = Phase.HANDED_OVER;
-        releaseEarlyBytes();
+        ctx.pipeline().remove(clientBytes); // a control connection carries no data: what is held is dropped
         removeSocksHandlers();
         ctx.pipeline().replace(this, SocksPipelineNames.UDP_CONTROL, controlHandler);
     }

@@ -60,5 +60,6 @@ class Socks5HandlerConfigTest {
         assertThat(read("udpBufferSize", "100").udpBufferSize()).isEqualTo(512);
         assertThat(read("udpBufferSize", "4096").udpBufferSize()).isEqualTo(4096);
         assertThat(read("udpBufferSize", "1000000").udpBufferSize()).isEqualTo(65_536);
+        assertThat(read("udp.bufferSize", "2048").udpBufferSize()).as("GOST's other spelling").isEqualTo(2048);
     }
 }

@@ -1,0 +1,156 @@
+package io.gost.api.handshake;
+
+import io.gost.api.Connector;
+import io.gost.api.InvalidMetadataException;
+import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
+import io.gost.api.RouteException;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A connector whose protocol is a request/answer handshake (HTTP CONNECT, SOCKS4, SOCKS5 ...), in the manner
+ * of Netty's {@code ProxyHandler}: a subclass says only what to send and how to read the answer, in a
+ * {@link Handshake}; this class does the rest, the same way for every protocol.
+ *
+ * <p>{@link #connect} appends the handshake's codecs and a driver to the hop's pipeline (after whatever the
+ * dialer installed, e.g. TLS), sends the first request and reads the answers. When the handshake reports the
+ * tunnel granted it waits for the end of that read, removes every handler it added, and completes the future
+ * with the same channel, auto-read off. Bytes the hop sent behind its answer (and its end of stream, if it
+ * came) are left in a {@link HeldInbound} at the place of the handshake, for whoever reads next: the relay, or
+ * the next connector of a chain. Failures close the channel and fail the future with a {@link RouteException}
+ * that names the hop and the target:
+ * <ul>
+ *   <li>{@code HOP_REJECTED}: the hop refused ({@link Handshake#rejected}, {@link Handshake#answeredWith});</li>
+ *   <li>{@code TIMEOUT}: no complete answer within the timeout (the metadata's {@link #TIMEOUT} if given, else
+ *       the one {@code connect} is given; not positive means none);</li>
+ *   <li>{@code GENERAL}: a malformed answer, the hop closing or failing first, a request that cannot be sent,
+ *       a target the protocol cannot express, a network other than tcp.</li>
+ * </ul>
+ * Cancelling the future closes the channel too. One instance serves every connection through its node.
+ */
+public abstract class HandshakeConnector implements Connector {
+
+    /** GOST's connector key {@code timeout}, which {@link #timeout(Metadata)} reads. */
+    public static final MetadataKey TIMEOUT = MetadataKey.duration("timeout", "",
+            "handshake timeout; replaces the one the runtime gives (the chain's dial timeout)");
+
+    private final String protocol;
+    private final Optional<Duration> timeoutOverride;
+
+    /**
+     * @param protocol        the protocol as messages and pipeline names say it, e.g. {@code socks5}
+     * @param timeoutOverride replaces the timeout {@link #connect} is given, when present ({@link #timeout})
+     */
+    protected HandshakeConnector(String protocol, Optional<Duration> timeoutOverride) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.timeoutOverride = Objects.requireNonNull(timeoutOverride, "timeoutOverride");
+    }
+
+    /**
+     * The value of {@link #TIMEOUT} in a connector's metadata, empty when absent.
+     *
+     * @throws InvalidMetadataException when it is not a positive duration
+     */
+    public static Optional<Duration> timeout(Metadata metadata) {
+        Optional<Object> value = metadata.value(TIMEOUT.name());
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration timeout = Metadata.parseDuration(TIMEOUT.name(), String.valueOf(value.get()));
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new InvalidMetadataException(TIMEOUT.name(), value.get(), "expected a positive duration such as 10s");
+        }
+        return Optional.of(timeout);
+    }
+
+    /** Starts one handshake asking for {@code target}. Allocates nothing: codecs come from {@link Handshake#codecs()}. */
+    protected abstract Handshake newHandshake(InetSocketAddress target);
+
+    @Override
+    public final Future<Channel> connect(Channel channel, String network, InetSocketAddress target, Duration timeout) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(target, "target");
+        Promise<Channel> result = channel.eventLoop().newPromise();
+        if (channel.eventLoop().inEventLoop()) {
+            start(channel, network, target, timeout, result);
+        } else {
+            channel.eventLoop().execute(() -> start(channel, network, target, timeout, result));
+        }
+        return result;
+    }
+
+    private void start(Channel channel, String network, InetSocketAddress target, Duration timeout,
+                       Promise<Channel> result) {
+        String hop = protocol + " hop " + hostAndPort(channel.remoteAddress());
+        String wanted = hostAndPort(target);
+        if (!"tcp".equals(network)) {
+            fail(channel, result, "the " + protocol + " connector tunnels tcp only; cannot connect " + network
+                    + " to " + wanted);
+            return;
+        }
+        if (!channel.isActive()) {
+            fail(channel, result, hop + " is not connected; cannot send CONNECT " + wanted);
+            return;
+        }
+        if (channel.pipeline().get(HandshakeDriver.class) != null) {
+            fail(channel, result, "a handshake is already under way on the connection to " + hop
+                    + "; cannot send CONNECT " + wanted + " before it completes");
+            return;
+        }
+        Handshake handshake = newHandshake(target);
+        handshake.bind(channel, hop, wanted);
+        Object request;
+        try {
+            request = handshake.firstRequest();
+        } catch (IllegalArgumentException e) {
+            fail(channel, result, "cannot ask " + hop + " for " + wanted + ": " + e.getMessage());
+            return;
+        }
+        ChannelPipeline pipeline = channel.pipeline();
+        List<ChannelHandler> codecs = new ArrayList<>(handshake.codecs());
+        String name = "gost-" + protocol + "-connector";
+        for (int i = 0; i < codecs.size(); i++) {
+            pipeline.addLast(free(pipeline, name + "-codec-" + i), codecs.get(i));
+        }
+        HandshakeDriver driver = new HandshakeDriver(handshake, codecs, result, timeoutOverride.orElse(timeout),
+                name + "-pending");
+        pipeline.addLast(free(pipeline, name), driver);
+        driver.begin(request);
+    }
+
+    private static void fail(Channel channel, Promise<Channel> result, String message) {
+        channel.close();
+        result.tryFailure(new RouteException(RouteException.Reason.GENERAL, message));
+    }
+
+    /** {@code name} when the pipeline has no handler of that name, else {@code null} (Netty makes one up). */
+    static String free(ChannelPipeline pipeline, String name) {
+        return pipeline.get(name) == null ? name : null;
+    }
+
+    /** {@code host:port} with IPv6 in brackets; the name, not an address, when the address is unresolved. */
+    static String hostAndPort(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress inet)) {
+            return String.valueOf(address);
+        }
+        String host = inet.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+    }
+
+    /** {@code 5s} or {@code 500ms}, as users write durations in metadata. */
+    static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+}
