@@ -124,6 +124,32 @@ class LauncherIT {
     }
 
     /**
+     * A normal start prints no warning. The test runs gost where no network interface has a hardware
+     * address (a fresh network namespace with only its loopback interface), as in many containers: there Netty, left to
+     * choose its machine id itself, warns at every start that it uses random bytes.
+     */
+    @Test
+    void aStartWhereNoInterfaceHasAHardwareAddressPrintsNoWarning() {
+        TestNamespace namespace = resources.add(TestNamespace.create("gostmac"));
+        ManagedProcess loopbackUp = resources.process("lo-up",
+                List.of(NamespaceProcesses.ip(), "-n", namespace.name(), "link", "set", "lo", "up"));
+        assertThat(loopbackUp.awaitExit()).as(loopbackUp::describe).isZero();
+        Path inNamespace = resources.write("gost-in-" + namespace.name() + ".sh", String.join("\n",
+                "#!/bin/sh",
+                "exec " + NamespaceProcesses.ip() + " netns exec " + namespace.name() + " '" + GostProcess.launcher() + "' \"$@\"",
+                ""));
+        assertThat(inNamespace.toFile().setExecutable(true)).isTrue();
+
+        GostProcess gost = resources.gostThrough(inNamespace, "", "-L", "tcp://127.0.0.1:8000/127.0.0.1:9");
+        NamespaceProcesses.awaitOutput(gost, "listening on");
+        gost.close();
+
+        assertThat(gost.stderr()).as(gost::describe)
+                .contains("service service-0 listening on")
+                .doesNotContainPattern("(?m)^\\S+ (WARN|ERROR) ");
+    }
+
+    /**
      * From Java 25 on, bin/gost-cds makes an AOT cache (which also holds lib/'s module graph) and bin/gost
      * starts from it. Needs a Java 25+ installation: GOST_TEST_JAVA25_HOME, or one in /usr/lib/jvm.
      */
