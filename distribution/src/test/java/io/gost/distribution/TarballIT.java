@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,27 @@ class TarballIT {
         try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
             assertThat(jars.map(jar -> jar.getFileName().toString()))
                     .anyMatch(name -> name.matches("netty-transport-native-epoll-.*-linux-x86_64\\.jar"));
+        }
+        assertThat(home.resolve("README.md")).isRegularFile();
+        assertThat(home.resolve("examples/quickstart.yaml")).isRegularFile();
+        assertThat(home.resolve("examples/netns/seed-3-chain.yaml")).isRegularFile();
+        assertThat(home.resolve("examples/socks4-plugin/target")).doesNotExist();
+    }
+
+    @Test
+    void everyFileTheShippedConfigurationMentionsIsInTheTreeAndItPassesCheck() throws IOException {
+        Path home = GostProcess.home();
+        String shipped = Files.readString(home.resolve("conf/gost.conf"));
+        Matcher mentioned = Pattern.compile("\\b(?:examples|conf|bin)/[\\w./-]+[\\w]").matcher(shipped);
+        int found = 0;
+        while (mentioned.find()) {
+            found++;
+            assertThat(home.resolve(mentioned.group())).as("conf/gost.conf mentions %s", mentioned.group()).exists();
+        }
+        assertThat(found).as("paths mentioned in conf/gost.conf").isPositive();
+        for (String file : List.of("conf/gost.conf", "examples/quickstart.conf", "examples/quickstart.yaml")) {
+            GostProcess gost = resources.gost("check", home.resolve(file).toString());
+            assertThat(gost.awaitExit()).as(gost::describe).isZero();
         }
     }
 }

@@ -41,6 +41,15 @@ public interface HandlerContext {
     Optional<Forwarder> forwarder();
 
     /**
+     * True when this service reaches targets through a chain of proxies. A handler that can only reach
+     * targets directly (a SOCKS5 UDP relay or BIND before those cross chains) must refuse rather than go
+     * around the chain the user asked for.
+     */
+    default boolean routesThroughChain() {
+        return false;
+    }
+
+    /**
      * Relays bytes both ways between the client and {@code upstream} until both directions are done,
      * with backpressure and half-close, and closes both channels at the end. The relay's handlers are in
      * both pipelines when this method returns, so a handler may re-fire events (e.g. a client half-close it

@@ -17,4 +17,21 @@ public interface HandlerFactory extends PluginFactory {
     default boolean letsClientsChooseTargets() {
         return false;
     }
+
+    /** How a handler uses a service's {@code forwarder} (its fixed targets). */
+    enum ForwarderUse {
+        /** Not said (plugins built before this existed): a forwarder is passed to it unchecked. */
+        UNDECLARED,
+        /** It never reads one: a forwarder configured for it would be ignored, so planning refuses it. */
+        NONE,
+        /** It forwards to the forwarder's nodes when there is one, and does something else otherwise. */
+        OPTIONAL,
+        /** It only forwards: a service without a forwarder cannot work, so planning refuses it. */
+        REQUIRED
+    }
+
+    /** How this handler uses a service's forwarder; checked when a configuration is planned. */
+    default ForwarderUse forwarderUse() {
+        return ForwarderUse.UNDECLARED;
+    }
 }

@@ -115,6 +115,20 @@ public record MetadataKey(String name, List<String> aliases, Type type, String d
     }
 
     /**
+     * The spelling under which {@code metadata} holds this key (the name or the first alias present), or the
+     * name when it holds none; read the value with it, so that a bad value is reported as written:
+     * {@code metadata.getInt(KEY.spellingIn(metadata), 4096)}.
+     */
+    public String spellingIn(Metadata metadata) {
+        for (String spelling : spellings()) {
+            if (metadata.contains(spelling)) {
+                return spelling;
+            }
+        }
+        return name;
+    }
+
+    /**
      * True when {@code key} (as written in a configuration, any case) is this key: its name or an alias, or
      * for a {@link Type#MAP} key one of its entries ({@code header.X-Foo}).
      */

@@ -28,6 +28,17 @@ public interface NetnsProvider {
     NetworkNamespace open(NetnsRef namespace) throws NetnsException;
 
     /**
+     * Checks that {@code namespace} exists and is a network namespace, without entering it, so that
+     * {@code gost check} can report a missing one even when it does not run with the privileges to enter it.
+     * The default opens and closes it.
+     *
+     * @throws NetnsException naming the namespace, the path tried and what to do
+     */
+    default void verify(NetnsRef namespace) throws NetnsException {
+        open(namespace).close();
+    }
+
+    /**
      * The namespace the process already is in. Work passed to it runs inline. The runtime uses it for
      * sockets that have no namespace configured, so that every socket creation goes through the provider.
      */

@@ -99,7 +99,7 @@ class SeedScenariosTest {
         GostConfig config = switch (source) {
             case "cli" -> new CommandLineParser().parse(List.of("tcp://127.0.0.1:0/:" + echo.port() + "?netns=ns1"), List.of());
             default -> fromExample("seed-1-listen-in-ns1." + (source.equals("yaml") ? "yaml" : "conf"),
-                    text -> text.replace("10.0.0.1:8000", "127.0.0.1:0").replace(":8080", ":" + echo.port()));
+                    text -> text.replace("198.18.0.1:8000", "127.0.0.1:0").replace(":8000", ":" + echo.port()));
         };
         runtime = start(config, provider);
 
@@ -118,7 +118,7 @@ class SeedScenariosTest {
             case "cli" -> new CommandLineParser().parse(List.of("tcp://127.0.0.1:0/127.0.0.1:" + echo.port()
                     + "?netns=ns1&netns.out=/run/netns/ns2"), List.of());
             default -> fromExample("seed-2-netns-out." + (source.equals("yaml") ? "yaml" : "conf"),
-                    text -> text.replace("10.0.0.1:8000", "127.0.0.1:0").replace("10.0.1.1:8000", echo.address()));
+                    text -> text.replace("198.18.0.1:8000", "127.0.0.1:0").replace("198.18.1.1:8000", echo.address()));
         };
         runtime = start(config, provider);
 
@@ -141,8 +141,8 @@ class SeedScenariosTest {
                     List.of("tcp://127.0.0.1:0/" + echo.address() + "?netns=ns1"),
                     List.of("http://" + proxyAddress + "?netns=ns2"));
             default -> fromExample("seed-3-chain." + (source.equals("yaml") ? "yaml" : "conf"),
-                    text -> text.replace("10.0.0.1:8000", "127.0.0.1:0").replace("10.0.1.11:8000", echo.address())
-                            .replace("10.0.1.1:8080", proxyAddress));
+                    text -> text.replace("198.18.0.1:8000", "127.0.0.1:0").replace("198.18.1.11:8000", echo.address())
+                            .replace("198.18.1.1:8080", proxyAddress));
         };
         runtime = start(config, provider);
 

@@ -49,9 +49,6 @@ import java.util.function.Supplier;
  */
 public final class ChainRouter {
 
-    /** GOST's default time for each step of a dial. */
-    public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(15);
-
     private final Chain chain;
     private final NetnsRef outNamespace;
     private final int retries;
@@ -66,19 +63,10 @@ public final class ChainRouter {
      * @param chain        the service's chain, or {@code null} to dial targets directly
      * @param outNamespace the service's {@code netns.out}, or {@code null}; used for direct dials only
      * @param retries      extra attempts after a failed one (handler {@code retries}), 0 or more
-     * @param dialTimeout  the limit for each step (dial, each handshake); {@code null} means 15 s
+     * @param dialTimeout  the limit for each step (dial, each handshake); positive
      * @param directDialer the registry's {@code tcp} dialer, for direct dials and nodes without a dialer
      * @param serviceName  names the service in socket purposes
-     */
-    public ChainRouter(Chain chain, NetnsRef outNamespace, int retries, Duration dialTimeout, Transport transport,
-                       SocketPlacement placement, Dialer directDialer, String serviceName) {
-        this(chain, outNamespace, retries, dialTimeout, transport, placement, directDialer, serviceName, null);
-    }
-
-    /**
-     * As the constructor without a bypass, refusing the targets {@code bypass} forbids.
-     *
-     * @param bypass the service's bypass, or {@code null} to allow every target
+     * @param bypass       the service's bypass, or {@code null} to allow every target
      */
     public ChainRouter(Chain chain, NetnsRef outNamespace, int retries, Duration dialTimeout, Transport transport,
                        SocketPlacement placement, Dialer directDialer, String serviceName, Bypass bypass) {
@@ -88,8 +76,10 @@ public final class ChainRouter {
         this.chain = chain;
         this.outNamespace = outNamespace;
         this.retries = retries;
-        this.dialTimeout = dialTimeout == null || dialTimeout.isZero() || dialTimeout.isNegative()
-                ? DEFAULT_DIAL_TIMEOUT : dialTimeout;
+        if (dialTimeout == null || dialTimeout.isZero() || dialTimeout.isNegative()) {
+            throw new IllegalArgumentException("dialTimeout must be positive, got " + dialTimeout);
+        }
+        this.dialTimeout = dialTimeout;
         this.transport = Objects.requireNonNull(transport, "transport");
         this.placement = Objects.requireNonNull(placement, "placement");
         this.directDialer = Objects.requireNonNull(directDialer, "directDialer");
@@ -122,11 +112,6 @@ public final class ChainRouter {
      */
     public Future<Channel> dial(EventLoop loop, String network, InetSocketAddress target, String clientKey) {
         return dial(loop, network, target, clientKey, retries + 1);
-    }
-
-    /** This router as the SPI's {@link Router} for one connection. */
-    public Router forConnection(EventLoop loop, String clientKey) {
-        return (network, target) -> dial(loop, network, target, clientKey);
     }
 
     /** As {@link #dial(EventLoop, String, InetSocketAddress, String)}, with a given number of attempts. */

@@ -1,7 +1,10 @@
 package io.gost.runtime.cli;
 
 import io.gost.api.NetnsProvider;
-import io.gost.runtime.GostRuntime;
+import io.gost.api.NetnsRef;
+import io.gost.runtime.plan.GostPlan;
+import io.gost.runtime.plan.PlanDescription;
+import io.gost.runtime.plan.Planner;
 import io.gost.runtime.config.CommandLineParser;
 import io.gost.runtime.config.ConfigException;
 import io.gost.runtime.config.ConfigLoader;
@@ -11,7 +14,6 @@ import io.gost.runtime.registry.PluginEntry;
 import io.gost.runtime.registry.PluginKind;
 import io.gost.runtime.registry.PluginLayers;
 import io.gost.runtime.registry.PluginRegistry;
-import io.gost.runtime.transport.NettyTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -31,7 +33,7 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * {@code gost}: GOST's own flags ({@code -L}, {@code -F}, {@code -C}, {@code -O}, {@code -D}, {@code -DD},
- * {@code -V}) and the subcommands {@code run}, {@code check} and {@code plugins}. This class is the one
+ * {@code -V}) and the subcommands {@code run}, {@code check}, {@code plugins} and {@code keys}. This class is the one
  * grammar of the command line: picocli reads every command line with the model built here, serving or
  * not, and prints its help and errors from it.
  *
@@ -111,7 +113,7 @@ public final class GostCommand {
      * A command: its picocli model (built around this object without inspecting it) and what it runs.
      * The values are read from the model once picocli has parsed the command line into it.
      */
-    private abstract static class Command implements Callable<Integer> {
+    abstract static class Command implements Callable<Integer> {
 
         final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
 
@@ -184,11 +186,11 @@ public final class GostCommand {
                 .description("on SIGTERM/SIGINT, how long open connections may finish (default ${DEFAULT-VALUE})").build();
     }
 
-    private static OptionSpec help() {
+    static OptionSpec help() {
         return OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help and exit").build();
     }
 
-    private static OptionSpec plugins() {
+    static OptionSpec plugins() {
         return OptionSpec.builder(PLUGINS).paramLabel("DIR").type(List.class).auxiliaryTypes(Path.class)
                 .description("also load plugin jars from DIR (repeatable)").build();
     }
@@ -222,6 +224,7 @@ public final class GostCommand {
             spec.addSubcommand("run", new Run().spec);
             spec.addSubcommand("check", new Check().spec);
             spec.addSubcommand("plugins", new Plugins().spec);
+            spec.addSubcommand("keys", new KeysCommand().spec);
         }
 
         @Override
@@ -296,19 +299,29 @@ public final class GostCommand {
             }
             GostConfig config = file != null ? ConfigLoader.load(file) : new CommandLineParser().parse(services, nodes);
             PluginOptions.Loaded loaded = pluginOptions().loadAll();
-            PluginRegistry registry = loaded.registry();
             NetnsProvider provider = loaded.netnsProvider(config.netnsProvider());
-            List<String> problems;
-            try (NettyTransport transport = NettyTransport.create(1)) {
-                problems = GostRuntime.check(config, registry, provider, transport);
+            Planner.Result result = Planner.plan(config, loaded.registry());
+            PrintWriter out = out();
+            PrintWriter err = err();
+            result.warnings().forEach(warning -> err.println("gost: warning: " + warning));
+            err.flush();
+            List<String> problems = new ArrayList<>(result.problems());
+            if (result.plan() != null) {
+                problems.addAll(NamespaceCheck.problems(result.plan(), provider));
             }
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
-            PrintWriter out = out();
-            out.print(PlanPrinter.describe(config));
-            out.println("configuration OK: " + config.services().size() + " service(s), " + config.chains().size()
-                    + " chain(s); network namespaces via provider '" + provider.name() + "'");
+            GostPlan plan = result.plan();
+            out.print(PlanDescription.describe(plan));
+            if (!plan.namespaces().isEmpty()) {
+                out.println("network namespaces (provider '" + provider.name() + "'): "
+                        + String.join(", ", plan.namespaces().stream().map(NetnsRef::value).toList()) + " exist"
+                        + NamespaceCheck.privilegeNote());
+            }
+            out.println("configuration OK: " + plan.services().size() + " service(s), " + plan.chains().size()
+                    + " chain(s)" + (result.warnings().isEmpty() ? "" : ", " + result.warnings().size()
+                    + " warning(s)"));
             out.flush();
             return OK;
         }

@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param hops     at least one hop, in order; references to top-level {@code hops} are already resolved
  * @param metadata chain options
  * @param origin   where it was configured
+ * @param metadataOrigins where each metadata key was written
  */
-public record ChainConfig(String name, List<HopConfig> hops, Metadata metadata, Origin origin) {
+public record ChainConfig(String name, List<HopConfig> hops, Metadata metadata, Origin origin,
+                          KeyOrigins metadataOrigins) {
 
     public ChainConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -24,5 +26,11 @@ public record ChainConfig(String name, List<HopConfig> hops, Metadata metadata, 
             throw new ConfigException(origin.child("hops"), "chain '" + name + "' has no hops");
         }
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+        metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
+    }
+
+    /** A chain whose metadata keys have no positions of their own. */
+    public ChainConfig(String name, List<HopConfig> hops, Metadata metadata, Origin origin) {
+        this(name, hops, metadata, origin, null);
     }
 }

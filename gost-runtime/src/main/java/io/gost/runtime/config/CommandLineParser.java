@@ -69,10 +69,17 @@ public final class CommandLineParser {
     private static final Set<String> REVERSE_LISTENERS = Set.of("rtcp", "rudp", "runix");
     /** Schemes whose address is a path, not host:port. */
     private static final Set<String> PATH_SCHEMES = Set.of("unix", "runix", "serial");
-    /** Query keys that configure GOST objects gost-java does not have yet; dropped. */
-    private static final List<String> UNSUPPORTED_SERVICE_KEYS = List.of("admission", "resolver", "hosts",
-            "limiter.in", "limiter.out", "limiter.conn.in", "limiter.conn.out", "climiter", "rlimiter");
-    private static final List<String> UNSUPPORTED_HOP_KEYS = List.of("bypass", "resolver", "hosts");
+    /**
+     * Query keys of {@code -L} with a meaning of their own that this parser gives them; every other such key
+     * GOST has (the {@code cli:L} rows of {@link GostKeys}: admission, limiters, hosts, resolver, tls files ...)
+     * is refused naming the key, and plain keys go to the metadata, where planning accounts for them.
+     */
+    private static final Set<String> SERVICE_QUERY_KEYS = Set.of("netns", "netns.out", "interface", "so_mark",
+            "proxyprotocol", "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "retries", "auth",
+            "bypass", "dns");
+    /** As {@link #SERVICE_QUERY_KEYS}, for {@code -F} (the {@code cli:F} rows). */
+    private static final Set<String> HOP_QUERY_KEYS = Set.of("netns", "interface", "so_mark", "proxyprotocol",
+            "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "auth");
     /** GOST's failTimeout when a selector is given on the command line without one. */
     private static final Duration COMMAND_LINE_FAIL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -107,17 +114,18 @@ public final class CommandLineParser {
                     List.of("auto", "http", "http2", "http3", "socks4", "socks4a", "socks5", "socks", "ss", "ssu",
                             "relay", "tcp", "udp", "forward", "rtcp", "rudp", "runix", "red", "redir", "redirect",
                             "redu", "sni", "dns", "tun", "tap", "tunnel", "router", "sshd", "file", "api",
-                            "metrics"),
+                            "metrics", "masque", "tungo", "serial", "unix"),
                     List.of("tcp", "udp", "tls", "mtls", "ws", "wss", "mws", "mwss", "http2", "h2", "h2c", "http3",
                             "h3", "wt", "grpc", "quic", "kcp", "dtls", "ftcp", "icmp", "mtcp", "ohttp", "otls",
                             "pht", "phts", "ssh", "sshd", "red", "redir", "redirect", "redu", "rtcp", "rudp",
-                            "runix", "tun", "tap", "dns", "unix", "serial", "stdio"),
+                            "runix", "tun", "tap", "dns", "unix", "serial", "stdio", "tungo", "icmp6"),
                     List.of("http", "http2", "socks4", "socks4a", "socks5", "socks", "ss", "ssu", "relay",
                             "forward", "sni", "tcp", "tunnel", "router", "sshd", "direct", "virtual", "unix",
-                            "serial"),
+                            "serial", "masque"),
                     List.of("tcp", "udp", "tls", "mtls", "ws", "wss", "mws", "mwss", "http2", "h2", "h2c", "http3",
                             "h3", "wt", "grpc", "quic", "kcp", "dtls", "ftcp", "icmp", "mtcp", "ohttp", "otls",
-                            "pht", "phts", "ssh", "sshd", "direct", "virtual", "unix", "serial"));
+                            "pht", "phts", "ssh", "sshd", "direct", "virtual", "unix", "serial", "h3-masque",
+                            "icmp6", "ohttps", "utls", "wg"));
         }
     }
 
@@ -141,37 +149,73 @@ public final class CommandLineParser {
      * @throws ConfigException naming each bad flag and the part of it that is wrong
      */
     public GostConfig parse(List<String> services, List<String> nodes) {
-        List<String> problems = new ArrayList<>();
-        List<HopConfig> hops = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            HopConfig hop = hop(nodes.get(i), i, problems);
-            if (hop != null) {
-                hops.add(hop);
-            }
+        return parse(List.of(new Group(services, nodes)));
+    }
+
+    /**
+     * The {@code -L}/{@code -F} flags of one group of GOST's command line: {@code gost -L a -F b -- -L c}
+     * runs two groups, each with its own chain, as GOST runs each in a process of its own.
+     *
+     * @param services the group's {@code -L} values, in order
+     * @param nodes    the group's {@code -F} values, in order
+     */
+    public record Group(List<String> services, List<String> nodes) {
+
+        public Group {
+            services = List.copyOf(services);
+            nodes = List.copyOf(nodes);
         }
-        List<ServiceDraft> drafts = new ArrayList<>();
-        for (String service : services) {
-            drafts.addAll(services(service, problems));
+    }
+
+    /**
+     * The configuration of several groups: one process here, with services numbered across all groups and
+     * each group's {@code -F} nodes its own chain ({@code chain-0} for the first group that has any, as for a
+     * single group, then {@code chain-1} ...), used by that group's services only.
+     *
+     * @throws ConfigException naming each bad flag and the part of it that is wrong
+     */
+    public GostConfig parse(List<Group> groups) {
+        List<String> problems = new ArrayList<>();
+        List<ChainConfig> chains = new ArrayList<>();
+        List<ServiceConfig> result = new ArrayList<>();
+        List<BypassConfig> bypasses = new ArrayList<>();
+        for (Group group : groups) {
+            List<HopConfig> hops = new ArrayList<>();
+            for (int i = 0; i < group.nodes().size(); i++) {
+                HopConfig hop = hop(group.nodes().get(i), i, problems);
+                if (hop != null) {
+                    hops.add(hop);
+                }
+            }
+            List<ServiceDraft> drafts = new ArrayList<>();
+            for (String service : group.services()) {
+                drafts.addAll(services(service, problems));
+            }
+            if (!problems.isEmpty()) {
+                continue;
+            }
+            ChainConfig chain = null;
+            if (!hops.isEmpty()) {
+                chain = new ChainConfig(chains.isEmpty() ? CHAIN_NAME : "chain-" + chains.size(), hops,
+                        Metadata.empty(), new Origin("-F '" + group.nodes().get(0) + "'", 0, ""));
+                chains.add(chain);
+            }
+            for (ServiceDraft draft : drafts) {
+                String bypassName = null;
+                if (draft.bypass() != null) {
+                    // GOST names them in order over all services: bypass-0, bypass-1 ...
+                    bypassName = "bypass-" + bypasses.size();
+                    bypasses.add(new BypassConfig(bypassName, draft.bypass().whitelist(), draft.bypass().matchers(),
+                            draft.origin().child("bypass")));
+                }
+                result.add(draft.build("service-" + result.size(), chain == null ? null : chain.name(),
+                        bypassName));
+            }
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        ChainConfig chain = hops.isEmpty() ? null : new ChainConfig(CHAIN_NAME, hops, Metadata.empty(),
-                new Origin("-F '" + nodes.get(0) + "'", 0, ""));
-        List<ServiceConfig> result = new ArrayList<>();
-        List<BypassConfig> bypasses = new ArrayList<>();
-        for (ServiceDraft draft : drafts) {
-            String bypassName = null;
-            if (draft.bypass() != null) {
-                // GOST names them in order over all services: bypass-0, bypass-1 ...
-                bypassName = "bypass-" + bypasses.size();
-                bypasses.add(new BypassConfig(bypassName, draft.bypass().whitelist(), draft.bypass().matchers(),
-                        draft.origin().child("bypass")));
-            }
-            result.add(draft.build("service-" + result.size(), chain == null ? null : chain.name(), bypassName));
-        }
-        return new GostConfig(result, chain == null ? List.of() : List.of(chain), List.of(), bypasses, null, null,
-                SOURCE);
+        return new GostConfig(result, chains, List.of(), bypasses, null, null, SOURCE);
     }
 
     // ---- -L --------------------------------------------------------------------------------------------
@@ -189,12 +233,14 @@ public final class CommandLineParser {
         ServiceConfig build(String name, String chain, String bypassName) {
             boolean chainOnListener = chain != null && REVERSE_LISTENERS.contains(listenerType);
             PluginConfig handler = new PluginConfig(handlerType, chainOnListener ? null : chain, retries,
-                    handlerAuth, null, handlerMetadata, origin.child("handler"));
+                    handlerAuth, null, handlerMetadata, origin.child("handler"), queryOrigins(origin, handlerMetadata));
             PluginConfig listener = new PluginConfig(listenerType, chainOnListener ? chain : null, 0,
-                    listenerAuth, null, listenerMetadata, origin.child("listener"));
+                    listenerAuth, null, listenerMetadata, origin.child("listener"),
+                    queryOrigins(origin, listenerMetadata));
             HopConfig forwarder = targets.isEmpty() ? null
                     : new HopConfig(name, selector, targets, Metadata.empty(), origin.child("forwarder"));
-            return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, bypassName, origin);
+            return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, bypassName, origin,
+                    queryOrigins(origin, serviceMetadata));
         }
     }
 
@@ -228,10 +274,15 @@ public final class CommandLineParser {
             addrs = addresses(url.host(), "", true, problem);
         }
 
-        if (!known.handlers().test(handler)) {
+        // GOST: one scheme names the handler, and the listener too when it is a listener type; a listener
+        // scheme alone (tls://, ws://) serves auto over it. A scheme that is neither is kept as the handler
+        // type, so that planning refuses it with the types there are, instead of serving an open auto proxy.
+        boolean knownHandler = known.handlers().test(handler);
+        if (!knownHandler && schemes.length == 1 && known.listeners().test(handler)) {
             handler = "auto";
+            knownHandler = true;
         }
-        if (!known.listeners().test(listener)) {
+        if (!known.listeners().test(listener) && schemes.length == 1) {
             listener = "ssu".equals(handler) ? "udp" : "tcp";
         }
 
@@ -249,7 +300,7 @@ public final class CommandLineParser {
                             problem.origin().child("forwarder").child("nodes").index(targets.size())));
                 }
             }
-            if (!"relay".equals(handler)) {
+            if (!"relay".equals(handler) && knownHandler) {
                 handler = SAME_TYPE_FORWARDERS.contains(listener) ? listener : "forward";
             }
         }
@@ -265,10 +316,6 @@ public final class CommandLineParser {
         Map<String, Object> query = new LinkedHashMap<>(url.query());
         Credentials auth = auth(url, query, problem);
         BypassDraft bypass = bypass(query);
-        for (String key : UNSUPPORTED_SERVICE_KEYS) {
-            remove(query, key);
-            remove(query, "handler." + key);
-        }
         Object dns = query.get("dns");
         if (dns instanceof String servers && !servers.isEmpty()) {
             query.put("dns", List.of(servers.split(",")));
@@ -277,6 +324,7 @@ public final class CommandLineParser {
             moveToScope(query, key, "service.", problem);
         }
         SelectorConfig selector = selector(query, problem);
+        refuseUnsupported(query, "cli:L", SERVICE_QUERY_KEYS, "handler.", problem);
 
         Map<String, Object> serviceMetadata = new LinkedHashMap<>();
         Map<String, Object> handlerMetadata = new LinkedHashMap<>();
@@ -375,23 +423,25 @@ public final class CommandLineParser {
         if (schemes == null) {
             return null;
         }
-        String connector = schemes[0];
-        String dialer = schemes[schemes.length - 1];
+        // No scheme reads as auto, which is no connector: GOST speaks http to such a node.
+        String connector = "auto".equals(url.scheme()) ? "http" : schemes[0];
+        String dialer = "auto".equals(url.scheme()) ? "tcp" : schemes[schemes.length - 1];
         boolean pathScheme = List.of(schemes).stream().anyMatch(PATH_SCHEMES::contains);
-        if (!known.connectors().test(connector)) {
+        // GOST: a dialer scheme alone (tls://, ws://) speaks http over it. A scheme that is neither a
+        // connector nor a dialer is kept, so that planning refuses it with the types there are.
+        boolean knownConnector = known.connectors().test(connector);
+        if (!knownConnector && schemes.length == 1 && known.dialers().test(connector)) {
             connector = "http";
+            knownConnector = true;
         }
-        if (!known.dialers().test(dialer)) {
+        if (!known.dialers().test(dialer) && schemes.length == 1) {
             dialer = "ssu".equals(connector) ? "udp" : "tcp";
         }
 
         Map<String, Object> query = new LinkedHashMap<>(url.query());
         Credentials auth = auth(url, query, problem);
         SelectorConfig selector = selector(query, problem);
-        for (String key : UNSUPPORTED_HOP_KEYS) {
-            remove(query, key);
-            remove(query, "hop." + key);
-        }
+        refuseUnsupported(query, "cli:F", HOP_QUERY_KEYS, "hop.", problem);
         // netns on -F is the hop's: every node of the hop is reached from that namespace.
         for (String key : List.of("interface", "so_mark", "proxyProtocol", "netns")) {
             moveToScope(query, key, "hop.", problem);
@@ -424,10 +474,12 @@ public final class CommandLineParser {
 
         boolean sshDialer = "ssh".equals(dialer) || "sshd".equals(dialer);
         Origin origin = problem.origin();
+        Metadata connectorValues = Metadata.of(connectorMetadata);
+        Metadata dialerValues = Metadata.of(dialerMetadata);
         PluginConfig connectorConfig = new PluginConfig(connector, null, 0, sshDialer ? null : auth, null,
-                Metadata.of(connectorMetadata), origin.child("connector"));
+                connectorValues, origin.child("connector"), queryOrigins(origin, connectorValues));
         PluginConfig dialerConfig = new PluginConfig(dialer, null, 0, sshDialer ? auth : null, null,
-                Metadata.of(dialerMetadata), origin.child("dialer"));
+                dialerValues, origin.child("dialer"), queryOrigins(origin, dialerValues));
 
         List<String> addrs = new ArrayList<>();
         if (pathScheme && url.host().isEmpty()) {
@@ -452,13 +504,56 @@ public final class CommandLineParser {
         }
         List<NodeConfig> nodes = new ArrayList<>();
         for (String addr : addrs) {
+            Metadata nodeValues = Metadata.of(nodeMetadata);
             nodes.add(new NodeConfig("node-" + nodes.size(), addr, connectorConfig, dialerConfig, null,
-                    Metadata.of(nodeMetadata), origin.child("nodes").index(nodes.size())));
+                    nodeValues, origin.child("nodes").index(nodes.size()), queryOrigins(origin, nodeValues)));
         }
-        return new HopConfig("hop-" + index, selector, nodes, Metadata.of(hopMetadata), origin);
+        Metadata hopValues = Metadata.of(hopMetadata);
+        return new HopConfig("hop-" + index, selector, nodes, hopValues, origin, queryOrigins(origin, hopValues));
+    }
+
+    /**
+     * True when this parser gives query key {@code key} of {@code flag} ({@code "L"} or {@code "F"}) the
+     * meaning GOST gives it; GOST's other keys with a meaning of their own are refused.
+     */
+    public static boolean implementsQueryKey(String flag, String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        // These only become metadata here; planning judges them there (and refuses what gost-java lacks).
+        boolean passedOn = Set.of("interface", "so_mark", "proxyprotocol", "dns").contains(lower);
+        return ((flag.equals("L") ? SERVICE_QUERY_KEYS : HOP_QUERY_KEYS).contains(lower) && !passedOn)
+                || key.contains("<");
     }
 
     // ---- shared parts ----------------------------------------------------------------------------------
+
+    /**
+     * Refuses the query keys GOST gives a meaning of their own (its {@code scope} rows in {@link GostKeys}:
+     * admission, limiters, hosts, resolvers, TLS files ...) that this parser does not implement, written plainly
+     * or with the prefix of the object they belong to ({@code handler.} for {@code -L}, {@code hop.} for
+     * {@code -F}); they are removed from {@code query}. Other keys are metadata, which planning accounts for.
+     */
+    private static void refuseUnsupported(Map<String, Object> query, String scope, Set<String> implemented,
+                                          String ownerPrefix, Problems problem) {
+        GostKeys catalog = GostKeys.shipped();
+        for (String key : List.copyOf(query.keySet())) {
+            String bare = Objects.requireNonNullElse(unprefixed(key, ownerPrefix), key);
+            if (implemented.contains(bare.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            catalog.find(scope, bare).filter(row -> !row.key().contains("<")).ifPresent(row -> {
+                remove(query, key);
+                problem.add(Unsupported.message("query key '" + key + "'", row.feature()));
+            });
+        }
+    }
+
+    /** Each metadata key comes from the flag's query: a problem with it names {@code ?key} in the flag. */
+    private static KeyOrigins queryOrigins(Origin flag, Metadata metadata) {
+        Map<String, Origin> keys = new LinkedHashMap<>();
+        metadata.asMap().keySet().forEach(key -> keys.put(key, new Origin(flag.source(), 0,
+                "?" + metadata.spelling(key))));
+        return new KeyOrigins(flag, keys);
+    }
 
     private static String[] schemes(CommandUrl url, String form, Problems problem) {
         String[] schemes = url.scheme().split("\\+", -1);
@@ -527,7 +622,9 @@ public final class CommandLineParser {
         }
         String strategyName = isEmpty(strategy) ? "round" : String.valueOf(strategy).toLowerCase(Locale.ROOT);
         if (!SelectorConfig.STRATEGIES.contains(strategyName)) {
-            problem.add("strategy '" + strategy + "' is unknown; use round (rr), random (rand), fifo (ha) or hash");
+            problem.add(strategyName.equals("parallel")
+                    ? Unsupported.message("strategy 'parallel' (race every node)", "routing")
+                    : "strategy '" + strategy + "' is unknown; use round (rr), random (rand), fifo (ha) or hash");
             strategyName = "round";
         }
         int fails = 1;

@@ -13,7 +13,8 @@ import java.util.Locale;
 /**
  * Loads a configuration file with the front end its extension names: {@code .yaml}/{@code .yml} as YAML,
  * {@code .conf}/{@code .hocon} as HOCON, {@code .json} as JSON, and {@code -} as YAML from standard input
- * (GOST's {@code -C -}).
+ * (GOST's {@code -C -}). As GOST's {@code -C}, a value starting with <code>{</code> is the configuration
+ * itself, as JSON.
  */
 public final class ConfigLoader {
 
@@ -34,7 +35,16 @@ public final class ConfigLoader {
 
     /** As {@link #load(Path)}, reading {@code -} from {@code stdin} (which is not closed). */
     public static GostConfig load(Path path, InputStream stdin) {
-        if (STDIN.equals(path.toString())) {
+        String text = path.toString();
+        if (text.startsWith("{")) {
+            // GOST's -C also takes the configuration itself, as JSON.
+            return new HoconConfigLoader().parse(text, "-C inline.json");
+        }
+        if (text.matches("(?i)https?:/.*")) {
+            throw new ConfigException(new Origin("-C '" + text + "'", 0, ""), Unsupported.message(
+                    "a configuration read from a URL", "ops") + " (save it to a file and give that)");
+        }
+        if (STDIN.equals(text)) {
             return new YamlConfigLoader().parse(new InputStreamReader(stdin, StandardCharsets.UTF_8), "<stdin>");
         }
         Path fileName = path.getFileName();

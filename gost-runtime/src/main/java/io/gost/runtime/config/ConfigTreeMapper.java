@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -33,40 +34,68 @@ import java.util.function.Supplier;
 final class ConfigTreeMapper {
 
     private static final Schema ROOT = Schema.of("the top level",
-            "services, chains, hops, authers, bypasses, log, netns",
-            "admissions, resolvers, hosts, ingresses, routers, sds, recorders, limiters, climiters,"
-                    + " rlimiters, observers, loggers, tls, profiling, api, metrics");
+            "services, chains, hops, authers, bypasses, log, netns", "section:");
     private static final Schema SERVICE = Schema.of("a service",
-            "name, addr, handler, listener, forwarder, bypass, bypasses, metadata",
-            "interface, sockopts, admission, admissions, resolver, hosts, limiter, climiter,"
-                    + " rlimiter, logger, loggers, observer, recorders, status");
+            "name, addr, handler, listener, forwarder, bypass, bypasses, metadata", "section:services[]");
     private static final Schema HANDLER = Schema.of("a handler",
-            "type, retries, chain, auth, auther, authers, metadata",
-            "chaingroup, tls, limiter, observer");
+            "type, retries, chain, auth, auther, authers, metadata", "section:services[].handler");
     private static final Schema LISTENER = Schema.of("a listener",
-            "type, chain, auth, auther, authers, metadata",
-            "chaingroup, tls");
-    private static final Schema CONNECTOR = Schema.of("a connector", "type, auth, metadata", "tls");
-    private static final Schema DIALER = Schema.of("a dialer", "type, auth, metadata", "tls");
-    private static final Schema FORWARDER = Schema.of("a forwarder", "name, hop, selector, nodes", "");
-    private static final Schema SELECTOR = Schema.of("a selector", "strategy, maxFails, failTimeout", "");
-    private static final Schema CHAIN = Schema.of("a chain", "name, hops, metadata", "");
-    private static final Schema HOP = Schema.of("a hop",
-            "name, selector, nodes, metadata",
-            "interface, sockopts, bypass, bypasses, resolver, hosts, reload, file, redis, http, plugin");
-    private static final Schema NODE = Schema.of("a node",
-            "name, addr, connector, dialer, netns, metadata",
-            "host, network, protocol, path, interface, sockopts, bypass, bypasses, resolver, hosts, http, tls,"
-                    + " auth, filter, matcher");
+            "type, chain, auth, auther, authers, metadata", "section:services[].listener");
+    private static final Schema CONNECTOR = Schema.of("a connector", "type, auth, metadata",
+            "section:chains[].hops[].nodes[].connector");
+    private static final Schema DIALER = Schema.of("a dialer", "type, auth, metadata",
+            "section:chains[].hops[].nodes[].dialer");
+    private static final Schema FORWARDER = Schema.of("a forwarder", "name, hop, selector, nodes",
+            "section:services[].forwarder");
+    private static final Schema SELECTOR = Schema.of("a selector", "strategy, maxFails, failTimeout",
+            "section:chains[].hops[].selector");
+    private static final Schema CHAIN = Schema.of("a chain", "name, hops, metadata", "section:chains[]");
+    private static final Schema HOP = Schema.of("a hop", "name, selector, nodes, metadata",
+            "section:chains[].hops[]");
+    private static final Schema NODE = Schema.of("a node", "name, addr, connector, dialer, netns, metadata",
+            "section:chains[].hops[].nodes[]");
     private static final Schema FORWARD_NODE = Schema.of("a forwarder node",
-            "name, addr, connector, dialer, metadata",
-            "host, network, protocol, path, bypass, bypasses, http, tls, auth, filter, matcher");
-    private static final Schema AUTHER = Schema.of("an auther", "name, auths", "reload, file, redis, http, plugin");
-    private static final Schema AUTH = Schema.of("an auth", "username, password", "");
-    private static final Schema BYPASS = Schema.of("a bypass", "name, whitelist, matchers",
-            "reload, file, redis, http, plugin");
-    private static final Schema LOG = Schema.of("log", "level, format, output", "rotation");
+            "name, addr, connector, dialer, metadata", "section:services[].forwarder.nodes[]");
+    private static final Schema AUTHER = Schema.of("an auther", "name, auths", "section:authers[]");
+    private static final Schema AUTH = Schema.of("an auth", "username, password", "section:authers[].auths[]");
+    private static final Schema BYPASS = Schema.of("a bypass", "name, whitelist, matchers", "section:bypasses[]");
+    private static final Schema LOG = Schema.of("log", "level, format, output", "section:log");
+    // gost-java's own: the namespace provider; GOST has no such section.
     private static final Schema NETNS = Schema.of("netns", "provider", "");
+
+    /** Which schema reads each catalog scope of GOST's sections ({@link GostKeys}). */
+    private static final Map<String, Schema> SCHEMAS_BY_SCOPE = schemasByScope();
+
+    private static Map<String, Schema> schemasByScope() {
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        for (Schema schema : List.of(ROOT, SERVICE, HANDLER, LISTENER, CONNECTOR, DIALER, FORWARDER, SELECTOR, CHAIN,
+                HOP, NODE, FORWARD_NODE, AUTHER, AUTH, BYPASS, LOG)) {
+            schemas.put(schema.scope, schema);
+        }
+        // The same objects where GOST's schema has them too.
+        schemas.put("section:hops[]", HOP);
+        schemas.put("section:hops[].nodes[]", NODE);
+        schemas.put("section:hops[].nodes[].connector", CONNECTOR);
+        schemas.put("section:hops[].nodes[].dialer", DIALER);
+        schemas.put("section:hops[].selector", SELECTOR);
+        schemas.put("section:services[].forwarder.selector", SELECTOR);
+        for (String auth : List.of("section:services[].handler.auth", "section:services[].listener.auth",
+                "section:chains[].hops[].nodes[].connector.auth", "section:chains[].hops[].nodes[].dialer.auth",
+                "section:hops[].nodes[].connector.auth", "section:hops[].nodes[].dialer.auth")) {
+            schemas.put(auth, AUTH);
+        }
+        return Collections.unmodifiableMap(schemas);
+    }
+
+    /**
+     * Whether gost-java's files accept {@code key} in the section GOST's catalog calls {@code scope}; empty
+     * when gost-java reads no such section at all.
+     */
+    static Optional<Boolean> accepts(String scope, String key) {
+        Schema schema = SCHEMAS_BY_SCOPE.get(scope);
+        return schema == null ? Optional.empty()
+                : Optional.of(schema.supported.containsKey(key.toLowerCase(Locale.ROOT)));
+    }
 
     private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "fatal");
     private static final List<String> LOG_FORMATS = List.of("text", "json");
@@ -142,12 +171,13 @@ final class ConfigTreeMapper {
         PluginConfig handler = plugin(fields, "handler", HANDLER, "auto");
         PluginConfig listener = plugin(fields, "listener", LISTENER, "tcp");
         HopConfig forwarder = forwarder(fields, name, hops);
-        Metadata metadata = metadata(fields, "metadata");
+        MetadataBlock metadata = metadata(fields, "metadata");
         String bypass = singleReference(fields, "bypass", "bypasses", "one bypass per service",
                 "put all their matchers into one bypass");
         // Built even when a part failed: the parts then fall back to defaults, and a missing addr is still
         // reported together with the other problems.
-        return build(() -> new ServiceConfig(name, addr, handler, listener, forwarder, metadata, bypass, origin));
+        return build(() -> new ServiceConfig(name, addr, handler, listener, forwarder, metadata.values(), bypass, origin,
+                metadata.origins()));
     }
 
     private PluginConfig plugin(Fields parent, String key, Schema schema, String defaultType) {
@@ -164,16 +194,27 @@ final class ConfigTreeMapper {
         String chain = string(fields, "chain");
         Integer retries = integer(fields, "retries");
         Credentials auth = auth(fields, "auth");
-        String auther = autherReference(fields);
-        Metadata metadata = metadata(fields, "metadata");
-        return build(() -> new PluginConfig(type, chain, retries == null ? 0 : retries, auth, auther, metadata,
-                origin));
+        List<String> authers = autherReferences(fields);
+        MetadataBlock metadata = metadata(fields, "metadata");
+        return build(() -> new PluginConfig(type, chain, retries == null ? 0 : retries, auth, authers,
+                metadata.values(), origin, metadata.origins()));
     }
 
-    /** {@code auther: NAME}, or GOST's list form {@code authers: [NAME]} with a single name. */
-    private String autherReference(Fields fields) {
-        return singleReference(fields, "auther", "authers",
-                "one auther per handler or listener", "put all their users into one auther");
+    /** {@code auther: NAME} and {@code authers: [NAME, ...]}, joined as GOST joins them. */
+    private List<String> autherReferences(Fields fields) {
+        List<String> names = new ArrayList<>();
+        String single = string(fields, "auther");
+        if (single != null) {
+            names.add(single);
+        }
+        Entry list = fields.get("authers");
+        if (!absent(list)) {
+            List<String> listed = stringList(list.value(), fields.at("authers"));
+            if (listed != null) {
+                listed.stream().filter(name -> !names.contains(name)).forEach(names::add);
+            }
+        }
+        return names;
     }
 
     /**
@@ -272,8 +313,9 @@ final class ConfigTreeMapper {
         }
         String strategy = string(fields, "strategy");
         if (strategy != null && !SelectorConfig.STRATEGIES.contains(strategy.trim().toLowerCase(Locale.ROOT))) {
-            problem(fields.at("strategy"), "unknown strategy '" + strategy
-                    + "'; use round (rr), random (rand), fifo (ha) or hash");
+            problem(fields.at("strategy"), strategy.trim().equalsIgnoreCase("parallel")
+                    ? Unsupported.message("strategy 'parallel' (race every node)", "routing")
+                    : "unknown strategy '" + strategy + "'; use round (rr), random (rand), fifo (ha) or hash");
             strategy = null;
         }
         Integer maxFails = integer(fields, "maxFails");
@@ -290,11 +332,11 @@ final class ConfigTreeMapper {
         int before = problems.size();
         List<HopConfig> chainHops = list(fields, "hops", (hop, hopOrigin, hopIndex) ->
                 chainHop(hop, hopOrigin, hopIndex, hops));
-        Metadata metadata = metadata(fields, "metadata");
+        MetadataBlock metadata = metadata(fields, "metadata");
         if (chainHops.isEmpty() && problems.size() > before) {
             return null;
         }
-        return build(() -> new ChainConfig(name, chainHops, metadata, origin));
+        return build(() -> new ChainConfig(name, chainHops, metadata.values(), origin, metadata.origins()));
     }
 
     /** A hop of a chain: inline with nodes, or a reference by name to a top-level hop. */
@@ -327,11 +369,11 @@ final class ConfigTreeMapper {
         int before = problems.size();
         List<NodeConfig> nodes = list(fields, "nodes", (node, nodeOrigin, nodeIndex) ->
                 node(node, nodeOrigin, nodeIndex, NodeRole.CHAIN));
-        Metadata metadata = metadata(fields, "metadata");
+        MetadataBlock metadata = metadata(fields, "metadata");
         if (nodes.isEmpty() && problems.size() > before) {
             return null;
         }
-        return build(() -> new HopConfig(name, selector, nodes, metadata, origin));
+        return build(() -> new HopConfig(name, selector, nodes, metadata.values(), origin, metadata.origins()));
     }
 
     /**
@@ -366,26 +408,16 @@ final class ConfigTreeMapper {
         String addr = string(fields, "addr");
         PluginConfig connector = plugin(fields, "connector", CONNECTOR, "http");
         PluginConfig dialer = plugin(fields, "dialer", DIALER, "tcp");
-        // GOST's defaults for chain nodes. Forwarder targets are dialed directly unless they name a
-        // connector or a dialer; one named, the other takes its default.
-        if (role == NodeRole.CHAIN || connector != null || dialer != null) {
-            if (connector == null) {
-                connector = defaultPlugin("http", origin.child("connector"));
-            }
-            if (dialer == null) {
-                dialer = defaultPlugin("tcp", origin.child("dialer"));
-            }
-        }
+        // No defaults here: a top-level hop serves chains (whose nodes speak http over tcp unless told
+        // otherwise) and forwarders (whose targets are dialed directly) alike; planning fills them in.
         String netns = string(fields, "netns");
-        Metadata metadata = metadata(fields, "metadata");
+        MetadataBlock metadata = metadata(fields, "metadata");
         PluginConfig nodeConnector = connector;
         PluginConfig nodeDialer = dialer;
-        return build(() -> new NodeConfig(name, addr, nodeConnector, nodeDialer, netns, metadata, origin));
+        return build(() -> new NodeConfig(name, addr, nodeConnector, nodeDialer, netns, metadata.values(), origin,
+                metadata.origins()));
     }
 
-    private static PluginConfig defaultPlugin(String type, Origin origin) {
-        return new PluginConfig(type, null, 0, null, null, Metadata.empty(), origin);
-    }
 
     private AutherConfig auther(ConfigTree node, Origin origin, int index) {
         Fields fields = fields(node, origin, AUTHER);
@@ -423,7 +455,15 @@ final class ConfigTreeMapper {
         }
         String level = oneOf(fields, "level", LOG_LEVELS);
         String format = oneOf(fields, "format", LOG_FORMATS);
-        return new LogConfig(level, format, string(fields, "output"));
+        String output = string(fields, "output");
+        if (output != null && !output.isBlank() && !output.trim().equalsIgnoreCase("stderr")) {
+            // Logs go to stderr today; another output would be accepted and not used.
+            problem(fields.at("output"), Unsupported.message("log output '" + output.trim() + "'", "ops")
+                    + " (gost-java logs to stderr; a Log4j file of your own in conf/log4j2.xml can send them"
+                    + " elsewhere)");
+            output = null;
+        }
+        return new LogConfig(level, format, output);
     }
 
     private String oneOf(Fields fields, String key, List<String> allowed) {
@@ -535,30 +575,38 @@ final class ConfigTreeMapper {
         return null;
     }
 
-    /**
-     * A metadata map. Nested maps are flattened to dotted keys, so HOCON's unquoted {@code netns.out = x}
-     * (which HOCON nests) and GOST's single key {@code netns.out: x} give the same metadata.
-     */
-    private Metadata metadata(Fields fields, String key) {
-        Entry entry = fields.get(key);
-        if (absent(entry)) {
-            return Metadata.empty();
-        }
-        Origin origin = fields.at(key);
-        if (!(entry.value() instanceof MapNode map)) {
-            problem(origin, "expected a map of options, got " + entry.value().kind());
-            return Metadata.empty();
-        }
-        Map<String, Object> flat = new LinkedHashMap<>();
-        flatten("", map, origin, flat);
-        return Metadata.of(flat);
+    /** A metadata block and where each of its keys was written. */
+    private record MetadataBlock(Metadata values, KeyOrigins origins) {
     }
 
-    private void flatten(String prefix, MapNode map, Origin origin, Map<String, Object> flat) {
+    /**
+     * A metadata map. Nested maps are flattened to dotted keys, so HOCON's unquoted {@code netns.out = x}
+     * (which HOCON nests) and GOST's single key {@code netns.out: x} give the same metadata; a plugin that
+     * reads a map ({@code header: {X-Foo: bar}}) gets it back with {@link Metadata#getMap}.
+     */
+    private MetadataBlock metadata(Fields fields, String key) {
+        Entry entry = fields.get(key);
+        Origin origin = fields.at(key);
+        if (absent(entry)) {
+            return new MetadataBlock(Metadata.empty(), KeyOrigins.at(origin));
+        }
+        if (!(entry.value() instanceof MapNode map)) {
+            problem(origin, "expected a map of options, got " + entry.value().kind());
+            return new MetadataBlock(Metadata.empty(), KeyOrigins.at(origin));
+        }
+        Map<String, Object> flat = new LinkedHashMap<>();
+        Map<String, Origin> origins = new LinkedHashMap<>();
+        flatten("", map, origin, flat, origins);
+        return new MetadataBlock(Metadata.of(flat), new KeyOrigins(origin, origins));
+    }
+
+    private void flatten(String prefix, MapNode map, Origin origin, Map<String, Object> flat,
+                         Map<String, Origin> origins) {
         for (Entry entry : map.entries()) {
             String key = prefix + entry.key();
+            Origin keyOrigin = new Origin(sourceOf(entry.value()), lineOf(entry, origin), origin.child(key).path());
             if (entry.value() instanceof MapNode nested) {
-                flatten(key + ".", nested, origin, flat);
+                flatten(key + ".", nested, origin, flat, origins);
                 continue;
             }
             Object value = plain(entry.value());
@@ -567,10 +615,10 @@ final class ConfigTreeMapper {
             }
             boolean duplicate = flat.keySet().stream().anyMatch(known -> known.equalsIgnoreCase(key));
             if (duplicate) {
-                problem(new Origin(origin.source(), entry.line(), origin.path()),
-                        "option '" + key + "' is given twice (keys ignore case, and nested keys count as dotted)");
+                problem(keyOrigin, "option '" + key + "' is given twice (keys ignore case, and nested keys count as dotted)");
             }
             flat.put(key, value);
+            origins.put(key, keyOrigin);
         }
     }
 
@@ -625,6 +673,10 @@ final class ConfigTreeMapper {
             return null;
         }
         Fields fields = new Fields(origin);
+        String type = map.entries().stream()
+                .filter(entry -> entry.key().equalsIgnoreCase("type") && entry.value() instanceof ScalarNode)
+                .map(entry -> String.valueOf(((ScalarNode) entry.value()).value()).trim().toLowerCase(Locale.ROOT))
+                .findFirst().orElse(null);
         for (Entry entry : map.entries()) {
             String lowerKey = entry.key().toLowerCase(Locale.ROOT);
             String canonical = schema.supported.get(lowerKey);
@@ -632,8 +684,8 @@ final class ConfigTreeMapper {
                     origin.child(entry.key()).path());
             if (canonical == null) {
                 // "x-" keys are extensions (a home for YAML anchors), as in Docker Compose files.
-                if (!schema.ignored.contains(lowerKey) && !lowerKey.startsWith("x-")) {
-                    problem(keyOrigin, unknownKeyMessage(entry.key(), schema));
+                if (!lowerKey.startsWith("x-")) {
+                    problem(keyOrigin, unknownKeyMessage(entry.key(), schema, type));
                 }
                 continue;
             }
@@ -648,13 +700,54 @@ final class ConfigTreeMapper {
         return fields;
     }
 
-    private static String unknownKeyMessage(String key, Schema schema) {
+    /**
+     * A key GOST has but gost-java does not support yet is refused as such, naming the feature it belongs to;
+     * any other key is a typo or not GOST's, refused with the nearest key GOST or gost-java knows there.
+     */
+    private static String unknownKeyMessage(String key, Schema schema, String type) {
+        Optional<GostKeys.Key> gostKey = schema.scope.isEmpty() ? Optional.empty()
+                : GostKeys.shipped().find(schema.scope, key);
+        if (gostKey.isPresent()) {
+            return Unsupported.message("'" + key + "'", gostKey.get().feature());
+        }
+        Optional<String> metadataOwner = metadataOwner(key, schema, type);
+        if (metadataOwner.isPresent()) {
+            return "unknown key '" + key + "' here; GOST reads '" + key + "' as a metadata option of "
+                    + metadataOwner.get() + ": put it under metadata";
+        }
         Set<String> known = new LinkedHashSet<>(schema.supported.values());
-        known.addAll(schema.ignored);
+        if (!schema.scope.isEmpty()) {
+            GostKeys.shipped().scope(schema.scope).forEach(k -> known.add(k.key()));
+        }
         return Suggestions.closest(key, known)
                 .map(suggestion -> "unknown key '" + key + "'; did you mean '" + suggestion + "'?")
                 .orElse("unknown key '" + key + "'; " + schema.what + " has "
                         + String.join(", ", schema.supported.values()));
+    }
+
+    /**
+     * Which kind of object GOST reads {@code key} from the metadata of, when {@code schema} has metadata of
+     * its own: a key written beside {@code metadata} instead of in it (GOST ignores it there).
+     */
+    private static Optional<String> metadataOwner(String key, Schema schema, String type) {
+        if (!schema.supported.containsKey("metadata")) {
+            return Optional.empty();
+        }
+        String kind = schema.what.replaceFirst("^an? ", "");
+        String prefix = switch (kind) {
+            case "handler", "listener", "connector", "dialer" -> "metadata:" + kind + "/";
+            case "service", "hop", "node", "chain" -> "metadata:" + kind;
+            default -> null;
+        };
+        if (prefix == null) {
+            return Optional.empty();
+        }
+        String ownScope = type == null ? prefix : prefix + type;
+        return GostKeys.shipped().all().stream()
+                .filter(row -> row.scope().startsWith(prefix) && row.matches(key))
+                .min(java.util.Comparator.comparing(row -> row.scope().equalsIgnoreCase(ownScope) ? 0 : 1))
+                .map(row -> row.scope().length() > prefix.length()
+                        ? "the " + row.scope().substring(prefix.length()) + " " + kind : "a " + kind);
     }
 
     private Origin itemOrigin(Origin list, ConfigTree item, int index) {
@@ -721,20 +814,17 @@ final class ConfigTreeMapper {
      *
      * @param what      how the object is called in messages
      * @param supported lower-case key to canonical spelling, in documentation order
-     * @param ignored   lower-case keys GOST has that gost-java accepts without acting on them yet
+     * @param scope     the catalog scope of GOST's keys for this object ({@link GostKeys}), or empty for
+     *                  gost-java's own sections
      */
-    private record Schema(String what, Map<String, String> supported, Set<String> ignored) {
+    private record Schema(String what, Map<String, String> supported, String scope) {
 
-        static Schema of(String what, String supported, String ignored) {
+        static Schema of(String what, String supported, String scope) {
             Map<String, String> keys = new LinkedHashMap<>();
             for (String key : split(supported)) {
                 keys.put(key.toLowerCase(Locale.ROOT), key);
             }
-            Set<String> ignoredKeys = new LinkedHashSet<>();
-            for (String key : split(ignored)) {
-                ignoredKeys.add(key.toLowerCase(Locale.ROOT));
-            }
-            return new Schema(what, Collections.unmodifiableMap(keys), Collections.unmodifiableSet(ignoredKeys));
+            return new Schema(what, Collections.unmodifiableMap(keys), scope);
         }
 
         private static List<String> split(String keys) {

@@ -104,7 +104,11 @@ public final class ConfigWriter {
             map.put("retries", plugin.retries());
         }
         putIfNotNull(map, "chain", plugin.chain());
-        putIfNotNull(map, "auther", plugin.auther());
+        if (plugin.authers().size() == 1) {
+            map.put("auther", plugin.authers().get(0));
+        } else if (!plugin.authers().isEmpty()) {
+            map.put("authers", plugin.authers());
+        }
         if (plugin.auth() != null) {
             map.put("auth", auth(plugin.auth()));
         }

@@ -42,7 +42,7 @@ public final class HoconConfigLoader {
         try {
             config = ConfigFactory.parseFile(file.toFile(), options(syntax)).resolve();
         } catch (com.typesafe.config.ConfigException e) {
-            throw translate(e, source, syntax);
+            throw translate(e, source, syntax, () -> ConfigLoader.read(file));
         }
         return ConfigTreeMapper.map(new Converter(source).convert(config.root()), source);
     }
@@ -60,7 +60,7 @@ public final class HoconConfigLoader {
         try {
             config = ConfigFactory.parseString(text, options(syntax).setOriginDescription(source)).resolve();
         } catch (com.typesafe.config.ConfigException e) {
-            throw translate(e, source, syntax);
+            throw translate(e, source, syntax, () -> text);
         }
         return ConfigTreeMapper.map(new Converter(source).convert(config.root()), source);
     }
@@ -74,7 +74,7 @@ public final class HoconConfigLoader {
     }
 
     private static ConfigException translate(com.typesafe.config.ConfigException e, String source,
-                                             ConfigSyntax syntax) {
+                                             ConfigSyntax syntax, java.util.function.Supplier<String> text) {
         ConfigOrigin origin = e.origin();
         String message = e.getMessage();
         int line = 0;
@@ -90,9 +90,16 @@ public final class HoconConfigLoader {
                 message = message.substring(prefix.length());
             }
         }
-        String kind = e instanceof com.typesafe.config.ConfigException.Parse
-                ? (syntax == ConfigSyntax.JSON ? "JSON syntax error: " : "HOCON syntax error: ")
-                : "";
+        boolean syntaxError = e instanceof com.typesafe.config.ConfigException.Parse;
+        String kind = syntaxError ? (syntax == ConfigSyntax.JSON ? "JSON syntax error: " : "HOCON syntax error: ") : "";
+        if (syntaxError && where.equals(source)) {
+            // A bracket left open is reported where the parser gave up; name where it was opened instead.
+            java.util.Optional<Brackets.Mismatch> mismatch = Brackets.find(text.get());
+            if (mismatch.isPresent()) {
+                return new ConfigException(new Origin(where, mismatch.get().line(), ""), kind
+                        + mismatch.get().message(), e);
+            }
+        }
         return new ConfigException(new Origin(where, line, ""), kind + message, e);
     }
 

@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param nodes    at least one node
  * @param metadata hop options; {@code netns} here is inherited by every node that sets none
  * @param origin   where it was configured
+ * @param metadataOrigins where each metadata key was written
  */
 public record HopConfig(String name, SelectorConfig selector, List<NodeConfig> nodes, Metadata metadata,
-                        Origin origin) {
+                        Origin origin, KeyOrigins metadataOrigins) {
 
     public HopConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -27,5 +28,11 @@ public record HopConfig(String name, SelectorConfig selector, List<NodeConfig> n
             throw new ConfigException(origin.child("nodes"), "hop '" + name + "' has no nodes");
         }
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+        metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
+    }
+
+    /** A hop whose metadata keys have no positions of their own. */
+    public HopConfig(String name, SelectorConfig selector, List<NodeConfig> nodes, Metadata metadata, Origin origin) {
+        this(name, selector, nodes, metadata, origin, null);
     }
 }

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param netns     GOST's deprecated node field {@code netns}; node metadata {@code netns} wins over it
  * @param metadata  node options ({@code netns}, {@code weight}, {@code backup}, {@code maxFails} ...)
  * @param origin    where it was configured
+ * @param metadataOrigins where each metadata key was written
  */
 public record NodeConfig(String name, String addr, PluginConfig connector, PluginConfig dialer, String netns,
-                         Metadata metadata, Origin origin) {
+                         Metadata metadata, Origin origin, KeyOrigins metadataOrigins) {
 
     public NodeConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -27,5 +28,12 @@ public record NodeConfig(String name, String addr, PluginConfig connector, Plugi
             throw new ConfigException(origin.child("addr"), "node '" + name + "' needs an addr (host:port)");
         }
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+        metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
+    }
+
+    /** A node whose metadata keys have no positions of their own. */
+    public NodeConfig(String name, String addr, PluginConfig connector, PluginConfig dialer, String netns,
+                      Metadata metadata, Origin origin) {
+        this(name, addr, connector, dialer, netns, metadata, origin, null);
     }
 }

@@ -2,6 +2,7 @@ package io.gost.runtime.config;
 
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,12 +14,14 @@ import java.util.Objects;
  * @param chain    the name of a chain in {@code chains}, or {@code null}
  * @param retries  extra attempts after a failed dial (handler only), 0 by default
  * @param auth     inline credentials ({@code auth: {username, password}}), or {@code null}
- * @param auther   the name of an {@code authers} entry, or {@code null}
+ * @param authers  the names of {@code authers} entries ({@code auther} and {@code authers} together, as GOST
+ *                 joins them); a client any of them accepts is in
  * @param metadata the plugin's own options
  * @param origin   where the block was configured
+ * @param metadataOrigins where each metadata key was written
  */
-public record PluginConfig(String type, String chain, int retries, Credentials auth, String auther,
-                           Metadata metadata, Origin origin) {
+public record PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
+                           Metadata metadata, Origin origin, KeyOrigins metadataOrigins) {
 
     public PluginConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -30,6 +33,14 @@ public record PluginConfig(String type, String chain, int retries, Credentials a
             throw new ConfigException(origin.child("retries"), "retries must be 0 or more, got " + retries);
         }
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+        authers = List.copyOf(Objects.requireNonNullElse(authers, List.of()));
+        metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
+    }
+
+    /** A block whose metadata keys have no positions of their own. */
+    public PluginConfig(String type, String chain, int retries, Credentials auth, String auther, Metadata metadata,
+                        Origin origin) {
+        this(type, chain, retries, auth, auther == null ? List.of() : List.of(auther), metadata, origin, null);
     }
 
     /** A block with only a type. */

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param bypass    the name of a {@code bypasses} entry that decides which targets are forbidden, or
  *                  {@code null}
  * @param origin    where it was configured
+ * @param metadataOrigins where each metadata key was written
  */
 public record ServiceConfig(String name, String addr, PluginConfig handler, PluginConfig listener,
-                            HopConfig forwarder, Metadata metadata, String bypass, Origin origin) {
+                            HopConfig forwarder, Metadata metadata, String bypass, Origin origin,
+                            KeyOrigins metadataOrigins) {
 
     public ServiceConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -31,6 +33,13 @@ public record ServiceConfig(String name, String addr, PluginConfig handler, Plug
         listener = Objects.requireNonNullElse(listener, PluginConfig.of("tcp"));
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
         bypass = bypass == null || bypass.isBlank() ? null : bypass;
+        metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
+    }
+
+    /** A service whose metadata keys have no positions of their own. */
+    public ServiceConfig(String name, String addr, PluginConfig handler, PluginConfig listener,
+                         HopConfig forwarder, Metadata metadata, String bypass, Origin origin) {
+        this(name, addr, handler, listener, forwarder, metadata, bypass, origin, null);
     }
 
     /** A service without a bypass (the shape before bypasses were supported). */

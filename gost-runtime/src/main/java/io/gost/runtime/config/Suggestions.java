@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Finds the known word a user most likely meant when they mistyped one ("did you mean ..."). */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {
     }
@@ -14,7 +14,7 @@ final class Suggestions {
      * The candidate closest to {@code typed}, ignoring case, if it is close enough to be a typo: one edit
      * for words of up to four letters, two edits for longer ones (a swap of two letters counts as one).
      */
-    static Optional<String> closest(String typed, Collection<String> candidates) {
+    public static Optional<String> closest(String typed, Collection<String> candidates) {
         String wanted = typed.toLowerCase(Locale.ROOT);
         int allowed = wanted.length() <= 4 ? 1 : 2;
         String best = null;

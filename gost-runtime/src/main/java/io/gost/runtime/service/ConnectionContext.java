@@ -45,7 +45,9 @@ final class ConnectionContext implements HandlerContext {
                 ? address : InetSocketAddress.createUnresolved("unknown", 0);
         this.router = (network, address) -> {
             target = ConnectionLog.hostAndPort(address);
-            return recordFailure(service.router().dial(client.eventLoop(), network, address, clientKey()));
+            // GOST's hash selectors pick by client address, or by target host with the handler's `hash: host`.
+            String hashKey = service.hashByTarget() ? address.getHostString() : clientKey();
+            return recordFailure(service.router().dial(client.eventLoop(), network, address, hashKey));
         };
     }
 
@@ -90,6 +92,11 @@ final class ConnectionContext implements HandlerContext {
     @Override
     public Router router() {
         return router;
+    }
+
+    @Override
+    public boolean routesThroughChain() {
+        return service.router().chain() != null;
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class Service implements AutoCloseable {
     private final Hop forwarderHop;
     private final ChainRouter router;
     private final int retries;
+    private final boolean hashByTarget;
     private final NetnsRef listenNamespace;
     private final SocketPlacement placement;
     private final Transport transport;
@@ -65,6 +66,7 @@ public final class Service implements AutoCloseable {
         this.forwarderHop = builder.forwarderHop;
         this.router = builder.router;
         this.retries = builder.retries;
+        this.hashByTarget = builder.hashByTarget;
         this.listenNamespace = builder.listenNamespace;
         this.placement = builder.placement;
         this.transport = builder.transport;
@@ -123,6 +125,11 @@ public final class Service implements AutoCloseable {
 
     int retries() {
         return retries;
+    }
+
+    /** True when hash selectors of the chain pick nodes by target host ({@code hash: host}). */
+    boolean hashByTarget() {
+        return hashByTarget;
     }
 
     NetnsRef listenNamespace() {
@@ -266,6 +273,7 @@ public final class Service implements AutoCloseable {
         private Hop forwarderHop;
         private ChainRouter router;
         private int retries;
+        private boolean hashByTarget;
         private NetnsRef listenNamespace;
         private SocketPlacement placement = SocketPlacement.INLINE;
         private Transport transport;
@@ -304,6 +312,12 @@ public final class Service implements AutoCloseable {
         public Builder router(ChainRouter router, int retries) {
             this.router = router;
             this.retries = retries;
+            return this;
+        }
+
+        /** Makes hash selectors of the chain pick nodes by target host instead of by client address. */
+        public Builder hashByTarget(boolean hashByTarget) {
+            this.hashByTarget = hashByTarget;
             return this;
         }
 

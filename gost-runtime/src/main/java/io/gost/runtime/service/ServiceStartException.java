@@ -17,11 +17,15 @@ public final class ServiceStartException extends RuntimeException {
 
     static String describe(Throwable cause) {
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        if (cause instanceof BindException || message.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
-            return "cannot listen: address already in use (" + message + "); stop the other program or choose another port";
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        // Both arrive as BindException: EADDRNOTAVAIL must not be reported as a port in use.
+        if (lower.contains("cannot assign requested address")) {
+            return "cannot listen: address not available on this host (or not in the service's network namespace);"
+                    + " use an address of one of its interfaces, or :PORT for all of them (" + message + ")";
         }
-        if (message.toLowerCase(java.util.Locale.ROOT).contains("cannot assign requested address")) {
-            return "cannot listen: the address is not on this host (or not in the service's network namespace): " + message;
+        if (cause instanceof BindException || lower.contains("address already in use")) {
+            return "cannot listen: address already in use (" + message + "); stop the other program or choose"
+                    + " another port";
         }
         return "cannot listen: " + message;
     }

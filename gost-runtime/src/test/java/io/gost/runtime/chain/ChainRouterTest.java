@@ -15,6 +15,7 @@ import io.gost.runtime.chain.TestDialers.RecordingPlacement;
 import io.gost.runtime.chain.TestDialers.SilentDialer;
 import io.gost.runtime.chain.TestDialers.TcpDialer;
 import io.gost.runtime.config.SelectorConfig;
+import io.gost.runtime.service.Addresses;
 import io.gost.runtime.transport.NettyTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -69,11 +70,11 @@ class ChainRouterTest {
     }
 
     private ChainRouter router(Chain chain, NetnsRef outNamespace, int retries) {
-        return new ChainRouter(chain, outNamespace, retries, TIMEOUT, transport, placement, tcp, "service-0");
+        return new ChainRouter(chain, outNamespace, retries, TIMEOUT, transport, placement, tcp, "service-0", null);
     }
 
     private static Node node(String name, InetSocketAddress address, io.gost.api.Connector connector, NetnsRef netns) {
-        return new Node(name, address, null, connector, netns, Metadata.empty());
+        return new Node(name, address, null, connector, netns, Node.Options.DEFAULT);
     }
 
     private static Chain chain(Hop... hops) {
@@ -146,7 +147,7 @@ class ChainRouterTest {
     void directDialThatNeverAnswersFailsAsTimeoutAfterTheDialTimeout() throws Exception {
         SilentDialer silent = new SilentDialer();
         ChainRouter router = new ChainRouter(null, null, 0, Duration.ofMillis(200), transport, placement, silent,
-                "service-0");
+                "service-0", null);
 
         long start = System.nanoTime();
         RouteException failure = failureOf(router.dial(loop, "tcp",
@@ -202,7 +203,7 @@ class ChainRouterTest {
         List<String> log = new CopyOnWriteArrayList<>();
         Chain chain = chain(
                 hop("hop-0", node("node-0", firstNode.address(), new RecordingConnector("c0", log), null)),
-                hop("hop-1", node("node-1", Node.parseAddress("127.0.0.2:1080"), new RecordingConnector("c1", log),
+                hop("hop-1", node("node-1", Addresses.target("127.0.0.2:1080"), new RecordingConnector("c1", log),
                         null)));
 
         await(router(chain, null, 0).dial(loop, "udp", InetSocketAddress.createUnresolved("example.com", 53), null))
@@ -283,8 +284,8 @@ class ChainRouterTest {
             List<String> log = new CopyOnWriteArrayList<>();
             RecordingConnector failingConnector = new RecordingConnector("c0", log);
             failingConnector.failure = new java.io.IOException("hop hung up");
-            Node first = node("node-0", Node.parseAddress(firstAddress), failingConnector, null);
-            Node second = node("node-1", Node.parseAddress("127.0.0.2:1080"), new RecordingConnector("c1", log), null);
+            Node first = node("node-0", Addresses.target(firstAddress), failingConnector, null);
+            Node second = node("node-1", Addresses.target("127.0.0.2:1080"), new RecordingConnector("c1", log), null);
 
             RouteException failure = failureOf(router(chain(hop("hop-0", first), hop("hop-1", second)), null, 0)
                     .dial(loop, "tcp", InetSocketAddress.createUnresolved("example.com", 80), null));
@@ -307,7 +308,7 @@ class ChainRouterTest {
         io.gost.api.Connector silent = (channel, network, target, timeout) -> channel.eventLoop().newPromise();
         Node node = node("node-0", silentProxy.address(), silent, null);
         ChainRouter router = new ChainRouter(chain(hop("hop-0", node)), null, 0, Duration.ofMillis(200), transport,
-                placement, tcp, "service-0");
+                placement, tcp, "service-0", null);
 
         RouteException failure = failureOf(router.dial(loop, "tcp",
                 InetSocketAddress.createUnresolved("example.com", 80), null));
@@ -321,7 +322,7 @@ class ChainRouterTest {
     @Test
     void aNameThatDoesNotResolveFailsAsUnreachable() throws Exception {
         ChainRouter router = new ChainRouter(null, null, 0, TIMEOUT, transport, placement,
-                TestDialers.failing(() -> new java.net.UnknownHostException("no.such.host")), "service-0");
+                TestDialers.failing(() -> new java.net.UnknownHostException("no.such.host")), "service-0", null);
 
         RouteException failure = failureOf(router.dial(loop, "tcp",
                 InetSocketAddress.createUnresolved("no.such.host", 80), null));
@@ -333,7 +334,7 @@ class ChainRouterTest {
     @Test
     void inlinePlacementRefusesToIgnoreANamespace() throws Exception {
         ChainRouter router = new ChainRouter(null, NetnsRef.parse("ns1"), 0, TIMEOUT, transport,
-                SocketPlacement.INLINE, tcp, "service-0");
+                SocketPlacement.INLINE, tcp, "service-0", null);
 
         RouteException failure = failureOf(router.dial(loop, "tcp",
                 InetSocketAddress.createUnresolved("127.0.0.1", 9), null));
@@ -346,7 +347,7 @@ class ChainRouterTest {
     void theRouterForAConnectionDialsOnThatConnectionsLoop() throws Exception {
         TestServers.Echo echo = closeLater(new TestServers.Echo());
 
-        Future<Channel> dial = router(null, null, 0).forConnection(loop, "127.0.0.1").dial("tcp", echo.address());
+        Future<Channel> dial = router(null, null, 0).dial(loop, "tcp", echo.address(), "127.0.0.1");
 
         Channel channel = await(dial);
         assertThat(channel.eventLoop()).isSameAs(loop);

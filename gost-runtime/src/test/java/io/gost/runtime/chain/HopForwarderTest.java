@@ -2,11 +2,11 @@ package io.gost.runtime.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gost.api.Metadata;
 import io.gost.api.RouteException;
 import io.gost.api.RouteException.Reason;
 import io.gost.runtime.chain.TestDialers.TcpDialer;
 import io.gost.runtime.config.SelectorConfig;
+import io.gost.runtime.service.Addresses;
 import io.gost.runtime.transport.NettyTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -31,7 +31,7 @@ class HopForwarderTest {
         transport = NettyTransport.create(1);
         loop = transport.ioGroup().next();
         router = new ChainRouter(null, null, 0, Duration.ofSeconds(5), transport, SocketPlacement.INLINE, tcp,
-                "service-0");
+                "service-0", null);
     }
 
     @AfterEach
@@ -47,8 +47,8 @@ class HopForwarderTest {
     void aRefusingTargetIsMarkedAndTheNextOneUsedWithinOneDial() throws Exception {
         int refused = TestServers.refusedPort();
         try (TestServers.Echo alive = new TestServers.Echo()) {
-            Node dead = Node.target("target-0", "127.0.0.1:" + refused, Metadata.empty());
-            Node good = Node.target("target-1", alive.addressText(), Metadata.empty());
+            Node dead = new Node("target-0", Addresses.target("127.0.0.1:" + refused), null, null, null, Node.Options.DEFAULT);
+            Node good = new Node("target-1", Addresses.target(alive.addressText()), null, null, null, Node.Options.DEFAULT);
             Hop hop = roundRobin(dead, good);
 
             HopForwarder forwarder = new HopForwarder(hop, router, loop, "127.0.0.1", 0);
@@ -70,8 +70,8 @@ class HopForwarderTest {
     void whenEveryTargetFailsEachIsTriedOnceAndTheLastFailureNamesItsNode() throws Exception {
         int first = TestServers.refusedPort();
         int second = TestServers.refusedPort();
-        Node a = Node.target("target-0", "127.0.0.1:" + first, Metadata.empty());
-        Node b = Node.target("target-1", "127.0.0.1:" + second, Metadata.empty());
+        Node a = new Node("target-0", Addresses.target("127.0.0.1:" + first), null, null, null, Node.Options.DEFAULT);
+        Node b = new Node("target-1", Addresses.target("127.0.0.1:" + second), null, null, null, Node.Options.DEFAULT);
 
         Future<Channel> dial = new HopForwarder(roundRobin(a, b), router, loop, null, 0).dial();
 
@@ -88,7 +88,7 @@ class HopForwarderTest {
 
     @Test
     void retriesBeyondTheNodeCountTryAgain() throws Exception {
-        Node only = Node.target("target-0", "127.0.0.1:" + TestServers.refusedPort(), Metadata.empty());
+        Node only = new Node("target-0", Addresses.target("127.0.0.1:" + TestServers.refusedPort()), null, null, null, Node.Options.DEFAULT);
 
         Future<Channel> dial = new HopForwarder(roundRobin(only), router, loop, null, 2).dial();
 
@@ -101,8 +101,8 @@ class HopForwarderTest {
     void aSuccessResetsTheTargetsFailures() throws Exception {
         AtomicLong now = new AtomicLong();
         try (TestServers.Echo alive = new TestServers.Echo()) {
-            Node node = new Node("target-0", Node.parseAddress(alive.addressText()), null, null, null,
-                    Metadata.empty(), new FailMarker(now::get));
+            Node node = new Node("target-0", Addresses.target(alive.addressText()), null, null, null,
+                    Node.Options.DEFAULT, new FailMarker(now::get));
             node.marker().mark();
             now.addAndGet(Duration.ofSeconds(11).toNanos());
 

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gost.api.Metadata;
 import io.gost.runtime.config.SelectorConfig;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,8 +22,12 @@ class SelectorTest {
     /** A clock the test moves by hand. */
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
-    private Node node(String name, String... metadata) {
-        return new Node(name, Node.parseAddress("127.0.0.1:80"), null, null, null, Metadata.of(metadata),
+    private Node node(String name, String... options) {
+        Metadata metadata = Metadata.of(options);
+        Node.Options nodeOptions = new Node.Options(metadata.getInt("weight", 1), metadata.getBoolean("backup", false),
+                metadata.contains("maxFails") ? OptionalInt.of(metadata.getInt("maxFails", 1)) : OptionalInt.empty(),
+                Optional.ofNullable(metadata.getDuration("failTimeout", null)));
+        return new Node(name, InetSocketAddress.createUnresolved("127.0.0.1", 80), null, null, null, nodeOptions,
                 new FailMarker(now::get));
     }
 

@@ -56,12 +56,23 @@ class GostCommandTest {
 
     @Test
     void checkPrintsThePlanOfACommandLine() {
-        assertThat(run("check", "-L", "tcp://:8000/127.0.0.1:9000,127.0.0.1:9001", "-F", "http://127.0.0.1:3128?netns=ns2")).isZero();
+        assertThat(run("check", "-L", "tcp://:8000/127.0.0.1:9000,127.0.0.1:9001", "-F", "http://127.0.0.1:3128"))
+                .isZero();
         assertThat(out.toString())
-                .contains("service service-0: tcp handler on tcp listener :8000")
-                .contains("forward to (round): target-0 127.0.0.1:9000, target-1 127.0.0.1:9001")
-                .contains("hop hop-0 (netns ns2): node-0 127.0.0.1:3128 [http+tcp]")
+                .contains("service service-0 (-L 'tcp://:8000/127.0.0.1:9000,127.0.0.1:9001')")
+                .contains("listener tcp from io.gost.plugin.tcp")
+                .contains("backlog=4096 (default); keepalive=true (default)")
+                .contains("forward  to target-0 127.0.0.1:9000\n           target-1 127.0.0.1:9001")
+                .contains("dial     through chain chain-0; timeout 15s (default); retries 0")
+                .contains("hop hop-0: selector round, maxFails 1, failTimeout 10s")
                 .contains("configuration OK: 1 service(s), 1 chain(s)");
+    }
+
+    @Test
+    void checkWarnsAboutAMetadataKeyNoPluginReadsWithTheNearestOne() {
+        assertThat(run("check", "-L", "tcp://:8000/127.0.0.1:9000?backlogg=64")).isZero();
+        assertThat(err.toString()).contains("gost: warning: -L 'tcp://:8000/127.0.0.1:9000?backlogg=64': ?backlogg:"
+                + " metadata 'backlogg' is not an option of any part of service service-0; did you mean 'backlog'?");
     }
 
     @Test
@@ -90,9 +101,9 @@ class GostCommandTest {
 
         assertThat(err.toString())
                 .contains("gost: the configuration has 3 problems:")
-                .contains("app.yaml:4: services[0].handler.type: unknown handler type 'htp'; known handler types:")
+                .contains("app.yaml:4: services[0].handler.type: unknown handler type 'htp'; handler types here:")
                 .contains("app.yaml:4: services[0].handler.chain: no chain named 'missing' in chains")
-                .contains("services[1].metadata.netns: network namespace 'a/b' is neither a name");
+                .contains("app.yaml:16: services[1].metadata.netns: network namespace 'a/b' is neither a name");
     }
 
     @Test

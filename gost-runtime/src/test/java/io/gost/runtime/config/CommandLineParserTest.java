@@ -95,11 +95,23 @@ class CommandLineParserTest {
         }
 
         @Test
-        void unknownTypesFallBackToAutoOverTcp() {
-            ServiceConfig service = onlyService("-L", "nosuchhandler+nosuchlistener://:8080");
+        void aSchemeThatIsNoTypeIsKeptForPlanningToRefuse() {
+            // A typo must not become an open auto proxy: planning names the types there are.
+            ServiceConfig typo = onlyService("-L", "htp://:8080");
+            ServiceConfig both = onlyService("-L", "nosuchhandler+nosuchlistener://:8080");
+
+            assertThat(typo.handler().type()).isEqualTo("htp");
+            assertThat(typo.listener().type()).isEqualTo("tcp");
+            assertThat(both.handler().type()).isEqualTo("nosuchhandler");
+            assertThat(both.listener().type()).isEqualTo("nosuchlistener");
+        }
+
+        @Test
+        void aListenerSchemeAloneServesAutoOverIt() {
+            ServiceConfig service = onlyService("-L", "tls://:8443");
 
             assertThat(service.handler().type()).isEqualTo("auto");
-            assertThat(service.listener().type()).isEqualTo("tcp");
+            assertThat(service.listener().type()).isEqualTo("tls");
         }
 
         @Test
@@ -107,8 +119,9 @@ class CommandLineParserTest {
             CommandLineParser registryBacked = new CommandLineParser(CommandLineParser.KnownTypes.of(
                     Set.of("http"), Set.of("tcp"), Set.of("http"), Set.of("tcp")));
 
-            GostConfig config = registryBacked.parse(List.of("socks5://:1080"), List.of("socks5+tls://host:1080"));
+            GostConfig config = registryBacked.parse(List.of("tcp://:1080"), List.of("tcp://host:1080"));
 
+            // tcp is a listener here but no handler: auto over tcp; a dialer but no connector: http over tcp.
             assertThat(config.services().get(0).handler().type()).isEqualTo("auto");
             NodeConfig node = config.chains().get(0).hops().get(0).nodes().get(0);
             assertThat(node.connector().type()).isEqualTo("http");
@@ -363,12 +376,21 @@ class CommandLineParserTest {
         }
 
         @Test
-        void unknownConnectorAndDialerFallBackToHttpOverTcp() {
-            NodeConfig node = gost("-L", ":8080", "-F", "nosuchconnector+nosuchdialer://192.168.1.1:8080")
+        void aDialerSchemeAloneSpeaksHttpOverIt() {
+            NodeConfig node = gost("-L", ":8080", "-F", "tls://192.168.1.1:8443")
                     .chains().get(0).hops().get(0).nodes().get(0);
 
             assertThat(node.connector().type()).isEqualTo("http");
-            assertThat(node.dialer().type()).isEqualTo("tcp");
+            assertThat(node.dialer().type()).isEqualTo("tls");
+        }
+
+        @Test
+        void aSchemeThatIsNoTypeIsKeptForPlanningToRefuse() {
+            NodeConfig node = gost("-L", ":8080", "-F", "nosuchconnector+nosuchdialer://192.168.1.1:8080")
+                    .chains().get(0).hops().get(0).nodes().get(0);
+
+            assertThat(node.connector().type()).isEqualTo("nosuchconnector");
+            assertThat(node.dialer().type()).isEqualTo("nosuchdialer");
         }
 
         @Test
@@ -423,11 +445,43 @@ class CommandLineParserTest {
         }
 
         @Test
-        void keysForObjectsNotImplementedYetAreDropped() {
-            ServiceConfig service = onlyService("-L", "http://:8080?bypass=10.0.0.0/8&admission=127.0.0.1&foo=bar");
+        void keysForObjectsNotImplementedYetAreRefusedNamingTheKey() {
+            assertThatThrownBy(() -> gost("-L", "http://:8080?admission=127.0.0.1&limiter.in=1MB"))
+                    .isInstanceOf(ConfigException.class)
+                    .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                            "-L 'http://:8080?admission=127.0.0.1&limiter.in=1MB': query key 'admission' is GOST's,"
+                                    + " but gost-java does not support it yet (access control); remove it, or run"
+                                    + " this configuration with GOST",
+                            "-L 'http://:8080?admission=127.0.0.1&limiter.in=1MB': query key 'limiter.in' is GOST's,"
+                                    + " but gost-java does not support it yet (limiters); remove it, or run this"
+                                    + " configuration with GOST"));
+            assertThatThrownBy(() -> gost("-L", ":8080", "-F", "http://127.0.0.1:3128?bypass=10.0.0.0/8"))
+                    .hasMessageContaining("query key 'bypass' is GOST's, but gost-java does not support it yet");
+        }
 
-            assertThat(service.handler().metadata()).isEqualTo(Metadata.of("foo", "bar"));
-            assertThat(service.metadata()).isEqualTo(Metadata.of("foo", "bar"));
+        @Test
+        void groupsSeparatedLikeGostsProcessesEachGetTheirOwnChain() {
+            GostConfig config = new CommandLineParser().parse(List.of(
+                    new CommandLineParser.Group(List.of("http://:8080"), List.of()),
+                    new CommandLineParser.Group(List.of("http://:8000"), List.of("http://127.0.0.1:3128")),
+                    new CommandLineParser.Group(List.of("socks5://:1080"), List.of("http://:8000"))));
+
+            assertThat(config.services()).extracting(ServiceConfig::name)
+                    .containsExactly("service-0", "service-1", "service-2");
+            assertThat(config.services()).extracting(service -> service.handler().chain())
+                    .containsExactly(null, "chain-0", "chain-1");
+            assertThat(config.chains()).extracting(ChainConfig::name).containsExactly("chain-0", "chain-1");
+            assertThat(config.chains().get(1).hops().get(0).nodes().get(0).addr()).isEqualTo(":8000");
+        }
+
+        @Test
+        void tlsFilesOnTheCommandLineAreRefusedUntilTlsExists() {
+            assertThatThrownBy(() -> gost("-L", "http://:8443?certFile=cert.pem&keyFile=key.pem"))
+                    .hasMessageContaining("query key 'certFile' is GOST's, but gost-java does not support it yet"
+                            + " (TLS transports)")
+                    .hasMessageContaining("query key 'keyFile' is GOST's");
+            assertThatThrownBy(() -> gost("-L", ":8080", "-F", "http://127.0.0.1:3128?secure=true"))
+                    .hasMessageContaining("query key 'secure' is GOST's");
         }
 
         @Test

@@ -48,8 +48,9 @@ class ConfigErrorMessagesTest {
                 "    addr = \":8080\"",
                 "]"))
                 .isInstanceOf(ConfigException.class)
-                // typesafe-config's own wording for the brace that was never closed
-                .hasMessage("app.conf:4: HOCON syntax error: expecting a close parentheses ')' here, not: ']'");
+                // typesafe-config says "expecting a close parentheses ')'"; this names the brace left open
+                .hasMessage("app.conf:4: HOCON syntax error: ']' does not match the '{' opened on line 2: a '}' is"
+                        + " missing between them");
     }
 
     @Test

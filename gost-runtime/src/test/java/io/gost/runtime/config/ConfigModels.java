@@ -48,6 +48,7 @@ final class ConfigModels {
         if (p == null) {
             return null;
         }
-        return new PluginConfig(p.type(), p.chain(), p.retries(), p.auth(), p.auther(), p.metadata(), Origin.UNKNOWN);
+        return new PluginConfig(p.type(), p.chain(), p.retries(), p.auth(), p.authers(), p.metadata(), Origin.UNKNOWN,
+                null);
     }
 }

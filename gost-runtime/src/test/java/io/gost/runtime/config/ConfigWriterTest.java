@@ -49,7 +49,7 @@ class ConfigWriterTest {
             authers:
             - name: users
               auths: [{username: alice, password: wonderland}]
-            log: {level: debug, format: json, output: stdout}
+            log: {level: debug, format: json, output: stderr}
             netns: {provider: recording}
             """, "everything.yaml");
 

@@ -1,6 +1,7 @@
 package io.gost.runtime.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
@@ -45,7 +46,7 @@ class YamlConfigLoaderTest {
     }
 
     @Test
-    void chainNodesDefaultToHttpOverTcpAndUnnamedThingsAreNumbered() {
+    void unnamedThingsAreNumberedAndUnsetTransportsAreLeftToPlanning() {
         GostConfig config = yaml(
                 "chains:",
                 "- hops:",
@@ -60,12 +61,15 @@ class YamlConfigLoaderTest {
         HopConfig hop = chain.hops().get(0);
         assertThat(hop.name()).isEqualTo("hop-0");
         assertThat(hop.nodes()).extracting(NodeConfig::name).containsExactly("node-0", "node-1");
-        assertThat(hop.nodes()).extracting(node -> node.connector().type()).containsExactly("http", "socks5");
-        assertThat(hop.nodes()).extracting(node -> node.dialer().type()).containsExactly("tcp", "tls");
+        // The same top-level hop may serve a chain (http over tcp by default) or a forwarder (dialed directly).
+        assertThat(hop.nodes().get(0).connector()).isNull();
+        assertThat(hop.nodes().get(0).dialer()).isNull();
+        assertThat(hop.nodes().get(1).connector().type()).isEqualTo("socks5");
+        assertThat(hop.nodes().get(1).dialer().type()).isEqualTo("tls");
     }
 
     @Test
-    void forwarderNodesAreDialedDirectlyUnlessTheyNameAConnector() {
+    void forwarderNodesKeepWhatTheyName() {
         HopConfig forwarder = yaml(
                 "services:",
                 "- name: web",
@@ -83,8 +87,9 @@ class YamlConfigLoaderTest {
         assertThat(forwarder.nodes()).extracting(NodeConfig::name).containsExactly("target-0", "target-1");
         assertThat(forwarder.nodes().get(0).connector()).isNull();
         assertThat(forwarder.nodes().get(0).dialer()).isNull();
+        // Kept for planning to refuse: a forwarder target is dialed directly.
         assertThat(forwarder.nodes().get(1).connector().type()).isEqualTo("http");
-        assertThat(forwarder.nodes().get(1).dialer().type()).isEqualTo("tcp");
+        assertThat(forwarder.nodes().get(1).dialer()).isNull();
     }
 
     @Test
@@ -150,8 +155,8 @@ class YamlConfigLoaderTest {
 
         assertThat(config.auther("users").orElseThrow().auths())
                 .containsExactly(new Credentials("alice", "wonderland"), new Credentials("bob", ""));
-        assertThat(config.services()).extracting(service -> service.handler().auther())
-                .containsExactly("users", "users", null);
+        assertThat(config.services()).extracting(service -> service.handler().authers())
+                .containsExactly(List.of("users"), List.of("users"), List.of());
         assertThat(config.services().get(2).handler().auth()).isEqualTo(new Credentials("admin", "secret"));
     }
 
@@ -172,17 +177,17 @@ class YamlConfigLoaderTest {
                 "log:",
                 "  level: debug",
                 "  format: json",
-                "  output: /var/log/gost.log",
+                "  output: stderr",
                 "netns:",
                 "  provider: recording");
 
-        assertThat(config.log()).isEqualTo(new LogConfig("debug", "json", "/var/log/gost.log"));
+        assertThat(config.log()).isEqualTo(new LogConfig("debug", "json", "stderr"));
         assertThat(config.netnsProvider()).isEqualTo("recording");
     }
 
     @Test
-    void gostKeysNotImplementedYetAreAcceptedAndIgnored() {
-        GostConfig config = yaml(
+    void gostKeysNotImplementedYetAreRefusedEachAtItsLine() {
+        assertThatThrownBy(() -> yaml(
                 "tls: {certFile: cert.pem, keyFile: key.pem}",
                 "api: {addr: ':18080'}",
                 "metrics: {addr: ':9000'}",
@@ -192,9 +197,40 @@ class YamlConfigLoaderTest {
                 "  bypass: bp",
                 "  admission: adm",
                 "  handler: {type: http, tls: {certFile: a}, limiter: l}",
-                "  listener: {type: tcp, chainGroup: {chains: [a]}}");
+                "  listener: {type: tcp, chainGroup: {chains: [a]}}"))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "app.yaml:1: tls: 'tls' is GOST's, but gost-java does not support it yet (TLS transports);"
+                                + " remove it, or run this configuration with GOST",
+                        "app.yaml:2: api: 'api' is GOST's, but gost-java does not support it yet (operations (API,"
+                                + " metrics, logs, reload)); remove it, or run this configuration with GOST",
+                        "app.yaml:3: metrics: 'metrics' is GOST's, but gost-java does not support it yet (operations"
+                                + " (API, metrics, logs, reload)); remove it, or run this configuration with GOST",
+                        "app.yaml:8: services[0].admission: 'admission' is GOST's, but gost-java does not support it"
+                                + " yet (access control); remove it, or run this configuration with GOST",
+                        "app.yaml:9: services[0].handler.tls: 'tls' is GOST's, but gost-java does not support it yet"
+                                + " (TLS transports); remove it, or run this configuration with GOST",
+                        "app.yaml:9: services[0].handler.limiter: 'limiter' is GOST's, but gost-java does not support"
+                                + " it yet (limiters); remove it, or run this configuration with GOST",
+                        "app.yaml:10: services[0].listener.chainGroup: 'chainGroup' is GOST's, but gost-java does not"
+                                + " support it yet (routing (chain groups, matchers, ingress, routers)); remove it, or"
+                                + " run this configuration with GOST"));
+    }
 
-        assertThat(config.services()).hasSize(1);
+    @Test
+    void aLogOutputOtherThanStderrIsRefusedUntilItIsUsed() {
+        assertThatThrownBy(() -> yaml("log: {level: info, output: /var/log/gost.log}"))
+                .hasMessageStartingWith("app.yaml:1: log.output: log output '/var/log/gost.log' is GOST's, but"
+                        + " gost-java does not support it yet");
+    }
+
+    @Test
+    void aKeyThatIsNotGostsIsATypoWithTheNearestKey() {
+        assertThatThrownBy(() -> yaml(
+                "services:",
+                "- addr: :8080",
+                "  handler: {type: http, auht: {username: u, password: p}}"))
+                .hasMessage("app.yaml:3: services[0].handler.auht: unknown key 'auht'; did you mean 'auth'?");
     }
 
     @Test

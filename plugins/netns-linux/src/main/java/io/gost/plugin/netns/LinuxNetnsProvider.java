@@ -60,6 +60,22 @@ public final class LinuxNetnsProvider implements NetnsProvider {
         return NamespaceThread.open(namespace, syscalls(namespace));
     }
 
+    /** A missing namespace file is reported without entering anything, so this works without root too. */
+    @Override
+    public void verify(NetnsRef namespace) throws NetnsException {
+        Objects.requireNonNull(namespace, "namespace");
+        if (!osName.startsWith("Linux")) {
+            throw NetnsErrors.notLinux(osName);
+        }
+        java.nio.file.Path path = namespace.path();
+        if (!java.nio.file.Files.exists(path)) {
+            throw NetnsErrors.missing(namespace);
+        }
+        if (java.nio.file.Files.isDirectory(path)) {
+            throw NetnsErrors.notANamespace(namespace);
+        }
+    }
+
     /** The namespace the process is in; work runs inline on the caller's thread. */
     @Override
     public NetworkNamespace current() {

@@ -23,20 +23,36 @@ final class NetnsErrors {
     static NetnsException enterFailed(NetnsRef namespace, SyscallException failure) {
         String path = namespace.path().toString();
         String message = switch (failure.errno()) {
-            case SyscallException.ENOENT, SyscallException.ENOTDIR ->
-                    "network namespace '" + namespace + "' does not exist: " + path + " not found; "
-                            + missingHint(namespace);
+            case SyscallException.ENOENT, SyscallException.ENOTDIR -> missingMessage(namespace);
             case SyscallException.EPERM, SyscallException.EACCES ->
                     "no permission to enter network namespace '" + namespace + "' (" + path + "): run gost as"
                             + " root or give it CAP_SYS_ADMIN";
-            case SyscallException.EINVAL ->
-                    "cannot enter network namespace '" + namespace + "': " + path + " is not a network namespace;"
-                            + " give a name created with `ip netns add NAME` or a path such as /run/netns/NAME"
-                            + " or /proc/PID/ns/net";
+            case SyscallException.EINVAL -> notANamespaceMessage(namespace);
             default -> "cannot enter network namespace '" + namespace + "' (" + path + "): "
                     + failure.getMessage();
         };
         return new NetnsException(message, failure);
+    }
+
+    /** A namespace whose file does not exist. */
+    static NetnsException missing(NetnsRef namespace) {
+        return new NetnsException(missingMessage(namespace));
+    }
+
+    /** A path that is no namespace file. */
+    static NetnsException notANamespace(NetnsRef namespace) {
+        return new NetnsException(notANamespaceMessage(namespace));
+    }
+
+    private static String missingMessage(NetnsRef namespace) {
+        return "network namespace '" + namespace + "' does not exist: " + namespace.path() + " not found; "
+                + missingHint(namespace);
+    }
+
+    private static String notANamespaceMessage(NetnsRef namespace) {
+        return "cannot enter network namespace '" + namespace + "': " + namespace.path() + " is not a network"
+                + " namespace; give a name created with `ip netns add NAME` or a path such as /run/netns/NAME"
+                + " or /proc/PID/ns/net";
     }
 
     private static String missingHint(NetnsRef namespace) {

@@ -44,6 +44,18 @@ public final class Socks4HandlerFactory implements HandlerFactory {
         return "SOCKS4/SOCKS4a server: CONNECT through the service's chain (BIND is refused)";
     }
 
+    /** Clients name their targets: without credentials on a reachable address this is an open proxy. */
+    @Override
+    public boolean letsClientsChooseTargets() {
+        return true;
+    }
+
+    /** Clients name the targets; a forwarder has no part in it. */
+    @Override
+    public ForwarderUse forwarderUse() {
+        return ForwarderUse.NONE;
+    }
+
     @Override
     public Handler create(Metadata metadata, PluginContext context) {
         Duration readTimeout = metadata.getDuration("readTimeout", Duration.ofSeconds(DEFAULT_READ_TIMEOUT_SECONDS));

@@ -38,6 +38,18 @@ public final class HttpHandlerFactory implements HandlerFactory {
         return "HTTP/1.1 proxy server: CONNECT tunnels and absolute-form request forwarding";
     }
 
+    /** Clients name their targets: without credentials on a reachable address this is an open proxy. */
+    @Override
+    public boolean letsClientsChooseTargets() {
+        return true;
+    }
+
+    /** Clients name the targets; a forwarder has no part in it. */
+    @Override
+    public ForwarderUse forwarderUse() {
+        return ForwarderUse.NONE;
+    }
+
     @Override
     public Handler create(Metadata metadata, PluginContext context) {
         return new HttpProxyHandler(HttpProxySettings.from(metadata, context));

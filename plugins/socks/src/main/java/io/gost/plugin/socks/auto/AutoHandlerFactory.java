@@ -35,6 +35,18 @@ public final class AutoHandlerFactory implements HandlerFactory {
                 + " (GOST's default handler)";
     }
 
+    /** Clients name their targets: without credentials on a reachable address this is an open proxy. */
+    @Override
+    public boolean letsClientsChooseTargets() {
+        return true;
+    }
+
+    /** Clients name the targets; a forwarder has no part in it. */
+    @Override
+    public ForwarderUse forwarderUse() {
+        return ForwarderUse.NONE;
+    }
+
     @Override
     public Handler create(Metadata metadata, PluginContext context) {
         Socks5HandlerConfig config = Socks5HandlerConfig.from(metadata, context);

@@ -32,6 +32,18 @@ public final class Socks5HandlerFactory implements HandlerFactory {
         return "SOCKS5 proxy server (RFC 1928/1929): CONNECT, BIND and UDP ASSOCIATE, username/password auth";
     }
 
+    /** Clients name their targets: without credentials on a reachable address this is an open proxy. */
+    @Override
+    public boolean letsClientsChooseTargets() {
+        return true;
+    }
+
+    /** Clients name the targets; a forwarder has no part in it. */
+    @Override
+    public ForwarderUse forwarderUse() {
+        return ForwarderUse.NONE;
+    }
+
     @Override
     public Handler create(Metadata metadata, PluginContext context) {
         return new Socks5Handler(Socks5HandlerConfig.from(metadata, context));

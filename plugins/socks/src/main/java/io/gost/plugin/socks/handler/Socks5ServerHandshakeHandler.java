@@ -190,6 +190,15 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         if (type == Socks5CommandType.CONNECT) {
             command = new ConnectCommand(this,
                     Socks5Addresses.target(request.dstAddrType(), request.dstAddr(), request.dstPort()));
+        } else if ((type == Socks5CommandType.BIND || type == Socks5CommandType.UDP_ASSOCIATE)
+                && context.routesThroughChain()) {
+            // The relay socket and the bound port would be opened here, around the chain the user asked for.
+            LOGGER.warn("{}: SOCKS5 {} is not carried through this service's chain yet, and going around it is"
+                            + " not allowed; replying {}", describe(),
+                    type == Socks5CommandType.BIND ? "BIND" : "UDP ASSOCIATE",
+                    Socks5Replies.describe(Socks5CommandStatus.COMMAND_UNSUPPORTED));
+            fail(Socks5CommandStatus.COMMAND_UNSUPPORTED);
+            return;
         } else if (type == Socks5CommandType.BIND && config.bindEnabled()) {
             command = new BindCommand(this);
         } else if (type == Socks5CommandType.UDP_ASSOCIATE && config.udpEnabled()) {

@@ -3,6 +3,8 @@ package io.gost.plugin.tcp.dialer;
 import io.gost.api.Dialer;
 import io.gost.api.DialerFactory;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 
 /**
@@ -25,6 +27,11 @@ public final class TcpDialerFactory implements DialerFactory {
     @Override
     public String description() {
         return "plain TCP connection";
+    }
+
+    @Override
+    public MetadataSchema metadataSchema() {
+        return MetadataSchema.of(MetadataKey.bool("keepalive", true, "SO_KEEPALIVE on dialed connections"));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gost.plugin.tcp.forward;
 import io.gost.api.Handler;
 import io.gost.api.HandlerFactory;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 
 /**
@@ -27,6 +28,18 @@ public final class ForwardHandlerFactory implements HandlerFactory {
     @Override
     public String description() {
         return "forwards each TCP connection to the service's forwarder nodes";
+    }
+
+    /** The forwarding itself has no options; the service's (timeouts, limits) are the runtime's. */
+    @Override
+    public MetadataSchema metadataSchema() {
+        return MetadataSchema.NONE;
+    }
+
+    /** It only forwards to the service's targets. */
+    @Override
+    public ForwarderUse forwarderUse() {
+        return ForwarderUse.REQUIRED;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gost.plugin.tcp.forward;
 import io.gost.api.Handler;
 import io.gost.api.HandlerFactory;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 
 /**
@@ -24,6 +25,18 @@ public final class TcpHandlerFactory implements HandlerFactory {
     @Override
     public String description() {
         return "forwards each connection to the service's targets (-L tcp://:8000/host:port)";
+    }
+
+    /** The forwarding itself has no options; the service's (timeouts, limits) are the runtime's. */
+    @Override
+    public MetadataSchema metadataSchema() {
+        return MetadataSchema.NONE;
+    }
+
+    /** It only forwards to the service's targets. */
+    @Override
+    public ForwarderUse forwarderUse() {
+        return ForwarderUse.REQUIRED;
     }
 
     @Override

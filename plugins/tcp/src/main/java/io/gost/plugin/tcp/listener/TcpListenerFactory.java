@@ -4,6 +4,8 @@ import io.gost.api.InvalidMetadataException;
 import io.gost.api.Listener;
 import io.gost.api.ListenerFactory;
 import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
+import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 
 /**
@@ -34,6 +36,14 @@ public final class TcpListenerFactory implements ListenerFactory {
     @Override
     public String description() {
         return "plain TCP server socket";
+    }
+
+    @Override
+    public MetadataSchema metadataSchema() {
+        return MetadataSchema.of(
+                MetadataKey.integer("backlog", Integer.toString(DEFAULT_BACKLOG), "accept queue length (the kernel caps"
+                        + " it at net.core.somaxconn)"),
+                MetadataKey.bool("keepalive", true, "SO_KEEPALIVE on accepted connections"));
     }
 
     @Override

@@ -1,0 +1,214 @@
+package io.gost.runtime.plan;
+
+import io.gost.api.Metadata;
+import io.gost.api.MetadataKey;
+import io.gost.api.MetadataSchema;
+import io.gost.api.NetnsRef;
+import io.gost.runtime.chain.Node;
+import io.gost.runtime.config.SelectorConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code gost check} prints: the plan, not the configuration. Each service with the listener and
+ * handler it runs, the jar each plugin came from and every option with its effective value (defaults
+ * marked), how it reaches targets, and each chain's hops and nodes with their selectors and namespaces.
+ */
+public final class PlanDescription {
+
+    private PlanDescription() {
+    }
+
+    /** The plan as text, one object per block. */
+    public static String describe(GostPlan plan) {
+        StringBuilder text = new StringBuilder();
+        for (ServicePlan service : plan.services()) {
+            service(text, service);
+        }
+        for (ChainPlan chain : plan.chains()) {
+            chain(text, chain);
+        }
+        for (BypassPlan bypass : plan.bypasses()) {
+            text.append("bypass ").append(bypass.name()).append(": ")
+                    .append(bypass.whitelist() ? "only " : "not ").append(String.join(", ", bypass.matchers()))
+                    .append('\n');
+        }
+        return text.toString();
+    }
+
+    private static void service(StringBuilder text, ServicePlan service) {
+        text.append("service ").append(service.name()).append(" (").append(service.origin()).append(")\n");
+        text.append("  listen   ").append(service.addr());
+        if (service.netns() != null) {
+            text.append(" in network namespace ").append(namespace(service.netns()));
+        }
+        text.append('\n');
+        plugin(text, "listener", service.listener());
+        plugin(text, "handler ", service.handler());
+        if (service.handler().requiresAuthentication() || service.listener().requiresAuthentication()) {
+            text.append("           clients must authenticate (")
+                    .append(service.handler().accepted().size() + service.listener().accepted().size())
+                    .append(" user(s))\n");
+        } else if (service.openProxyWarning()) {
+            text.append("           no authentication: anyone who reaches the port can use it as a proxy\n");
+        }
+        if (service.forwarder() != null) {
+            text.append("  forward  to ");
+            nodes(text, service.forwarder(), "           ");
+            text.append("           selector ").append(selector(service.forwarder().selector())).append('\n');
+        }
+        text.append("  dial     ");
+        if (service.chain() != null) {
+            text.append("through chain ").append(service.chain().name());
+            if (service.hashByTarget()) {
+                text.append(" (hash selectors by target host)");
+            }
+        } else {
+            text.append("directly");
+            if (service.netnsOut() != null) {
+                text.append(" from network namespace ").append(namespace(service.netnsOut()));
+            }
+        }
+        text.append("; timeout ").append(duration(service.dialTimeout()))
+                .append(service.dialTimeout().equals(Planner.DEFAULT_DIAL_TIMEOUT) ? " (default)" : "")
+                .append("; retries ").append(service.retries()).append('\n');
+        if (service.chain() != null && service.netnsOut() != null) {
+            text.append("           netns.out ").append(service.netnsOut())
+                    .append(" applies to no dial: the chain's nodes have their own namespaces (as in GOST)\n");
+        }
+        if (service.bypass() != null) {
+            text.append("  bypass   ").append(service.bypass().name()).append('\n');
+        }
+        text.append("  limits   idle timeout ")
+                .append(service.idleTimeout() == null ? "none" : duration(service.idleTimeout()))
+                .append("; max connections ")
+                .append(service.maxConnections() == 0 ? "unlimited" : Integer.toString(service.maxConnections()))
+                .append('\n');
+    }
+
+    private static void chain(StringBuilder text, ChainPlan chain) {
+        text.append("chain ").append(chain.name()).append(" (").append(chain.origin()).append(")\n");
+        for (HopPlan hop : chain.hops()) {
+            text.append("  hop ").append(hop.name()).append(": selector ").append(selector(hop.selector()));
+            if (hop.netns() != null) {
+                text.append("; network namespace ").append(namespace(hop.netns()));
+            }
+            text.append('\n');
+            text.append("    ");
+            nodes(text, hop, "    ");
+        }
+    }
+
+    private static void nodes(StringBuilder text, HopPlan hop, String indent) {
+        boolean first = true;
+        for (NodePlan node : hop.nodes()) {
+            if (!first) {
+                text.append(indent);
+            }
+            first = false;
+            text.append(node.name()).append(' ').append(Node.formatAddress(node.address()));
+            List<String> notes = new ArrayList<>();
+            if (node.weight() != 1) {
+                notes.add("weight " + node.weight());
+            }
+            if (node.backup()) {
+                notes.add("backup");
+            }
+            node.maxFails().ifPresent(max -> notes.add("maxFails " + max));
+            node.failTimeout().ifPresent(timeout -> notes.add("failTimeout " + duration(timeout)));
+            if (node.netns() != null) {
+                notes.add("network namespace " + namespace(node.netns()) + " (from " + node.netnsSource() + ")");
+            }
+            if (!notes.isEmpty()) {
+                text.append(" (").append(String.join(", ", notes)).append(')');
+            }
+            text.append('\n');
+            if (node.connector() != null) {
+                plugin(text, indent + "  connector", node.connector());
+            }
+            if (node.dialer() != null) {
+                plugin(text, indent + "  dialer   ", node.dialer());
+            }
+        }
+    }
+
+    /** {@code handler  socks5 from io.gost.plugin.socks (gost-plugin-socks.jar)}, then its options. */
+    private static void plugin(StringBuilder text, String label, PluginPlan plugin) {
+        String indent = label.startsWith(" ") ? label.replaceAll("\\S.*", "") : "";
+        text.append(label.startsWith(" ") ? label : "  " + label).append(' ').append(plugin.type());
+        if (!plugin.type().equals(plugin.factory().type())) {
+            text.append(" (= ").append(plugin.factory().type()).append(')');
+        }
+        text.append(" from ").append(plugin.source()).append('\n');
+        List<String> options = options(plugin.metadata(), plugin.factory().metadataSchema());
+        if (!options.isEmpty()) {
+            text.append(indent).append("           ").append(String.join("; ", options)).append('\n');
+        }
+    }
+
+    /** Every declared key with its value or default, then keys the plugin reads without declaring them. */
+    static List<String> options(Metadata metadata, MetadataSchema schema) {
+        List<String> options = new ArrayList<>();
+        for (MetadataKey key : schema.keys()) {
+            String value = null;
+            for (String spelling : key.spellings()) {
+                if (key.type() == MetadataKey.Type.MAP) {
+                    Map<String, Object> map = metadata.getMap(spelling);
+                    if (!map.isEmpty()) {
+                        value = map.toString();
+                        break;
+                    }
+                } else if (metadata.contains(spelling)) {
+                    value = String.valueOf(metadata.value(spelling).orElse(""));
+                    break;
+                }
+            }
+            if (value != null) {
+                options.add(key.name() + "=" + value);
+            } else if (!key.defaultValue().isEmpty()) {
+                options.add(key.name() + "=" + key.defaultValue() + " (default)");
+            }
+        }
+        if (!schema.declared()) {
+            // A plugin that does not list its keys: show what it is given.
+            metadata.asMap().forEach((key, value) -> options.add(metadata.spelling(key) + "=" + value));
+        }
+        return options;
+    }
+
+    private static String selector(SelectorConfig selector) {
+        return selector.strategy() + ", maxFails " + selector.maxFails() + ", failTimeout "
+                + duration(selector.failTimeout());
+    }
+
+    private static String namespace(NetnsRef namespace) {
+        return namespace.isPath() ? namespace.value() : namespace.value() + " (" + namespace.path() + ")";
+    }
+
+    /** {@code 15s}, {@code 500ms}, {@code 1m30s}: as a user writes durations. */
+    static String duration(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        long millis = duration.toMillis();
+        if (millis % 1000 != 0) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        StringBuilder text = new StringBuilder();
+        if (seconds >= 3600) {
+            text.append(seconds / 3600).append('h');
+            seconds %= 3600;
+        }
+        if (seconds >= 60) {
+            text.append(seconds / 60).append('m');
+            seconds %= 60;
+        }
+        if (seconds > 0) {
+            text.append(seconds).append('s');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,523 @@
+package io.gost.runtime.plan;
+
+import io.gost.api.Credentials;
+import io.gost.api.HandlerFactory;
+import io.gost.api.InvalidMetadataException;
+import io.gost.api.Metadata;
+import io.gost.api.NetnsRef;
+import io.gost.runtime.bypass.Bypass;
+import io.gost.runtime.config.AutherConfig;
+import io.gost.runtime.config.BypassConfig;
+import io.gost.runtime.config.ChainConfig;
+import io.gost.runtime.config.CommandLineParser;
+import io.gost.runtime.config.ConfigException;
+import io.gost.runtime.config.GostConfig;
+import io.gost.runtime.config.GostKeys;
+import io.gost.runtime.config.HopConfig;
+import io.gost.runtime.config.KeyOrigins;
+import io.gost.runtime.config.NodeConfig;
+import io.gost.runtime.config.Origin;
+import io.gost.runtime.config.PluginConfig;
+import io.gost.runtime.config.ServiceConfig;
+import io.gost.runtime.config.Unsupported;
+import io.gost.runtime.registry.PluginEntry;
+import io.gost.runtime.registry.PluginKind;
+import io.gost.runtime.registry.PluginRegistry;
+import io.gost.runtime.service.Addresses;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Turns a configuration into a {@link GostPlan}, making every check that needs no socket: plugin types
+ * against the registry, every metadata key against what the plugins and the runtime declare (so no key is
+ * silently ignored), values, references between objects, addresses and namespace names. Every problem is
+ * collected and reported at once, each prefixed with where it was written.
+ */
+public final class Planner {
+
+    /** GOST's dial timeout per step when a service sets none. */
+    public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * What planning found.
+     *
+     * @param plan     the plan, or {@code null} when there were problems
+     * @param problems what prevents the configuration from running, each prefixed with where
+     * @param warnings what is worth a look but does not prevent it
+     */
+    public record Result(GostPlan plan, List<String> problems, List<String> warnings) {
+
+        public Result {
+            problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
+        }
+
+        /** The plan, or a {@link ConfigException} listing every problem. */
+        public GostPlan planOrThrow() {
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return plan;
+        }
+    }
+
+    private final GostConfig config;
+    private final PluginRegistry registry;
+    private final GostKeys catalog;
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final MetadataCheck metadataCheck;
+    private final Map<String, ChainPlan> chains = new LinkedHashMap<>();
+    private final Map<String, BypassPlan> bypasses = new LinkedHashMap<>();
+
+    private Planner(GostConfig config, PluginRegistry registry, GostKeys catalog) {
+        this.config = config;
+        this.registry = registry;
+        this.catalog = catalog;
+        this.metadataCheck = new MetadataCheck(catalog, problems, warnings);
+    }
+
+    /** Plans {@code config} against the plugins of {@code registry}. */
+    public static Result plan(GostConfig config, PluginRegistry registry) {
+        return new Planner(config, registry, GostKeys.shipped()).plan();
+    }
+
+    /** Plans {@code config}, or throws a {@link ConfigException} listing every problem. */
+    public static GostPlan planOrThrow(GostConfig config, PluginRegistry registry) {
+        return plan(config, registry).planOrThrow();
+    }
+
+    private Result plan() {
+        for (BypassConfig bypassConfig : config.bypasses()) {
+            if (bypasses.containsKey(bypassConfig.name())) {
+                problem(bypassConfig.origin(), "a bypass named '" + bypassConfig.name() + "' is defined twice");
+                continue;
+            }
+            try {
+                bypasses.put(bypassConfig.name(), new BypassPlan(bypassConfig.name(), bypassConfig.whitelist(),
+                        bypassConfig.matchers(), Bypass.of(bypassConfig.name(), bypassConfig.whitelist(),
+                        bypassConfig.matchers()), bypassConfig.origin()));
+            } catch (IllegalArgumentException e) {
+                problem(bypassConfig.origin().child("matchers"), "bypass '" + bypassConfig.name() + "': "
+                        + e.getMessage());
+            }
+        }
+        Set<String> autherNames = new LinkedHashSet<>();
+        for (AutherConfig auther : config.authers()) {
+            if (!autherNames.add(auther.name())) {
+                problem(auther.origin(), "an auther named '" + auther.name() + "' is defined twice");
+            }
+        }
+        for (ChainConfig chainConfig : config.chains()) {
+            if (chains.containsKey(chainConfig.name())) {
+                problem(chainConfig.origin(), "a chain named '" + chainConfig.name() + "' is defined twice");
+                continue;
+            }
+            ChainPlan chain = chain(chainConfig);
+            if (chain != null) {
+                chains.put(chainConfig.name(), chain);
+            }
+        }
+        Set<String> serviceNames = new LinkedHashSet<>();
+        List<ServicePlan> services = new ArrayList<>();
+        for (ServiceConfig serviceConfig : config.services()) {
+            if (!serviceNames.add(serviceConfig.name())) {
+                problem(serviceConfig.origin(), "a service named '" + serviceConfig.name() + "' is defined twice");
+                continue;
+            }
+            ServicePlan service = service(serviceConfig);
+            if (service != null) {
+                services.add(service);
+            }
+        }
+        if (!problems.isEmpty()) {
+            return new Result(null, problems, warnings);
+        }
+        GostPlan plan = new GostPlan(services, List.copyOf(chains.values()), List.copyOf(bypasses.values()),
+                config.log(), config.netnsProvider(), warnings, registry, config);
+        return new Result(plan, problems, warnings);
+    }
+
+    // ---- services --------------------------------------------------------------------------------------
+
+    private ServicePlan service(ServiceConfig serviceConfig) {
+        Origin origin = serviceConfig.origin();
+        Metadata metadata = serviceConfig.metadata();
+        KeyOrigins keys = serviceConfig.metadataOrigins();
+        int before = problems.size();
+        PluginPlan listener = plugin(PluginKind.LISTENER, serviceConfig.listener(), originOf(serviceConfig.listener(),
+                origin.child("listener")));
+        InetSocketAddress bindAddress = null;
+        try {
+            bindAddress = Addresses.listen(serviceConfig.addr());
+        } catch (IllegalArgumentException e) {
+            // What an address looks like is the listener's business (a unix socket is a path): only a known
+            // listener's address is judged.
+            if (listener != null) {
+                problem(origin.child("addr"), e.getMessage());
+            }
+        }
+        PluginPlan handler = plugin(PluginKind.HANDLER, serviceConfig.handler(), originOf(serviceConfig.handler(),
+                origin.child("handler")));
+
+        List<MetadataCheck.Reader> readers = new ArrayList<>();
+        readers.add(new MetadataCheck.Reader("the service", metadata, keys, List.of(RuntimeKeys.SERVICE),
+                List.of("metadata:service")));
+        if (handler != null) {
+            readers.add(new MetadataCheck.Reader("the " + handler.type() + " handler", handler.metadata(),
+                    serviceConfig.handler().metadataOrigins(),
+                    List.of(handler.factory().metadataSchema(), RuntimeKeys.HANDLER),
+                    catalogScopes("handler", handler)));
+        }
+        if (listener != null) {
+            readers.add(new MetadataCheck.Reader("the " + listener.type() + " listener", listener.metadata(),
+                    serviceConfig.listener().metadataOrigins(), List.of(listener.factory().metadataSchema()),
+                    catalogScopes("listener", listener)));
+        }
+        metadataCheck.check("service " + serviceConfig.name(), readers);
+
+        NetnsRef netns = namespace(metadata, "netns", keys);
+        NetnsRef netnsOut = namespace(metadata, "netns.out", keys);
+        Duration dialTimeout = positiveDuration(metadata, "dialTimeout", keys, DEFAULT_DIAL_TIMEOUT);
+        // gost-java's own option, read from the service's metadata or, as handler options, the handler's.
+        Duration idleTimeout = metadata.contains("idleTimeout") || handler == null
+                ? positiveDuration(metadata, "idleTimeout", keys, null)
+                : positiveDuration(handler.metadata(), "idleTimeout", serviceConfig.handler().metadataOrigins(), null);
+        int maxConnections = 0;
+        try {
+            maxConnections = metadata.getInt("maxConnections", 0);
+            if (maxConnections < 0) {
+                problem(keys.of("maxConnections"), "maxConnections must be 0 (no limit) or more, got "
+                        + maxConnections);
+            }
+        } catch (InvalidMetadataException e) {
+            // reported by the metadata check
+        }
+        boolean hashByTarget = false;
+        if (handler != null) {
+            String hash = handler.metadata().getString("hash", "").trim();
+            if (hash.equalsIgnoreCase("host")) {
+                hashByTarget = true;
+            } else if (!hash.isEmpty()) {
+                problem(serviceConfig.handler().metadataOrigins().of("hash"), "hash '" + hash + "' is not a hash"
+                        + " source; 'host' picks nodes of hash selectors by target host (without it, by client"
+                        + " address)");
+            }
+        }
+
+        String chainName = serviceConfig.handler().chain() != null ? serviceConfig.handler().chain()
+                : serviceConfig.listener().chain();
+        ChainPlan chain = null;
+        if (chainName != null) {
+            chain = chains.get(chainName);
+            if (chain == null && config.chain(chainName).isEmpty()) {
+                Origin chainOrigin = serviceConfig.handler().chain() != null
+                        ? originOf(serviceConfig.handler(), origin.child("handler")).child("chain")
+                        : originOf(serviceConfig.listener(), origin.child("listener")).child("chain");
+                problem(chainOrigin, "no chain named '" + chainName + "' in chains" + (config.chains().isEmpty() ? ""
+                        : "; known: " + String.join(", ", config.chains().stream().map(ChainConfig::name).toList())));
+            }
+        }
+        BypassPlan bypass = null;
+        if (serviceConfig.bypass() != null) {
+            bypass = bypasses.get(serviceConfig.bypass());
+            if (bypass == null && config.bypass(serviceConfig.bypass()).isEmpty()) {
+                problem(origin.child("bypass"), "no bypass named '" + serviceConfig.bypass() + "' in bypasses"
+                        + (config.bypasses().isEmpty() ? "" : "; known: "
+                        + String.join(", ", config.bypasses().stream().map(BypassConfig::name).toList())));
+            }
+        }
+        HopPlan forwarder = serviceConfig.forwarder() == null ? null : forwarder(serviceConfig.forwarder());
+
+        if (handler != null && handler.factory() instanceof HandlerFactory handlerFactory) {
+            HandlerFactory.ForwarderUse use = handlerFactory.forwarderUse();
+            if (forwarder == null && use == HandlerFactory.ForwarderUse.REQUIRED) {
+                problem(handler.origin().child("type"), "handler " + handler.type() + " forwards to fixed targets,"
+                        + " and this service has none; give them as -L " + handler.type() + "://:PORT/HOST:PORT or"
+                        + " in a 'forwarder' block with nodes");
+            } else if (serviceConfig.forwarder() != null && use == HandlerFactory.ForwarderUse.NONE) {
+                problem(serviceConfig.forwarder().origin(), "handler " + handler.type() + " lets clients choose"
+                        + " their targets and never uses a forwarder, so these targets would be ignored; remove the"
+                        + " forwarder, or use handler tcp or forward");
+            }
+            validateByCreating(handler, serviceConfig.name(), serviceConfig.handler().metadataOrigins());
+        }
+        if (listener != null) {
+            validateByCreating(listener, serviceConfig.name(), serviceConfig.listener().metadataOrigins());
+        }
+        if (!registry.has(PluginKind.DIALER, "tcp")) {
+            problem(origin, "the built-in dialer 'tcp' is not installed (gost-plugin-tcp); direct dials need it");
+        }
+        if (problems.size() > before || bindAddress == null || listener == null || handler == null) {
+            return null;
+        }
+        boolean lettingClientsChoose = handler.factory() instanceof HandlerFactory handlerFactory
+                && handlerFactory.letsClientsChooseTargets();
+        boolean openProxy = lettingClientsChoose && !handler.requiresAuthentication()
+                && !listener.requiresAuthentication();
+        return new ServicePlan(serviceConfig.name(), serviceConfig.addr(), bindAddress, listener, handler, forwarder,
+                chain, bypass, netns, netnsOut, dialTimeout, idleTimeout, Math.max(0, maxConnections),
+                serviceConfig.handler().retries(), hashByTarget, openProxy, origin);
+    }
+
+    /** A service's fixed targets: dialed directly (or through the service's chain), so no connector or dialer. */
+    private HopPlan forwarder(HopConfig hopConfig) {
+        List<NodePlan> nodes = new ArrayList<>();
+        for (NodeConfig nodeConfig : hopConfig.nodes()) {
+            if (nodeConfig.connector() != null || nodeConfig.dialer() != null) {
+                Origin where = nodeConfig.connector() != null
+                        ? originOf(nodeConfig.connector(), nodeConfig.origin().child("connector"))
+                        : originOf(nodeConfig.dialer(), nodeConfig.origin().child("dialer"));
+                problem(where, "a forwarder target is dialed directly (or through the service's chain), as GOST"
+                        + " does, so a connector or dialer here would not be used; remove it, or put the proxy"
+                        + " into a chain");
+            }
+            metadataCheck.check("forwarder target " + nodeConfig.name(), List.of(new MetadataCheck.Reader(
+                    "the forwarder", nodeConfig.metadata(), nodeConfig.metadataOrigins(), List.of(RuntimeKeys.NODE),
+                    List.of("metadata:node"))));
+            NodePlan node = node(nodeConfig, null, null, null, "");
+            if (node != null) {
+                nodes.add(node);
+            }
+        }
+        return new HopPlan(hopConfig.name(), hopConfig.selector(), nodes, null, hopConfig.origin());
+    }
+
+    // ---- chains ----------------------------------------------------------------------------------------
+
+    private ChainPlan chain(ChainConfig chainConfig) {
+        int before = problems.size();
+        metadataCheck.check("chain " + chainConfig.name(), List.of(new MetadataCheck.Reader("the chain",
+                chainConfig.metadata(), chainConfig.metadataOrigins(), List.of(RuntimeKeys.CHAIN),
+                List.of("metadata:chain"))));
+        List<HopPlan> hops = new ArrayList<>();
+        for (HopConfig hopConfig : chainConfig.hops()) {
+            HopPlan hop = hop(hopConfig);
+            if (hop != null) {
+                hops.add(hop);
+            }
+        }
+        return problems.size() > before ? null : new ChainPlan(chainConfig.name(), hops, chainConfig.origin());
+    }
+
+    private HopPlan hop(HopConfig hopConfig) {
+        int before = problems.size();
+        NetnsRef hopNamespace = namespace(hopConfig.metadata(), "netns", hopConfig.metadataOrigins());
+        List<MetadataCheck.Reader> readers = new ArrayList<>();
+        readers.add(new MetadataCheck.Reader("the hop", hopConfig.metadata(), hopConfig.metadataOrigins(),
+                List.of(RuntimeKeys.HOP), List.of("metadata:hop")));
+        List<NodePlan> nodes = new ArrayList<>();
+        for (NodeConfig nodeConfig : hopConfig.nodes()) {
+            PluginConfig dialerConfig = nodeConfig.dialer() != null ? nodeConfig.dialer() : PluginConfig.of("tcp");
+            PluginConfig connectorConfig = nodeConfig.connector() != null ? nodeConfig.connector()
+                    : PluginConfig.of("http");
+            PluginPlan dialer = plugin(PluginKind.DIALER, dialerConfig, originOf(dialerConfig,
+                    nodeConfig.origin().child("dialer")));
+            PluginPlan connector = plugin(PluginKind.CONNECTOR, connectorConfig, originOf(connectorConfig,
+                    nodeConfig.origin().child("connector")));
+            List<MetadataCheck.Reader> nodeReaders = new ArrayList<>();
+            nodeReaders.add(new MetadataCheck.Reader("node " + nodeConfig.name(), nodeConfig.metadata(),
+                    nodeConfig.metadataOrigins(), List.of(RuntimeKeys.NODE), List.of("metadata:node")));
+            if (connector != null) {
+                nodeReaders.add(new MetadataCheck.Reader("the " + connector.type() + " connector of node "
+                        + nodeConfig.name(), connector.metadata(), connectorConfig.metadataOrigins(),
+                        List.of(connector.factory().metadataSchema()), catalogScopes("connector", connector)));
+            }
+            if (dialer != null) {
+                nodeReaders.add(new MetadataCheck.Reader("the " + dialer.type() + " dialer of node "
+                        + nodeConfig.name(), dialer.metadata(), dialerConfig.metadataOrigins(),
+                        List.of(dialer.factory().metadataSchema()), catalogScopes("dialer", dialer)));
+            }
+            readers.addAll(nodeReaders);
+            if (dialer != null) {
+                validateByCreating(dialer, nodeConfig.name(), dialerConfig.metadataOrigins());
+            }
+            if (connector != null) {
+                validateByCreating(connector, nodeConfig.name(), connectorConfig.metadataOrigins());
+            }
+            NodePlan node = node(nodeConfig, dialer, connector, hopNamespace, "hop " + hopConfig.name());
+            if (node != null) {
+                nodes.add(node);
+            }
+        }
+        // One account for the hop and its nodes: the command line copies a -F query key into the hop's map
+        // and into each node's, connector's and dialer's, and each reads only its own.
+        metadataCheck.check("hop " + hopConfig.name(), readers);
+        return problems.size() > before ? null
+                : new HopPlan(hopConfig.name(), hopConfig.selector(), nodes, hopNamespace, hopConfig.origin());
+    }
+
+    private NodePlan node(NodeConfig nodeConfig, PluginPlan dialer, PluginPlan connector, NetnsRef hopNamespace,
+                          String hopLabel) {
+        KeyOrigins keys = nodeConfig.metadataOrigins();
+        InetSocketAddress address;
+        try {
+            address = Addresses.target(nodeConfig.addr());
+        } catch (IllegalArgumentException e) {
+            problem(nodeConfig.origin().child("addr"), e.getMessage());
+            return null;
+        }
+        // GOST's precedence: node metadata netns > the deprecated node field > hop metadata.
+        NetnsRef netns;
+        String netnsSource;
+        if (nodeConfig.metadata().contains("netns")) {
+            netns = namespace(nodeConfig.metadata(), "netns", keys);
+            netnsSource = "node metadata";
+        } else if (nodeConfig.netns() != null && !nodeConfig.netns().isBlank()) {
+            netns = namespace(nodeConfig.netns(), nodeConfig.origin().child("netns"));
+            netnsSource = "node";
+        } else {
+            netns = hopNamespace;
+            netnsSource = hopNamespace == null ? "" : hopLabel;
+        }
+        Metadata metadata = nodeConfig.metadata();
+        int weight = 1;
+        boolean backup = false;
+        OptionalInt maxFails = OptionalInt.empty();
+        Optional<Duration> failTimeout = Optional.empty();
+        try {
+            weight = metadata.getInt("weight", 1);
+            backup = metadata.getBoolean("backup", false);
+            if (metadata.contains("maxFails")) {
+                maxFails = OptionalInt.of(metadata.getInt("maxFails", 1));
+            }
+            if (metadata.contains("failTimeout")) {
+                failTimeout = Optional.of(metadata.getDuration("failTimeout", Duration.ZERO));
+            }
+        } catch (InvalidMetadataException e) {
+            return null; // reported by the metadata check, at the key
+        }
+        return new NodePlan(nodeConfig.name(), nodeConfig.addr(), address, dialer, connector, netns, netnsSource,
+                weight, backup, maxFails, failTimeout, nodeConfig.origin());
+    }
+
+    // ---- plugins ---------------------------------------------------------------------------------------
+
+    private PluginPlan plugin(PluginKind kind, PluginConfig pluginConfig, Origin origin) {
+        String type = pluginConfig.type();
+        if (!registry.has(kind, type)) {
+            problem(origin.child("type"), unknownTypeMessage(kind, type));
+            return null;
+        }
+        PluginEntry entry = registry.require(kind, type);
+        List<Credentials> accepted = new ArrayList<>();
+        Credentials presented = null;
+        if (kind == PluginKind.HANDLER || kind == PluginKind.LISTENER) {
+            if (pluginConfig.auth() != null) {
+                accepted.add(pluginConfig.auth());
+            }
+            for (String autherName : pluginConfig.authers()) {
+                Optional<AutherConfig> auther = config.auther(autherName);
+                if (auther.isEmpty()) {
+                    problem(origin.child("auther"), "no auther named '" + autherName + "' in authers"
+                            + (config.authers().isEmpty() ? "" : "; known: "
+                            + String.join(", ", config.authers().stream().map(AutherConfig::name).toList())));
+                    return null;
+                }
+                if (auther.get().auths().isEmpty()) {
+                    problem(origin.child("auther"), "auther '" + autherName + "' has no users, so nobody could"
+                            + " log in; add auths to it");
+                    return null;
+                }
+                accepted.addAll(auther.get().auths());
+            }
+        } else {
+            presented = pluginConfig.auth();
+        }
+        return new PluginPlan(kind, type, entry.factory(), entry.source(), pluginConfig.metadata(), accepted,
+                presented, origin);
+    }
+
+    /** An unknown type: GOST's and not supported yet, or not GOST's at all; either way, the known ones. */
+    private String unknownTypeMessage(PluginKind kind, String type) {
+        CommandLineParser.KnownTypes gost = CommandLineParser.KnownTypes.gost();
+        Predicate<String> gostTypes = switch (kind) {
+            case LISTENER -> gost.listeners();
+            case HANDLER -> gost.handlers();
+            case DIALER -> gost.dialers();
+            case CONNECTOR -> gost.connectors();
+        };
+        String known = "; " + kind.label() + " types here: " + String.join(", ", registry.knownTypes(kind))
+                + " (`gost plugins` shows where each comes from)";
+        if (gostTypes.test(type)) {
+            return Unsupported.message(kind.label() + " type '" + type + "'", "") + known;
+        }
+        return "unknown " + kind.label() + " type '" + type + "'" + known;
+    }
+
+    /** Where GOST's keys for this plugin are catalogued: its type, and the type an alias stands for. */
+    private static List<String> catalogScopes(String kindLabel, PluginPlan plugin) {
+        Set<String> scopes = new LinkedHashSet<>();
+        scopes.add("metadata:" + kindLabel + "/" + plugin.type());
+        scopes.add("metadata:" + kindLabel + "/" + plugin.factory().type().toLowerCase(Locale.ROOT));
+        return List.copyOf(scopes);
+    }
+
+    /**
+     * Creates the plugin once and closes it (creating allocates nothing): the factory judges the values only
+     * it can, and a refusal is reported at the key it names.
+     */
+    private void validateByCreating(PluginPlan plugin, String owner, KeyOrigins keys) {
+        try (AutoCloseable created = plugin.create(owner, registry)) {
+            // nothing to do: created only to be checked
+            assert created != null;
+        } catch (InvalidMetadataException e) {
+            problem(keys.of(e.key()), plugin.kind().label() + " '" + plugin.type() + "': " + e.getMessage());
+        } catch (Exception e) {
+            problem(plugin.origin(), plugin.kind().label() + " '" + plugin.type() + "': " + e.getMessage());
+        }
+    }
+
+    // ---- values ----------------------------------------------------------------------------------------
+
+    private NetnsRef namespace(Metadata metadata, String key, KeyOrigins keys) {
+        Optional<String> text = metadata.string(key);
+        return text.isEmpty() ? null : namespace(text.get(), keys.of(key));
+    }
+
+    private NetnsRef namespace(String text, Origin origin) {
+        try {
+            return NetnsRef.parse(text);
+        } catch (IllegalArgumentException e) {
+            problem(origin, e.getMessage());
+            return null;
+        }
+    }
+
+    private Duration positiveDuration(Metadata metadata, String key, KeyOrigins keys, Duration absent) {
+        if (!metadata.contains(key)) {
+            return absent;
+        }
+        try {
+            Duration value = metadata.getDuration(key, absent);
+            if (value.isZero() || value.isNegative()) {
+                return absent; // GOST: zero or negative means the default
+            }
+            return value;
+        } catch (InvalidMetadataException e) {
+            return absent; // reported by the metadata check
+        }
+    }
+
+    /** Where a plugin block was written, or {@code fallback} for blocks made up as defaults. */
+    private static Origin originOf(PluginConfig pluginConfig, Origin fallback) {
+        return pluginConfig.origin() == Origin.UNKNOWN ? fallback : pluginConfig.origin();
+    }
+
+    private void problem(Origin origin, String message) {
+        String text = origin + ": " + message;
+        if (!problems.contains(text)) {
+            problems.add(text);
+        }
+    }
+}

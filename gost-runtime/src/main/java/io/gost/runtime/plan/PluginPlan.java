@@ -1,0 +1,110 @@
+package io.gost.runtime.plan;
+
+import io.gost.api.Authenticator;
+import io.gost.api.ConnectorFactory;
+import io.gost.api.Credentials;
+import io.gost.api.DialerFactory;
+import io.gost.api.HandlerFactory;
+import io.gost.api.ListenerFactory;
+import io.gost.api.Metadata;
+import io.gost.api.PluginContext;
+import io.gost.api.PluginFactory;
+import io.gost.runtime.config.Origin;
+import io.gost.runtime.registry.PluginKind;
+import io.gost.runtime.registry.PluginRegistry;
+import io.gost.runtime.service.CredentialsAuthenticator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One use of a plugin: the factory that will create it, where that factory came from, and its checked
+ * metadata and credentials. Creating the plugin allocates nothing, so a plan can be made, printed and
+ * compared without opening anything.
+ *
+ * @param kind        listener, handler, dialer or connector
+ * @param type        the type as configured (an alias stays an alias)
+ * @param factory     the registry's factory for it
+ * @param source      the module and jar the factory came from, as {@code gost plugins} shows it
+ * @param metadata    the plugin's options, checked against its declared keys
+ * @param accepted    credentials the plugin checks (handler and listener {@code auth}/{@code auther})
+ * @param credentials credentials the plugin presents to the next hop (connector and dialer {@code auth})
+ * @param origin      where the block was configured
+ */
+public record PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
+                         List<Credentials> accepted, Credentials credentials, Origin origin) {
+
+    public PluginPlan {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(factory, "factory");
+        metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
+        accepted = List.copyOf(Objects.requireNonNullElse(accepted, List.of()));
+    }
+
+    /** True when clients must present credentials to this plugin. */
+    public boolean requiresAuthentication() {
+        return !accepted.isEmpty();
+    }
+
+    /**
+     * Creates the plugin for {@code owner} (a service or node name). Allocates nothing.
+     *
+     * @throws RuntimeException as the factory throws it for values only it can judge
+     */
+    public AutoCloseable create(String owner, PluginRegistry registry) {
+        PluginContext context = context(owner, registry);
+        return switch (kind) {
+            case LISTENER -> ((ListenerFactory) factory).create(metadata, context);
+            case HANDLER -> ((HandlerFactory) factory).create(metadata, context);
+            case DIALER -> ((DialerFactory) factory).create(metadata, context);
+            case CONNECTOR -> ((ConnectorFactory) factory).create(metadata, context);
+        };
+    }
+
+    private PluginContext context(String owner, PluginRegistry registry) {
+        Optional<Authenticator> authenticator = accepted.isEmpty() ? Optional.empty()
+                : Optional.of(new CredentialsAuthenticator(accepted));
+        Optional<Credentials> presented = Optional.ofNullable(credentials);
+        return new PluginContext() {
+            @Override
+            public String ownerName() {
+                return owner;
+            }
+
+            @Override
+            public Optional<Authenticator> authenticator() {
+                return authenticator;
+            }
+
+            @Override
+            public Optional<Credentials> credentials() {
+                return presented;
+            }
+
+            @Override
+            public Optional<HandlerFactory> handlerFactory(String handlerType) {
+                return registry.has(PluginKind.HANDLER, handlerType)
+                        ? Optional.of(registry.handler(handlerType)) : Optional.empty();
+            }
+        };
+    }
+
+    /** Equal when it would create the same plugin: same kind, type, factory class, options and credentials. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PluginPlan that && kind == that.kind && type.equals(that.type)
+                && factory.getClass() == that.factory.getClass() && metadata.equals(that.metadata)
+                && accepted.equals(that.accepted) && Objects.equals(credentials, that.credentials);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, type, factory.getClass(), metadata, accepted, credentials);
+    }
+
+    @Override
+    public String toString() {
+        return kind.label() + " " + type + " " + metadata.asMap().keySet();
+    }
+}

@@ -1,0 +1,48 @@
+package io.gost.runtime.plan;
+
+import io.gost.api.MetadataKey;
+import io.gost.api.MetadataSchema;
+
+/**
+ * The metadata keys the runtime itself reads, beside those each plugin declares: a service's, a hop's, a
+ * node's and a chain's own {@code metadata}, and the keys it reads from every handler's.
+ */
+public final class RuntimeKeys {
+
+    /** A service's {@code metadata}. */
+    public static final MetadataSchema SERVICE = MetadataSchema.of(
+            MetadataKey.string("netns", "", "network namespace the listening socket (and sockets toward the"
+                    + " client) are created in: a name under /run/netns or an absolute path"),
+            MetadataKey.string("netns.out", "", "network namespace direct and forwarder dials are made from"),
+            MetadataKey.duration("dialTimeout", "15s", "time limit of each step of reaching a target"),
+            MetadataKey.duration("idleTimeout", "", "close a relayed tunnel that carries nothing this long"
+                    + " (gost-java)"),
+            MetadataKey.integer("maxConnections", "0", "close new connections while this many are open; 0 for"
+                    + " no limit (gost-java)"));
+
+    /** A hop's {@code metadata}. */
+    public static final MetadataSchema HOP = MetadataSchema.of(
+            MetadataKey.string("netns", "", "network namespace the sockets to this hop's nodes are created in,"
+                    + " for nodes that set none"));
+
+    /** A node's {@code metadata}. */
+    public static final MetadataSchema NODE = MetadataSchema.of(
+            MetadataKey.string("netns", "", "network namespace the socket to this node is created in"),
+            MetadataKey.integer("weight", "1", "weight for the random strategy"),
+            MetadataKey.bool("backup", false, "use only when no other node is alive"),
+            MetadataKey.integer("maxFails", "", "this node's maxFails, overriding the selector's"),
+            MetadataKey.duration("failTimeout", "", "this node's failTimeout, overriding the selector's"));
+
+    /** A chain's {@code metadata}: the runtime reads none yet. */
+    public static final MetadataSchema CHAIN = MetadataSchema.NONE;
+
+    /** Keys the runtime reads from every handler's {@code metadata}. */
+    public static final MetadataSchema HANDLER = MetadataSchema.of(
+            MetadataKey.string("hash", "", "'host': hash selectors pick nodes by target host instead of by client"
+                    + " address"),
+            MetadataKey.duration("idleTimeout", "", "the service's idleTimeout, given with the handler's options"
+                    + " (gost-java)"));
+
+    private RuntimeKeys() {
+    }
+}

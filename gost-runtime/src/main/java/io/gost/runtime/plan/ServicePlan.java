@@ -1,0 +1,64 @@
+package io.gost.runtime.plan;
+
+import io.gost.api.NetnsRef;
+import io.gost.runtime.config.Origin;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A service: where it listens, what it speaks, and how it reaches targets.
+ *
+ * @param name            e.g. {@code service-0}
+ * @param addr            the listen address as configured
+ * @param bindAddress     the address to bind
+ * @param listener        the transport accepting clients
+ * @param handler         the protocol spoken to them
+ * @param forwarder       fixed targets, or {@code null}
+ * @param chain           the chain targets are reached through, or {@code null} for direct dials
+ * @param bypass          targets forbidden to clients, or {@code null}
+ * @param netns           where the listener's socket (and client-side sockets) are created, or {@code null}
+ * @param netnsOut        where direct and forwarder dials are made from, or {@code null}
+ * @param dialTimeout     the limit for each step of a dial
+ * @param idleTimeout     how long a tunnel may carry nothing, or {@code null} for no limit
+ * @param maxConnections  connections open at once before new ones are closed; 0 for no limit
+ * @param retries         extra dial attempts after a failed one
+ * @param hashByTarget    true when {@code hash} selectors pick nodes by target host ({@code hash: host})
+ *                        rather than by client address
+ * @param openProxyWarning true when clients name any target with no credentials asked for
+ * @param origin          where it was configured
+ */
+public record ServicePlan(String name, String addr, InetSocketAddress bindAddress, PluginPlan listener,
+                          PluginPlan handler, HopPlan forwarder, ChainPlan chain, BypassPlan bypass, NetnsRef netns,
+                          NetnsRef netnsOut, Duration dialTimeout, Duration idleTimeout, int maxConnections,
+                          int retries, boolean hashByTarget, boolean openProxyWarning, Origin origin) {
+
+    public ServicePlan {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(dialTimeout, "dialTimeout");
+    }
+
+    /** Every namespace this service creates sockets in: listen, dial-out, and its chain's nodes. */
+    public Set<NetnsRef> namespaces() {
+        Set<NetnsRef> used = new LinkedHashSet<>();
+        if (netns != null) {
+            used.add(netns);
+        }
+        if (netnsOut != null) {
+            used.add(netnsOut);
+        }
+        if (chain != null) {
+            chain.hops().forEach(hop -> hop.nodes().forEach(node -> {
+                if (node.netns() != null) {
+                    used.add(node.netns());
+                }
+            }));
+        }
+        return used;
+    }
+}

@@ -1,0 +1,3 @@
+# page: en/docs/concepts/hop.md
+# section: Inline Mode
+gost -L http://:8080 -F https://192.168.1.1:8080 -F socks5+ws://192.168.1.2:1080

@@ -1,0 +1,3 @@
+# page: en/docs/tutorials/protocols/relay.md
+# section: Relay Over Websocket
+gost -L relay+wss://:8080

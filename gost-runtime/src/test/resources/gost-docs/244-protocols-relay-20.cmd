@@ -1,0 +1,3 @@
+# page: en/docs/tutorials/protocols/relay.md
+# section: Relay Over KCP
+gost -L relay+kcp://:8080

@@ -1,0 +1,3 @@
+# page: en/docs/tutorials/protocols/tls.md
+# section: Multiplexing
+gost -L mtls://:8443

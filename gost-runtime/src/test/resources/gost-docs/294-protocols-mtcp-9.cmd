@@ -1,0 +1,3 @@
+# page: en/docs/tutorials/protocols/mtcp.md
+# section: Port Forwarding
+gost -L mtcp://:8443/:8080 -L http://:8080

@@ -1,0 +1,3 @@
+# page: en/docs/reference/configuration/cmd.md
+# section: scheme
+gost -L tls://:8443

@@ -1,0 +1,3 @@
+# page: en/docs/reference/configuration/cmd.md
+# section: -O - Specify the configuration output format
+gost -C gost.json -O yaml

@@ -1,0 +1,3 @@
+# page: en/docs/reference/configuration/cmd.md
+# section: -V - Print version
+gost -V

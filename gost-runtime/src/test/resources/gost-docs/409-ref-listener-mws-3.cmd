@@ -1,0 +1,3 @@
+# page: en/docs/reference/listeners/mws.md
+# section: Websocket Over TLS
+gost -L http+mwss://:8443?path=/ws

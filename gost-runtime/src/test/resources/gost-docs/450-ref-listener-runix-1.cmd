@@ -1,0 +1,3 @@
+# page: en/docs/reference/listeners/runix.md
+# section: Without Forwarding Chain
+gost -L=runix://./app.sock

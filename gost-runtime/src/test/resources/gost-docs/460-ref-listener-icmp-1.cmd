@@ -1,0 +1,3 @@
+# page: en/docs/reference/listeners/icmp.md
+# section: ICMP
+gost -L http+icmp://:0?keepAlive=true

@@ -1,0 +1,3 @@
+# page: en/docs/reference/listeners/otls.md
+# section: OBFS-TLS
+gost -L http+otls://:8443

@@ -1,0 +1,3 @@
+# page: en/docs/reference/handlers/http.md
+# section: HTTP
+gost -L http://:8080

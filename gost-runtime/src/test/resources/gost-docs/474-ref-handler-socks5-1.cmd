@@ -1,0 +1,3 @@
+# page: en/docs/reference/handlers/socks5.md
+# section: SOCKSv5
+gost -L socks://:1080

@@ -1,0 +1,3 @@
+# page: en/docs/reference/handlers/auto.md
+# section: Auto
+gost -L auto://:8080

@@ -1,0 +1,3 @@
+# page: en/docs/reference/handlers/ssu.md
+# section: Shadowsocks UDP Relay
+gost -L ssu+udp://AEAD_CHACHA20_POLY1305:123456@:8338

@@ -1,0 +1,3 @@
+# page: en/docs/reference/handlers/ssu.md
+# section: 参数列表
+gost -L "ssu://none@:8338"

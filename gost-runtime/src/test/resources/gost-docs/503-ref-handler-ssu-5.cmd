@@ -1,0 +1,3 @@
+# page: en/docs/reference/handlers/ssu.md
+# section: 参数列表
+gost -L ":8080" -F "ssu://none@proxy.example.com:8338"

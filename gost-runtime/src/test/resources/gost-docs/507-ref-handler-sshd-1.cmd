@@ -1,0 +1,3 @@
+# page: en/docs/reference/handlers/sshd.md
+# section: SSHD
+gost -L sshd://gost:gost@:2222

@@ -1,0 +1,3 @@
+# page: en/docs/reference/connectors/ssu.md
+# section: Shadowsocks UDP
+gost -L :8000 -F ssu://AEAD_CHACHA20_POLY1305:123456@:8338
