@@ -1,11 +1,9 @@
 package io.gost.runtime.cli;
 
-import java.util.Optional;
-
 /**
- * The {@code gost} command. Kept apart from {@link GostCommand} so that nothing touches logging before
- * the flags that configure it ({@code -D}) have been read, and so that a start that {@link QuickStart}
- * recognises does not load picocli at all.
+ * The {@code gost} command: reads the command line, sets the log level it asks for ({@code -D},
+ * {@code -DD}) before anything logs, and runs the command. Netty's machine id is chosen first, before any
+ * Netty class reads it ({@link NettyMachineId}).
  */
 public final class Main {
 
@@ -21,19 +19,7 @@ public final class Main {
 
     /** Runs the command and returns its exit code, or {@link GostCommand#KEEP_RUNNING} when serving. */
     public static int run(String... args) {
-        boolean debug = false;
-        for (String arg : args) {
-            if (arg.equals("-D") || arg.equals("--debug")) {
-                debug = true;
-            }
-        }
-        if (debug) {
-            System.setProperty("gost.log.level", "debug");
-        }
-        Optional<QuickStart> quickStart = QuickStart.recognise(args);
-        if (quickStart.isPresent()) {
-            return quickStart.get().start();
-        }
-        return GostCommand.execute(args);
+        NettyMachineId.chooseUnlessSet();
+        return GostCommand.commandLine(level -> System.setProperty("gost.log.level", level)).execute(args);
     }
 }
