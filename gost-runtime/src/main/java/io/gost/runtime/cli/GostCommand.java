@@ -10,6 +10,7 @@ import io.gost.runtime.config.ConfigException;
 import io.gost.runtime.config.ConfigLoader;
 import io.gost.runtime.config.ConfigWriter;
 import io.gost.runtime.config.GostConfig;
+import io.gost.runtime.config.Unsupported;
 import io.gost.runtime.registry.PluginEntry;
 import io.gost.runtime.registry.PluginKind;
 import io.gost.runtime.registry.PluginLayers;
@@ -161,6 +162,8 @@ public final class GostCommand {
     private static final String GRACE_PERIOD = "--grace-period";
     private static final String VERSION = "-V";
     private static final String PLUGINS = "--plugins";
+    /** GOST's flags for what gost-java does not have yet: read, so that they are refused by name. */
+    private static final List<String> NOT_YET = List.of("-api", "-metrics", "-R");
 
     private static OptionSpec services(String description) {
         return OptionSpec.builder(SERVICE).paramLabel("URL").type(List.class).auxiliaryTypes(String.class)
@@ -221,6 +224,10 @@ public final class GostCommand {
                     .addOption(OptionSpec.builder(VERSION, "--version").type(boolean.class).description("print the version and exit").build())
                     .addOption(help())
                     .addOption(plugins());
+            for (String flag : NOT_YET) {
+                spec.addOption(OptionSpec.builder(flag).paramLabel("VALUE").type(String.class).hidden(true)
+                        .description("GOST's " + flag + "; not supported yet").build());
+            }
             spec.addSubcommand("run", new Run().spec);
             spec.addSubcommand("check", new Check().spec);
             spec.addSubcommand("plugins", new Plugins().spec);
@@ -233,6 +240,7 @@ public final class GostCommand {
                 out().println("gost " + version() + " (gost-java, Java " + Runtime.version() + ")");
                 return OK;
             }
+            refuseFlagsNotSupportedYet();
             Path configFile = value(CONFIG_FILE, null);
             List<String> services = value(SERVICE, List.of());
             if (configFile == null && services.isEmpty()) {
@@ -241,6 +249,24 @@ public final class GostCommand {
             }
             GostConfig config = configFile != null ? ConfigLoader.load(configFile)
                     : new CommandLineParser().parse(services, value(NODE, List.of()));
+            return serveOrPrint(config);
+        }
+
+        void refuseFlagsNotSupportedYet() {
+            List<String> problems = new ArrayList<>();
+            for (String flag : NOT_YET) {
+                String given = value(flag, null);
+                if (given != null) {
+                    problems.add(flag + " '" + given + "': " + Unsupported.message("the flag " + flag, "ops"));
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+        }
+
+        /** Prints the configuration ({@code -O}) or serves it. */
+        int serveOrPrint(GostConfig config) {
             String outputFormat = value(OUTPUT_FORMAT, null);
             if (outputFormat != null) {
                 out().print(switch (outputFormat.toLowerCase(Locale.ROOT)) {
@@ -252,6 +278,57 @@ public final class GostCommand {
                 return OK;
             }
             return Serving.serve(config, pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)));
+        }
+    }
+
+    /**
+     * GOST's {@code gost -L a -F b -- -L c -F d}: groups of {@code -L}/{@code -F} flags, each with its own
+     * chain (GOST runs each group as a process of its own; here they run in one). Each group is read with
+     * the same grammar; the first may also carry {@code gost}'s other serving options, the later ones only
+     * {@code -L}, {@code -F}, {@code -D} and {@code -DD}.
+     *
+     * @return the exit code, or {@link #KEEP_RUNNING} when serving
+     */
+    static int executeGroups(List<List<String>> groups, Consumer<String> logLevel) {
+        PrintWriter err = new PrintWriter(System.err, true);
+        List<CommandLineParser.Group> parsed = new ArrayList<>();
+        Gost first = null;
+        String level = null;
+        try {
+            for (List<String> group : groups) {
+                Gost gost = new Gost();
+                ParseResult result = new CommandLine(gost.spec).parseArgs(group.toArray(String[]::new));
+                if (result.subcommand() != null || (first != null && result.matchedOptions().stream()
+                        .anyMatch(option -> !List.of(SERVICE, NODE, DEBUG, TRACE).contains(option.longestName())
+                                && !List.of("--debug", "--trace").contains(option.longestName())))) {
+                    throw new CommandLine.ParameterException(gost.spec.commandLine(), "after '--' a group takes only"
+                            + " -L, -F, -D and -DD (GOST runs each group as its own process; gost-java runs them"
+                            + " in one)");
+                }
+                String groupLevel = verbosity(result).orElse(null);
+                level = "trace".equals(level) || groupLevel == null ? level : groupLevel;
+                if (first == null) {
+                    first = gost;
+                }
+                parsed.add(new CommandLineParser.Group(gost.value(SERVICE, List.of()), gost.value(NODE, List.of())));
+            }
+        } catch (CommandLine.ParameterException e) {
+            err.println("gost: " + e.getMessage());
+            err.println("Try 'gost --help'.");
+            return USAGE;
+        }
+        if (level != null) {
+            logLevel.accept(level);
+        }
+        try {
+            first.refuseFlagsNotSupportedYet();
+            if (first.value(CONFIG_FILE, null) != null) {
+                throw new IllegalArgumentException("-C cannot be combined with '--' groups; give the services of a"
+                        + " file in the file");
+            }
+            return first.serveOrPrint(new CommandLineParser().parse(parsed));
+        } catch (RuntimeException e) {
+            return Serving.reportFailure(err, e, level != null);
         }
     }
 

@@ -180,8 +180,10 @@ class GostDocsCorpusTest {
                     nodes = new ArrayList<>();
                 }
                 case "<" -> i++;
-                default -> throw new UnsupportedFlag("the flag " + word + " is GOST's, but gost-java does not support"
-                        + " it yet");
+                // As bin/gost refuses them (GostCommand).
+                case "-api", "-metrics", "-R" -> throw new UnsupportedFlag(word + " '" + words.get(++i) + "': "
+                        + io.gost.runtime.config.Unsupported.message("the flag " + word, "ops"));
+                default -> throw new UnsupportedFlag("Unmatched argument at index " + i + ": '" + word + "'");
             }
         }
         groups.add(new CommandLineParser.Group(services, nodes));
