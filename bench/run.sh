@@ -16,7 +16,7 @@
 #   5  CONNECT tunnel, iperf3: Gbit/s                      direct; gost forward -F via gost http / squid
 #   6  64-byte ping-pong latency, p50 and p99: µs          direct, haproxy, gost-java
 #   7  memory per idle proxied connection pair: KiB        haproxy, gost-java (RSS; heap and direct too)
-#   8  start-up until the port accepts: s                  haproxy, gost-java
+#   8  start-up until the first byte comes back through a TCP forward: s   haproxy, gost-java
 #   9  slow reader: most bytes held inside the proxy: KiB  haproxy, gost-java (BENCH_SLOW_READER_MIB
 #      through a TCP forward to a reader taking 1 MiB/s; from the kernel's view of the two sockets)
 #
@@ -628,30 +628,32 @@ workload_7() {
     done
 }
 
-# startup PEER PORT COMMAND...: one start-up measurement, recorded.
+# startup PEER PORT ECHO_PORT COMMAND...: one start-up measurement (launch until the first byte has come
+# back through the forward on PORT from the echo on ECHO_PORT), recorded with the time the port accepted.
 startup() {
-    local peer=$1 port=$2 value
-    shift 2
-    if value=$(python3 "$LIB/startup.py" "$port" "$WORK/startup-$peer.log" "$@" 2>&1); then
-        record 8 "$peer" "$value" ""
+    local peer=$1 port=$2 echo_port=$3 value accepted cpu
+    shift 3
+    if value=$(python3 "$LIB/startup.py" "$port" "$echo_port" "$WORK/startup-$peer.log" "$@" 2>&1); then
+        read -r accepted value cpu <<<"$value"
+        record 8 "$peer" "$value" "port accepted at $accepted s, $cpu s CPU"
     else
         record 8 "$peer" "" "$value"
     fi
 }
 
 workload_8() {
-    local port dead rep config
-    describe 8 "8. start-up: launch until the port accepts" s lower
+    local port echo_port rep config
+    describe 8 "8. start-up: launch until the first byte comes back through the forward" s lower
     for ((rep = 1; rep <= STARTUP_REPS; rep++)); do
-        # Fresh ports each time, so that no socket of the previous run is in the way. Nothing listens
-        # on the target: the probe's forwarded connection is simply refused.
-        read -r port dead <<<"$(ports 2 | tr '\n' ' ')"
+        # Fresh ports each time, so that no socket of the previous run is in the way. startup.py serves
+        # the echo on the target port.
+        read -r port echo_port <<<"$(ports 2 | tr '\n' ' ')"
         config=$WORK/haproxy-startup-$rep.cfg
         printf 'defaults\n    mode tcp\n    timeout connect 5s\n    timeout client 1m\n    timeout server 1m\nlisten forward\n    bind 127.0.0.1:%s\n    server target 127.0.0.1:%s\n' \
-            "$port" "$dead" >"$config"
-        startup haproxy "$port" haproxy -db -f "$config"
-        read -r port dead <<<"$(ports 2 | tr '\n' ' ')"
-        startup gost-java "$port" "$GOST" -L "tcp://127.0.0.1:$port/127.0.0.1:$dead"
+            "$port" "$echo_port" >"$config"
+        startup haproxy "$port" "$echo_port" haproxy -db -f "$config"
+        read -r port echo_port <<<"$(ports 2 | tr '\n' ' ')"
+        startup gost-java "$port" "$echo_port" "$GOST" -L "tcp://127.0.0.1:$port/127.0.0.1:$echo_port"
     done
 }
 

@@ -1,6 +1,6 @@
 /**
- * Log4j's configuration for {@code bin/gost}: {@link io.gost.logging.ShippedConfigurationFactory} builds the
- * configuration of the shipped {@code conf/log4j2.xml} in code, and leaves any other file to Log4j.
+ * gost's logging for {@code bin/gost}: {@link io.gost.logging.GostConfigurationFactory} gives Log4j the
+ * configuration built in code, unless the user gives Log4j a file of their own.
  */
 module io.gost.logging {
     requires org.apache.logging.log4j;

@@ -18,9 +18,6 @@ module io.gost.runtime {
     exports io.gost.runtime.config;
     exports io.gost.runtime.registry;
 
-    // picocli reads the command classes' annotations and sets their fields reflectively.
-    opens io.gost.runtime.cli to info.picocli;
-
     uses io.gost.api.ListenerFactory;
     uses io.gost.api.HandlerFactory;
     uses io.gost.api.DialerFactory;

@@ -40,6 +40,26 @@ class CommandLineIT {
     }
 
     @Test
+    void groupsSeparatedByDoubleDashEachGetTheirOwnChainAsGostsProcessesDo() {
+        GostProcess gost = resources.gost("-O", "yaml", "-L", "http://127.0.0.1:8080", "--",
+                "-L", "socks5://127.0.0.1:1080", "-F", "http://127.0.0.1:8080");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isZero();
+        assertThat(gost.stdout()).as(gost::describe)
+                .contains("name: service-0").contains("name: service-1").contains("chain: chain-0")
+                .containsOnlyOnce("chain: chain-0");
+    }
+
+    @Test
+    void gostFlagsNotSupportedYetAreRefusedByName() {
+        GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + resources.freePort(), "-api", ":18080");
+
+        assertThat(gost.awaitExit()).as(gost::describe).isEqualTo(2);
+        assertThat(gost.stderr()).as(gost::describe).contains("-api ':18080': the flag -api is GOST's, but gost-java"
+                + " does not support it yet");
+    }
+
+    @Test
     void terminateSignalStopsAServingGostWithExitCodeZero() {
         int port = resources.freePort();
         GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + port).awaitPort(port);

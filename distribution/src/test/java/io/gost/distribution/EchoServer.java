@@ -20,8 +20,13 @@ final class EchoServer implements AutoCloseable {
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
 
     EchoServer() {
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** On {@code address} (e.g. ::1), an ephemeral port. */
+    EchoServer(InetAddress address) {
         try {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            server = new ServerSocket(0, 50, address);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

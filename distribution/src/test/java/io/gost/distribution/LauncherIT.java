@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,6 +31,12 @@ class LauncherIT {
     /** How -Xlog:class+load reports a class the JVM took from a class-data sharing archive. */
     private static final String MAIN_FROM_ARCHIVE = "io.gost.runtime.cli.Main source: shared objects file";
     private static final String MAIN_FROM_JAR = "io.gost.runtime.cli.Main source: file:";
+
+    /**
+     * bin/gost-cds starts gost, sends a few requests through it and, on Java 25+, has the JVM assemble the
+     * AOT cache in a second run: on a busy machine that takes longer than a start.
+     */
+    private static final Duration GOST_CDS_TIMEOUT = Duration.ofSeconds(90);
 
     @RegisterExtension
     final TestResources resources = new TestResources();
@@ -115,12 +122,38 @@ class LauncherIT {
         assertThat(home.resolve("lib/gost.jsa")).as("an archive in the tarball").doesNotExist();
 
         ManagedProcess cds = resources.process("gost-cds", List.of(home.resolve("bin/gost-cds").toString()));
-        assertThat(cds.awaitExit()).as(cds::describe).isZero();
+        assertThat(cds.awaitExit(GOST_CDS_TIMEOUT)).as(cds::describe).isZero();
         GostProcess gost = resources.gostThrough(home.resolve("bin/gost"), "-Xlog:class+load", "-V");
 
         assertThat(gost.awaitExit()).as(gost::describe).isZero();
         assertThat(gost.stdout()).as(gost::describe).contains(MAIN_FROM_ARCHIVE);
         assertNoWordFromTheJvmAboutSharing(gost);
+    }
+
+    /**
+     * A normal start prints no warning. The test runs gost where no network interface has a hardware
+     * address (a fresh network namespace with only its loopback interface), as in many containers: there Netty, left to
+     * choose its machine id itself, warns at every start that it uses random bytes.
+     */
+    @Test
+    void aStartWhereNoInterfaceHasAHardwareAddressPrintsNoWarning() {
+        TestNamespace namespace = resources.add(TestNamespace.create("gostmac"));
+        ManagedProcess loopbackUp = resources.process("lo-up",
+                List.of(NamespaceProcesses.ip(), "-n", namespace.name(), "link", "set", "lo", "up"));
+        assertThat(loopbackUp.awaitExit()).as(loopbackUp::describe).isZero();
+        Path inNamespace = resources.write("gost-in-" + namespace.name() + ".sh", String.join("\n",
+                "#!/bin/sh",
+                "exec " + NamespaceProcesses.ip() + " netns exec " + namespace.name() + " '" + GostProcess.launcher() + "' \"$@\"",
+                ""));
+        assertThat(inNamespace.toFile().setExecutable(true)).isTrue();
+
+        GostProcess gost = resources.gostThrough(inNamespace, "", "-L", "tcp://127.0.0.1:8000/127.0.0.1:9");
+        NamespaceProcesses.awaitOutput(gost, "listening on");
+        gost.close();
+
+        assertThat(gost.stderr()).as(gost::describe)
+                .contains("service service-0 listening on")
+                .doesNotContainPattern("(?m)^\\S+ (WARN|ERROR) ");
     }
 
     /**
@@ -142,7 +175,7 @@ class LauncherIT {
         Map<String, String> environment = Map.of("JAVA_HOME", java25.toString());
 
         ManagedProcess cds = resources.process("gost-cds", List.of(home.resolve("bin/gost-cds").toString()), environment);
-        assertThat(cds.awaitExit()).as(cds::describe).isZero();
+        assertThat(cds.awaitExit(GOST_CDS_TIMEOUT)).as(cds::describe).isZero();
         GostProcess gost = resources.gostWithEnvironment(home.resolve("bin/gost"), environment, "", "-V");
         GostProcess logged = resources.gostWithEnvironment(home.resolve("bin/gost"), environment,
                 "-Xlog:class+load -Xlog:aot=info", "-V");

@@ -3,8 +3,15 @@ package io.gost.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import com.typesafe.config.ConfigException;
@@ -16,8 +23,28 @@ import com.typesafe.config.ConfigSyntax;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** conf/log4j2.xml: the text and JSON formats, the -D switch and a configuration of the user's own, seen in a real run. */
+/**
+ * gost's logging as a user sees it in a real run: the text and JSON formats, -D and -DD, IPv6 addresses,
+ * and a Log4j configuration of the user's own.
+ */
 class LoggingIT {
+
+    /** A Log4j configuration a user might write: its own line format, so its lines are told apart from gost's. */
+    private static final String OWN_CONFIGURATION = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Configuration status="warn">
+              <Appenders>
+                <Console name="stderr" target="SYSTEM_ERR">
+                  <PatternLayout pattern="OWN %-5level %c %msg%n"/>
+                </Console>
+              </Appenders>
+              <Loggers>
+                <Root level="info">
+                  <AppenderRef ref="stderr"/>
+                </Root>
+              </Loggers>
+            </Configuration>
+            """;
 
     @RegisterExtension
     final TestResources resources = new TestResources();
@@ -90,20 +117,101 @@ class LoggingIT {
                 + "\"msg\":\"service service-0 listening on /127\\.0\\.0\\.1:" + proxyPort + " \\(http handler\\)\"\\}$");
     }
 
-    /** bin/gost builds the shipped conf/log4j2.xml in code; any other file is still Log4j's to read. */
+    /** Log4j's configuration is gost's own, built in code: the tree ships no Log4j file to keep in step with it. */
     @Test
-    void aLog4jConfigurationOfTheUsersOwnIsFollowed() throws IOException {
-        Path shipped = Path.of(System.getProperty("gost.dist.dir"), "conf", "log4j2.xml");
-        Path own = resources.dir().resolve("own-log4j2.xml");
-        Files.writeString(own, Files.readString(shipped)
-                .replace("%d{ISO8601} %-5level [%t] %c{1.} %msg%n", "OWN %-5level %c %msg%n"));
+    void theTreeShipsNoLog4jConfigurationFile() {
+        assertThat(GostProcess.home().resolve("conf/log4j2.xml")).doesNotExist();
+    }
+
+    /** A Log4j configuration of the user's own, named in JAVA_OPTS, wins over gost's. */
+    @Test
+    void aLog4jConfigurationOfTheUsersOwnIsFollowed() {
+        Path own = resources.write("own-log4j2.xml", OWN_CONFIGURATION);
         int proxyPort = resources.freePort();
         GostProcess gost = resources.gostWithJavaOpts("-Dlog4j.configurationFile=" + own,
                 "-L", "http://127.0.0.1:" + proxyPort).awaitPort(proxyPort);
         gost.close();
 
         assertThat(gost.stderr()).as(gost::describe)
+                .containsPattern("(?m)^OWN INFO  io\\.gost\\.runtime\\.service\\.Service service service-0 listening on ")
+                .doesNotContainPattern("(?m)^\\d{4}-");
+    }
+
+    /** ... and so does a conf/log4j2.xml that the user puts into the tree. */
+    @Test
+    void aLog4jConfigurationInTheTreesConfDirectoryIsFollowed() throws IOException {
+        Path home = resources.dir().resolve("gost-with-own-log4j2");
+        Files.createDirectories(home.resolve("bin"));
+        Files.copy(GostProcess.launcher(), home.resolve("bin/gost"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createSymbolicLink(home.resolve("lib"), GostProcess.home().resolve("lib"));
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/log4j2.xml"), OWN_CONFIGURATION);
+        int proxyPort = resources.freePort();
+        GostProcess gost = resources.gostThrough(home.resolve("bin/gost"), "", "-L", "http://127.0.0.1:" + proxyPort)
+                .awaitPort(proxyPort);
+        gost.close();
+
+        assertThat(gost.stderr()).as(gost::describe)
                 .containsPattern("(?m)^OWN INFO  io\\.gost\\.runtime\\.service\\.Service service service-0 listening on ");
+    }
+
+    /** A level Log4j does not know is reported, and gost logs at info rather than not starting. */
+    @Test
+    void anUnknownLevelIsReportedAndInfoIsUsed() {
+        int proxyPort = resources.freePort();
+        GostProcess gost = resources.gostWithJavaOpts("-Dgost.log.level=verbose", "-L", "http://127.0.0.1:" + proxyPort)
+                .awaitPort(proxyPort);
+        gost.close();
+
+        assertThat(gost.stderr()).as(gost::describe)
+                .contains("-Dgost.log.level=verbose is not a log level (trace, debug, info, warn, error, fatal or off);"
+                        + " logging at info")
+                .containsPattern("(?m)^\\S+ INFO  \\[main\\] i\\.g\\.r\\.s\\.Service service service-0 listening on ");
+    }
+
+    /** GOST's -DD: trace logging, which shows each datagram a SOCKS5 UDP association relays. */
+    @Test
+    void traceFlagLogsEachRelayedDatagram() throws IOException {
+        int proxyPort = resources.freePort();
+        GostProcess gost = resources.gost("-DD", "-L", "socks5://127.0.0.1:" + proxyPort + "?udp=true").awaitPort(proxyPort);
+        try (DatagramSocket target = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             Socks5UdpClient client = new Socks5UdpClient(proxyPort)) {
+            target.setSoTimeout(10_000);
+            InetSocketAddress targetAddress = (InetSocketAddress) target.getLocalSocketAddress();
+            client.send(targetAddress, "ping".getBytes(StandardCharsets.US_ASCII));
+            DatagramPacket received = new DatagramPacket(new byte[100], 100);
+            target.receive(received);
+            target.send(new DatagramPacket("pong!".getBytes(StandardCharsets.US_ASCII), 5, received.getSocketAddress()));
+            client.receive();
+            gost.close();
+
+            assertThat(gost.stderr()).as(gost::describe)
+                    .containsPattern("(?m)^\\S+ TRACE \\[.*datagram of 4 bytes from the client to 127\\.0\\.0\\.1:"
+                            + targetAddress.getPort() + "$")
+                    .containsPattern("(?m)^\\S+ TRACE \\[.*datagram of 5 bytes from 127\\.0\\.0\\.1:" + targetAddress.getPort()
+                            + " to the client$");
+        }
+    }
+
+    /** IPv6 addresses in brackets, as GOST and URLs write them: the port stays apart from the address. */
+    @Test
+    void ipv6AddressesInTheConnectionLineAreInBrackets() throws IOException {
+        InetAddress ipv6Loopback = InetAddress.getByName("::1");
+        EchoServer echo = resources.add(new EchoServer(ipv6Loopback));
+        int proxyPort = resources.freePort();
+        GostProcess gost = resources.gost("-L", "tcp://[::1]:" + proxyPort + "/[::1]:" + echo.port());
+        NamespaceProcesses.awaitOutput(gost, "listening on");
+        try (Socket client = new Socket(ipv6Loopback, proxyPort)) {
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            assertThat(client.getInputStream().readAllBytes()).asString(StandardCharsets.US_ASCII).isEqualTo("hello");
+        }
+        NamespaceProcesses.awaitOutput(gost, "inputBytes=5");
+        gost.close();
+
+        assertThat(gost.stderr()).as(gost::describe).containsPattern(
+                "(?m) client=\\[::1\\]:\\d+ dst=\\[::1\\]:" + echo.port() + " node=\\S+ inputBytes=5 outputBytes=5 ");
     }
 
     /** Strict JSON (Typesafe Config's JSON syntax, already on the class path): a bad line fails the test. */

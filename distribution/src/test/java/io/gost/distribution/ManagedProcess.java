@@ -108,9 +108,14 @@ class ManagedProcess implements AutoCloseable {
 
     /** Waits for the process to end by itself and returns its exit code; fails with the log if it does not. */
     int awaitExit() {
+        return awaitExit(START_TIMEOUT);
+    }
+
+    /** {@link #awaitExit()} for a process that may take longer than a start, such as bin/gost-cds. */
+    int awaitExit(Duration timeout) {
         try {
-            if (!process.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("expected " + name + " to exit within " + START_TIMEOUT.toSeconds()
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("expected " + name + " to exit within " + timeout.toSeconds()
                         + " s\n" + describe());
             }
         } catch (InterruptedException e) {

@@ -34,7 +34,6 @@ class TarballIT {
 
         assertThat(gost.awaitExit()).as(gost::describe).isZero();
         assertThat(home.resolve("plugins/README.txt")).isRegularFile();
-        assertThat(home.resolve("conf/log4j2.xml")).isRegularFile();
         assertThat(home.resolve("conf/gost.conf")).isRegularFile();
         try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
             assertThat(jars.map(jar -> jar.getFileName().toString()))

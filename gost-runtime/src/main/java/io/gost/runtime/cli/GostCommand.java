@@ -10,6 +10,7 @@ import io.gost.runtime.config.ConfigException;
 import io.gost.runtime.config.ConfigLoader;
 import io.gost.runtime.config.ConfigWriter;
 import io.gost.runtime.config.GostConfig;
+import io.gost.runtime.config.Unsupported;
 import io.gost.runtime.registry.PluginEntry;
 import io.gost.runtime.registry.PluginKind;
 import io.gost.runtime.registry.PluginLayers;
@@ -20,28 +21,32 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
- * {@code gost}: GOST's own flags ({@code -L}, {@code -F}, {@code -C}, {@code -O}, {@code -D}, {@code -V})
- * and the subcommands {@code run}, {@code check} and {@code plugins}.
+ * {@code gost}: GOST's own flags ({@code -L}, {@code -F}, {@code -C}, {@code -O}, {@code -D}, {@code -DD},
+ * {@code -V}) and the subcommands {@code run}, {@code check}, {@code plugins} and {@code keys}. This class is the one
+ * grammar of the command line: picocli reads every command line with the model built here, serving or
+ * not, and prints its help and errors from it.
+ *
+ * <p>The model is built with picocli's builders, not from annotations. Why: from annotations, picocli
+ * builds it at every start by reflection over the command classes (annotation proxies, field lookups,
+ * generic type inspection), about a seventh of the time until gost serves (docs/performance.md,
+ * problem 5). Built directly it costs a small part of that, and the options are no less declarative.
  *
  * <p>Exit codes: 0 success, 1 a failure while starting (address in use, namespace missing), 2 a usage or
  * configuration error.
  */
-@Command(name = "gost", mixinStandardHelpOptions = false, sortOptions = false,
-        description = {"GOST tunnels and proxies (gost-java).",
-                "  gost -L http://:8080                      an HTTP proxy",
-                "  gost -L tcp://:8000/127.0.0.1:9000        forward port 8000 to 127.0.0.1:9000",
-                "  gost -L tcp://:8000/host:80 -F http://proxy:3128   ... through a proxy",
-                "  gost run app.conf | app.yaml              run a configuration file"},
-        subcommands = {GostCommand.Run.class, GostCommand.Check.class, GostCommand.Plugins.class, KeysCommand.class})
-public final class GostCommand implements Callable<Integer> {
+public final class GostCommand {
 
     /** Returned by commands that keep serving after {@code main} returns. */
     public static final int KEEP_RUNNING = -1;
@@ -49,50 +54,27 @@ public final class GostCommand implements Callable<Integer> {
     static final int START_FAILED = 1;
     static final int USAGE = 2;
 
-    @Option(names = "-L", paramLabel = "URL", description = "a service, e.g. http://:8080 or tcp://:8000/host:port (repeatable)")
-    List<String> services = new ArrayList<>();
+    /** {@code -D}: debug logging (GOST's flag), and stack traces with errors. */
+    static final String DEBUG = "-D";
+    /** {@code -DD}: trace logging (GOST's flag), and stack traces with errors. */
+    static final String TRACE = "-DD";
 
-    @Option(names = "-F", paramLabel = "URL", description = "a hop of the chain, e.g. http://user:pass@proxy:3128 (repeatable)")
-    List<String> nodes = new ArrayList<>();
-
-    @Option(names = "-C", paramLabel = "FILE", description = "a configuration file (.yaml, .yml, .conf, .json; - for YAML on stdin)")
-    Path configFile;
-
-    @Option(names = "-O", paramLabel = "FORMAT", description = "print the configuration as yaml or json and exit")
-    String outputFormat;
-
-    @Option(names = {"-D", "--debug"}, description = "debug logging, and stack traces with errors")
-    boolean debug;
-
-    @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = Serving.DEFAULT_GRACE_PERIOD,
-            description = "on SIGTERM/SIGINT, how long open connections may finish (default ${DEFAULT-VALUE})")
-    String gracePeriod;
-
-    @Option(names = {"-V", "--version"}, description = "print the version and exit")
-    boolean version;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-    boolean help;
-
-    @CommandLine.Mixin
-    PluginOptions plugins = new PluginOptions();
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** Parses and runs {@code args} with picocli; returns the exit code, or {@link #KEEP_RUNNING} when serving. */
-    static int execute(String... args) {
-        return commandLine().execute(args);
+    private GostCommand() {
     }
 
-    /** The command line, with errors printed for a shell user rather than as stack traces. */
-    static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new GostCommand());
-        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
-            boolean debug = parseResult.hasMatchedOption("-D")
-                    || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("-D"));
-            return Serving.reportFailure(line.getErr(), exception, debug);
+    /**
+     * The command line for {@code bin/gost}: {@code logLevel} receives {@code "debug"} for {@code -D} or
+     * {@code "trace"} for {@code -DD} (anywhere on the line) after the line was read and before the command
+     * runs, so that it can set the level before anything logs.
+     */
+    static CommandLine commandLine(Consumer<String> logLevel) {
+        CommandLine commandLine = new CommandLine(new Gost().spec);
+        commandLine.setExecutionStrategy(parseResult -> {
+            verbosity(parseResult).ifPresent(logLevel);
+            return new CommandLine.RunLast().execute(parseResult);
         });
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) ->
+                Serving.reportFailure(line.getErr(), exception, verbosity(parseResult).isPresent()));
         commandLine.setParameterExceptionHandler((exception, args) -> {
             PrintWriter err = exception.getCommandLine().getErr();
             err.println("gost: " + exception.getMessage());
@@ -102,28 +84,18 @@ public final class GostCommand implements Callable<Integer> {
         return commandLine;
     }
 
-    @Override
-    public Integer call() {
-        if (version) {
-            spec.commandLine().getOut().println("gost " + version() + " (gost-java, Java " + Runtime.version() + ")");
-            return OK;
+    /** The log level the command line asks for: {@code -DD} (trace) wins over {@code -D} (debug), as in GOST. */
+    static Optional<String> verbosity(ParseResult parseResult) {
+        String level = null;
+        for (ParseResult command = parseResult; command != null; command = command.subcommand()) {
+            if (command.hasMatchedOption(TRACE)) {
+                return Optional.of("trace");
+            }
+            if (command.hasMatchedOption(DEBUG)) {
+                level = "debug";
+            }
         }
-        if (configFile == null && services.isEmpty()) {
-            spec.commandLine().usage(spec.commandLine().getErr());
-            return USAGE;
-        }
-        GostConfig config = configFile != null ? ConfigLoader.load(configFile)
-                : new CommandLineParser().parse(services, nodes);
-        if (outputFormat != null) {
-            spec.commandLine().getOut().print(switch (outputFormat.toLowerCase(java.util.Locale.ROOT)) {
-                case "yaml", "yml" -> ConfigWriter.toYaml(config);
-                case "json" -> ConfigWriter.toJson(config);
-                default -> throw new IllegalArgumentException("-O takes yaml or json, got '" + outputFormat + "'");
-            });
-            spec.commandLine().getOut().flush();
-            return OK;
-        }
-        return Serving.serve(config, plugins, Serving.gracePeriod(gracePeriod));
+        return Optional.ofNullable(level);
     }
 
     static String version() {
@@ -138,72 +110,276 @@ public final class GostCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code gost run FILE}. */
-    @Command(name = "run", description = "Run the services of a configuration file (.conf, .json, .yaml, .yml).")
-    static final class Run implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE", description = "the configuration file")
-        Path file;
+    /**
+     * A command: its picocli model (built around this object without inspecting it) and what it runs.
+     * The values are read from the model once picocli has parsed the command line into it.
+     */
+    abstract static class Command implements Callable<Integer> {
 
-        @Option(names = {"-D", "--debug"}, description = "debug logging, and stack traces with errors")
-        boolean debug;
+        final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
 
-        @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = Serving.DEFAULT_GRACE_PERIOD,
-                description = "on SIGTERM/SIGINT, how long open connections may finish (default ${DEFAULT-VALUE})")
-        String gracePeriod;
+        Command(String name, String... description) {
+            spec.name(name);
+            spec.usageMessage().description(description).sortOptions(false);
+        }
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-        boolean help;
+        /** A value of an option, or {@code ifAbsent} when the line did not give it (and it has no default). */
+        @SuppressWarnings("unchecked")
+        <T> T value(String option, T ifAbsent) {
+            Object value = spec.findOption(option).getValue();
+            return value == null ? ifAbsent : (T) value;
+        }
 
-        @CommandLine.Mixin
-        PluginOptions plugins = new PluginOptions();
+        boolean flag(String option) {
+            return value(option, Boolean.FALSE);
+        }
 
-        @CommandLine.ParentCommand
-        GostCommand parent;
+        /** {@code --plugins} directories given to this command and, before it, to {@code gost}. */
+        PluginOptions pluginOptions() {
+            List<Path> directories = new ArrayList<>();
+            if (spec.parent() != null) {
+                directories.addAll(((Command) spec.parent().userObject()).value(PLUGINS, List.<Path>of()));
+            }
+            directories.addAll(value(PLUGINS, List.<Path>of()));
+            return new PluginOptions(directories);
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+    }
+
+    // The options, each spelled once; a command adds those it takes.
+
+    private static final String SERVICE = "-L";
+    private static final String NODE = "-F";
+    private static final String CONFIG_FILE = "-C";
+    private static final String OUTPUT_FORMAT = "-O";
+    private static final String GRACE_PERIOD = "--grace-period";
+    private static final String VERSION = "-V";
+    private static final String PLUGINS = "--plugins";
+    /** GOST's flags for what gost-java does not have yet: read, so that they are refused by name. */
+    private static final List<String> NOT_YET = List.of("-api", "-metrics", "-R");
+
+    private static OptionSpec services(String description) {
+        return OptionSpec.builder(SERVICE).paramLabel("URL").type(List.class).auxiliaryTypes(String.class)
+                .description(description).build();
+    }
+
+    private static OptionSpec nodes(String description) {
+        return OptionSpec.builder(NODE).paramLabel("URL").type(List.class).auxiliaryTypes(String.class)
+                .description(description).build();
+    }
+
+    private static OptionSpec debug(String description) {
+        return OptionSpec.builder(DEBUG, "--debug").type(boolean.class).description(description).build();
+    }
+
+    private static OptionSpec trace(String description) {
+        return OptionSpec.builder(TRACE, "--trace").type(boolean.class).description(description).build();
+    }
+
+    private static OptionSpec gracePeriod() {
+        return OptionSpec.builder(GRACE_PERIOD).paramLabel("DURATION").type(String.class)
+                .defaultValue(Serving.DEFAULT_GRACE_PERIOD)
+                .description("on SIGTERM/SIGINT, how long open connections may finish (default ${DEFAULT-VALUE})").build();
+    }
+
+    static OptionSpec help() {
+        return OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help and exit").build();
+    }
+
+    static OptionSpec plugins() {
+        return OptionSpec.builder(PLUGINS).paramLabel("DIR").type(List.class).auxiliaryTypes(Path.class)
+                .description("also load plugin jars from DIR (repeatable)").build();
+    }
+
+    private static PositionalParamSpec file(boolean required) {
+        return PositionalParamSpec.builder().index("0").paramLabel("FILE").type(Path.class)
+                .arity(required ? "1" : "0..1").required(required).description("the configuration file").build();
+    }
+
+    /** {@code gost}: serve {@code -L}/{@code -F} URLs or a {@code -C} file, or print its configuration. */
+    private static final class Gost extends Command {
+
+        Gost() {
+            super("gost", "GOST tunnels and proxies (gost-java).",
+                    "  gost -L http://:8080                      an HTTP proxy",
+                    "  gost -L tcp://:8000/127.0.0.1:9000        forward port 8000 to 127.0.0.1:9000",
+                    "  gost -L tcp://:8000/host:80 -F http://proxy:3128   ... through a proxy",
+                    "  gost run app.conf | app.yaml              run a configuration file");
+            spec.addOption(services("a service, e.g. http://:8080 or tcp://:8000/host:port (repeatable)"))
+                    .addOption(nodes("a hop of the chain, e.g. http://user:pass@proxy:3128 (repeatable)"))
+                    .addOption(OptionSpec.builder(CONFIG_FILE).paramLabel("FILE").type(Path.class)
+                            .description("a configuration file (.yaml, .yml, .conf, .json; - for YAML on stdin)").build())
+                    .addOption(OptionSpec.builder(OUTPUT_FORMAT).paramLabel("FORMAT").type(String.class)
+                            .description("print the configuration as yaml or json and exit").build())
+                    .addOption(debug("debug logging, and stack traces with errors"))
+                    .addOption(trace("trace logging, and stack traces with errors"))
+                    .addOption(gracePeriod())
+                    .addOption(OptionSpec.builder(VERSION, "--version").type(boolean.class).description("print the version and exit").build())
+                    .addOption(help())
+                    .addOption(plugins());
+            for (String flag : NOT_YET) {
+                spec.addOption(OptionSpec.builder(flag).paramLabel("VALUE").type(String.class).hidden(true)
+                        .description("GOST's " + flag + "; not supported yet").build());
+            }
+            spec.addSubcommand("run", new Run().spec);
+            spec.addSubcommand("check", new Check().spec);
+            spec.addSubcommand("plugins", new Plugins().spec);
+            spec.addSubcommand("keys", new KeysCommand().spec);
+        }
 
         @Override
         public Integer call() {
-            return Serving.serve(ConfigLoader.load(file), plugins.with(parent.plugins), Serving.gracePeriod(gracePeriod));
+            if (flag(VERSION)) {
+                out().println("gost " + version() + " (gost-java, Java " + Runtime.version() + ")");
+                return OK;
+            }
+            refuseFlagsNotSupportedYet();
+            Path configFile = value(CONFIG_FILE, null);
+            List<String> services = value(SERVICE, List.of());
+            if (configFile == null && services.isEmpty()) {
+                spec.commandLine().usage(err());
+                return USAGE;
+            }
+            GostConfig config = configFile != null ? ConfigLoader.load(configFile)
+                    : new CommandLineParser().parse(services, value(NODE, List.of()));
+            return serveOrPrint(config);
+        }
+
+        void refuseFlagsNotSupportedYet() {
+            List<String> problems = new ArrayList<>();
+            for (String flag : NOT_YET) {
+                String given = value(flag, null);
+                if (given != null) {
+                    problems.add(flag + " '" + given + "': " + Unsupported.message("the flag " + flag, "ops"));
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+        }
+
+        /** Prints the configuration ({@code -O}) or serves it. */
+        int serveOrPrint(GostConfig config) {
+            String outputFormat = value(OUTPUT_FORMAT, null);
+            if (outputFormat != null) {
+                out().print(switch (outputFormat.toLowerCase(Locale.ROOT)) {
+                    case "yaml", "yml" -> ConfigWriter.toYaml(config);
+                    case "json" -> ConfigWriter.toJson(config);
+                    default -> throw new IllegalArgumentException("-O takes yaml or json, got '" + outputFormat + "'");
+                });
+                out().flush();
+                return OK;
+            }
+            return Serving.serve(config, pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)));
+        }
+    }
+
+    /**
+     * GOST's {@code gost -L a -F b -- -L c -F d}: groups of {@code -L}/{@code -F} flags, each with its own
+     * chain (GOST runs each group as a process of its own; here they run in one). Each group is read with
+     * the same grammar; the first may also carry {@code gost}'s other serving options, the later ones only
+     * {@code -L}, {@code -F}, {@code -D} and {@code -DD}.
+     *
+     * @return the exit code, or {@link #KEEP_RUNNING} when serving
+     */
+    static int executeGroups(List<List<String>> groups, Consumer<String> logLevel) {
+        PrintWriter err = new PrintWriter(System.err, true);
+        List<CommandLineParser.Group> parsed = new ArrayList<>();
+        Gost first = null;
+        String level = null;
+        try {
+            for (List<String> group : groups) {
+                Gost gost = new Gost();
+                ParseResult result = new CommandLine(gost.spec).parseArgs(group.toArray(String[]::new));
+                if (result.subcommand() != null || (first != null && result.matchedOptions().stream()
+                        .anyMatch(option -> !List.of(SERVICE, NODE, DEBUG, TRACE).contains(option.longestName())
+                                && !List.of("--debug", "--trace").contains(option.longestName())))) {
+                    throw new CommandLine.ParameterException(gost.spec.commandLine(), "after '--' a group takes only"
+                            + " -L, -F, -D and -DD (GOST runs each group as its own process; gost-java runs them"
+                            + " in one)");
+                }
+                String groupLevel = verbosity(result).orElse(null);
+                level = "trace".equals(level) || groupLevel == null ? level : groupLevel;
+                if (first == null) {
+                    first = gost;
+                }
+                parsed.add(new CommandLineParser.Group(gost.value(SERVICE, List.of()), gost.value(NODE, List.of())));
+            }
+        } catch (CommandLine.ParameterException e) {
+            err.println("gost: " + e.getMessage());
+            err.println("Try 'gost --help'.");
+            return USAGE;
+        }
+        if (level != null) {
+            logLevel.accept(level);
+        }
+        try {
+            first.refuseFlagsNotSupportedYet();
+            if (first.value(CONFIG_FILE, null) != null) {
+                throw new IllegalArgumentException("-C cannot be combined with '--' groups; give the services of a"
+                        + " file in the file");
+            }
+            return first.serveOrPrint(new CommandLineParser().parse(parsed));
+        } catch (RuntimeException e) {
+            return Serving.reportFailure(err, e, level != null);
+        }
+    }
+
+    /** {@code gost run FILE}. */
+    private static final class Run extends Command {
+
+        Run() {
+            super("run", "Run the services of a configuration file (.conf, .json, .yaml, .yml).");
+            spec.addPositional(file(true))
+                    .addOption(debug("debug logging, and stack traces with errors"))
+                    .addOption(trace("trace logging, and stack traces with errors"))
+                    .addOption(gracePeriod())
+                    .addOption(help())
+                    .addOption(plugins());
+        }
+
+        @Override
+        public Integer call() {
+            Path file = spec.positionalParameters().get(0).getValue();
+            return Serving.serve(ConfigLoader.load(file), pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)));
         }
     }
 
     /** {@code gost check FILE}: every problem, or the plan. */
-    @Command(name = "check", description = "Check a configuration file (or -L/-F URLs) and print what would run.")
-    static final class Check implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE", arity = "0..1", description = "the configuration file")
-        Path file;
+    private static final class Check extends Command {
 
-        @Option(names = "-L", paramLabel = "URL", description = "a service URL (instead of a file)")
-        List<String> services = new ArrayList<>();
-
-        @Option(names = "-F", paramLabel = "URL", description = "a chain hop URL")
-        List<String> nodes = new ArrayList<>();
-
-        @Option(names = {"-D", "--debug"}, description = "stack traces with errors")
-        boolean debug;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-        boolean help;
-
-        @CommandLine.Mixin
-        PluginOptions plugins = new PluginOptions();
-
-        @CommandLine.ParentCommand
-        GostCommand parent;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        Check() {
+            super("check", "Check a configuration file (or -L/-F URLs) and print what would run.");
+            spec.addPositional(file(false))
+                    .addOption(services("a service URL (instead of a file)"))
+                    .addOption(nodes("a chain hop URL"))
+                    .addOption(debug("stack traces with errors"))
+                    .addOption(trace("stack traces with errors (as -D)"))
+                    .addOption(help())
+                    .addOption(plugins());
+        }
 
         @Override
         public Integer call() {
+            Path file = spec.positionalParameters().get(0).getValue();
+            List<String> services = value(SERVICE, List.of());
+            List<String> nodes = value(NODE, List.of());
             if (file == null && services.isEmpty()) {
                 throw new IllegalArgumentException("check needs a FILE or -L URLs");
             }
             GostConfig config = file != null ? ConfigLoader.load(file) : new CommandLineParser().parse(services, nodes);
-            PluginOptions.Loaded loaded = plugins.with(parent.plugins).loadAll();
+            PluginOptions.Loaded loaded = pluginOptions().loadAll();
             NetnsProvider provider = loaded.netnsProvider(config.netnsProvider());
             Planner.Result result = Planner.plan(config, loaded.registry());
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter out = out();
+            PrintWriter err = err();
             result.warnings().forEach(warning -> err.println("gost: warning: " + warning));
             err.flush();
             List<String> problems = new ArrayList<>(result.problems());
@@ -229,24 +405,18 @@ public final class GostCommand implements Callable<Integer> {
     }
 
     /** {@code gost plugins}: every type, where it came from and the SPI version it was built for. */
-    @Command(name = "plugins", description = "List the listener, handler, dialer and connector types, the module and jar each came from, and the SPI version it was built for.")
-    static final class Plugins implements Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-        boolean help;
+    private static final class Plugins extends Command {
 
-        @CommandLine.Mixin
-        PluginOptions plugins = new PluginOptions();
-
-        @CommandLine.ParentCommand
-        GostCommand parent;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        Plugins() {
+            super("plugins", "List the listener, handler, dialer and connector types, the module and jar each came from,"
+                    + " and the SPI version it was built for.");
+            spec.addOption(help()).addOption(plugins());
+        }
 
         @Override
         public Integer call() {
-            PluginOptions.Loaded loaded = plugins.with(parent.plugins).load();
-            PrintWriter out = spec.commandLine().getOut();
+            PluginOptions.Loaded loaded = pluginOptions().load();
+            PrintWriter out = out();
             String format = "%-10s %-10s %-62s %-4s %s%n";
             out.printf(format, "KIND", "TYPE", "FROM", "SPI", "DESCRIPTION");
             for (PluginKind kind : PluginKind.values()) {
@@ -263,7 +433,7 @@ public final class GostCommand implements Callable<Integer> {
                     "network namespace provider (selected)");
             out.flush();
             if (!loaded.problems().isEmpty()) {
-                PrintWriter err = spec.commandLine().getErr();
+                PrintWriter err = err();
                 err.println("gost: plugins that could not be loaded:");
                 loaded.problems().forEach(problem -> err.println("  " + problem));
                 err.flush();

@@ -1,11 +1,12 @@
 package io.gost.runtime.cli;
 
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The {@code gost} command. Kept apart from {@link GostCommand} so that nothing touches logging before
- * the flags that configure it ({@code -D}) have been read, and so that a start that {@link QuickStart}
- * recognises does not load picocli at all.
+ * The {@code gost} command: reads the command line, sets the log level it asks for ({@code -D},
+ * {@code -DD}) before anything logs, and runs the command. Netty's machine id is chosen first, before any
+ * Netty class reads it ({@link NettyMachineId}).
  */
 public final class Main {
 
@@ -21,19 +22,28 @@ public final class Main {
 
     /** Runs the command and returns its exit code, or {@link GostCommand#KEEP_RUNNING} when serving. */
     public static int run(String... args) {
-        boolean debug = false;
+        NettyMachineId.chooseUnlessSet();
+        java.util.function.Consumer<String> logLevel = level -> System.setProperty("gost.log.level", level);
+        List<List<String>> groups = groups(args);
+        if (groups.size() > 1) {
+            return GostCommand.executeGroups(groups, logLevel);
+        }
+        return GostCommand.commandLine(logLevel).execute(args);
+    }
+
+    /** The arguments split at GOST's group separator {@code --}: one group when there is none. */
+    static List<List<String>> groups(String... args) {
+        List<List<String>> groups = new ArrayList<>();
+        List<String> group = new ArrayList<>();
         for (String arg : args) {
-            if (arg.equals("-D") || arg.equals("--debug")) {
-                debug = true;
+            if (arg.equals("--")) {
+                groups.add(group);
+                group = new ArrayList<>();
+            } else {
+                group.add(arg);
             }
         }
-        if (debug) {
-            System.setProperty("gost.log.level", "debug");
-        }
-        Optional<QuickStart> quickStart = QuickStart.recognise(args);
-        if (quickStart.isPresent()) {
-            return quickStart.get().start();
-        }
-        return GostCommand.execute(args);
+        groups.add(group);
+        return groups;
     }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Option;
 
 /**
  * Where third-party plugin jars come from: {@code $GOST_HOME/plugins}, each directory in
@@ -21,15 +20,11 @@ final class PluginOptions {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(PluginOptions.class);
 
-    @Option(names = "--plugins", paramLabel = "DIR", description = "also load plugin jars from DIR (repeatable)")
-    List<Path> directories = new ArrayList<>();
+    private final List<Path> directories;
 
-    /** Directories given before the subcommand ({@code gost --plugins DIR plugins}) count too. */
-    PluginOptions with(PluginOptions parent) {
-        PluginOptions merged = new PluginOptions();
-        merged.directories.addAll(parent.directories);
-        merged.directories.addAll(directories);
-        return merged;
+    /** {@code directories}: those given with {@code --plugins}, in the order given. */
+    PluginOptions(List<Path> directories) {
+        this.directories = List.copyOf(directories);
     }
 
     /** The loaded plugins: their layer, the registry over it, and every jar that was refused. */

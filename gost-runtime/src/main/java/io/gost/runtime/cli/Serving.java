@@ -11,19 +11,18 @@ import java.io.PrintWriter;
 import java.time.Duration;
 
 /**
- * What every serving start does, whether picocli parsed its command line or {@link QuickStart} did: apply
- * the configuration's log settings, load the plugins, start the services, and report a failure the same
- * way. Kept free of picocli so that {@link QuickStart} does not load it.
+ * What every serving start does, from {@code gost -L}, {@code gost -C} or {@code gost run}: apply the
+ * configuration's log settings, load the plugins, start the services, and report a failure the same way.
  */
 final class Serving {
 
     private Serving() {
     }
 
-    /** Starts every service and returns; the event-loop threads keep the process alive until a signal. */
-    /** {@code --grace-period}'s default, for picocli's commands and {@link QuickStart} alike. */
+    /** {@code --grace-period}'s default. */
     static final String DEFAULT_GRACE_PERIOD = "30s";
 
+    /** Starts every service and returns; the event-loop threads keep the process alive until a signal. */
     static int serve(GostConfig config, PluginOptions pluginOptions, Duration gracePeriod) {
         applyLogSettings(config);
         PluginOptions.Loaded plugins = pluginOptions.loadAll();

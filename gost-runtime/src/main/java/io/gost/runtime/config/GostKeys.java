@@ -51,12 +51,18 @@ public final class GostKeys {
             aliases = List.copyOf(aliases);
         }
 
-        /** True when {@code written} is this key or one of its aliases, ignoring case. */
+        /**
+         * True when {@code written} is this key or one of its aliases, ignoring case, or for a map key one of
+         * its entries ({@code labels.tenant} is part of {@code labels}).
+         */
         public boolean matches(String written) {
-            if (key.equalsIgnoreCase(written)) {
-                return true;
+            for (String spelling : spellings()) {
+                if (spelling.equalsIgnoreCase(written) || (type.equals("map")
+                        && written.regionMatches(true, 0, spelling + ".", 0, spelling.length() + 1))) {
+                    return true;
+                }
             }
-            return aliases.stream().anyMatch(alias -> alias.equalsIgnoreCase(written));
+            return false;
         }
 
         /** The name and every alias. */

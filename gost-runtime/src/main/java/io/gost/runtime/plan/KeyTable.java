@@ -60,6 +60,7 @@ public final class KeyTable {
             case "metadata:hop" -> RuntimeKeys.HOP;
             case "metadata:node" -> RuntimeKeys.NODE;
             case "metadata:chain" -> RuntimeKeys.CHAIN;
+            case "metadata:handler" -> RuntimeKeys.HANDLER;
             default -> null;
         };
         if (schema == null) {

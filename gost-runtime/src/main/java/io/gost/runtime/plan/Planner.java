@@ -458,6 +458,9 @@ public final class Planner {
     /** Where GOST's keys for this plugin are catalogued: its type, and the type an alias stands for. */
     private static List<String> catalogScopes(String kindLabel, PluginPlan plugin) {
         Set<String> scopes = new LinkedHashSet<>();
+        if (kindLabel.equals("handler")) {
+            scopes.add("metadata:handler"); // what GOST's service parser reads from any handler's metadata
+        }
         scopes.add("metadata:" + kindLabel + "/" + plugin.type());
         scopes.add("metadata:" + kindLabel + "/" + plugin.factory().type().toLowerCase(Locale.ROOT));
         return List.copyOf(scopes);

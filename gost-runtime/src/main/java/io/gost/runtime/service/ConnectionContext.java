@@ -44,7 +44,7 @@ final class ConnectionContext implements HandlerContext {
         this.clientAddress = client.remoteAddress() instanceof InetSocketAddress address
                 ? address : InetSocketAddress.createUnresolved("unknown", 0);
         this.router = (network, address) -> {
-            target = address.getHostString() + ":" + address.getPort();
+            target = ConnectionLog.hostAndPort(address);
             // GOST's hash selectors pick by client address, or by target host with the handler's `hash: host`.
             String hashKey = service.hashByTarget() ? address.getHostString() : clientKey();
             return recordFailure(service.router().dial(client.eventLoop(), network, address, hashKey));
@@ -128,8 +128,7 @@ final class ConnectionContext implements HandlerContext {
         if (forwarder == null || forwarder.lastNode() == null) {
             return target;
         }
-        InetSocketAddress address = forwarder.lastNode().address();
-        return address.getHostString() + ":" + address.getPort();
+        return ConnectionLog.hostAndPort(forwarder.lastNode().address());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.gost.runtime.service;
 
+import io.netty.util.NetUtil;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,34 +34,50 @@ public final class ConnectionLog {
             return;
         }
         long durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - context.startNanos());
-        String target = context.forwardTarget();
-        String node = context.forwardNode();
         String error = context.error == null ? null
                 : context.error.getMessage() == null ? context.error.getClass().getSimpleName() : context.error.getMessage();
+        log.info(message(service.name(), context.sessionId(), context.clientAddress(), context.forwardTarget(),
+                context.forwardNode(), context.fromClient, context.toClient, durationMillis, error));
+    }
+
+    /** The line's message: {@code key=value} text, or JSON fields without braces. Null target, node, error: none. */
+    String message(String service, String sessionId, InetSocketAddress client, String target, String node,
+                   long fromClient, long toClient, long durationMillis, String error) {
         if (json) {
             StringBuilder line = new StringBuilder(192);
             field(line, "msg", "connection closed", true);
             field(line, "kind", "service", false);
-            field(line, "service", service.name(), false);
-            field(line, "sid", context.sessionId(), false);
-            field(line, "client", hostPort(context), false);
+            field(line, "service", service, false);
+            field(line, "sid", sessionId, false);
+            field(line, "client", hostAndPort(client), false);
             field(line, "dst", target, false);
             field(line, "node", node, false);
-            line.append(",\"inputBytes\":").append(context.fromClient);
-            line.append(",\"outputBytes\":").append(context.toClient);
+            line.append(",\"inputBytes\":").append(fromClient);
+            line.append(",\"outputBytes\":").append(toClient);
             field(line, "duration", durationMillis + "ms", false);
             field(line, "error", error, false);
-            log.info(line.toString());
-        } else {
-            log.info("service={} sid={} client={} dst={}{} inputBytes={} outputBytes={} duration={}ms{}",
-                    service.name(), context.sessionId(), hostPort(context), target == null ? "-" : target,
-                    node == null ? "" : " node=" + node, context.fromClient, context.toClient, durationMillis,
-                    error == null ? "" : " error=\"" + error + "\"");
+            return line.toString();
         }
+        return "service=" + service + " sid=" + sessionId + " client=" + hostAndPort(client)
+                + " dst=" + (target == null ? "-" : target) + (node == null ? "" : " node=" + node)
+                + " inputBytes=" + fromClient + " outputBytes=" + toClient + " duration=" + durationMillis + "ms"
+                + (error == null ? "" : " error=\"" + error + "\"");
     }
 
-    private static String hostPort(ConnectionContext context) {
-        return context.clientAddress().getHostString() + ":" + context.clientAddress().getPort();
+    /**
+     * {@code host:port} as GOST, URLs and curl write it: an IPv6 address in brackets and in its short form
+     * ({@code [::1]:8080}, where Java writes {@code 0:0:0:0:0:0:0:1:8080}), so that the port stays
+     * apart from the address and the value can be pasted back into a URL; a name as it was given.
+     */
+    static String hostAndPort(InetSocketAddress address) {
+        String host = address.getHostString();
+        if (host.indexOf(':') >= 0) {
+            if (!address.isUnresolved() && address.getAddress() != null) {
+                host = NetUtil.toAddressString(address.getAddress());
+            }
+            host = "[" + host + "]";
+        }
+        return host + ":" + address.getPort();
     }
 
     private static void field(StringBuilder line, String name, String value, boolean first) {

@@ -7,8 +7,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** The command line as a shell user meets it: exit codes, and messages on stdout/stderr. */
@@ -16,9 +20,11 @@ class GostCommandTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    /** The log levels the command line asked for, in order. */
+    private final List<String> logLevels = new ArrayList<>();
 
     private int run(String... args) {
-        CommandLine commandLine = GostCommand.commandLine();
+        CommandLine commandLine = GostCommand.commandLine(logLevels::add);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
@@ -113,6 +119,66 @@ class GostCommandTest {
     void outputFormatPrintsTheConfigurationACommandLineMakes() {
         assertThat(run("-L", "http://user:pass@:8080", "-O", "yaml")).isZero();
         assertThat(out.toString()).contains("services:", "type: http", "username: user");
+    }
+
+    @Test
+    void servicesAndChainHopsAreTakenInOrder() {
+        assertThat(run("-L", "tcp://:8000/127.0.0.1:9000", "-F", "http://127.0.0.1:3128", "-L", "http://:8080", "-O", "json")).isZero();
+
+        assertThat(out.toString()).containsSubsequence("\"addr\": \":8000\"", "\"addr\": \":8080\"")
+                .contains("127.0.0.1:3128");
+    }
+
+    /** GOST's -D and -DD; -DD wins when both are given, as in GOST. */
+    @ParameterizedTest
+    @CsvSource({
+        "'-D -L http://:1 -O yaml', debug",
+        "'--debug -L http://:1 -O yaml', debug",
+        "'-DD -L http://:1 -O yaml', trace",
+        "'-L http://:1 -DD -O yaml', trace",
+        "'--trace -L http://:1 -O yaml', trace",
+        "'-D -DD -L http://:1 -O yaml', trace",
+        "'-L http://:1 -O yaml', ''"})
+    void debugAndTraceFlagsSetTheLogLevel(String commandLine, String level) {
+        assertThat(run(commandLine.split(" "))).as(err::toString).isZero();
+
+        assertThat(logLevels).isEqualTo(level.isEmpty() ? List.of() : List.of(level));
+    }
+
+    /** The level is set before the command runs, so before a configuration file is even read. */
+    @ParameterizedTest
+    @CsvSource({
+        "'-DD run FILE', trace",
+        "'run -DD FILE', trace",
+        "'run FILE -DD', trace",
+        "'-D run FILE', debug",
+        "'run --debug FILE', debug",
+        "'-D run -DD FILE', trace",
+        "'check -DD FILE', trace",
+        "'-DD check FILE', trace",
+        "'-DD -C FILE', trace"})
+    void debugAndTraceFlagsWorkBeforeAndAfterTheCommand(String commandLine, String level, @TempDir Path dir) {
+        String missing = dir.resolve("missing.yaml").toString();
+
+        assertThat(run(commandLine.replace("FILE", missing).split(" "))).isEqualTo(2);
+
+        assertThat(logLevels).containsExactly(level);
+        assertThat(err.toString()).contains("missing.yaml").contains("\tat "); // -D and -DD: the stack trace too
+    }
+
+    @Test
+    void aRepeatedDebugFlagIsAUsageError() {
+        assertThat(run("-D", "-D", "-L", "http://:1")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("gost: option '--debug' should be specified only once")
+                .contains("Try 'gost --help'.");
+        assertThat(logLevels).isEmpty();
+    }
+
+    @Test
+    void runWithoutAFileIsAUsageError() {
+        assertThat(run("run")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("gost: Missing required parameter: 'FILE'" + System.lineSeparator()
+                + "Try 'gost --help'." + System.lineSeparator());
     }
 
     @Test

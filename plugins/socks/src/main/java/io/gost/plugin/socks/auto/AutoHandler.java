@@ -20,7 +20,8 @@ import java.util.Optional;
  *
  * <p>A client that sends nothing within the handshake timeout ({@code readTimeout}, 15 s), or closes
  * first, is closed; so is one whose protocol has no handler here (no plugin provides {@code socks4} or
- * {@code http}), with a log line naming what is missing.
+ * {@code http}), with a log line naming what is missing. A SOCKS4 client is first told so in its own
+ * protocol: reply 0x5B, request rejected.
  */
 public final class AutoHandler implements Handler {
 

@@ -6,6 +6,7 @@ import io.gost.api.handshake.HeldInbound;
 import io.gost.plugin.socks.pipeline.SocksPipelineNames;
 import io.gost.plugin.socks.v5.Socks5Addresses;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
 final class ProtocolSniffHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(ProtocolSniffHandler.class);
+
+    /**
+     * SOCKS4's reply "request rejected or failed": version 0 (the reply's), code 0x5B, and port and address
+     * left zero, which a client ignores in a refusal.
+     */
+    private static final byte[] SOCKS4_REJECTED = {0x00, 0x5B, 0, 0, 0, 0, 0, 0};
 
     private final AutoHandler auto;
     private final HandlerContext context;
@@ -66,11 +73,7 @@ final class ProtocolSniffHandler extends ChannelInboundHandlerAdapter {
         Optional<Handler> delegate = auto.delegateFor(first);
         if (delegate.isEmpty()) {
             chunk.release();
-            LOGGER.warn("{}: the client speaks {} (first byte 0x{}), but no plugin provides the '{}' handler that"
-                            + " the auto handler hands it to; closing. Add the plugin that provides it.",
-                    describe(), AutoHandler.protocolOf(first), String.format("%02x", first & 0xFF),
-                    AutoHandler.protocolOf(first));
-            ctx.close();
+            refuse(ctx, first);
             return;
         }
         ctx.pipeline().replace(this, SocksPipelineNames.unique(ctx.pipeline(), SocksPipelineNames.REPLAY),
@@ -81,6 +84,26 @@ final class ProtocolSniffHandler extends ChannelInboundHandlerAdapter {
             LOGGER.warn("{}: the {} handler failed to take the connection; closing", describe(),
                     AutoHandler.protocolOf(first), e);
             ctx.channel().close();
+        }
+    }
+
+    /**
+     * Closes a connection whose protocol no plugin here serves, with a log line naming the plugin to add. A
+     * SOCKS4 client first gets its protocol's refusal, reply 0x5B (request rejected or failed), so that it
+     * reports a refused request instead of a connection closed without a word.
+     */
+    private void refuse(ChannelHandlerContext ctx, byte first) {
+        String protocol = AutoHandler.protocolOf(first);
+        boolean socks4 = first == 0x04;
+        LOGGER.warn("{}: the client speaks {} (first byte 0x{}), but no plugin provides the '{}' handler that the auto"
+                        + " handler hands it to; {}closing. Add the plugin that provides it.",
+                describe(), protocol, String.format("%02x", first & 0xFF), protocol,
+                socks4 ? "answered 0x5B (request rejected) and " : "");
+        if (socks4) {
+            ctx.writeAndFlush(ctx.alloc().buffer(SOCKS4_REJECTED.length).writeBytes(SOCKS4_REJECTED))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
         }
     }
 

@@ -6,6 +6,7 @@ import io.gost.api.Metadata;
 import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 import io.gost.api.handshake.HandshakeConnector;
+import io.gost.plugin.socks.v5.NoTls;
 import java.util.List;
 
 /**
@@ -38,12 +39,13 @@ public final class Socks5ConnectorFactory implements ConnectorFactory {
 
     @Override
     public MetadataSchema metadataSchema() {
-        return MetadataSchema.of(HandshakeConnector.TIMEOUT);
+        return MetadataSchema.of(HandshakeConnector.TIMEOUT, NoTls.KEY);
     }
 
     /** @throws IllegalArgumentException when a credential is longer than SOCKS5's 255 bytes */
     @Override
     public Connector create(Metadata metadata, PluginContext context) {
+        NoTls.check(metadata);
         return new Socks5Connector(context.credentials(), HandshakeConnector.timeout(metadata));
     }
 }

@@ -6,6 +6,7 @@ import io.gost.api.Metadata;
 import io.gost.api.MetadataKey;
 import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
+import io.gost.plugin.socks.v5.NoTls;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,7 +55,8 @@ public record Socks5HandlerConfig(Duration handshakeTimeout, boolean udpEnabled,
             MetadataKey.bool("udp", false, "allow UDP ASSOCIATE (refused with 0x02 otherwise)"),
             MetadataKey.bool("bind", false, "allow BIND (refused with 0x02 otherwise)"),
             MetadataKey.integer("udpBufferSize", "65536", "the largest datagram the UDP relay receives, 512..65536"
-                    + " bytes (GOST: 4096)").alias("udp.bufferSize"));
+                    + " bytes (GOST: 4096)").alias("udp.bufferSize"),
+            NoTls.KEY);
 
     /**
      * Reads the options from {@code metadata} and the authenticator from {@code context}.
@@ -62,6 +64,7 @@ public record Socks5HandlerConfig(Duration handshakeTimeout, boolean udpEnabled,
      * @throws InvalidMetadataException naming the key when a value cannot be read
      */
     public static Socks5HandlerConfig from(Metadata metadata, PluginContext context) {
+        NoTls.check(metadata);
         Duration timeout = DEFAULT_HANDSHAKE_TIMEOUT;
         for (String key : new String[] {"readTimeout", "handshakeTimeout"}) {
             if (metadata.contains(key)) {

@@ -19,6 +19,7 @@ import io.netty.resolver.AddressResolver;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * through the service's chain or {@code netns.out} (the handler cannot see the chain; GOST's UDP-over-
  * chain needs connector support this project does not have yet); and, as in GOST, any host may answer
  * through the target socket. Datagrams are dropped rather than queued when a socket cannot keep up.
+ * Empty datagrams are relayed both ways, like any other (see {@link EmptyDatagrams}); at trace level
+ * ({@code -DD}) each datagram is logged with its size, source and destination, as GOST does.
  *
  * <p>The control connection is read and its bytes discarded; when it ends (FIN, reset, close) both
  * datagram sockets are closed.
@@ -188,7 +191,17 @@ final class UdpAssociation implements Socks5Command {
             payload.release();
             return;
         }
-        session.context().countBytes(payload.readableBytes(), 0);
+        int length = payload.readableBytes();
+        if (LOGGER.isTraceEnabled()) {
+            LOGGER.trace("{}: datagram of {} bytes from the client to {}", session.describe(), length,
+                    Socks5Addresses.format(target));
+        }
+        session.context().countBytes(length, 0);
+        if (length == 0) {
+            payload.release();
+            sendEmptyToTarget(target);
+            return;
+        }
         targetSocket.writeAndFlush(new DatagramPacket(payload, target)).addListener(sent -> {
             if (!sent.isSuccess()) {
                 LOGGER.debug("{}: sending a datagram to {} failed: {}", session.describe(),
@@ -197,11 +210,25 @@ final class UdpAssociation implements Socks5Command {
         });
     }
 
+    /** An empty datagram, which Netty's write would skip (see {@link EmptyDatagrams}). */
+    private void sendEmptyToTarget(InetSocketAddress target) {
+        try {
+            EmptyDatagrams.send(targetSocket, target);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOGGER.debug("{}: sending an empty datagram to {} failed: {}", session.describe(),
+                    Socks5Addresses.format(target), e.getMessage());
+        }
+    }
+
     private void fromTarget(DatagramPacket packet) {
         if (closed || clientEndpoint == null || !relaySocket.isWritable()) {
             return;
         }
         ByteBuf payload = packet.content();
+        if (LOGGER.isTraceEnabled()) {
+            LOGGER.trace("{}: datagram of {} bytes from {} to the client", session.describe(), payload.readableBytes(),
+                    Socks5Addresses.format(packet.sender()));
+        }
         session.context().countBytes(0, payload.readableBytes());
         relaySocket.writeAndFlush(new DatagramPacket(
                 Socks5UdpDatagrams.encode(relaySocket.alloc(), packet.sender(), payload), clientEndpoint));

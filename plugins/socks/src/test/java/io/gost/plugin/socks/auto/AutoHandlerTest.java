@@ -129,13 +129,25 @@ class AutoHandlerTest {
     }
 
     @Test
-    void aSocks4ClientIsClosedWhenNoPluginProvidesSocks4() {
+    void aSocks4ClientIsAnsweredRequestRejectedAndClosedWhenNoPluginProvidesSocks4() {
         start(Map.of("http", http));
 
         client.writeInbound(bytes(0x04, 0x01, 0x00, 0x50, 127, 0, 0, 1, 0x00));
 
+        assertThat(outbound(client)).containsExactly(0x00, 0x5B, 0, 0, 0, 0, 0, 0);
         assertThat(client.isOpen()).isFalse();
+        assertThat(router.targets()).isEmpty();
         assertThat(http.served).isEmpty();
+    }
+
+    @Test
+    void aSocks4ClientIsAnsweredEvenWhenItsRequestArrivesInPieces() {
+        start(Map.of());
+
+        client.writeInbound(bytes(0x04));
+
+        assertThat(outbound(client)).containsExactly(0x00, 0x5B, 0, 0, 0, 0, 0, 0);
+        assertThat(client.isOpen()).isFalse();
     }
 
     @Test
@@ -144,6 +156,7 @@ class AutoHandlerTest {
 
         client.writeInbound(join("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
 
+        assertThat(outbound(client)).isEmpty();
         assertThat(client.isOpen()).isFalse();
     }
 

@@ -195,6 +195,30 @@ class Socks5ServerSocketTest {
         }
     }
 
+    /** An empty datagram is a datagram (RFC 768): keep-alives and probes are sent as such, both ways. */
+    @Test
+    void udpAssociateRelaysEmptyDatagramsBothWays() throws Exception {
+        try (HandlerServer server = server(Metadata.of("udp", "true")); Socket control = connectTo(server);
+             DatagramSocket udp = loopbackDatagramSocket("127.0.0.1"); DatagramSocket target = loopbackDatagramSocket("127.0.0.1")) {
+            greet(control);
+            InetSocketAddress relay = boundAddress(request(control, 0x03, new InetSocketAddress("0.0.0.0", 0)));
+            InetSocketAddress targetAddress = (InetSocketAddress) target.getLocalSocketAddress();
+            byte[] header = udpHeader(targetAddress);
+
+            udp.send(new DatagramPacket(header, header.length, relay));
+            DatagramPacket atTarget = new DatagramPacket(new byte[100], 100);
+            target.receive(atTarget);
+            assertThat(atTarget.getLength()).as("payload the target received").isZero();
+
+            target.send(new DatagramPacket(new byte[0], 0, atTarget.getSocketAddress()));
+            DatagramPacket atClient = new DatagramPacket(new byte[100], 100);
+            udp.receive(atClient);
+            assertThat(Arrays.copyOf(atClient.getData(), atClient.getLength())).as("header naming the target, no payload")
+                    .isEqualTo(header);
+            assertThat(atClient.getSocketAddress()).isEqualTo(relay);
+        }
+    }
+
     @Test
     void udpAssociateResolvesADomainTarget() throws Exception {
         try (UdpEchoServer echo = new UdpEchoServer(); HandlerServer server = server(Metadata.of("udp", "true"));
