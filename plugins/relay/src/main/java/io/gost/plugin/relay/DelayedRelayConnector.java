@@ -88,6 +88,7 @@ final class DelayedRelayConnector implements Connector {
                 ctx.fireChannelRead(message);
                 return;
             }
+            passedOn = false;
             pending = pending == null ? bytes : ctx.alloc().compositeBuffer().addComponents(true, pending, bytes);
             if (pending.readableBytes() < RelayProtocol.HEADER_SIZE) {
                 return;
@@ -110,12 +111,15 @@ final class DelayedRelayConnector implements Connector {
             pending.skipBytes(RelayProtocol.HEADER_SIZE + length);
             ByteBuf rest = pending;
             pending = null;
-            ctx.pipeline().remove(this);
             if (rest.isReadable()) {
-                passedOn = true;
+                ctx.pipeline().remove(this);
                 ctx.fireChannelRead(rest);
             } else {
                 rest.release();
+                // The reader behind asked for bytes and got none; once this handler is gone nothing else would
+                // ask again.
+                ctx.read();
+                ctx.pipeline().remove(this);
             }
         }
 

@@ -58,11 +58,8 @@ final class RelayHandler implements Handler {
     public void handle(Channel client, HandlerContext context) {
         RelayMessageDecoder decoder = new RelayMessageDecoder("request");
         Session session = new Session(client, context, decoder);
-        HeldInbound held = new HeldInbound();
         client.pipeline().addLast("gost-relay-request", decoder);
         client.pipeline().addLast("gost-relay-handler", session);
-        client.pipeline().addLast("gost-relay-held", held);
-        session.held = held;
         session.start();
     }
 
@@ -77,7 +74,8 @@ final class RelayHandler implements Handler {
         private final Channel client;
         private final HandlerContext context;
         private final RelayMessageDecoder decoder;
-        private HeldInbound held;
+        /** What the client sends behind its request, kept for the upstream; in place once the request is read. */
+        private final HeldInbound held = new HeldInbound();
         private ScheduledFuture<?> timeout;
         private boolean requested;
 
@@ -108,6 +106,8 @@ final class RelayHandler implements Handler {
             }
             requested = true;
             timeout.cancel(false);
+            // Only now: a holder in place earlier would take the handshake's own read() for the relay's.
+            ctx.pipeline().addAfter(ctx.name(), "gost-relay-held", held);
             onRequest(request);
         }
 
