@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -20,17 +21,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A multiplexing dialer: one smux session per node address, a stream per dial. The first dial to an address
- * connects (creating the socket on the calling thread, so in the node's network namespace) and starts a client
- * session; later dials open streams on it, and dials made while it is being set up wait for it.
+ * A multiplexing dialer: one smux session per node address and I/O thread, a stream per dial. The first dial
+ * to an address from an event loop connects (creating the socket on the calling thread, so in the node's
+ * network namespace) and starts a client session on that loop; later dials from the same loop open streams on
+ * it, and dials made while it is being set up wait for it.
+ *
+ * <p>Why per I/O thread (GOST keeps one session per node): a stream is a child of its session's channel and
+ * lives on its event loop, and the runtime hands handlers dialed channels on the client's own loop, which
+ * handlers rely on. A session per loop keeps that contract without handing every byte between threads; the
+ * number of sessions to a node is then at most the number of I/O threads (a handful).
  *
  * <p>A dead session is never reused: it is forgotten the moment its connection closes or fails, the peer
  * breaks the protocol, or the keepalive finds it silent, so the dial after an outage that is over opens a
  * fresh session instead of failing on the dead one (GOST keeps a session whose connection failed until a
  * stream open fails on it, so the first request after an outage fails there).
- *
- * <p>The stream is a child of the session's channel and lives on its event loop, which is the loop of the
- * dial that made the session, not necessarily the caller's; the relay and the connectors work across loops.
  */
 final class MuxDialer implements Dialer {
 
@@ -39,8 +43,11 @@ final class MuxDialer implements Dialer {
     private final SmuxConfig config;
     private final boolean keepAlive;
     private final SessionStage stage;
-    /** Sessions by node address, set up or being set up; guarded by {@code this}. */
-    private final Map<String, Future<SmuxSession>> sessions = new HashMap<>();
+    /** Sessions by node address and event loop, set up or being set up; guarded by {@code this}. */
+    private final Map<Key, Future<SmuxSession>> sessions = new HashMap<>();
+
+    private record Key(String address, EventLoop loop) {
+    }
     private boolean closed;
 
     MuxDialer(String type, String owner, SmuxConfig config, boolean keepAlive, SessionStage stage) {
@@ -53,7 +60,7 @@ final class MuxDialer implements Dialer {
 
     @Override
     public Future<Channel> dial(InetSocketAddress address, DialContext context) {
-        String key = address.getHostString() + ":" + address.getPort();
+        Key key = new Key(address.getHostString() + ":" + address.getPort(), context.eventLoop());
         Future<SmuxSession> session;
         synchronized (this) {
             if (closed) {
@@ -88,7 +95,7 @@ final class MuxDialer implements Dialer {
         return session.isDone() && (!session.isSuccess() || !session.getNow().isActive());
     }
 
-    private Future<SmuxSession> connect(String key, InetSocketAddress address, DialContext context) {
+    private Future<SmuxSession> connect(Key key, InetSocketAddress address, DialContext context) {
         Promise<SmuxSession> ready = context.eventLoop().newPromise();
         ChannelFuture connect = new Bootstrap()
                 .group(context.eventLoop())
@@ -126,7 +133,7 @@ final class MuxDialer implements Dialer {
         return ready;
     }
 
-    private synchronized void forget(String key, Future<SmuxSession> session) {
+    private synchronized void forget(Key key, Future<SmuxSession> session) {
         sessions.remove(key, session);
     }
 

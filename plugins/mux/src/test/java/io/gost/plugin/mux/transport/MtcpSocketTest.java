@@ -93,8 +93,14 @@ class MtcpSocketTest {
         return dialer;
     }
 
+    /** The client's event loop of the dials in a test: a session per node and loop, as the runtime dials. */
+    private final EventLoop clientLoop = transport.ioGroup().next();
+
     private DialContext dialContext() {
-        EventLoop loop = transport.ioGroup().next();
+        return dialContext(clientLoop);
+    }
+
+    private DialContext dialContext(EventLoop loop) {
         return new DialContext() {
             @Override
             public EventLoop eventLoop() {
@@ -163,6 +169,7 @@ class MtcpSocketTest {
                 streams.get(0).parent());
         assertThat(streams).extracting(stream -> ((SmuxStream) stream).streamId()).doesNotHaveDuplicates()
                 .allMatch(id -> id % 2 == 1);
+        assertThat(streams).extracting(Channel::eventLoop).as("on the dialing client's loop").containsOnly(clientLoop);
         assertThat(acceptedStreams).hasSize(50);
         assertThat(((MuxDialer) dialer).sessionCount()).isEqualTo(1);
         streams.forEach(Channel::close);
@@ -206,6 +213,22 @@ class MtcpSocketTest {
         assertThat(after.parent()).isNotSameAs(oldSession);
         assertThat(echoRoundTrip(after, 1000).get(5, TimeUnit.SECONDS)).as("the first request after the outage")
                 .isEqualTo(1000L);
+    }
+
+    @Test
+    void eachEventLoopGetsItsOwnSessionSoStreamsLiveOnTheDialersLoop() throws Exception {
+        InetSocketAddress server = echoService(Metadata.empty(), 0);
+        Dialer dialer = dialer(Metadata.empty());
+        EventLoop other = transport.ioGroup().next();
+        assertThat(other).isNotSameAs(clientLoop);
+        Channel here = dialer.dial(server, dialContext()).get(5, TimeUnit.SECONDS);
+        Channel there = dialer.dial(server, dialContext(other)).get(5, TimeUnit.SECONDS);
+        assertThat(here.eventLoop()).isSameAs(clientLoop);
+        assertThat(there.eventLoop()).isSameAs(other);
+        assertThat(here.parent()).isNotSameAs(there.parent());
+        assertThat(((MuxDialer) dialer).sessionCount()).isEqualTo(2);
+        here.close();
+        there.close();
     }
 
     @Test
