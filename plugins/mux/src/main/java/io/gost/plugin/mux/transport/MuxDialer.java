@@ -43,6 +43,8 @@ final class MuxDialer implements Dialer {
     private final SmuxConfig config;
     private final boolean keepAlive;
     private final SessionStage stage;
+    /** Bounds connecting plus the stage (TLS, WebSocket) of a new session; zero for none but the dial timeout. */
+    private final Duration handshakeTimeout;
     /** Sessions by node address and event loop, set up or being set up; guarded by {@code this}. */
     private final Map<Key, Future<SmuxSession>> sessions = new HashMap<>();
 
@@ -50,7 +52,9 @@ final class MuxDialer implements Dialer {
     }
     private boolean closed;
 
-    MuxDialer(String type, String owner, SmuxConfig config, boolean keepAlive, SessionStage stage) {
+    MuxDialer(String type, String owner, SmuxConfig config, boolean keepAlive, SessionStage stage,
+              Duration handshakeTimeout) {
+        this.handshakeTimeout = handshakeTimeout;
         this.type = type;
         this.owner = owner;
         this.config = config;
@@ -110,8 +114,22 @@ final class MuxDialer implements Dialer {
                     }
                 })
                 .connect(address);
+        if (!handshakeTimeout.isZero()) {
+            var timer = context.eventLoop().schedule(() -> {
+                if (ready.tryFailure(new java.net.SocketTimeoutException("no " + type + " session with " + key.address()
+                        + " within " + handshakeTimeout.toMillis() + "ms (handshakeTimeout)"))) {
+                    forget(key, ready);
+                    connect.channel().close();
+                }
+            }, handshakeTimeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            ready.addListener(done -> timer.cancel(false));
+        }
         connect.addListener(connected -> {
             Channel channel = connect.channel();
+            if (ready.isDone()) {
+                channel.close(); // timed out meanwhile
+                return;
+            }
             if (!connected.isSuccess()) {
                 channel.close();
                 forget(key, ready);
@@ -127,7 +145,9 @@ final class MuxDialer implements Dialer {
                 }
                 SmuxSession session = SmuxSession.start(channel, config, true, owner, null, 0);
                 session.closeFuture().addListener(over -> forget(key, ready));
-                ready.trySuccess(session);
+                if (!ready.trySuccess(session)) {
+                    session.close();
+                }
             });
         });
         return ready;
