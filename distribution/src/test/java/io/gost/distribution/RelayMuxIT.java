@@ -75,6 +75,51 @@ class RelayMuxIT {
     }
 
     @Test
+    void yamlAndHoconServersWithMtcpMetadataServeTheCommandLineClient() {
+        java.nio.file.Path yaml = resources.write("server.yaml", """
+                services:
+                - name: relay-over-mtcp
+                  addr: 127.0.0.1:%d
+                  handler:
+                    type: relay
+                    auth: {username: ann, password: s3cret}
+                    metadata: {nodelay: true}
+                  listener:
+                    type: mtcp
+                    metadata:
+                      mux.version: 1
+                      mux.keepaliveInterval: 5s
+                      backlog: 64
+                """.formatted(serverPort));
+        resources.gost("-C", yaml.toString()).awaitPort(serverPort);
+        client("relay+mtcp://ann:s3cret@127.0.0.1:PORT?mux.version=1&nodelay=true");
+        assertProxiesWork();
+    }
+
+    @Test
+    void hoconClientChainReachesACommandLineServer() {
+        server("socks5+mtcp://127.0.0.1:PORT");
+        java.nio.file.Path conf = resources.write("client.conf", """
+                services = [{
+                  name = edge, addr = "127.0.0.1:%d"
+                  handler = {type = http, chain = mux-chain}
+                  listener = {type = tcp}
+                }]
+                chains = [{
+                  name = mux-chain
+                  hops = [{name = hop-0, nodes = [{
+                    name = server, addr = "127.0.0.1:%d"
+                    connector = {type = socks5}
+                    dialer = {type = mtcp, metadata = {"mux.maxFrameSize" = 16384}}
+                  }]}]
+                }]
+                """.formatted(httpPort, serverPort));
+        resources.gost("run", conf.toString()).awaitPort(httpPort);
+        Curl.Result result = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + httpPort, origin.url("/hello"));
+        assertThat(result.body()).as(result::toString).isEqualTo(OriginServer.HELLO);
+    }
+
+    @Test
     void relayForwarderModeSendsEveryRequestToItsTarget() {
         server("relay://127.0.0.1:PORT/127.0.0.1:" + java.net.URI.create(origin.url("/")).getPort());
         client("relay://127.0.0.1:PORT");
