@@ -231,6 +231,31 @@ class MtcpSocketTest {
         there.close();
     }
 
+    /**
+     * The runtime places sockets in network namespaces by calling bind and dial on a thread inside the
+     * namespace: the session's TCP socket must be created right there, not later on an event loop.
+     */
+    @Test
+    void socketsAreCreatedOnTheCallingThreadForNetworkNamespaces() throws Exception {
+        java.util.concurrent.ExecutorService namespaceThread = java.util.concurrent.Executors.newSingleThreadExecutor(
+                runnable -> new Thread(runnable, "netns-ns1"));
+        try {
+            InetSocketAddress server = namespaceThread.submit(() -> echoService(Metadata.empty(), 0))
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(transport.serverSocketCreators()).extracting(Thread::getName).containsExactly("netns-ns1");
+            Dialer dialer = dialer(Metadata.empty());
+            Channel stream = namespaceThread.submit(() -> dialer.dial(server, dialContext())).get(5, TimeUnit.SECONDS)
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(transport.socketCreators()).extracting(Thread::getName).containsExactly("netns-ns1");
+            // A dial that finds the session opens a stream and creates no socket.
+            dialer.dial(server, dialContext()).get(5, TimeUnit.SECONDS).close();
+            assertThat(transport.socketCreators()).hasSize(1);
+            stream.close();
+        } finally {
+            namespaceThread.shutdownNow();
+        }
+    }
+
     @Test
     void concurrentFirstDialsShareOneConnection() throws Exception {
         InetSocketAddress server = echoService(Metadata.empty(), 0);
