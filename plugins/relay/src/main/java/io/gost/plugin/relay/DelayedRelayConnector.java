@@ -2,6 +2,7 @@ package io.gost.plugin.relay;
 
 import io.gost.api.Connector;
 import io.gost.api.Credentials;
+import io.gost.api.HostPort;
 import io.gost.api.RouteException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -37,7 +38,8 @@ final class DelayedRelayConnector implements Connector {
             if (!"tcp".equals(network)) {
                 channel.close();
                 result.setFailure(new RouteException(RouteException.Reason.GENERAL,
-                        "the relay connector tunnels tcp only; cannot connect " + network + " to " + target));
+                        "the relay connector tunnels tcp only; cannot connect " + network + " to "
+                        + HostPort.format(target)));
                 return;
             }
             ByteBuf request;
@@ -48,16 +50,17 @@ final class DelayedRelayConnector implements Connector {
             } catch (IllegalArgumentException e) {
                 channel.close();
                 result.setFailure(new RouteException(RouteException.Reason.GENERAL, "cannot ask relay hop "
-                        + channel.remoteAddress() + " for " + target + ": " + e.getMessage()));
+                        + HostPort.format(channel.remoteAddress()) + " for " + HostPort.format(target) + ": "
+                        + e.getMessage()));
                 return;
             }
             if (!channel.isActive()) {
                 request.release();
                 result.setFailure(new RouteException(RouteException.Reason.GENERAL, "relay hop "
-                        + channel.remoteAddress() + " is not connected"));
+                        + HostPort.format(channel.remoteAddress()) + " is not connected"));
                 return;
             }
-            String hop = "relay hop " + channel.remoteAddress();
+            String hop = "relay hop " + HostPort.format(channel.remoteAddress());
             channel.pipeline().addLast("gost-relay-connector-request", new DelayedHeader(request));
             channel.pipeline().addLast("gost-relay-connector-answer", new AnswerReader(hop, target));
             result.setSuccess(channel);
@@ -104,7 +107,7 @@ final class DelayedRelayConnector implements Connector {
             }
             int status = pending.getUnsignedByte(pending.readerIndex() + 1);
             if (status != RelayProtocol.STATUS_OK) {
-                fail(ctx, "answered CONNECT " + target.getHostString() + ":" + target.getPort() + " with relay status "
+                fail(ctx, "answered CONNECT " + HostPort.format(target) + " with relay status "
                         + RelayProtocol.describeStatus(status));
                 return;
             }
@@ -136,7 +139,7 @@ final class DelayedRelayConnector implements Connector {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event instanceof ChannelInputShutdownEvent) {
-                fail(ctx, "closed before answering CONNECT " + target.getHostString() + ":" + target.getPort());
+                fail(ctx, "closed before answering CONNECT " + HostPort.format(target));
                 return;
             }
             ctx.fireUserEventTriggered(event);

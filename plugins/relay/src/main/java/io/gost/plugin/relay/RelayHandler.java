@@ -4,6 +4,7 @@ import io.gost.api.Authenticator;
 import io.gost.api.Forwarder;
 import io.gost.api.Handler;
 import io.gost.api.HandlerContext;
+import io.gost.api.HostPort;
 import io.gost.api.RouteException;
 import io.gost.api.handshake.HeldInbound;
 import io.gost.api.handshake.RelayHandOff;
@@ -191,7 +192,7 @@ final class RelayHandler implements Handler {
                 refuse(RelayProtocol.STATUS_BAD_REQUEST, "CONNECT without a target address");
                 return;
             }
-            dialed(context.router().dial("tcp", target), target.getHostString() + ":" + target.getPort(),
+            dialed(context.router().dial("tcp", target), HostPort.format(target),
                     RelayProtocol.STATUS_NETWORK_UNREACHABLE);
         }
 
