@@ -69,6 +69,7 @@ public final class SmuxSession {
     private int waitingForAcceptor;
     private boolean frameSinceCheck;
     private boolean dead;
+    private boolean draining;
     private String deathReason;
     private ScheduledFuture<?> pinger;
     private ScheduledFuture<?> idleCheck;
@@ -214,6 +215,20 @@ public final class SmuxSession {
         onLoop(() -> die(null));
     }
 
+    /**
+     * Accepts no more streams from the peer (they are refused with FIN) and closes the session once its open
+     * streams have ended: what a listener does to its sessions when it closes, so that a removed service
+     * stops serving while its tunnels finish.
+     */
+    public void drain() {
+        onLoop(() -> {
+            draining = true;
+            if (streams.isEmpty() && waitingForAcceptor == 0) {
+                die(null);
+            }
+        });
+    }
+
     // ---- used by the streams ----
 
     void writeData(int streamId, ByteBuf payload) {
@@ -264,6 +279,9 @@ public final class SmuxSession {
         }
         if (unreadBytes > 0) {
             returnTokens(unreadBytes);
+        }
+        if (draining && streams.isEmpty() && waitingForAcceptor == 0) {
+            die(null);
         }
     }
 
@@ -355,8 +373,8 @@ public final class SmuxSession {
     }
 
     private void accept(int streamId) {
-        if (acceptor == null || dead) {
-            LOGGER.debug("{}: refusing stream {} opened by {}: this side accepts no streams", owner,
+        if (acceptor == null || dead || draining) {
+            LOGGER.debug("{}: refusing stream {} opened by {}: this side accepts no streams (now)", owner,
                     Integer.toUnsignedString(streamId), remoteAddress());
             writeControl(SmuxFrame.FIN, streamId);
             channel.flush();

@@ -20,6 +20,8 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * accepted TCP connection, once its {@link SessionStage} is done, carries one server-side smux session, and
  * each stream the client opens is handed to the service like a connection (active, auto-read off). At most
  * {@code backlog} opened streams wait for the service at once per session; more are refused with a FIN and
- * a log line. Closing the listener stops accepting; sessions already running stay, as connections do.
+ * a log line. Closing the listener stops accepting connections and streams: its sessions refuse new streams
+ * and close once the streams they carry have ended, as the connections a closed TCP listener accepted do.
  */
 final class MuxListener implements Listener {
 
@@ -45,6 +48,8 @@ final class MuxListener implements Listener {
     private final Object lock = new Object();
     private Channel serverChannel;
     private boolean closed;
+    /** Sessions started by this listener and not over yet: closing the listener drains them. */
+    private final Set<SmuxSession> sessions = ConcurrentHashMap.newKeySet();
 
     MuxListener(String type, String owner, SmuxConfig config, int backlog, boolean keepAlive, SessionStage stage) {
         this.type = type;
@@ -100,6 +105,9 @@ final class MuxListener implements Listener {
             closed = true;
             toClose = serverChannel;
         }
+        // A session is a source of new connections: it takes no more streams once the listener is closed,
+        // and ends when the streams it has end.
+        sessions.forEach(SmuxSession::drain);
         if (toClose == null || !toClose.isOpen()) {
             return;
         }
@@ -136,7 +144,17 @@ final class MuxListener implements Listener {
                     channel.close();
                     return;
                 }
-                SmuxSession.start(channel, config, false, owner, acceptor::accept, backlog);
+                boolean listenerClosed;
+                synchronized (lock) {
+                    listenerClosed = closed;
+                }
+                if (listenerClosed) {
+                    channel.close();
+                    return;
+                }
+                SmuxSession session = SmuxSession.start(channel, config, false, owner, acceptor::accept, backlog);
+                sessions.add(session);
+                session.closeFuture().addListener(over -> sessions.remove(session));
             });
         }
     }

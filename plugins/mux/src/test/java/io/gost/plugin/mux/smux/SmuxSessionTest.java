@@ -288,6 +288,23 @@ class SmuxSessionTest {
     }
 
     @Test
+    void drainedSessionRefusesNewStreamsAndClosesAfterTheLastOne() {
+        SmuxSession session = start(v1(), false, 16);
+        receive("0100000003000000");
+        SmuxStream open = accepted.get(0);
+        session.drain();
+        connection.runPendingTasks();
+        receive("0100000005000000");
+        assertThat(accepted).hasSize(1);
+        assertThat(written()).isEqualTo("0101000005000000");
+        assertThat(session.isActive()).as("a stream is still open").isTrue();
+        open.close();
+        connection.runPendingTasks();
+        assertThat(session.isActive()).isFalse();
+        assertThat(connection.isOpen()).isFalse();
+    }
+
+    @Test
     void sessionWithoutAcceptorRefusesStreams() {
         connection = new EmbeddedChannel();
         SmuxSession.start(connection, v1(), true, "test", null, 1);
