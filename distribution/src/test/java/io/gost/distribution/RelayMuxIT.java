@@ -67,6 +67,15 @@ class RelayMuxIT {
         "http+mtcp://127.0.0.1:PORT http+mtcp://127.0.0.1:PORT",
         "socks5+mtcp://127.0.0.1:PORT socks5+mtcp://127.0.0.1:PORT",
         "mtcp://127.0.0.1:PORT http+mtcp://127.0.0.1:PORT",
+        "relay+tls://127.0.0.1:PORT relay+tls://127.0.0.1:PORT",
+        "relay+ws://127.0.0.1:PORT relay+ws://127.0.0.1:PORT",
+        "relay+mtls://127.0.0.1:PORT relay+mtls://127.0.0.1:PORT",
+        "relay+mws://127.0.0.1:PORT?path=/tunnel relay+mws://127.0.0.1:PORT?path=/tunnel",
+        "relay+mwss://127.0.0.1:PORT relay+mwss://127.0.0.1:PORT",
+        "socks5+mtls://127.0.0.1:PORT socks5+mtls://127.0.0.1:PORT",
+        "http+mtls://127.0.0.1:PORT http+mtls://127.0.0.1:PORT",
+        "mtls://127.0.0.1:PORT socks5+mtls://127.0.0.1:PORT",
+        "http+mwss://127.0.0.1:PORT?mux.version=2 http+mwss://127.0.0.1:PORT?mux.version=2",
     })
     void clientAndServerLinesWorkTogether(String serverUrl, String clientUrl) {
         server(serverUrl);
@@ -94,6 +103,43 @@ class RelayMuxIT {
         resources.gost("-C", yaml.toString()).awaitPort(serverPort);
         client("relay+mtcp://ann:s3cret@127.0.0.1:PORT?mux.version=1&nodelay=true");
         assertProxiesWork();
+    }
+
+    @Test
+    void yamlServerAndClientWithMwssMetadataWorkTogether() {
+        java.nio.file.Path server = resources.write("mwss-server.yaml", """
+                services:
+                - name: relay-over-mwss
+                  addr: 127.0.0.1:%d
+                  handler: {type: relay}
+                  listener:
+                    type: mwss
+                    metadata: {path: /mux, mux.version: 2, backlog: 32}
+                """.formatted(serverPort));
+        resources.gost("-C", server.toString()).awaitPort(serverPort);
+        java.nio.file.Path client = resources.write("mwss-client.yaml", """
+                services:
+                - name: edge
+                  addr: 127.0.0.1:%d
+                  handler: {type: http, chain: mux-chain}
+                  listener: {type: tcp}
+                chains:
+                - name: mux-chain
+                  hops:
+                  - name: hop-0
+                    nodes:
+                    - name: server
+                      addr: 127.0.0.1:%d
+                      connector: {type: relay}
+                      dialer:
+                        type: mwss
+                        metadata: {ws.path: /mux, mux.version: 2, mux.maxFrameSize: 16384}
+                """.formatted(httpPort, serverPort));
+        resources.gost("-C", client.toString()).awaitPort(httpPort);
+        for (int i = 0; i < 3; i++) {
+            Curl.Result result = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + httpPort, origin.url("/hello"));
+            assertThat(result.body()).as(result::toString).isEqualTo(OriginServer.HELLO);
+        }
     }
 
     @Test
