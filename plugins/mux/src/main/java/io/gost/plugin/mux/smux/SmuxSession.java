@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * are closed with it, and {@link #closeFuture()} completes.
  *
  * <p>Everything runs on the connection's event loop; the public methods may be called from any thread.
+ *
+ * <p>Why this class is long: it is smux's session state machine (stream table, per-stream windows,
+ * keepalive, backlog, death), whose rules share state on one loop; the frame codec and the stream channel
+ * are their own classes.
  */
 public final class SmuxSession {
 
