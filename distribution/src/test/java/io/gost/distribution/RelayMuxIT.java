@@ -1,15 +1,20 @@
 package io.gost.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import io.gost.testkit.netns.NetnsTopology;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Pairs of gost processes with the relay protocol and smux multiplexing between them, and curl at the edge:
@@ -163,6 +168,33 @@ class RelayMuxIT {
         resources.gost("run", conf.toString()).awaitPort(httpPort);
         Curl.Result result = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + httpPort, origin.url("/hello"));
         assertThat(result.body()).as(result::toString).isEqualTo(OriginServer.HELLO);
+    }
+
+    /**
+     * {@code netns} applies to the socket under TLS and under the smux session: the server listens on an
+     * address that exists only inside a namespace of its own, and a client in the default namespace reaches
+     * it through the veth pair (the server's dials to the origin stay in the default namespace, as GOST's
+     * {@code netns} is the listener's; {@code netns.out} is the dialer's).
+     */
+    @ParameterizedTest(name = "-L {0}://NS:PORT?netns=NS")
+    @ValueSource(strings = {"relay+tls", "relay+mtls", "relay+mwss"})
+    void tlsAndMuxListenersInsideANetworkNamespace(String scheme) throws Exception {
+        NetnsTopology.unavailableReason().ifPresent(reason -> {
+            if (NetnsTopology.requiredByEnvironment()) {
+                fail(reason + " (and " + NetnsTopology.REQUIRE_VARIABLE + "=1 requires them)");
+            }
+            Assumptions.abort(reason);
+        });
+        try (NetnsTopology topology = NetnsTopology.create()) {
+            NetnsTopology.Namespace inside = topology.addNamespace("relay");
+            String address = inside.insideAddress().getHostAddress() + ":" + serverPort;
+            GostProcess server = resources.gost("-L", scheme + "://" + address + "?netns=" + inside.name());
+            NamespaceProcesses.awaitAccepting(server, new InetSocketAddress(inside.insideAddress(), serverPort));
+            resources.gost("-L", "http://127.0.0.1:" + httpPort, "-L", "socks5://127.0.0.1:" + socksPort,
+                    "-F", scheme + "://" + address).awaitPort(httpPort).awaitPort(socksPort);
+            assertProxiesWork();
+            server.close();
+        }
     }
 
     @Test
