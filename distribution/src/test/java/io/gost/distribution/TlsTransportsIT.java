@@ -131,6 +131,103 @@ class TlsTransportsIT {
         assertThat(client.output()).as(client::describe).doesNotContain("is not verified");
     }
 
+    @Test
+    void nginxAsAWebSocketReverseProxyInFrontOfAWsListener() {
+        EchoServer echo = resources.add(new EchoServer());
+        int gostPort = resources.freePort();
+        int nginxPort = resources.freePort();
+        int forwardPort = resources.freePort();
+        resources.gost("-L", "socks5+ws://127.0.0.1:" + gostPort + "?path=/tunnel").awaitPort(gostPort);
+        Path dir = resources.dir();
+        Path conf = resources.write("nginx.conf", String.join("\n",
+                "user root;",
+                "worker_processes 1;",
+                "error_log " + dir.resolve("nginx-error.log") + " warn;",
+                "pid " + dir.resolve("nginx.pid") + ";",
+                "events { worker_connections 64; }",
+                "http {",
+                "  access_log off;",
+                "  server {",
+                "    listen 127.0.0.1:" + nginxPort + ";",
+                "    location /tunnel {",
+                "      proxy_pass http://127.0.0.1:" + gostPort + ";",
+                "      proxy_http_version 1.1;",
+                "      proxy_set_header Upgrade $http_upgrade;",
+                "      proxy_set_header Connection upgrade;",
+                "    }",
+                "  }",
+                "}",
+                ""));
+        resources.process("nginx", List.of("nginx", "-p", dir.toString(), "-e", dir.resolve("nginx-error.log")
+                .toString(), "-c", conf.toString(), "-g", "daemon off;")).awaitPort(nginxPort);
+        resources.gost("-L", "tcp://127.0.0.1:" + forwardPort + "/127.0.0.1:" + echo.port(),
+                "-F", "socks5+ws://127.0.0.1:" + nginxPort + "?path=/tunnel").awaitPort(forwardPort);
+        byte[] payload = Payloads.random(2 * 1024 * 1024, 17);
+
+        Payloads.assertSameBytes(payload, Payloads.echoThrough(forwardPort, payload));
+    }
+
+    @Test
+    void haproxyTerminatingTlsIsAHopTheTlsDialerVerifies() throws IOException {
+        Certificates certs = Certificates.make(resources);
+        OriginServer origin = resources.add(new OriginServer());
+        int gostPort = resources.freePort();
+        int haproxyPort = resources.freePort();
+        int frontPort = resources.freePort();
+        resources.gost("-L", "http://127.0.0.1:" + gostPort).awaitPort(gostPort);
+        Path pem = resources.write("haproxy.pem", java.nio.file.Files.readString(certs.serverCert)
+                + java.nio.file.Files.readString(certs.serverKey));
+        Path conf = resources.write("haproxy.cfg", String.join("\n",
+                "defaults",
+                "  mode tcp",
+                "  timeout connect 5s",
+                "  timeout client 30s",
+                "  timeout server 30s",
+                "frontend tls-in",
+                "  bind 127.0.0.1:" + haproxyPort + " ssl crt " + pem,
+                "  default_backend gost",
+                "backend gost",
+                "  server gost 127.0.0.1:" + gostPort,
+                ""));
+        resources.process("haproxy", List.of("haproxy", "-db", "-f", conf.toString())).awaitPort(haproxyPort);
+        resources.gost("-L", "http://127.0.0.1:" + frontPort,
+                "-F", "https://localhost:" + haproxyPort + "?secure=true&caFile=" + certs.ca).awaitPort(frontPort);
+
+        Curl.Result result = Curl.run(resources.dir(), "--proxy", "http://127.0.0.1:" + frontPort,
+                origin.url("/hello"));
+
+        assertThat(result.status()).as(result::toString).isEqualTo(200);
+        assertThat(result.body()).isEqualTo(OriginServer.HELLO);
+    }
+
+    @Test
+    void pythonWebsocketsTalksToTheWsListenerInBinaryMessages() {
+        OriginServer origin = resources.add(new OriginServer());
+        int port = resources.freePort();
+        resources.gost("-L", "http+ws://127.0.0.1:" + port + "?path=/x").awaitPort(port);
+        Path script = resources.write("client.py", String.join("\n",
+                "import asyncio, sys, websockets",
+                "async def main():",
+                "    async with websockets.connect(sys.argv[1]) as ws:",
+                "        await ws.send(('GET ' + sys.argv[2] + ' HTTP/1.0\\r\\n\\r\\n').encode())",
+                "        data = b''",
+                "        try:",
+                "            while True:",
+                "                message = await asyncio.wait_for(ws.recv(), 10)",
+                "                assert isinstance(message, bytes), 'gost sends binary messages'",
+                "                data += message",
+                "        except websockets.ConnectionClosed:",
+                "            pass",
+                "        sys.stdout.write(data.decode())",
+                "asyncio.run(main())",
+                ""));
+        ManagedProcess python = resources.process("python", List.of("/usr/bin/python3", script.toString(),
+                "ws://127.0.0.1:" + port + "/x", origin.url("/hello")));
+
+        assertThat(python.awaitExit()).as(python::describe).isZero();
+        assertThat(python.stdout()).startsWith("HTTP/1.1 200").endsWith(OriginServer.HELLO);
+    }
+
     /** Plaintext HTTP to a TLS port, as a misconfigured client sends it. */
     private static void sendPlaintext(int port) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
