@@ -7,6 +7,7 @@ import io.gost.api.TlsOptions;
 import io.gost.runtime.config.CommandLineParser;
 import io.gost.runtime.config.ConfigWriter;
 import io.gost.runtime.config.GostConfig;
+import io.gost.runtime.config.GostKeys;
 import io.gost.runtime.config.HoconConfigLoader;
 import io.gost.runtime.config.YamlConfigLoader;
 import io.gost.runtime.registry.PluginRegistry;
@@ -341,6 +342,24 @@ class TlsPlanningTest {
                     .isEqualTo("peer.example");
             assertThat(Planner.plan(again, REGISTRY).problems()).isEmpty();
         }
+    }
+
+    @Test
+    void gostKeysSaysYesForTheBlocksPluginsReadAndNotYetForHandlersAndConnectors() {
+        GostKeys catalog = GostKeys.shipped();
+        java.util.function.BiFunction<String, String, String> status = (scope, key) -> KeyTable.status(
+                catalog.find(scope, key).orElseThrow(), REGISTRY).label();
+
+        assertThat(status.apply("section:services[].listener", "tls")).isEqualTo("yes");
+        assertThat(status.apply("section:services[].listener.tls", "caFile")).isEqualTo("yes");
+        assertThat(status.apply("section:chains[].hops[].nodes[].dialer.tls.options", "minVersion"))
+                .isEqualTo("yes");
+        assertThat(status.apply("section:", "tls")).isEqualTo("yes");
+        assertThat(status.apply("section:services[].handler", "tls")).isEqualTo("not yet");
+        assertThat(status.apply("section:services[].handler.tls", "certFile")).isEqualTo("not yet");
+        assertThat(status.apply("section:chains[].hops[].nodes[].connector.tls", "secure")).isEqualTo("not yet");
+        assertThat(status.apply("cli:L", "tls.certFile")).isEqualTo("yes");
+        assertThat(status.apply("cli:F", "tls.servername")).isEqualTo("yes");
     }
 
     @Test
