@@ -171,6 +171,43 @@ class RelayMuxIT {
     }
 
     /**
+     * The TLS settings of the URL reach mtls and mwss: the server serves its certificate file, the client
+     * verifies it against caFile (secure), and a client that trusts another CA gets no session (502 at the
+     * edge) and says why in its log.
+     */
+    @ParameterizedTest(name = "{0} with cert/key and a verifying client")
+    @ValueSource(strings = {"relay+mtls", "relay+mwss"})
+    void certificateFilesAndVerificationApplyToMultiplexedTls(String scheme) {
+        java.nio.file.Path server = selfSigned("server");
+        java.nio.file.Path other = selfSigned("other");
+        server(scheme + "://127.0.0.1:PORT?cert=" + server + ".pem&key=" + server + ".key");
+        GostProcess wrong = resources.gost("-L", "http://127.0.0.1:" + socksPort,
+                "-F", scheme + "://127.0.0.1:" + serverPort + "?secure=true&caFile=" + other + ".pem")
+                .awaitPort(socksPort);
+        Curl.Result refused = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + socksPort, origin.url("/hello"));
+        assertThat(refused.status()).as(refused::toString).isEqualTo(502);
+        assertThat(wrong.output()).contains("certificate is not trusted");
+        wrong.close();
+
+        resources.gost("-L", "http://127.0.0.1:" + httpPort,
+                "-F", scheme + "://127.0.0.1:" + serverPort + "?secure=true&serverName=localhost&caFile=" + server
+                        + ".pem").awaitPort(httpPort);
+        Curl.Result ok = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + httpPort, origin.url("/hello"));
+        assertThat(ok.body()).as(ok::toString).isEqualTo(OriginServer.HELLO);
+    }
+
+    /** A self-signed certificate for localhost ({@code name.pem}, {@code name.key}), made by the openssl CLI. */
+    private java.nio.file.Path selfSigned(String name) {
+        java.nio.file.Path base = resources.dir().resolve(name);
+        ManagedProcess openssl = resources.process("openssl-" + name, java.util.List.of("openssl", "req", "-x509",
+                "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj",
+                "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", base + ".key",
+                "-out", base + ".pem"));
+        assertThat(openssl.awaitExit()).as(openssl::describe).isZero();
+        return base;
+    }
+
+    /**
      * {@code netns} applies to the socket under TLS and under the smux session: the server listens on an
      * address that exists only inside a namespace of its own, and a client in the default namespace reaches
      * it through the veth pair (the server's dials to the origin stay in the default namespace, as GOST's
