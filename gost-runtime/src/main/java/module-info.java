@@ -7,6 +7,7 @@ module io.gost.runtime {
     requires io.netty.handler;
     requires io.netty.resolver.dns;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.classes.io_uring;
     requires typesafe.config;
     requires org.yaml.snakeyaml;
     requires info.picocli;

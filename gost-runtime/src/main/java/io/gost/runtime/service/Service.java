@@ -2,6 +2,7 @@ package io.gost.runtime.service;
 
 import io.gost.api.BindRequest;
 import io.gost.api.Handler;
+import io.gost.api.HostPort;
 import io.gost.api.ListenContext;
 import io.gost.api.Listener;
 import io.gost.api.NetnsRef;
@@ -229,7 +230,7 @@ public final class Service implements AutoCloseable {
             log.info("service {}: {} handler for connections to {} on the last hop of chain {}", name, handlerType,
                     address, listenerRouter.chain().name());
         } else {
-            log.info("service {} listening on {}{} ({} handler)", name, boundAddress,
+            log.info("service {} listening on {}{} ({} handler)", name, HostPort.format(boundAddress),
                     listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
         }
         if (warnWhenReachableWithoutAuth && !isLoopback(boundAddress)) {
