@@ -11,8 +11,6 @@ module io.gost.plugin.socks {
     requires io.gost.api;
     requires io.netty.codec;
     requires io.netty.codec.socks;
-    // UnixChannel: the UDP relay sends empty datagrams on the native socket (EmptyDatagrams).
-    requires io.netty.transport.unix.common;
     requires org.slf4j;
 
     provides io.gost.api.HandlerFactory with

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -226,6 +227,15 @@ public final class DatagramRelay {
         public void channelInactive(ChannelHandlerContext ctx) {
             onLoop(() -> finish(null));
             ctx.fireChannelInactive();
+        }
+
+        /** A tunnel's stream that ended (FIN, half-closure allowed) ends the relay as a close does. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent) {
+                onLoop(() -> finish(null));
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override

@@ -41,6 +41,12 @@ interface CommandSession {
      */
     void becomeControlConnection(ChannelHandler controlHandler);
 
+    /**
+     * Makes the connection a datagram channel: removes the SOCKS handlers and puts {@code codec} (a framing such
+     * as UDP-TUN) behind what the client sent after its request, which it then decodes first.
+     */
+    void becomeDatagramTunnel(ChannelHandler codec);
+
     /** Asks for the client's next bytes; they are kept for {@link #relayTo}. */
     void readAhead();
 
