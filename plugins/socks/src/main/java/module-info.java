@@ -9,6 +9,8 @@
  */
 module io.gost.plugin.socks {
     requires io.gost.api;
+    // smux sessions for MBIND (the session API is exported to this plugin only).
+    requires io.gost.plugin.mux;
     requires io.netty.codec;
     requires io.netty.codec.socks;
     requires org.slf4j;

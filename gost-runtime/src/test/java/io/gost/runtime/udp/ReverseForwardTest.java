@@ -79,6 +79,46 @@ class ReverseForwardTest {
     }
 
     @Test
+    void rtcpThroughASocks5HopOpensThePortThereAndForwardsEachConnectionHere() throws Exception {
+        int remotePort = freeTcpPort();
+        try (io.gost.runtime.testing.EchoServer echo = new io.gost.runtime.testing.EchoServer();
+             RunningGost hop = RunningGost.start("socks5://127.0.0.1:0?bind=true");
+             RunningGost gost = RunningGost.start(List.of("rtcp://127.0.0.1:" + remotePort + "/127.0.0.1:" + echo.port()),
+                     List.of("socks5://127.0.0.1:" + hop.port(0)))) {
+            Service service = gost.service(0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> service.remoteBoundAddress() != null);
+
+            // Two connections at once, each its own smux stream over the one MBIND connection.
+            try (Socket first = new Socket("127.0.0.1", remotePort);
+                 Socket second = new Socket("127.0.0.1", remotePort)) {
+                for (Socket peer : List.of(first, second)) {
+                    peer.setSoTimeout(5_000);
+                }
+                first.getOutputStream().write(bytes("first"));
+                second.getOutputStream().write(bytes("second"));
+                byte[] fromFirst = new byte[5];
+                byte[] fromSecond = new byte[6];
+                new DataInputStream(first.getInputStream()).readFully(fromFirst);
+                new DataInputStream(second.getInputStream()).readFully(fromSecond);
+                assertThat(fromFirst).isEqualTo(bytes("first"));
+                assertThat(fromSecond).isEqualTo(bytes("second"));
+            }
+            assertThat(hop.service(0).totalConnections()).as("one MBIND connection to the hop").isEqualTo(1);
+            assertThat(echo.accepted()).as("each peer reached the target from here").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anMbindOnAServiceWithoutBindIsRefusedWith0x02() throws Exception {
+        try (RunningGost socks = RunningGost.start("socks5://127.0.0.1:0");
+             Socket control = new Socket("127.0.0.1", socks.port(0))) {
+            control.setSoTimeout(5_000);
+            assertThat(UdpThroughChainsTest.request(control, 0xF2, new InetSocketAddress("0.0.0.0", 0))[1])
+                    .isEqualTo((byte) 0x02);
+        }
+    }
+
+    @Test
     void aHopThatDoesNotAllowBindsIsTriedAgainAndEachAttemptIsCounted() throws Exception {
         int remotePort = freeUdpPort();
         try (RunningGost hop = RunningGost.start("socks5://127.0.0.1:0");

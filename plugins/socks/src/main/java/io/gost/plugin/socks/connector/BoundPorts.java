@@ -6,6 +6,8 @@ import io.gost.api.ListenContext;
 import io.gost.api.RouteException;
 import io.gost.api.datagram.DatagramSessions;
 import io.gost.api.handshake.HeldInbound;
+import io.gost.plugin.mux.smux.SmuxConfig;
+import io.gost.plugin.mux.smux.SmuxSession;
 import io.gost.plugin.socks.v5.Socks5Addresses;
 import io.gost.plugin.socks.v5.Socks5Replies;
 import io.netty.buffer.ByteBuf;
@@ -80,6 +82,125 @@ final class BoundPorts {
                 "udp port " + HostPort.format(bound) + " on " + hop, bound));
         channel.config().setAutoRead(true);
         return binding;
+    }
+
+    /**
+     * GOST's MBIND: the hop runs an smux session over the connection as the smux client and opens a stream per
+     * peer of its port; this side is the smux server. Each stream starts with a SOCKS5 reply naming the peer
+     * ({@code 05 00 00 ATYP ADDR PORT}); the stream is handed to {@code acceptor} after it, with
+     * {@link Binding#PEER_ADDRESS}, auto-read off, bytes that came with the reply held for its first read. The
+     * binding ends with the session (the connection closing, or smux's keepalive finding it dead).
+     */
+    static Binding multiplexed(Channel channel, InetSocketAddress bound, ListenContext.Acceptor acceptor, String hop) {
+        ConnectionBinding binding = new ConnectionBinding(channel, bound, hop);
+        SmuxSession.start(channel, SmuxConfig.DEFAULT, false, hop,
+                stream -> stream.pipeline().addLast(new PeerReply(stream, acceptor, hop)).read(), 128);
+        return binding;
+    }
+
+    /** Reads the reply at the start of an MBIND stream, then hands the stream over. */
+    private static final class PeerReply extends ChannelInboundHandlerAdapter {
+        private final Channel stream;
+        private final ListenContext.Acceptor acceptor;
+        private final String hop;
+        private ByteBuf buffered;
+        private boolean handedOver;
+
+        PeerReply(Channel stream, ListenContext.Acceptor acceptor, String hop) {
+            this.stream = stream;
+            this.acceptor = acceptor;
+            this.hop = hop;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (!(message instanceof ByteBuf bytes)) {
+                ReferenceCountUtil.release(message);
+                return;
+            }
+            buffered = buffered == null ? bytes : io.netty.buffer.Unpooled.wrappedBuffer(buffered, bytes);
+            int length = replyLength(buffered);
+            if (length < 0) {
+                LOGGER.debug("{}: an MBIND stream did not start with a SOCKS5 success reply; closing it", hop);
+                ctx.close();
+                return;
+            }
+            if (buffered.readableBytes() < length) {
+                return;
+            }
+            ByteBuf reply = buffered.readRetainedSlice(length);
+            InetSocketAddress peer;
+            try {
+                peer = peerOf(reply);
+            } finally {
+                reply.release();
+            }
+            List<Object> rest = new ArrayList<>(1);
+            if (buffered.isReadable()) {
+                rest.add(buffered);
+            } else {
+                buffered.release();
+            }
+            buffered = null;
+            handedOver = true;
+            if (rest.isEmpty()) {
+                ctx.pipeline().remove(this);
+            } else {
+                ctx.pipeline().replace(this, SECOND_REPLY, new HeldInbound(rest, false));
+            }
+            stream.attr(Binding.PEER_ADDRESS).set(peer);
+            acceptor.accept(stream);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (!handedOver && stream.isActive()) {
+                ctx.read();
+            }
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (buffered != null) {
+                buffered.release();
+                buffered = null;
+            }
+        }
+
+        /** The reply's length once its address type is known, MAX_VALUE while it is not, -1 when it is no success. */
+        private static int replyLength(ByteBuf bytes) {
+            int start = bytes.readerIndex();
+            if (bytes.readableBytes() >= 2 && (bytes.getByte(start) != 0x05 || bytes.getByte(start + 1) != 0x00)) {
+                return -1;
+            }
+            if (bytes.readableBytes() < 4) {
+                return Integer.MAX_VALUE;
+            }
+            return switch (bytes.getByte(start + 3)) {
+                case 0x01 -> 4 + 4 + 2;
+                case 0x04 -> 4 + 16 + 2;
+                case 0x03 -> bytes.readableBytes() < 5 ? Integer.MAX_VALUE : 4 + 1 + (bytes.getByte(start + 4) & 0xFF) + 2;
+                default -> -1;
+            };
+        }
+
+        private static InetSocketAddress peerOf(ByteBuf reply) {
+            reply.skipBytes(3);
+            byte type = reply.readByte();
+            try {
+                if (type == 0x03) {
+                    byte[] name = new byte[reply.readUnsignedByte()];
+                    reply.readBytes(name);
+                    return InetSocketAddress.createUnresolved(new String(name, java.nio.charset.StandardCharsets.US_ASCII),
+                            reply.readUnsignedShort());
+                }
+                byte[] address = new byte[type == 0x01 ? 4 : 16];
+                reply.readBytes(address);
+                return new InetSocketAddress(java.net.InetAddress.getByAddress(address), reply.readUnsignedShort());
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e); // a 4- or 16-byte address is always valid
+            }
+        }
     }
 
     /** A binding that lasts as long as its connection to the hop. */

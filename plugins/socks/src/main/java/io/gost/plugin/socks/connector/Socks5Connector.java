@@ -53,8 +53,8 @@ import java.util.Optional;
  *       datagrams framed by {@link UdpTunCodec}, each naming its destination (the one target, or each datagram's
  *       recipient). GOST's servers and gost-java's understand it; other SOCKS5 servers answer 0x07;</li>
  *   <li>as a {@link Binder}: BIND (a standard SOCKS5 BIND: one connection comes back, after a second reply naming
- *       its peer), MBIND (0xF2: connections come back as smux streams; what {@code rtcp} asks for; needs a GOST
- *       server) and UDP-TUN with the port to listen on ({@code rudp}).</li>
+ *       its peer), MBIND (0xF2: connections come back as smux streams, this side the smux server; what {@code rtcp}
+ *       asks for; needs a GOST or gost-java server) and UDP-TUN with the port to listen on ({@code rudp}).</li>
  * </ul>
  */
 public final class Socks5Connector extends HandshakeConnector implements Binder {
@@ -100,13 +100,8 @@ public final class Socks5Connector extends HandshakeConnector implements Binder 
                     + HostPort.format(channel.remoteAddress()) + " to listen on udp port 0: to a SOCKS5 server"
                     + " UDP-TUN with port 0 means forwarding, not listening; give the port to open"));
         }
-        if (request.network().equals("tcp") && request.multiplex()) {
-            channel.close();
-            return result.setFailure(new RouteException(RouteException.Reason.GENERAL, "MBIND (multiplexed BIND)"
-                    + " needs smux, which this build of the socks5 connector does not have yet"));
-        }
         Socks5CommandType command = request.network().equals("udp") ? Socks5Commands.UDP_TUN
-                : Socks5CommandType.BIND;
+                : request.multiplex() ? Socks5Commands.MBIND : Socks5CommandType.BIND;
         List<ChannelHandler> framing = request.network().equals("udp") ? List.of(UdpTunCodec.client(null)) : List.of();
         Socks5Handshake handshake = new Socks5Handshake(command, address, framing);
         handshake(channel, handshake, HostPort.format(address), timeout).addListener(done -> {
@@ -118,6 +113,7 @@ public final class Socks5Connector extends HandshakeConnector implements Binder 
             String hop = "socks5 hop " + HostPort.format(channel.remoteAddress());
             Binding binding = request.network().equals("udp")
                     ? BoundPorts.datagrams(channel, bound, request.sessions(), acceptor, hop)
+                    : request.multiplex() ? BoundPorts.multiplexed(channel, bound, acceptor, hop)
                     : BoundPorts.single(channel, bound, acceptor, hop);
             if (!result.trySuccess(binding)) {
                 binding.close();

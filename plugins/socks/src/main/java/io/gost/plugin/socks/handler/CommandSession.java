@@ -47,6 +47,12 @@ interface CommandSession {
      */
     void becomeDatagramTunnel(ChannelHandler codec);
 
+    /**
+     * Leaves the connection to a protocol that adds its own handlers at the end of the pipeline (MBIND's smux
+     * session): removes the SOCKS handlers; what the client sent after its request stays held for the first read.
+     */
+    void becomeStreamCarrier();
+
     /** Asks for the client's next bytes; they are kept for {@link #relayTo}. */
     void readAhead();
 

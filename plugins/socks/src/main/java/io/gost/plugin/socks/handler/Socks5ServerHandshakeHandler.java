@@ -204,6 +204,18 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
                 return;
             }
             command = new UdpAssociation(this);
+        } else if (type.equals(Socks5Commands.MBIND)) {
+            if (!allowed(type, config.bindEnabled(), "bind")) {
+                return;
+            }
+            if (context.routesThroughChain()) {
+                // The port would open here, around the chain; MBIND is not carried through chains yet.
+                LOGGER.info("{}: SOCKS5 MBIND is not carried through this service's chain; replying {}", describe(),
+                        Socks5Replies.describe(Socks5CommandStatus.COMMAND_UNSUPPORTED));
+                fail(Socks5CommandStatus.COMMAND_UNSUPPORTED);
+                return;
+            }
+            command = new MbindCommand(this, address);
         } else if (type.equals(Socks5Commands.UDP_TUN)) {
             UdpTunCommand tunnel = new UdpTunCommand(this, address);
             if (!allowed(type, tunnel.listening() ? config.bindEnabled() : config.udpEnabled(),
@@ -392,6 +404,13 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         pipeline.addAfter(SocksPipelineNames.CLIENT_BYTES, SocksPipelineNames.DATAGRAM_CODEC, codec);
         phase = Phase.HANDED_OVER;
         pipeline.remove(this);
+    }
+
+    @Override
+    public void becomeStreamCarrier() {
+        removeSocksHandlers();
+        phase = Phase.HANDED_OVER;
+        ctx.pipeline().remove(this);
     }
 
     @Override
