@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * UDP as GOST users run it, with socat at both edges: a socat UDP echo server as the target, socat as the UDP
  * client, and two gost processes: a SOCKS5 hop ({@code udp=true&bind=true}) and a process with {@code udp://}
- * and {@code rudp://} services chained to it, and a SOCKS5 service whose UDP ASSOCIATE goes through the hop.
+ * and {@code rudp://} services chained to it, an {@code rtcp://} service (MBIND) with a socat TCP echo as target,
+ * and a SOCKS5 service whose UDP ASSOCIATE goes through the hop.
  */
 class UdpReverseIT {
 
@@ -57,6 +58,31 @@ class UdpReverseIT {
         // rudp: the port is on the hop (here the same host); what arrives there comes back to this process,
         // which forwards it to the echo server.
         assertThat(socatClient(rudpPort, "back from the hop")).as(gost::describe).isEqualTo("back from the hop");
+    }
+
+    @Test
+    void rtcpThroughASocks5HopBringsConnectionsToItsPortBackHere() throws Exception {
+        int targetPort = resources.freePort();
+        resources.process("socat-tcp-echo", List.of(socat(), "TCP4-LISTEN:" + targetPort + ",bind=127.0.0.1,fork,reuseaddr",
+                "EXEC:cat")).awaitPort(targetPort);
+        int rtcpPort = resources.freePort();
+        GostProcess gost = resources.gost("-L", "rtcp://127.0.0.1:" + rtcpPort + "/127.0.0.1:" + targetPort,
+                "-F", "socks5://127.0.0.1:" + hopPort);
+        Waits.until("the rtcp port open on the hop", READY,
+                () -> gost.output().contains("the hop listens on 127.0.0.1:" + rtcpPort),
+                () -> !gost.isAlive(), gost::describe);
+
+        // shut-none: the client's end of input is not passed on as a half-close, which smux streams (as GOST's)
+        // cannot carry: the first end of stream ends a stream both ways.
+        for (String text : List.of("first", "second")) {
+            Process client = new ProcessBuilder(socat(), "-t", "5", "-", "TCP4:127.0.0.1:" + rtcpPort + ",shut-none")
+                    .redirectErrorStream(true).start();
+            client.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().close();
+            assertThat(client.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .as(gost::describe).isEqualTo(text);
+        }
     }
 
     @Test
