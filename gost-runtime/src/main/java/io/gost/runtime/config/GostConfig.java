@@ -17,9 +17,11 @@ import java.util.Optional;
  * @param netnsProvider the network namespace provider to use ({@code netns.provider}), or {@code null}
  *                      for the default choice
  * @param source        the file or command line it came from, for messages
+ * @param tls           the top-level {@code tls} block, the default of every TLS server, or {@code null}
  */
 public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
-                         List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source) {
+                         List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source,
+                         TlsConfig tls) {
 
     public GostConfig {
         services = List.copyOf(Objects.requireNonNullElse(services, List.of()));
@@ -28,6 +30,12 @@ public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains,
         bypasses = List.copyOf(Objects.requireNonNullElse(bypasses, List.of()));
         log = Objects.requireNonNullElse(log, LogConfig.DEFAULT);
         source = Objects.requireNonNullElse(source, "<built-in>");
+    }
+
+    /** A configuration without a top-level {@code tls} block. */
+    public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                      List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source) {
+        this(services, chains, authers, bypasses, log, netnsProvider, source, null);
     }
 
     /** A configuration without bypasses (the shape before they were supported). */
