@@ -163,7 +163,16 @@ public final class GostRuntime implements AutoCloseable {
         ChainRouter router = new ChainRouter(chain, servicePlan.netnsOut(), servicePlan.retries(),
                 servicePlan.dialTimeout(), transport, namespaces, directDialer, servicePlan.name(),
                 servicePlan.bypass() == null ? null : servicePlan.bypass().bypass());
-        return Service.builder()
+        Service.Builder builder = Service.builder();
+        if (servicePlan.listener().factory() instanceof io.gost.api.ListenerFactory listenerFactory
+                && listenerFactory.opensPortsThroughChain()) {
+            // GOST's listener router: the listener chain, no retries (the port is tried again anyway).
+            Chain listenerChain = servicePlan.listenerChain() == null ? null
+                    : chains.get(servicePlan.listenerChain().name());
+            builder.reverseListener(listenerChain == null ? null : new ChainRouter(listenerChain, null, 0,
+                    servicePlan.dialTimeout(), transport, namespaces, directDialer, servicePlan.name(), null));
+        }
+        return builder
                 .name(servicePlan.name())
                 .address(servicePlan.addr(), servicePlan.bindAddress())
                 .listener(listener)

@@ -1,10 +1,12 @@
 package io.gost.runtime.service;
 
+import io.gost.api.BindRequest;
 import io.gost.api.Handler;
 import io.gost.api.HostPort;
 import io.gost.api.ListenContext;
 import io.gost.api.Listener;
 import io.gost.api.NetnsRef;
+import io.gost.api.RemotePort;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
 import io.gost.runtime.chain.ChainRouter;
@@ -39,6 +41,8 @@ public final class Service implements AutoCloseable {
     private final String handlerType;
     private final Hop forwarderHop;
     private final ChainRouter router;
+    private final ChainRouter listenerRouter;
+    private final boolean reverseListener;
     private final int retries;
     private final boolean hashByTarget;
     private final NetnsRef listenNamespace;
@@ -55,7 +59,10 @@ public final class Service implements AutoCloseable {
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicLong currentConnections = new AtomicLong();
     private final AtomicLong totalConnections = new AtomicLong();
+    private final AtomicLong remoteBindAttempts = new AtomicLong();
+    private final AtomicLong remoteBindFailures = new AtomicLong();
     private volatile SocketAddress boundAddress;
+    private volatile SocketAddress remoteBoundAddress;
 
     Service(Builder builder) {
         this.name = builder.name;
@@ -66,6 +73,8 @@ public final class Service implements AutoCloseable {
         this.handlerType = builder.handlerType;
         this.forwarderHop = builder.forwarderHop;
         this.router = builder.router;
+        this.listenerRouter = builder.listenerRouter;
+        this.reverseListener = builder.reverseListener;
         this.retries = builder.retries;
         this.hashByTarget = builder.hashByTarget;
         this.listenNamespace = builder.listenNamespace;
@@ -109,6 +118,36 @@ public final class Service implements AutoCloseable {
     /** Connections closed at accept because {@code maxConnections} were open. */
     public long refusedConnections() {
         return refusedConnections.get();
+    }
+
+    /**
+     * Attempts to open the port of a reverse listener ({@code rtcp}, {@code rudp}) on the last hop of its chain,
+     * the first and every one after a failure or a loss.
+     */
+    public long remoteBindAttempts() {
+        return remoteBindAttempts.get();
+    }
+
+    /** Attempts that failed, and open ports that were lost (the connection to the hop died). */
+    public long remoteBindFailures() {
+        return remoteBindFailures.get();
+    }
+
+    /** Where the last hop listens for this service's reverse listener now, or {@code null} while it does not. */
+    public SocketAddress remoteBoundAddress() {
+        return remoteBoundAddress;
+    }
+
+    long countRemoteBindAttempt() {
+        return remoteBindAttempts.incrementAndGet();
+    }
+
+    void countRemoteBindFailure() {
+        remoteBindFailures.incrementAndGet();
+    }
+
+    void remoteBound(SocketAddress address) {
+        remoteBoundAddress = address;
     }
 
     /** How long a relayed tunnel may carry nothing before it is closed; {@code null} for no limit. */
@@ -166,6 +205,11 @@ public final class Service implements AutoCloseable {
             public Acceptor acceptor() {
                 return Service.this::accept;
             }
+
+            @Override
+            public RemotePort openRemotePort(BindRequest request) {
+                return new RemotePortKeeper(Service.this, request, listenerRouter, Service.this::accept).open();
+            }
         };
         Future<SocketAddress> bound = placement.place(listenNamespace,
                 new SocketPurpose(SocketPurpose.Kind.LISTEN, name, address),
@@ -182,8 +226,13 @@ public final class Service implements AutoCloseable {
             throw new ServiceStartException(this, ServiceStartException.describe(bound.cause()), bound.cause());
         }
         boundAddress = bound.getNow();
-        log.info("service {} listening on {}{} ({} handler)", name, HostPort.format(boundAddress),
-                listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+        if (reverseListener && listenerRouter != null) {
+            log.info("service {}: {} handler for connections to {} on the last hop of chain {}", name, handlerType,
+                    address, listenerRouter.chain().name());
+        } else {
+            log.info("service {} listening on {}{} ({} handler)", name, HostPort.format(boundAddress),
+                    listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+        }
         if (warnWhenReachableWithoutAuth && !isLoopback(boundAddress)) {
             log.warn("service {} ({} handler) accepts clients on {}{} without authentication: anyone who can reach"
                             + " that address can use it as an open proxy; add credentials (-L {}://user:pass@{},"
@@ -273,6 +322,8 @@ public final class Service implements AutoCloseable {
         private String handlerType = "?";
         private Hop forwarderHop;
         private ChainRouter router;
+        private ChainRouter listenerRouter;
+        private boolean reverseListener;
         private int retries;
         private boolean hashByTarget;
         private NetnsRef listenNamespace;
@@ -313,6 +364,16 @@ public final class Service implements AutoCloseable {
         public Builder router(ChainRouter router, int retries) {
             this.router = router;
             this.retries = retries;
+            return this;
+        }
+
+        /**
+         * For a reverse listener ({@code rtcp}, {@code rudp}): the router of its listener chain, or {@code null} to
+         * open its port locally.
+         */
+        public Builder reverseListener(ChainRouter listenerRouter) {
+            this.reverseListener = true;
+            this.listenerRouter = listenerRouter;
             return this;
         }
 
