@@ -121,4 +121,16 @@ public interface HandlerContext {
      */
     default void recordError(Throwable error) {
     }
+
+    /**
+     * Asks whether the client's next request may go ahead: the service's connection limit (decided when the
+     * connection was accepted, before anything was read) and its request-rate limit. A handler whose factory
+     * says it {@link HandlerFactory#answersRefusals() answers refusals} calls this before acting on each request
+     * (each HTTP request, the one SOCKS5 or relay request of a connection), and on a refusal answers it in its
+     * protocol (see {@link Refusal}) and closes the connection; the runtime has logged it. Empty when the request
+     * may go ahead (and unless overridden).
+     */
+    default java.util.Optional<Refusal> admitRequest() {
+        return java.util.Optional.empty();
+    }
 }

@@ -17,8 +17,10 @@ import java.util.Set;
  * @param listener        the transport accepting clients
  * @param handler         the protocol spoken to them
  * @param forwarder       fixed targets, or {@code null}
- * @param chain           the chain targets are reached through, or {@code null} for direct dials
- * @param bypass          targets forbidden to clients, or {@code null}
+ * @param chain           the chain targets are reached through, or {@code null} for direct dials (or a group)
+ * @param chainGroup      several chains to pick one from per connection, or {@code null}
+ * @param controls        the admissions, bypasses, limiters, host mapper and resolver it names, and its options
+ *                        for them
  * @param netns           where the listener's socket (and client-side sockets) are created, or {@code null}
  * @param netnsOut        where direct and forwarder dials are made from, or {@code null}
  * @param dialTimeout     the limit for each step of a dial
@@ -31,7 +33,8 @@ import java.util.Set;
  * @param origin          where it was configured
  */
 public record ServicePlan(String name, String addr, InetSocketAddress bindAddress, PluginPlan listener,
-                          PluginPlan handler, HopPlan forwarder, ChainPlan chain, BypassPlan bypass, NetnsRef netns,
+                          PluginPlan handler, HopPlan forwarder, ChainPlan chain, ChainGroupPlan chainGroup,
+                          ServiceControls controls, NetnsRef netns,
                           NetnsRef netnsOut, Duration dialTimeout, Duration idleTimeout, int maxConnections,
                           int retries, boolean hashByTarget, boolean openProxyWarning, Origin origin) {
 
@@ -41,6 +44,15 @@ public record ServicePlan(String name, String addr, InetSocketAddress bindAddres
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(dialTimeout, "dialTimeout");
+        controls = Objects.requireNonNullElse(controls, ServiceControls.NONE);
+    }
+
+    /** Every chain it may route through: its chain, or its group's. */
+    public java.util.List<ChainPlan> chains() {
+        if (chainGroup != null) {
+            return chainGroup.chains();
+        }
+        return chain == null ? java.util.List.of() : java.util.List.of(chain);
     }
 
     /** Every namespace this service creates sockets in: listen, dial-out, and its chain's nodes. */
@@ -52,13 +64,11 @@ public record ServicePlan(String name, String addr, InetSocketAddress bindAddres
         if (netnsOut != null) {
             used.add(netnsOut);
         }
-        if (chain != null) {
-            chain.hops().forEach(hop -> hop.nodes().forEach(node -> {
-                if (node.netns() != null) {
-                    used.add(node.netns());
-                }
-            }));
-        }
+        chains().forEach(each -> each.hops().forEach(hop -> hop.nodes().forEach(node -> {
+            if (node.netns() != null) {
+                used.add(node.netns());
+            }
+        })));
         return used;
     }
 }

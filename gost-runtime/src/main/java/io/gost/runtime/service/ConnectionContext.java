@@ -2,10 +2,12 @@ package io.gost.runtime.service;
 
 import io.gost.api.Forwarder;
 import io.gost.api.HandlerContext;
+import io.gost.api.Refusal;
 import io.gost.api.RelayResult;
 import io.gost.api.Router;
 import io.gost.api.SocketPurpose;
 import io.gost.runtime.chain.HopForwarder;
+import io.gost.runtime.limit.TrafficLimiter;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -28,6 +30,8 @@ final class ConnectionContext implements HandlerContext {
     private final long startNanos = System.nanoTime();
     private final Router router;
     private HopForwarder forwarder;
+    /** The connection limit's refusal decided at accept, handed to the handler at its first request. */
+    private Refusal pendingRefusal;
 
     /** The last target the handler asked for, for the log line. */
     String target;
@@ -37,8 +41,9 @@ final class ConnectionContext implements HandlerContext {
     boolean relayed;
     boolean finished;
 
-    ConnectionContext(Service service, Channel client, String sessionId) {
+    ConnectionContext(Service service, Channel client, String sessionId, Refusal refusal) {
         this.service = service;
+        this.pendingRefusal = refusal;
         this.client = client;
         this.sessionId = sessionId;
         this.clientAddress = client.remoteAddress() instanceof InetSocketAddress address
@@ -132,10 +137,28 @@ final class ConnectionContext implements HandlerContext {
     }
 
     @Override
+    public Optional<Refusal> admitRequest() {
+        Refusal refusal = pendingRefusal;
+        pendingRefusal = null;
+        if (refusal == null) {
+            refusal = service.access().checkRequest(service.name(), clientAddress);
+        }
+        if (refusal != null) {
+            recordError(new RefusedException(refusal));
+        }
+        return Optional.ofNullable(refusal);
+    }
+
+    @Override
     public Future<RelayResult> relay(Channel upstream) {
         relayed = true;
-        Future<RelayResult> result = Relay.start(client, upstream, service.idleTimeout());
+        TrafficLimiter.ConnectionThrottle throttle = service.access().throttle(clientAddress);
+        Future<RelayResult> result = throttle == null ? Relay.start(client, upstream, service.idleTimeout())
+                : Relay.start(client, upstream, service.idleTimeout(), throttle.fromClient(), throttle.toClient());
         result.addListener(done -> {
+            if (throttle != null) {
+                throttle.close();
+            }
             RelayResult relayResult = result.getNow();
             if (relayResult != null) {
                 fromClient += relayResult.fromClient();
@@ -179,5 +202,14 @@ final class ConnectionContext implements HandlerContext {
                     }
                 });
         return result;
+    }
+
+    /** A refused request, as the connection's log line names it. */
+    static final class RefusedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(Refusal refusal) {
+            super("refused: " + refusal.message(), null, false, false);
+        }
     }
 }

@@ -4,11 +4,13 @@ import io.gost.api.Handler;
 import io.gost.api.ListenContext;
 import io.gost.api.Listener;
 import io.gost.api.NetnsRef;
+import io.gost.api.Refusal;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
 import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.Hop;
 import io.gost.runtime.chain.SocketPlacement;
+import io.gost.runtime.limit.ConnectionLimiter;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -47,6 +49,8 @@ public final class Service implements AutoCloseable {
     private final Duration idleTimeout;
     private final int maxConnections;
     private final boolean warnWhenReachableWithoutAuth;
+    private final AccessControl access;
+    private final boolean handlerAnswersRefusals;
     private final AtomicLong refusedConnections = new AtomicLong();
     /** Refusals not yet reported in a log line, and when the next line may be written. */
     private final AtomicLong unreportedRefusals = new AtomicLong();
@@ -74,6 +78,8 @@ public final class Service implements AutoCloseable {
         this.idleTimeout = builder.idleTimeout;
         this.maxConnections = builder.maxConnections;
         this.warnWhenReachableWithoutAuth = builder.warnWhenReachableWithoutAuth;
+        this.access = builder.access;
+        this.handlerAnswersRefusals = builder.handlerAnswersRefusals;
     }
 
     /** Starts building a service. */
@@ -108,6 +114,15 @@ public final class Service implements AutoCloseable {
     /** Connections closed at accept because {@code maxConnections} were open. */
     public long refusedConnections() {
         return refusedConnections.get();
+    }
+
+    /** Connections refused by the service's admissions, connection limit and request-rate limit since start. */
+    public long accessRefusals() {
+        return access.refusals();
+    }
+
+    AccessControl access() {
+        return access;
     }
 
     /** How long a relayed tunnel may carry nothing before it is closed; {@code null} for no limit. */
@@ -206,8 +221,33 @@ public final class Service implements AutoCloseable {
             refuse(client);
             return;
         }
+        // Admission and limits, before anything is read from the client.
+        InetSocketAddress remote = client.remoteAddress() instanceof InetSocketAddress address ? address : null;
+        if (!access.admits(name, remote)) {
+            currentConnections.decrementAndGet();
+            client.close();
+            return;
+        }
+        Refusal refusal = null;
+        Object slot = access.acquireConnection(name, remote);
+        if (slot instanceof Refusal refused) {
+            if (!handlerAnswersRefusals) {
+                currentConnections.decrementAndGet();
+                client.close();
+                return;
+            }
+            refusal = refused; // the handler answers it in its protocol
+        } else if (slot instanceof ConnectionLimiter.Permit permit) {
+            client.closeFuture().addListener(closed -> permit.release());
+        }
+        if (refusal == null && !handlerAnswersRefusals && access.checkRequest(name, remote) != null) {
+            // GOST checks the request rate once per connection, and closes it without an answer.
+            currentConnections.decrementAndGet();
+            client.close();
+            return;
+        }
         String sessionId = Long.toString(sessions.incrementAndGet(), 36) + "-" + name;
-        ConnectionContext context = new ConnectionContext(this, client, sessionId);
+        ConnectionContext context = new ConnectionContext(this, client, sessionId, refusal);
         totalConnections.incrementAndGet();
         client.closeFuture().addListener(closed -> {
             if (!context.relayed) {
@@ -281,6 +321,8 @@ public final class Service implements AutoCloseable {
         private Duration idleTimeout;
         private int maxConnections;
         private boolean warnWhenReachableWithoutAuth;
+        private AccessControl access = AccessControl.NONE;
+        private boolean handlerAnswersRefusals;
 
         public Builder name(String name) {
             this.name = name;
@@ -363,6 +405,16 @@ public final class Service implements AutoCloseable {
          */
         public Builder warnWhenReachableWithoutAuth(boolean warn) {
             this.warnWhenReachableWithoutAuth = warn;
+            return this;
+        }
+
+        /**
+         * The service's admissions and limiters; {@code handlerAnswersRefusals} when its handler answers refused
+         * requests in its protocol ({@link io.gost.api.HandlerFactory#answersRefusals()}).
+         */
+        public Builder access(AccessControl access, boolean handlerAnswersRefusals) {
+            this.access = java.util.Objects.requireNonNull(access, "access");
+            this.handlerAnswersRefusals = handlerAnswersRefusals;
             return this;
         }
 
