@@ -1,7 +1,6 @@
 package io.gost.runtime.limit;
 
 import io.gost.runtime.match.IpAddress;
-import io.gost.runtime.relay.Throttle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -44,12 +43,6 @@ import java.util.concurrent.TimeoutException;
  * period; a relay that carried nothing in either direction for the whole period is ended with a
  * {@link TimeoutException}. Without one, no clock is read and no timer exists.
  *
- * <p>Throttling (off unless a traffic limiter applies): a direction with a {@link Throttle} tells it the size
- * of each chunk it reads, and when the throttle answers with a wait, the next read is scheduled after that
- * wait instead of being asked for at once. The pause is in the reads: nothing sleeps, and nothing more than the
- * one chunk in flight is held. Reads are sized to the throttle's limit, so that one read cannot overshoot a low
- * rate by much.
- *
  * <p>All state lives on the client channel's event loop; the upstream channel is normally registered
  * on the same loop, and when it is not, its events are handed over to that loop.
  */
@@ -75,15 +68,14 @@ public final class Relay {
     private ScheduledFuture<?> idleCheck;
     private boolean finished;
 
-    private Relay(Channel client, Channel upstream, Duration idleTimeout, Throttle fromClientThrottle,
-                  Throttle toClientThrottle) {
+    private Relay(Channel client, Channel upstream, Duration idleTimeout) {
         this.client = client;
         this.upstream = upstream;
         this.idleTimeoutNanos = idleTimeout == null || idleTimeout.isNegative() ? 0 : idleTimeout.toNanos();
         this.loop = client.eventLoop();
         this.result = loop.newPromise();
-        this.fromClient = new Direction(client, upstream, fromClientThrottle);
-        this.toClient = new Direction(upstream, client, toClientThrottle);
+        this.fromClient = new Direction(client, upstream);
+        this.toClient = new Direction(upstream, client);
         fromClient.opposite = toClient;
         toClient.opposite = fromClient;
     }
@@ -106,18 +98,7 @@ public final class Relay {
      * @param idleTimeout {@code null} or zero for no limit
      */
     public static Future<RelayResult> start(Channel client, Channel upstream, Duration idleTimeout) {
-        return start(client, upstream, idleTimeout, null, null);
-    }
-
-    /**
-     * As {@link #start(Channel, Channel, Duration)}, with reads paced by throttles (a traffic limiter's).
-     *
-     * @param fromClient paces reads from the client, or {@code null}
-     * @param toClient   paces reads from upstream (what is written to the client), or {@code null}
-     */
-    public static Future<RelayResult> start(Channel client, Channel upstream, Duration idleTimeout,
-                                            Throttle fromClient, Throttle toClient) {
-        Relay relay = new Relay(client, upstream, idleTimeout, fromClient, toClient);
+        Relay relay = new Relay(client, upstream, idleTimeout);
         relay.onLoop(relay::begin);
         return relay.result;
     }
@@ -142,7 +123,6 @@ public final class Relay {
             // plugin that forgot one from flooding memory (auto-read) or losing the last chunk (EOF closing).
             source.config().setAutoRead(false);
             source.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-            direction.sizeReads();
             source.pipeline().addLast(HANDLER_NAME, direction);
         }
         if (!client.isActive() || !upstream.isActive()) {
@@ -212,9 +192,6 @@ public final class Relay {
 
         private final Channel source;
         private final Channel sink;
-        private final Throttle throttle;
-        /** When the throttle lets the next read happen ({@link System#nanoTime}); meaningful with a throttle. */
-        private long nextReadNanos;
         private Direction opposite;
         private long bytes;
         private int writesInFlight;
@@ -223,43 +200,17 @@ public final class Relay {
         /** The sink's output is shut down: this direction has ended cleanly. */
         private boolean ended;
 
-        Direction(Channel source, Channel sink, Throttle throttle) {
+        Direction(Channel source, Channel sink) {
             this.source = source;
             this.sink = sink;
-            this.throttle = throttle;
-        }
-
-        /** With a throttle, reads no more at once than it can pace closely. */
-        void sizeReads() {
-            int limit = throttle == null ? 0 : throttle.readSizeLimit();
-            if (limit > 0) {
-                source.config().setRecvByteBufAllocator(
-                        new AdaptiveRecvByteBufAllocator(Math.min(64, limit), Math.min(2048, limit), limit));
-            }
         }
 
         void begin() {
             if (source instanceof DuplexChannel duplex && duplex.isInputShutdown()) {
                 endInput();
             } else if (writesInFlight == 0) {
-                readNext();
+                source.read();
             } // else: held bytes are being written; the next read follows their completion
-        }
-
-        /** Reads the next chunk now, or once the throttle's wait is over. */
-        private void readNext() {
-            if (throttle != null) {
-                long wait = nextReadNanos - System.nanoTime();
-                if (wait > 0) {
-                    loop.schedule(() -> {
-                        if (!finished && !inputEnded) {
-                            source.read();
-                        }
-                    }, wait, TimeUnit.NANOSECONDS);
-                    return;
-                }
-            }
-            source.read();
         }
 
         /** Takes over what {@link #holdInbound} kept, in order, before any new read arrives. */
@@ -311,14 +262,7 @@ public final class Relay {
                 ReferenceCountUtil.release(message);
                 return;
             }
-            int size = sizeOf(message);
-            bytes += size;
-            if (throttle != null && size > 0) {
-                long wait = throttle.onRead(size);
-                if (wait > 0) {
-                    nextReadNanos = System.nanoTime() + wait;
-                }
-            }
+            bytes += sizeOf(message);
             if (idleTimeoutNanos > 0) {
                 lastActivityNanos = System.nanoTime();
             }
@@ -347,7 +291,7 @@ public final class Relay {
                 if (inputEnded) {
                     shutDownSinkOutput();
                 } else {
-                    readNext();
+                    source.read();
                 }
             }
         }

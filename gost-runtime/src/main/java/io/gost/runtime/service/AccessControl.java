@@ -39,9 +39,9 @@ public final class AccessControl {
     private final Registry.Ref<TrafficLimiter> traffic;
     private final TrafficLimiter.Scope scope;
     private final Duration refreshInterval;
-    private final RefusalLog admissionRefusals = new RefusalLog(log);
-    private final RefusalLog connectionRefusals = new RefusalLog(log);
-    private final RefusalLog requestRefusals = new RefusalLog(log);
+    private final RefusalLog admissionRefusals = new RefusalLog(log, "connection");
+    private final RefusalLog connectionRefusals = new RefusalLog(log, "connection");
+    private final RefusalLog requestRefusals = new RefusalLog(log, "request");
     private volatile String missingReported;
 
     /**
@@ -141,9 +141,9 @@ public final class AccessControl {
             return null;
         }
         requestRefusals.refused(service, "over the request rate of rlimiter " + limiter.name() + " (" + line
-                + "/s; latest from " + client + ")");
+                + " per second; latest from " + client + ")");
         return new Refusal(Refusal.Reason.RATE_LIMIT, "rlimiter " + limiter.name() + " (" + line + ")",
-                "too many requests: rlimiter " + limiter.name() + " allows " + line + " per second");
+                "too many requests: rlimiter " + limiter.name() + " (" + line + " per second)");
     }
 
     /** The pacing of a new connection's relay, or {@code null} when no traffic limit applies to it. */

@@ -7,7 +7,6 @@ import io.gost.api.RelayResult;
 import io.gost.api.Router;
 import io.gost.api.SocketPurpose;
 import io.gost.runtime.chain.HopForwarder;
-import io.gost.runtime.limit.TrafficLimiter;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -152,13 +151,8 @@ final class ConnectionContext implements HandlerContext {
     @Override
     public Future<RelayResult> relay(Channel upstream) {
         relayed = true;
-        TrafficLimiter.ConnectionThrottle throttle = service.access().throttle(clientAddress);
-        Future<RelayResult> result = throttle == null ? Relay.start(client, upstream, service.idleTimeout())
-                : Relay.start(client, upstream, service.idleTimeout(), throttle.fromClient(), throttle.toClient());
+        Future<RelayResult> result = Relay.start(client, upstream, service.idleTimeout());
         result.addListener(done -> {
-            if (throttle != null) {
-                throttle.close();
-            }
             RelayResult relayResult = result.getNow();
             if (relayResult != null) {
                 fromClient += relayResult.fromClient();

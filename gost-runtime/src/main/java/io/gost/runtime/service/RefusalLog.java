@@ -13,12 +13,15 @@ final class RefusalLog {
     private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Logger log;
+    private final String noun;
     private final AtomicLong unreported = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong nextReportNanos = new AtomicLong(System.nanoTime());
 
-    RefusalLog(Logger log) {
+    /** @param noun what is refused: {@code connection} or {@code request} */
+    RefusalLog(Logger log, String noun) {
         this.log = log;
+        this.noun = noun;
     }
 
     /**
@@ -33,7 +36,7 @@ final class RefusalLog {
         long next = nextReportNanos.get();
         if (now - next >= 0 && nextReportNanos.compareAndSet(next, now + INTERVAL_NANOS)) {
             long count = unreported.getAndSet(0);
-            log.warn("service {}: {} connection{} {}", service, count, count == 1 ? "" : "s", what);
+            log.warn("service {}: {} {}{} {}", service, count, noun, count == 1 ? "" : "s", what);
         }
     }
 

@@ -11,6 +11,8 @@ import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.Hop;
 import io.gost.runtime.chain.SocketPlacement;
 import io.gost.runtime.limit.ConnectionLimiter;
+import io.gost.runtime.limit.ThrottleHandler;
+import io.gost.runtime.limit.TrafficLimiter;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -245,6 +247,14 @@ public final class Service implements AutoCloseable {
             currentConnections.decrementAndGet();
             client.close();
             return;
+        }
+        if (refusal == null) {
+            TrafficLimiter.ConnectionThrottle throttle = access.throttle(remote);
+            if (throttle != null) {
+                // At the head of the pipeline: every byte to and from the client, whoever moves it.
+                client.pipeline().addFirst(ThrottleHandler.NAME, new ThrottleHandler(throttle.fromClient(),
+                        throttle.toClient(), throttle));
+            }
         }
         String sessionId = Long.toString(sessions.incrementAndGet(), 36) + "-" + name;
         ConnectionContext context = new ConnectionContext(this, client, sessionId, refusal);

@@ -125,8 +125,9 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         if (failedToDecode(greeting.decoderResult(), "greeting")) {
             return;
         }
-        Socks5AuthMethod required = config.authenticator().isPresent()
-                ? Socks5AuthMethod.PASSWORD : Socks5AuthMethod.NO_AUTH;
+        // GOST's skipauth: clients from those addresses are asked for no credentials.
+        Socks5AuthMethod required = config.authenticator().filter(a -> a.requiredFor(context.clientAddress()))
+                .isPresent() ? Socks5AuthMethod.PASSWORD : Socks5AuthMethod.NO_AUTH;
         List<Socks5AuthMethod> offered = greeting.authMethods();
         if (!offered.contains(required)) {
             LOGGER.info("{}: the client offers SOCKS5 methods {} but this service requires {}; replying 0xff",
@@ -149,9 +150,23 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         if (failedToDecode(credentials.decoderResult(), "username/password request")) {
             return;
         }
-        if (!authenticate(credentials.username(), credentials.password())) {
-            LOGGER.info("{}: SOCKS5 username/password rejected for user '{}'; replying 0x01", describe(),
-                    credentials.username());
+        String username = credentials.username();
+        java.util.concurrent.CompletableFuture<Boolean> answer = authenticate(username, credentials.password());
+        if (answer.isDone()) {
+            authenticated(username, answer.getNow(false));
+        } else {
+            // Checked remotely (an auther's HTTP plugin): nothing is read until the answer is back on the loop.
+            answer.whenComplete((accepted, error) -> ctx.executor().execute(() ->
+                    authenticated(username, error == null && Boolean.TRUE.equals(accepted))));
+        }
+    }
+
+    private void authenticated(String username, boolean accepted) {
+        if (phase != Phase.PASSWORD || !ctx.channel().isActive()) {
+            return;
+        }
+        if (!accepted) {
+            LOGGER.info("{}: SOCKS5 username/password rejected for user '{}'; replying 0x01", describe(), username);
             replyThenClose(new DefaultSocks5PasswordAuthResponse(CREDENTIALS_REJECTED));
             return;
         }
@@ -161,21 +176,26 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         ctx.read();
     }
 
-    private boolean authenticate(String username, String password) {
+    private java.util.concurrent.CompletableFuture<Boolean> authenticate(String username, String password) {
         Authenticator authenticator = config.authenticator().orElse(null);
         if (authenticator == null) {
-            return false;
+            return java.util.concurrent.CompletableFuture.completedFuture(false);
         }
         try {
-            return authenticator.authenticate(username, password);
+            return authenticator.authenticate(username, password, context.clientAddress()).toCompletableFuture();
         } catch (RuntimeException e) {
             LOGGER.warn("{}: the authenticator failed; treating the credentials as rejected", describe(), e);
-            return false;
+            return java.util.concurrent.CompletableFuture.completedFuture(false);
         }
     }
 
     private void onCommand(Socks5CommandRequest request) {
         cancelDeadline();
+        // The service's connection and request-rate limits (the runtime has logged a refusal).
+        if (context.admitRequest().isPresent()) {
+            fail(Socks5CommandStatus.FORBIDDEN);
+            return;
+        }
         DecoderResult result = request.decoderResult();
         if (!result.isSuccess()) {
             if (result.cause() instanceof TargetAddressDecoder.UnsupportedAddressTypeException unsupported) {
