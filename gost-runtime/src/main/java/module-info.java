@@ -9,6 +9,7 @@ module io.gost.runtime {
     requires io.netty.codec.dns;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common;
+    requires io.netty.transport.classes.io_uring;
     requires typesafe.config;
     requires org.yaml.snakeyaml;
     requires info.picocli;

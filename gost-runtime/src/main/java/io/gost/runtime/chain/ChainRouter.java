@@ -517,6 +517,12 @@ public final class ChainRouter {
                 return;
             }
             SocketSettings current = settings.get(index);
+            if (!current.options().isEmpty() && "nio".equals(transport.name())) {
+                // Netty's NIO channels would drop SO_MARK and SO_BINDTODEVICE with a warning: refuse instead.
+                result.tryFailure(new java.io.IOException("so_mark and interface names need the native epoll or"
+                        + " io_uring transport; this process runs on nio (see --transport)"));
+                return;
+            }
             DialContext context = new DialContext() {
                 @Override
                 public EventLoop eventLoop() {

@@ -162,6 +162,7 @@ public final class GostCommand {
     private static final String GRACE_PERIOD = "--grace-period";
     private static final String VERSION = "-V";
     private static final String PLUGINS = "--plugins";
+    private static final String TRANSPORT = "--transport";
     /** GOST's flags for what gost-java does not have yet: read, so that they are refused by name. */
     private static final List<String> NOT_YET = List.of("-api", "-metrics", "-R");
 
@@ -181,6 +182,11 @@ public final class GostCommand {
 
     private static OptionSpec trace(String description) {
         return OptionSpec.builder(TRACE, "--trace").type(boolean.class).description(description).build();
+    }
+
+    private static OptionSpec transport() {
+        return OptionSpec.builder(TRANSPORT).paramLabel("NAME").type(String.class)
+                .description("the network I/O transport: auto (default: epoll, else nio), io_uring, epoll or nio").build();
     }
 
     private static OptionSpec gracePeriod() {
@@ -221,6 +227,7 @@ public final class GostCommand {
                     .addOption(debug("debug logging, and stack traces with errors"))
                     .addOption(trace("trace logging, and stack traces with errors"))
                     .addOption(gracePeriod())
+                    .addOption(transport())
                     .addOption(OptionSpec.builder(VERSION, "--version").type(boolean.class).description("print the version and exit").build())
                     .addOption(help())
                     .addOption(plugins());
@@ -277,7 +284,8 @@ public final class GostCommand {
                 out().flush();
                 return OK;
             }
-            return Serving.serve(config, pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)));
+            return Serving.serve(config, pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)),
+                    value(TRANSPORT, null));
         }
     }
 
@@ -341,6 +349,7 @@ public final class GostCommand {
                     .addOption(debug("debug logging, and stack traces with errors"))
                     .addOption(trace("trace logging, and stack traces with errors"))
                     .addOption(gracePeriod())
+                    .addOption(transport())
                     .addOption(help())
                     .addOption(plugins());
         }
@@ -348,7 +357,8 @@ public final class GostCommand {
         @Override
         public Integer call() {
             Path file = spec.positionalParameters().get(0).getValue();
-            return Serving.serve(ConfigLoader.load(file), pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)));
+            return Serving.serve(ConfigLoader.load(file), pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)),
+                    value(TRANSPORT, null));
         }
     }
 

@@ -24,11 +24,20 @@ final class Serving {
 
     /** Starts every service and returns; the event-loop threads keep the process alive until a signal. */
     static int serve(GostConfig config, PluginOptions pluginOptions, Duration gracePeriod) {
+        return serve(config, pluginOptions, gracePeriod, null);
+    }
+
+    /**
+     * As {@link #serve(GostConfig, PluginOptions, Duration)}, on the transport {@code --transport} names (null:
+     * {@code -Dgost.transport}, else the best that works here).
+     */
+    static int serve(GostConfig config, PluginOptions pluginOptions, Duration gracePeriod, String transportName) {
         applyLogSettings(config);
         PluginOptions.Loaded plugins = pluginOptions.loadAll();
         PluginRegistry registry = plugins.registry();
         NetnsProvider provider = plugins.netnsProvider(config.netnsProvider());
-        NettyTransport transport = NettyTransport.create(0);
+        NettyTransport transport = transportName == null ? NettyTransport.create(0)
+                : NettyTransport.create(0, transportName);
         GostRuntime runtime;
         try {
             runtime = GostRuntime.create(config, registry, provider, transport);

@@ -1,6 +1,7 @@
 package io.gost.runtime.service;
 
 import io.gost.api.Handler;
+import io.gost.api.HostPort;
 import io.gost.api.ListenContext;
 import io.gost.api.Listener;
 import io.gost.api.NetnsRef;
@@ -198,7 +199,7 @@ public final class Service implements AutoCloseable {
             throw new ServiceStartException(this, ServiceStartException.describe(bound.cause()), bound.cause());
         }
         boundAddress = bound.getNow();
-        log.info("service {} listening on {}{} ({} handler)", name, boundAddress,
+        log.info("service {} listening on {}{} ({} handler)", name, HostPort.format(boundAddress),
                 listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
         if (warnWhenReachableWithoutAuth && !isLoopback(boundAddress)) {
             log.warn("service {} ({} handler) accepts clients on {}{} without authentication: anyone who can reach"
