@@ -80,8 +80,8 @@ public final class TokenBucket {
         while (true) {
             long now = System.nanoTime();
             long current = tat.get();
-            // A bucket idle for long holds at most its burst.
-            long base = current - (now - tolerance) > 0 ? current : now - tolerance;
+            // A bucket idle for long holds at most its burst: tat never lies before now (tat = now is full).
+            long base = current - now > 0 ? current : now;
             long next = base + cost;
             if (tat.compareAndSet(current, next)) {
                 long wait = next - tolerance - now;
@@ -98,7 +98,7 @@ public final class TokenBucket {
         while (true) {
             long now = System.nanoTime();
             long current = tat.get();
-            long base = current - (now - tolerance) > 0 ? current : now - tolerance;
+            long base = current - now > 0 ? current : now;
             long next = base + cost;
             if (next - tolerance - now > 0) {
                 return false;

@@ -1,0 +1,227 @@
+package io.gost.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 17 as a user runs it: bin/gost with GOST's query keys and YAML sections for admissions, limiters,
+ * authers with data sources (a file that is reloaded, a real redis-server) and hosts, driven by the real curl.
+ */
+class AccessAndLimitsIT {
+
+    @RegisterExtension
+    final TestResources resources = new TestResources();
+
+    @Test
+    void anAdmissionClosesRefusedClientsAndItsWhitelistFormLetsThemIn() {
+        OriginServer origin = resources.add(new OriginServer());
+        int blocked = resources.freePort();
+        int allowed = resources.freePort();
+        GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + blocked + "?admission=127.0.0.0/8",
+                "-L", "http://127.0.0.1:" + allowed + "?admission=~127.0.0.1").awaitPort(blocked).awaitPort(allowed);
+
+        Curl.Result refused = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + blocked, origin.url("/hello"));
+        Curl.Result admitted = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + allowed, origin.url("/hello"));
+
+        assertThat(refused.status()).as(refused.toString()).isZero();
+        assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+        assertThat(admitted.status()).as(admitted.toString()).isEqualTo(200);
+        assertThat(admitted.body()).isEqualTo(OriginServer.HELLO);
+        awaitLog(gost, "refused by admission");
+        assertThat(gost.output()).containsPattern("service service-0: 1 connection refused by admission admission-0");
+    }
+
+    @Test
+    void aRequestRateLimiterAnswers429NamingItself() {
+        OriginServer origin = resources.add(new OriginServer());
+        int port = resources.freePort();
+        GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + port + "?rlimiter=1").awaitPort(port);
+
+        List<Curl.Result> results = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            results.add(Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + port, origin.url("/hello")));
+        }
+
+        assertThat(results.get(0).status()).as(results.toString()).isEqualTo(200);
+        assertThat(results).as("one request a second: the next ones within that second are refused")
+                .anySatisfy(result -> {
+                    assertThat(result.status()).isEqualTo(429);
+                    assertThat(result.body()).contains("rlimiter");
+                });
+        awaitLog(gost, "over the request rate of rlimiter");
+    }
+
+    @Test
+    void aConnectionLimiterAnswers503WhileTheSlotIsTakenAndAdmitsOnceItIsFree() throws Exception {
+        OriginServer origin = resources.add(new OriginServer());
+        int port = resources.freePort();
+        GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + port + "?climiter=1").awaitPort(port);
+        awaitLog(gost, "sid=1-service-0"); // the port probe's connection has given its slot back
+
+        try (Socket tunnel = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            tunnel.setSoTimeout(10_000);
+            OutputStream out = tunnel.getOutputStream();
+            out.write(("CONNECT 127.0.0.1:" + origin.port() + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port()
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readHead(tunnel.getInputStream())).startsWith("HTTP/1.1 200");
+
+            Curl.Result refused = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + port, origin.url("/hello"));
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+            assertThat(refused.body()).contains("climiter");
+        }
+        Waits.until("the slot to be free again", Duration.ofSeconds(10), () -> Curl.run(resources.dir(), "-x",
+                "http://127.0.0.1:" + port, origin.url("/hello")).status() == 200, () -> !gost.isAlive(),
+                gost::describe);
+        assertThat(gost.output()).contains("over the connection limit of climiter");
+    }
+
+    @Test
+    void trafficLimitsPaceUploadsAndDownloadsToTheirRate() {
+        OriginServer origin = resources.add(new OriginServer());
+        int port = resources.freePort();
+        // Per connection ($$): its buckets start empty, so the whole transfer is paced (a service's $ bucket
+        // fills up to its burst, a second's worth, while nobody uses it).
+        resources.gost("-L", "http://127.0.0.1:" + port + "?limiter.conn.in=256KB&limiter.conn.out=512KB")
+                .awaitPort(port);
+        byte[] upload = new byte[768 * 1024];
+        new java.util.Random(17).nextBytes(upload);
+        Path file = resources.write("upload.bin", upload);
+
+        long start = System.nanoTime();
+        Curl.Result posted = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + port, "--data-binary",
+                "@" + file, origin.url("/sha256"));
+        double uploadSeconds = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        Curl.Result fetched = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + port,
+                origin.url("/bytes/" + (1536 * 1024)));
+        double downloadSeconds = (System.nanoTime() - start) / 1e9;
+
+        assertThat(posted.body()).isEqualTo(OriginServer.sha256(upload) + " " + upload.length);
+        assertThat(fetched.status()).isEqualTo(200);
+        // 768 KB at 256 KB/s and 1.5 MB at 512 KB/s: 3 s each (plus curl's start, well under the margin).
+        assertThat(uploadSeconds).as("upload seconds").isBetween(2.6, 3.8);
+        assertThat(downloadSeconds).as("download seconds").isBetween(2.6, 3.8);
+    }
+
+    @Test
+    void anAutherReadsItsFileAndReloadsItWithoutARestart() throws IOException {
+        OriginServer origin = resources.add(new OriginServer());
+        int port = resources.freePort();
+        Path users = resources.write("users.txt", "# user password\nalice s3cret\n");
+        Path config = resources.write("gost.yaml", """
+                services:
+                - name: proxy
+                  addr: 127.0.0.1:%d
+                  handler:
+                    type: http
+                    auther: users
+                  listener:
+                    type: tcp
+                authers:
+                - name: users
+                  reload: 1s
+                  file:
+                    path: %s
+                """.formatted(port, users));
+        GostProcess gost = resources.gost("-C", config.toString()).awaitPort(port);
+
+        assertThat(viaProxy(port, "alice:s3cret", origin).status()).isEqualTo(200);
+        assertThat(viaProxy(port, "alice:wrong", origin).status()).isEqualTo(407);
+        assertThat(viaProxy(port, "bob:b0b", origin).status()).isEqualTo(407);
+
+        Files.writeString(users, "alice s3cret\nbob b0b\n");
+        Waits.until("bob to be accepted after the reload", Duration.ofSeconds(10),
+                () -> viaProxy(port, "bob:b0b", origin).status() == 200, () -> !gost.isAlive(), gost::describe);
+        Files.delete(users);
+        // A source that cannot be read keeps its last good data.
+        awaitLog(gost, users.toString());
+        assertThat(viaProxy(port, "bob:b0b", origin).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAutherReadsARedisHash() {
+        OriginServer origin = resources.add(new OriginServer());
+        int redisPort = resources.freePort();
+        ManagedProcess redis = resources.process("redis", List.of("redis-server", "--port", Integer.toString(redisPort),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+        redis.awaitPort(redisPort);
+        ManagedProcess cli = resources.process("redis-cli", List.of("redis-cli", "-p", Integer.toString(redisPort),
+                "HSET", "gost:authers:users", "carol", "c4r0l"));
+        assertThat(cli.awaitExit()).as(cli::describe).isZero();
+        int port = resources.freePort();
+        Path config = resources.write("gost.yaml", """
+                services:
+                - name: proxy
+                  addr: 127.0.0.1:%d
+                  handler:
+                    type: socks5
+                    auther: users
+                  listener:
+                    type: tcp
+                authers:
+                - name: users
+                  redis:
+                    addr: 127.0.0.1:%d
+                    key: gost:authers:users
+                """.formatted(port, redisPort));
+        GostProcess gost = resources.gost("-C", config.toString()).awaitPort(port);
+
+        Curl.Result accepted = Curl.run(resources.dir(), "-x", "socks5h://carol:c4r0l@127.0.0.1:" + port,
+                origin.url("/hello"));
+        Curl.Result rejected = Curl.run(resources.dir(), "-x", "socks5h://carol:nope@127.0.0.1:" + port,
+                origin.url("/hello"));
+
+        assertThat(accepted.status()).as(accepted + "\n" + gost.describe()).isEqualTo(200);
+        assertThat(rejected.status()).as(rejected.toString()).isZero();
+        assertThat(rejected.exitCode()).as(rejected.toString()).isEqualTo(97); // curl: proxy handshake error
+    }
+
+    @Test
+    void hostsMapNamesTheProxyDialsWithoutDns() {
+        OriginServer origin = resources.add(new OriginServer());
+        int port = resources.freePort();
+        resources.gost("-L", "http://127.0.0.1:" + port + "?hosts=origin.gost.test:127.0.0.1").awaitPort(port);
+
+        Curl.Result result = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + port,
+                "http://origin.gost.test:" + origin.port() + "/hello");
+
+        assertThat(result.status()).as(result.toString()).isEqualTo(200);
+        assertThat(result.body()).isEqualTo(OriginServer.HELLO);
+    }
+
+    private Curl.Result viaProxy(int port, String credentials, OriginServer origin) {
+        return Curl.run(resources.dir(), "-x", "http://" + credentials + "@127.0.0.1:" + port, origin.url("/hello"));
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int next = in.read();
+            if (next < 0) {
+                break;
+            }
+            head.append((char) next);
+        }
+        return head.toString();
+    }
+
+    private static void awaitLog(GostProcess gost, String text) {
+        Waits.until("gost to log '" + text + "'", ManagedProcess.START_TIMEOUT, () -> gost.output().contains(text),
+                () -> !gost.isAlive() && !gost.output().contains(text), gost::describe);
+    }
+}
