@@ -204,6 +204,33 @@ class AccessAndLimitsIT {
         assertThat(result.body()).isEqualTo(OriginServer.HELLO);
     }
 
+    @Test
+    void socks5UdpIsRefusedWhereItWouldGoAroundTheServicesBypassOrLimits() throws Exception {
+        int restricted = resources.freePort();
+        int plain = resources.freePort();
+        GostProcess gost = resources.gost("-L", "socks5://127.0.0.1:" + restricted + "?udp=true&bypass=10.0.0.0/8",
+                "-L", "socks5://127.0.0.1:" + plain + "?udp=true").awaitPort(restricted).awaitPort(plain);
+
+        assertThat(udpAssociateReply(restricted)).as("not allowed by ruleset").isEqualTo(0x02);
+        assertThat(udpAssociateReply(plain)).as("succeeded").isZero();
+        assertThat(gost.output()).contains("SOCKS5 UDP ASSOCIATE refused: the service's bypass bypass-0 apply only");
+    }
+
+    /** The reply code of a SOCKS5 UDP ASSOCIATE, after a greeting without authentication. */
+    private static int udpAssociateReply(int port) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(new byte[] {5, 1, 0});
+            assertThat(in.readNBytes(2)).containsExactly(5, 0);
+            out.write(new byte[] {5, 3, 0, 1, 0, 0, 0, 0, 0, 0});
+            byte[] reply = in.readNBytes(2);
+            assertThat(reply).hasSize(2);
+            return reply[1];
+        }
+    }
+
     private Curl.Result viaProxy(int port, String credentials, OriginServer origin) {
         return Curl.run(resources.dir(), "-x", "http://" + credentials + "@127.0.0.1:" + port, origin.url("/hello"));
     }

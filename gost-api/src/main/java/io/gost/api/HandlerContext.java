@@ -133,4 +133,16 @@ public interface HandlerContext {
     default java.util.Optional<Refusal> admitRequest() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Why the handler may not open sockets of its own toward targets for this connection (a SOCKS5 UDP relay, a
+     * BIND port): the service has controls the runtime applies only to what it dials through {@link #router()}
+     * (a bypass, a traffic limit, hosts or a resolver, an outgoing interface or socket mark), and such sockets
+     * would go around them. A handler then refuses that request in its protocol (SOCKS5: 0x02) and logs the
+     * reason, rather than relay what the user meant to restrict. Empty when nothing would be gone around (and
+     * unless overridden).
+     */
+    default java.util.Optional<String> ownSocketsRefusal() {
+        return java.util.Optional.empty();
+    }
 }

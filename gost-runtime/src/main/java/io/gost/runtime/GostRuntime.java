@@ -286,7 +286,34 @@ public final class GostRuntime implements AutoCloseable {
                 .maxConnections(servicePlan.maxConnections())
                 .warnWhenReachableWithoutAuth(servicePlan.openProxyWarning())
                 .access(access, answersRefusals)
+                .ownSocketsRefusal(ownSocketsRefusal(serviceControls))
                 .build();
+    }
+
+    /**
+     * The controls of a service that a handler's own sockets toward targets (a SOCKS5 UDP relay, a BIND port)
+     * would go around, since the runtime applies them to what it dials: such requests are refused while any is
+     * set, or {@code null} when none is.
+     */
+    static String ownSocketsRefusal(ServiceControls controls) {
+        List<String> applied = new ArrayList<>();
+        if (!controls.bypasses().isEmpty()) {
+            applied.add("bypass " + String.join(", ", controls.bypasses()));
+        }
+        if (controls.limiter() != null) {
+            applied.add("limiter " + controls.limiter());
+        }
+        if (controls.hosts() != null) {
+            applied.add("hosts " + controls.hosts());
+        }
+        if (controls.resolver() != null) {
+            applied.add("resolver " + controls.resolver());
+        }
+        if (!controls.outbound().isEmpty()) {
+            applied.add(controls.outbound().toString());
+        }
+        return applied.isEmpty() ? null : "the service's " + String.join(", ", applied)
+                + " apply only to the connections gost dials, not yet to sockets a handler opens itself";
     }
 
     /** A handler or listener whose credentials are checked against the running authers. */

@@ -136,6 +136,11 @@ final class ConnectionContext implements HandlerContext {
     }
 
     @Override
+    public Optional<String> ownSocketsRefusal() {
+        return Optional.ofNullable(service.ownSocketsRefusal());
+    }
+
+    @Override
     public Optional<Refusal> admitRequest() {
         Refusal refusal = pendingRefusal;
         pendingRefusal = null;

@@ -52,6 +52,8 @@ public final class Service implements AutoCloseable {
     private final Duration idleTimeout;
     private final int maxConnections;
     private final boolean warnWhenReachableWithoutAuth;
+    /** Why handlers may not open sockets of their own toward targets, or {@code null}. */
+    private final String ownSocketsRefusal;
     private final AccessControl access;
     private final boolean handlerAnswersRefusals;
     private final AtomicLong refusedConnections = new AtomicLong();
@@ -81,6 +83,7 @@ public final class Service implements AutoCloseable {
         this.idleTimeout = builder.idleTimeout;
         this.maxConnections = builder.maxConnections;
         this.warnWhenReachableWithoutAuth = builder.warnWhenReachableWithoutAuth;
+        this.ownSocketsRefusal = builder.ownSocketsRefusal;
         this.access = builder.access;
         this.handlerAnswersRefusals = builder.handlerAnswersRefusals;
     }
@@ -122,6 +125,10 @@ public final class Service implements AutoCloseable {
     /** Connections refused by the service's admissions, connection limit and request-rate limit since start. */
     public long accessRefusals() {
         return access.refusals();
+    }
+
+    String ownSocketsRefusal() {
+        return ownSocketsRefusal;
     }
 
     AccessControl access() {
@@ -332,6 +339,7 @@ public final class Service implements AutoCloseable {
         private Duration idleTimeout;
         private int maxConnections;
         private boolean warnWhenReachableWithoutAuth;
+        private String ownSocketsRefusal;
         private AccessControl access = AccessControl.NONE;
         private boolean handlerAnswersRefusals;
 
@@ -426,6 +434,16 @@ public final class Service implements AutoCloseable {
         public Builder access(AccessControl access, boolean handlerAnswersRefusals) {
             this.access = java.util.Objects.requireNonNull(access, "access");
             this.handlerAnswersRefusals = handlerAnswersRefusals;
+            return this;
+        }
+
+        /**
+         * Why handlers may not open sockets of their own toward targets ({@link
+         * io.gost.api.HandlerContext#ownSocketsRefusal()}): the controls such sockets would go around, or
+         * {@code null} for none.
+         */
+        public Builder ownSocketsRefusal(String reason) {
+            this.ownSocketsRefusal = reason;
             return this;
         }
 

@@ -220,6 +220,15 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
                     Socks5Replies.describe(Socks5CommandStatus.COMMAND_UNSUPPORTED));
             fail(Socks5CommandStatus.COMMAND_UNSUPPORTED);
             return;
+        } else if ((type == Socks5CommandType.BIND && config.bindEnabled()
+                || type == Socks5CommandType.UDP_ASSOCIATE && config.udpEnabled())
+                && context.ownSocketsRefusal().isPresent()) {
+            // The relay socket or bound port would go around the service's bypass, limits, hosts or interface.
+            LOGGER.warn("{}: SOCKS5 {} refused: {}; replying {}", describe(),
+                    type == Socks5CommandType.BIND ? "BIND" : "UDP ASSOCIATE", context.ownSocketsRefusal().get(),
+                    Socks5Replies.describe(Socks5CommandStatus.FORBIDDEN));
+            fail(Socks5CommandStatus.FORBIDDEN);
+            return;
         } else if (type == Socks5CommandType.BIND && config.bindEnabled()) {
             command = new BindCommand(this);
         } else if (type == Socks5CommandType.UDP_ASSOCIATE && config.udpEnabled()) {
