@@ -231,6 +231,43 @@ class AccessAndLimitsIT {
         }
     }
 
+    @Test
+    void aResolverAsksItsNameserverOnLoopback() {
+        OriginServer origin = resources.add(new OriginServer());
+        int dnsPort = resources.freePort();
+        ManagedProcess dnsmasq = resources.process("dnsmasq", List.of("dnsmasq", "--keep-in-foreground",
+                "--port=" + dnsPort, "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+                "--user=root", "--pid-file=", "--log-facility=-", "--address=/origin.gost.test/127.0.0.1"));
+        dnsmasq.awaitPort(dnsPort); // dnsmasq answers over TCP on the same port
+        int port = resources.freePort();
+        GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + port + "?resolver=udp://127.0.0.1:" + dnsPort)
+                .awaitPort(port);
+
+        Curl.Result result = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + port,
+                "http://origin.gost.test:" + origin.port() + "/hello");
+
+        assertThat(result.status()).as(result + "\n" + gost.describe()).isEqualTo(200);
+        assertThat(result.body()).isEqualTo(OriginServer.HELLO);
+    }
+
+    @Test
+    void aHopsBypassTruncatesTheRouteForTheTargetsItMatches() {
+        OriginServer origin = resources.add(new OriginServer());
+        int port = resources.freePort();
+        int nobody = resources.freePort(); // the hop's proxy is not running: only a truncated route can succeed
+        int other = resources.freePort();
+        resources.gost("-L", "http://127.0.0.1:" + port, "-F", "http://127.0.0.1:" + nobody + "?bypass=127.0.0.1")
+                .awaitPort(port);
+        resources.gost("-L", "http://127.0.0.1:" + other, "-F", "http://127.0.0.1:" + nobody + "?bypass=10.0.0.0/8")
+                .awaitPort(other);
+
+        Curl.Result bypassed = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + port, origin.url("/hello"));
+        Curl.Result routed = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + other, origin.url("/hello"));
+
+        assertThat(bypassed.status()).as(bypassed.toString()).isEqualTo(200);
+        assertThat(routed.status()).as("through the hop, which is down").isEqualTo(502);
+    }
+
     private Curl.Result viaProxy(int port, String credentials, OriginServer origin) {
         return Curl.run(resources.dir(), "-x", "http://" + credentials + "@127.0.0.1:" + port, origin.url("/hello"));
     }
