@@ -268,6 +268,29 @@ class AccessAndLimitsIT {
         assertThat(routed.status()).as("through the hop, which is down").isEqualTo(502);
     }
 
+    @Test
+    void soMarkMarksTheSocketsGostDialsAndAMissingInterfaceIsAPlanningError() throws Exception {
+        OriginServer origin = resources.add(new OriginServer());
+        int port = resources.freePort();
+        GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + port + "?so_mark=42&interface=lo")
+                .awaitPort(port);
+
+        try (Socket tunnel = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            tunnel.setSoTimeout(10_000);
+            tunnel.getOutputStream().write(("CONNECT 127.0.0.1:" + origin.port() + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(tunnel.getInputStream())).as(gost::describe).startsWith("HTTP/1.1 200");
+            // The kernel's view of gost's socket to the origin: ss shows its mark (SO_MARK 42).
+            ManagedProcess ss = resources.process("ss", List.of("ss", "-tneH", "dport = :" + origin.port()));
+            assertThat(ss.awaitExit()).isZero();
+            assertThat(ss.stdout()).as(ss::describe).contains("fwmark:0x2a");
+        }
+
+        GostProcess missing = resources.gost("-L", "http://127.0.0.1:" + resources.freePort() + "?interface=nosuch0");
+        assertThat(missing.awaitExit()).isNotZero();
+        assertThat(missing.output()).contains("nosuch0");
+    }
+
     private Curl.Result viaProxy(int port, String credentials, OriginServer origin) {
         return Curl.run(resources.dir(), "-x", "http://" + credentials + "@127.0.0.1:" + port, origin.url("/hello"));
     }

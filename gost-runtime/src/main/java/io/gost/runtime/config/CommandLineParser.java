@@ -704,7 +704,8 @@ public final class CommandLineParser {
     public static boolean implementsQueryKey(String flag, String key) {
         String lower = key.toLowerCase(Locale.ROOT);
         // These only become metadata here; planning judges them there (and refuses what gost-java lacks).
-        boolean passedOn = Set.of("interface", "so_mark", "proxyprotocol", "dns").contains(lower);
+        // interface and so_mark become metadata too, and the runtime applies them to outgoing sockets.
+        boolean passedOn = Set.of("proxyprotocol", "dns").contains(lower);
         return ((flag.equals("L") ? SERVICE_QUERY_KEYS : HOP_QUERY_KEYS).contains(lower) && !passedOn)
                 || key.contains("<");
     }
