@@ -291,6 +291,104 @@ class AccessAndLimitsIT {
         assertThat(missing.output()).contains("nosuch0");
     }
 
+    @Test
+    void anAuthPluginAndAnHttpSourceAreAskedOverHttpAndSkipauthLetsItsClientsIn() throws Exception {
+        OriginServer origin = resources.add(new OriginServer());
+        com.sun.net.httpserver.HttpServer authService = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        List<String> logins = java.util.Collections.synchronizedList(new ArrayList<>());
+        authService.createContext("/auth", exchange -> {
+            String login = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            logins.add(login);
+            boolean ok = login.contains("\"username\":\"dave\"") && login.contains("\"password\":\"d4ve\"");
+            byte[] answer = ("{\"ok\":" + ok + "}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        authService.createContext("/users", exchange -> {
+            byte[] users = "erin 3r1n\n".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, users.length);
+            exchange.getResponseBody().write(users);
+            exchange.close();
+        });
+        authService.start();
+        resources.add(() -> authService.stop(0));
+        String base = "http://127.0.0.1:" + authService.getAddress().getPort();
+        int port = resources.freePort();
+        int open = resources.freePort();
+        Path config = resources.write("gost.yaml", """
+                services:
+                - name: proxy
+                  addr: 127.0.0.1:%d
+                  handler:
+                    type: http
+                    authers: [remote, listed]
+                  listener:
+                    type: tcp
+                - name: trusted
+                  addr: 127.0.0.1:%d
+                  handler:
+                    type: http
+                    auth: {username: frank, password: fr4nk}
+                    metadata:
+                      skipauth: [127.0.0.0/8]
+                  listener:
+                    type: tcp
+                authers:
+                - name: remote
+                  plugin:
+                    type: http
+                    addr: %s/auth
+                    timeout: 5s
+                - name: listed
+                  http:
+                    url: %s/users
+                """.formatted(port, open, base, base));
+        GostProcess gost = resources.gost("-C", config.toString()).awaitPort(port).awaitPort(open);
+
+        assertThat(viaProxy(port, "dave:d4ve", origin).status()).as(gost::describe).isEqualTo(200);
+        assertThat(viaProxy(port, "dave:wrong", origin).status()).isEqualTo(407);
+        assertThat(viaProxy(port, "erin:3r1n", origin).status()).as("from the http source").isEqualTo(200);
+        assertThat(logins).anySatisfy(login -> assertThat(login).contains("\"service\":\"proxy\"")
+                .contains("\"client\":\"127.0.0.1:"));
+        Curl.Result skipped = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + open, origin.url("/hello"));
+        assertThat(skipped.status()).as("skipauth: no credentials asked of 127.0.0.0/8").isEqualTo(200);
+    }
+
+    @Test
+    void gostCheckShowsEachServicesControls() {
+        Path config = resources.write("gost.yaml", """
+                services:
+                - name: proxy
+                  addr: 127.0.0.1:18080
+                  admission: admission-0
+                  limiter: limiter-0
+                  climiter: climiter-0
+                  hosts: hosts-0
+                  handler: {type: http}
+                  listener: {type: tcp}
+                admissions:
+                - name: admission-0
+                  whitelist: true
+                  matchers: [127.0.0.1]
+                limiters:
+                - name: limiter-0
+                  limits: ['$ 10MB 20MB', '$$ 1MB']
+                climiters:
+                - name: climiter-0
+                  limits: ['$ 100']
+                hosts:
+                - name: hosts-0
+                  mappings: [{ip: 127.0.0.1, hostname: example.test}]
+                """);
+        ManagedProcess check = resources.process("gost-check",
+                List.of(GostProcess.launcher().toString(), "check", config.toString()));
+
+        assertThat(check.awaitExit()).as(check::describe).isZero();
+        assertThat(check.stdout()).contains("admission-0", "limiter-0", "climiter-0", "hosts-0", "10MB", "1MB");
+    }
+
     private Curl.Result viaProxy(int port, String credentials, OriginServer origin) {
         return Curl.run(resources.dir(), "-x", "http://" + credentials + "@127.0.0.1:" + port, origin.url("/hello"));
     }
