@@ -58,8 +58,12 @@ import java.util.function.Predicate;
  * service then uses {@code chain-0} (on its listener for the reverse listeners rtcp, rudp, runix, as GOST
  * does, otherwise on its handler).
  *
- * <p>Other keys to which GOST gives a meaning of its own that gost-java does not implement yet are refused
- * naming the key.
+ * <p>A query key GOST reads that gost-java does not implement yet (the catalog's {@code cli:L}/{@code cli:F}
+ * rows) is refused, naming the URL part; no key is accepted and dropped.
+ *
+ * <p>Why this class is long: it is GOST's command-line grammar in one place (scheme rules, ranges,
+ * forwarder paths, key scoping, GOST's defaults), each rule a small method; the rules depend on each other's
+ * results (a path changes the handler, a scheme the listener), so they read best in order, together.
  */
 public final class CommandLineParser {
 
@@ -83,11 +87,16 @@ public final class CommandLineParser {
     private static final Set<String> SERVICE_QUERY_KEYS = Set.of("netns", "netns.out", "interface", "so_mark",
             "proxyprotocol", "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "retries", "auth",
             "bypass", "dns", "admission", "hosts", "resolver", "prefer", "limiter.in", "limiter.out",
-            "limiter.conn.in", "limiter.conn.out", "climiter", "rlimiter");
+            "limiter.conn.in", "limiter.conn.out", "climiter", "rlimiter", "tls.certfile", "certfile", "cert",
+            "tls.keyfile", "keyfile", "key", "tls.cafile", "cafile", "ca");
     /** As {@link #SERVICE_QUERY_KEYS}, for {@code -F} (the {@code cli:F} rows). */
     private static final Set<String> HOP_QUERY_KEYS = Set.of("netns", "interface", "so_mark", "proxyprotocol",
             "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "auth", "bypass", "hosts",
-            "resolver");
+            "resolver", "tls.certfile", "certfile", "cert", "tls.keyfile", "keyfile", "key", "tls.cafile", "cafile",
+            "ca", "tls.secure", "secure", "tls.servername", "servername");
+    /** Keys of a tls block that GOST's command line does not set; the parser refuses them saying where they go. */
+    private static final List<String> TLS_BLOCK_ONLY_KEYS = List.of("rejectUnknownSNI", "serverNames", "minVersion",
+            "maxVersion", "cipherSuites", "validity", "commonName", "organization");
     /** GOST's failTimeout when a selector is given on the command line without one. */
     private static final Duration COMMAND_LINE_FAIL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -414,7 +423,8 @@ public final class CommandLineParser {
     private record ServiceDraft(String addr, String handlerType, String listenerType, Credentials handlerAuth,
                                 Credentials listenerAuth, int retries, Metadata handlerMetadata,
                                 Metadata listenerMetadata, Metadata serviceMetadata, List<NodeConfig> targets,
-                                SelectorConfig selector, ControlDrafts controls, Origin origin) {
+                                SelectorConfig selector, ControlDrafts controls, TlsConfig listenerTls,
+                                Origin origin) {
 
         ServiceConfig build(String name, String chain, ControlRefs refs) {
             boolean chainOnListener = chain != null && REVERSE_LISTENERS.contains(listenerType);
@@ -422,7 +432,7 @@ public final class CommandLineParser {
                     handlerAuth, null, handlerMetadata, origin.child("handler"), queryOrigins(origin, handlerMetadata));
             PluginConfig listener = new PluginConfig(listenerType, chainOnListener ? chain : null, 0,
                     listenerAuth, null, listenerMetadata, origin.child("listener"),
-                    queryOrigins(origin, listenerMetadata));
+                    queryOrigins(origin, listenerMetadata), listenerTls);
             HopConfig forwarder = targets.isEmpty() ? null
                     : new HopConfig(name, selector, targets, Metadata.empty(), origin.child("forwarder"));
             return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, refs, origin,
@@ -510,6 +520,7 @@ public final class CommandLineParser {
             moveToScope(query, key, "service.", problem);
         }
         SelectorConfig selector = selector(query, problem);
+        TlsConfig listenerTls = queryTls(query, false, problem);
         refuseUnsupported(query, "cli:L", SERVICE_QUERY_KEYS, "handler.", problem);
 
         Map<String, Object> serviceMetadata = new LinkedHashMap<>();
@@ -558,7 +569,7 @@ public final class CommandLineParser {
             }
             drafts.add(new ServiceDraft(addrs.get(i), handler, listener, handlerAuth, listenerAuth, retries,
                     Metadata.of(handlerMetadata), Metadata.of(listenerMetadata), Metadata.of(serviceMetadata),
-                    serviceTargets, selector, controls, problem.origin()));
+                    serviceTargets, selector, controls, listenerTls, problem.origin()));
         }
         return drafts;
     }
@@ -610,6 +621,7 @@ public final class CommandLineParser {
         String bypass = takeHopKey(query, "bypass");
         String hosts = takeHopKey(query, "hosts");
         String resolver = takeHopKey(query, "resolver");
+        TlsConfig dialerTls = queryTls(query, true, problem);
         refuseUnsupported(query, "cli:F", HOP_QUERY_KEYS, "hop.", problem);
         // netns on -F is the hop's: every node of the hop is reached from that namespace.
         for (String key : List.of("interface", "so_mark", "proxyProtocol", "netns")) {
@@ -648,7 +660,7 @@ public final class CommandLineParser {
         PluginConfig connectorConfig = new PluginConfig(connector, null, 0, sshDialer ? null : auth, null,
                 connectorValues, origin.child("connector"), queryOrigins(origin, connectorValues));
         PluginConfig dialerConfig = new PluginConfig(dialer, null, 0, sshDialer ? auth : null, null,
-                dialerValues, origin.child("dialer"), queryOrigins(origin, dialerValues));
+                dialerValues, origin.child("dialer"), queryOrigins(origin, dialerValues), dialerTls);
 
         List<String> addrs = new ArrayList<>();
         if (pathScheme && url.host().isEmpty()) {
@@ -835,6 +847,68 @@ public final class CommandLineParser {
             }
         }
         return new SelectorConfig(strategyName, fails, timeout);
+    }
+
+    /**
+     * GOST's TLS query keys, taken out of {@code query}: {@code certFile|cert}, {@code keyFile|key},
+     * {@code caFile|ca} (each also as {@code tls.<key>}) and, on {@code -F}, {@code secure} and
+     * {@code serverName}. They make the listener's (-L) or dialer's (-F) {@code tls} block, as GOST does;
+     * planning refuses it when that listener or dialer does not speak TLS. {@code null} when none is given.
+     */
+    private static TlsConfig queryTls(Map<String, Object> query, boolean client, Problems problem) {
+        Map<String, Origin> keys = new LinkedHashMap<>();
+        String certFile = tlsQueryValue(query, "certFile", List.of("tls.certFile", "certFile", "cert"), keys, problem);
+        String keyFile = tlsQueryValue(query, "keyFile", List.of("tls.keyFile", "keyFile", "key"), keys, problem);
+        String caFile = tlsQueryValue(query, "caFile", List.of("tls.caFile", "caFile", "ca"), keys, problem);
+        Boolean secure = null;
+        String serverName = null;
+        if (client) {
+            String secureText = tlsQueryValue(query, "secure", List.of("tls.secure", "secure"), keys, problem);
+            if (secureText != null) {
+                if (secureText.trim().equalsIgnoreCase("true") || secureText.trim().equalsIgnoreCase("false")) {
+                    secure = Boolean.parseBoolean(secureText.trim());
+                } else {
+                    problem.add("secure '" + secureText + "' is not true or false");
+                }
+            }
+            serverName = tlsQueryValue(query, "serverName", List.of("tls.serverName", "serverName"), keys, problem);
+        }
+        // GOST's command line has no way to set the rest of a tls block: such keys become metadata nothing reads
+        // (its own docs show ?rejectUnknownSNI=true, which GOST ignores). Say where they go instead.
+        for (String written : List.copyOf(query.keySet())) {
+            String bare = written.toLowerCase(Locale.ROOT).startsWith("tls.") ? written.substring(4) : written;
+            if (TLS_BLOCK_ONLY_KEYS.stream().anyMatch(bare::equalsIgnoreCase)) {
+                remove(query, written);
+                problem.add(written + ": '" + bare + "' belongs in a tls block, which the command line cannot"
+                        + " set beyond " + (client ? "certFile, keyFile, caFile, secure and serverName"
+                        : "certFile, keyFile and caFile") + " (GOST ignores it here); write it in a configuration"
+                        + " file: " + (client ? "dialer" : "listener") + ": {type: tls, tls: {" + bare + ": ...}}");
+            }
+        }
+        if (keys.isEmpty()) {
+            return null;
+        }
+        Origin origin = problem.origin().child(client ? "dialer" : "listener").child("tls");
+        return new TlsConfig(certFile, keyFile, caFile, secure, serverName, null, null, null, null, null, null, null,
+                null, null, origin, new KeyOrigins(origin, keys));
+    }
+
+    /** The first of {@code spellings} given, removed with the others; where it was written goes into {@code keys}. */
+    private static String tlsQueryValue(Map<String, Object> query, String key, List<String> spellings,
+                                        Map<String, Origin> keys, Problems problem) {
+        String found = null;
+        for (String spelling : spellings) {
+            for (String written : List.copyOf(query.keySet())) {
+                if (written.equalsIgnoreCase(spelling)) {
+                    Object value = remove(query, written);
+                    if (found == null && !isEmpty(value)) {
+                        found = String.valueOf(value);
+                        keys.put(key, new Origin(problem.origin().source(), 0, "?" + written));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.gost.runtime.config;
 import io.gost.api.Credentials;
 import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
+import io.gost.api.TlsOptions;
 import io.gost.runtime.config.ConfigTree.Entry;
 import io.gost.runtime.config.ConfigTree.ListNode;
 import io.gost.runtime.config.ConfigTree.MapNode;
@@ -25,32 +26,41 @@ import java.util.function.Supplier;
  * Maps a {@link ConfigTree} onto {@link GostConfig}: the one place that knows GOST's configuration schema,
  * shared by the YAML and the HOCON/JSON front ends.
  *
- * <p>Keys are matched without regard to case, as GOST (through viper) does. Keys GOST has but gost-java
- * does not implement yet are accepted and ignored, so a GOST file loads unchanged, and so are keys starting
- * with {@code x-} (a place for YAML anchors); any other key is an error with a suggestion when it looks
- * like a typo. Every problem found is collected, and all of them
- * are thrown together in one {@link ConfigException}.
+ * <p>Keys are matched without regard to case, as GOST (through viper) does. Keys starting with {@code x-}
+ * (a place for YAML anchors) are skipped. Every other key is used or refused with where it was written: a
+ * key GOST has that gost-java does not implement yet is refused as "not supported yet" (the catalog
+ * {@link GostKeys} knows GOST's keys), any other key as unknown, with a suggestion when it looks like a
+ * typo. Every problem found is collected, and all of them are thrown together in one
+ * {@link ConfigException}.
+ *
+ * <p>Why this class is long: it is GOST's whole file schema, one small method per section, read in one
+ * place so that the supported keys of every section can be seen side by side with what each becomes;
+ * spreading it over section classes would scatter the one list a reviewer checks against GOST's docs.
  */
 final class ConfigTreeMapper {
 
     private static final Schema ROOT = Schema.of("the top level",
             "services, chains, hops, authers, bypasses, admissions, limiters, climiters, rlimiters, hosts, resolvers,"
-                    + " log, netns", "section:");
+                    + " log, netns, tls", "section:");
     private static final Schema SERVICE = Schema.of("a service",
             "name, addr, handler, listener, forwarder, admission, admissions, bypass, bypasses, limiter, climiter,"
                     + " rlimiter, hosts, resolver, interface, sockopts, metadata", "section:services[]");
     private static final Schema HANDLER = Schema.of("a handler",
-            "type, retries, chain, chainGroup, auth, auther, authers, metadata", "section:services[].handler");
+            "type, retries, chain, chainGroup, auth, auther, authers, metadata, tls", "section:services[].handler");
     private static final Schema LISTENER = Schema.of("a listener",
-            "type, chain, chainGroup, auth, auther, authers, metadata", "section:services[].listener");
+            "type, chain, chainGroup, auth, auther, authers, metadata, tls", "section:services[].listener");
     private static final Schema CHAIN_GROUP = Schema.of("a chainGroup", "chains, selector",
             "section:services[].handler.chainGroup");
     private static final Schema CHAIN_GROUP_ENTRY = Schema.of("a chainGroup entry", "chain",
             "section:services[].handler.chainGroup.chains[]");
-    private static final Schema CONNECTOR = Schema.of("a connector", "type, auth, metadata",
+    private static final Schema CONNECTOR = Schema.of("a connector", "type, auth, metadata, tls",
             "section:chains[].hops[].nodes[].connector");
-    private static final Schema DIALER = Schema.of("a dialer", "type, auth, metadata",
+    private static final Schema DIALER = Schema.of("a dialer", "type, auth, metadata, tls",
             "section:chains[].hops[].nodes[].dialer");
+    private static final Schema TLS = Schema.of("a tls block", "certFile, keyFile, caFile, secure, serverName,"
+            + " options, validity, commonName, organization, rejectUnknownSNI, serverNames", "section:tls");
+    private static final Schema TLS_OPTIONS = Schema.of("tls options", "minVersion, maxVersion, cipherSuites, alpn",
+            "section:tls.options");
     private static final Schema FORWARDER = Schema.of("a forwarder", "name, hop, selector, nodes",
             "section:services[].forwarder");
     private static final Schema SELECTOR = Schema.of("a selector", "strategy, maxFails, failTimeout",
@@ -104,7 +114,7 @@ final class ConfigTreeMapper {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         for (Schema schema : List.of(ROOT, SERVICE, HANDLER, LISTENER, CHAIN_GROUP, CHAIN_GROUP_ENTRY, CONNECTOR,
                 DIALER, FORWARDER, SELECTOR, CHAIN, HOP, NODE, FORWARD_NODE, SOCKOPTS, AUTHER, AUTH, BYPASS, ADMISSION,
-                LIMITER, CLIMITER, RLIMITER, HOSTS, MAPPING, RESOLVER, NAMESERVER, LOG)) {
+                LIMITER, CLIMITER, RLIMITER, HOSTS, MAPPING, RESOLVER, NAMESERVER, LOG, TLS, TLS_OPTIONS)) {
             schemas.put(schema.scope, schema);
         }
         // The same objects where GOST's schema has them too.
@@ -132,6 +142,13 @@ final class ConfigTreeMapper {
             schemas.put("section:" + section + "[].file", FILE_SOURCE);
             schemas.put("section:" + section + "[].redis", REDIS_SOURCE);
             schemas.put("section:" + section + "[].http", HTTP_SOURCE);
+        }
+        // One tls block wherever GOST has it on a plugin: which keys a plugin may have is planning's business.
+        for (String plugin : List.of("section:services[].handler", "section:services[].listener",
+                "section:chains[].hops[].nodes[].connector", "section:chains[].hops[].nodes[].dialer",
+                "section:hops[].nodes[].connector", "section:hops[].nodes[].dialer")) {
+            schemas.put(plugin + ".tls", TLS);
+            schemas.put(plugin + ".tls.options", TLS_OPTIONS);
         }
         return Collections.unmodifiableMap(schemas);
     }
@@ -211,10 +228,11 @@ final class ConfigTreeMapper {
                 list(fields, "hosts", this::hostsMapper), list(fields, "resolvers", this::resolver));
         LogConfig log = log(fields);
         String netnsProvider = netnsProvider(fields);
+        TlsConfig tls = tls(fields);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GostConfig(services, chains, authers, bypasses, controls, log, netnsProvider, source);
+        return new GostConfig(services, chains, authers, bypasses, controls, log, netnsProvider, source, tls);
     }
 
     // ---- objects ---------------------------------------------------------------------------------------
@@ -256,8 +274,9 @@ final class ConfigTreeMapper {
         List<String> authers = autherReferences(fields);
         ChainGroupConfig chainGroup = chainGroup(fields);
         MetadataBlock metadata = metadata(fields, "metadata");
+        TlsConfig tls = tls(fields);
         return build(() -> new PluginConfig(type, chain, retries == null ? 0 : retries, auth, authers,
-                metadata.values(), chainGroup, origin, metadata.origins()));
+                metadata.values(), chainGroup, origin, metadata.origins(), tls));
     }
 
     /** {@code auther: NAME} and {@code authers: [NAME, ...]}, joined as GOST joins them. */
@@ -805,6 +824,77 @@ final class ConfigTreeMapper {
             return null;
         }
         return value;
+    }
+
+    /**
+     * A {@code tls} block (GOST's TLSConfig): its keys are checked here for their kind, and against the plugin
+     * that reads them when the configuration is planned.
+     */
+    private TlsConfig tls(Fields parent) {
+        Entry entry = parent.get("tls");
+        if (absent(entry)) {
+            return null;
+        }
+        Origin origin = parent.at("tls");
+        Fields fields = fields(entry.value(), origin, TLS);
+        if (fields == null) {
+            return null;
+        }
+        Map<String, Origin> keys = new LinkedHashMap<>();
+        fields.origins.forEach(keys::put);
+        TlsOptions.Version minVersion = null;
+        TlsOptions.Version maxVersion = null;
+        List<String> cipherSuites = List.of();
+        List<String> alpn = List.of();
+        Entry optionsEntry = fields.get("options");
+        if (!absent(optionsEntry)) {
+            Fields options = fields(optionsEntry.value(), fields.at("options"), TLS_OPTIONS);
+            if (options != null) {
+                options.origins.forEach((key, where) -> keys.put("options." + key, where));
+                minVersion = tlsVersion(options, "minVersion");
+                maxVersion = tlsVersion(options, "maxVersion");
+                cipherSuites = optionalList(options, "cipherSuites");
+                alpn = optionalList(options, "alpn");
+            }
+        }
+        Duration validity = duration(fields, "validity");
+        if (validity != null && (validity.isZero() || validity.isNegative())) {
+            problem(fields.at("validity"), "validity must be a positive duration such as 8760h");
+            validity = null;
+        }
+        TlsConfig tls = new TlsConfig(string(fields, "certFile"), string(fields, "keyFile"), string(fields, "caFile"),
+                bool(fields, "secure"), string(fields, "serverName"), minVersion, maxVersion, cipherSuites, alpn,
+                validity, string(fields, "commonName"), string(fields, "organization"),
+                bool(fields, "rejectUnknownSNI"), optionalList(fields, "serverNames"), origin,
+                new KeyOrigins(origin, keys));
+        if (minVersion != null && maxVersion != null && minVersion.compareTo(maxVersion) > 0) {
+            problem(tls.at("options.minVersion"), "minVersion " + minVersion + " is above maxVersion " + maxVersion);
+        }
+        return tls;
+    }
+
+    /** GOST's version names, {@code VersionTLS10} to {@code VersionTLS13} (GOST ignores others silently). */
+    private TlsOptions.Version tlsVersion(Fields fields, String key) {
+        String value = string(fields, key);
+        if (value == null) {
+            return null;
+        }
+        Optional<TlsOptions.Version> version = TlsOptions.Version.parse(value);
+        if (version.isEmpty()) {
+            problem(fields.at(key), "unknown TLS version '" + value + "'; use VersionTLS10, VersionTLS11,"
+                    + " VersionTLS12 or VersionTLS13");
+            return null;
+        }
+        return version.get();
+    }
+
+    private List<String> optionalList(Fields fields, String key) {
+        Entry entry = fields.get(key);
+        if (absent(entry)) {
+            return List.of();
+        }
+        List<String> values = stringList(entry.value(), fields.at(key));
+        return values == null ? List.of() : values;
     }
 
     private String netnsProvider(Fields root) {

@@ -18,10 +18,11 @@ import java.util.Optional;
  * @param netnsProvider the network namespace provider to use ({@code netns.provider}), or {@code null}
  *                      for the default choice
  * @param source        the file or command line it came from, for messages
+ * @param tls           the top-level {@code tls} block, the default of every TLS server, or {@code null}
  */
 public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                          List<BypassConfig> bypasses, ControlConfigs controls, LogConfig log, String netnsProvider,
-                         String source) {
+                         String source, TlsConfig tls) {
 
     public GostConfig {
         services = List.copyOf(Objects.requireNonNullElse(services, List.of()));
@@ -33,10 +34,23 @@ public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains,
         source = Objects.requireNonNullElse(source, "<built-in>");
     }
 
-    /** A configuration without admissions, limiters, host mappers or resolvers. */
+    /** A configuration without admissions, limiters, host mappers, resolvers or a top-level {@code tls} block. */
     public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                       List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source) {
-        this(services, chains, authers, bypasses, ControlConfigs.NONE, log, netnsProvider, source);
+        this(services, chains, authers, bypasses, ControlConfigs.NONE, log, netnsProvider, source, null);
+    }
+
+    /** A configuration without a top-level {@code tls} block. */
+    public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                      List<BypassConfig> bypasses, ControlConfigs controls, LogConfig log, String netnsProvider,
+                      String source) {
+        this(services, chains, authers, bypasses, controls, log, netnsProvider, source, null);
+    }
+
+    /** A configuration without admissions, limiters, host mappers or resolvers. */
+    public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                      List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source, TlsConfig tls) {
+        this(services, chains, authers, bypasses, ControlConfigs.NONE, log, netnsProvider, source, tls);
     }
 
     /** A configuration without bypasses (the shape before they were supported). */

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * A {@code handler}, {@code listener}, {@code connector} or {@code dialer} block: GOST uses the same
  * shape for all four, with {@code chain} and {@code retries} only meaningful for handlers (and
- * {@code chain} for listeners).
+ * {@code chain} for listeners), and {@code tls} for whichever of them speaks TLS.
  *
  * @param type     the plugin type, e.g. {@code http}; never blank
  * @param chain    the name of a chain in {@code chains}, or {@code null}
@@ -20,9 +20,11 @@ import java.util.Objects;
  * @param chainGroup several chains to pick one from per connection (handler and listener), or {@code null}
  * @param origin   where the block was configured
  * @param metadataOrigins where each metadata key was written
+ * @param tls      its {@code tls} block, or {@code null}
  */
 public record PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
-                           Metadata metadata, ChainGroupConfig chainGroup, Origin origin, KeyOrigins metadataOrigins) {
+                           Metadata metadata, ChainGroupConfig chainGroup, Origin origin, KeyOrigins metadataOrigins,
+                           TlsConfig tls) {
 
     public PluginConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -38,16 +40,29 @@ public record PluginConfig(String type, String chain, int retries, Credentials a
         metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
     }
 
-    /** A block without a chain group. */
+    /** A block without a chain group or a {@code tls} block. */
     public PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
                         Metadata metadata, Origin origin, KeyOrigins metadataOrigins) {
-        this(type, chain, retries, auth, authers, metadata, null, origin, metadataOrigins);
+        this(type, chain, retries, auth, authers, metadata, null, origin, metadataOrigins, null);
+    }
+
+    /** A block without a {@code tls} block. */
+    public PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
+                        Metadata metadata, ChainGroupConfig chainGroup, Origin origin, KeyOrigins metadataOrigins) {
+        this(type, chain, retries, auth, authers, metadata, chainGroup, origin, metadataOrigins, null);
+    }
+
+    /** A block without a chain group. */
+    public PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
+                        Metadata metadata, Origin origin, KeyOrigins metadataOrigins, TlsConfig tls) {
+        this(type, chain, retries, auth, authers, metadata, null, origin, metadataOrigins, tls);
     }
 
     /** A block whose metadata keys have no positions of their own. */
     public PluginConfig(String type, String chain, int retries, Credentials auth, String auther, Metadata metadata,
                         Origin origin) {
-        this(type, chain, retries, auth, auther == null ? List.of() : List.of(auther), metadata, null, origin, null);
+        this(type, chain, retries, auth, auther == null ? List.of() : List.of(auther), metadata, null, origin, null,
+                null);
     }
 
     /** A block with only a type. */

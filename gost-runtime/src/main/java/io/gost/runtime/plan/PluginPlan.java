@@ -9,6 +9,7 @@ import io.gost.api.ListenerFactory;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.PluginFactory;
+import io.gost.api.TlsOptions;
 import io.gost.runtime.config.Origin;
 import io.gost.runtime.registry.PluginKind;
 import io.gost.runtime.registry.PluginRegistry;
@@ -37,10 +38,13 @@ import java.util.Optional;
  * @param skipauth    clients that need no credentials (the handler's {@code skipauth})
  * @param credentials credentials the plugin presents to the next hop (connector and dialer {@code auth})
  * @param origin      where the block was configured
+ * @param tls         the TLS settings the plugin is given ({@link PluginContext#tls()}): its own {@code tls}
+ *                    block, for a server laid over the top-level one; {@code null} for a plugin that does not
+ *                    use TLS
  */
 public record PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
                          List<Credentials> accepted, List<String> authers, AddressPatterns skipauth,
-                         Credentials credentials, Origin origin) {
+                         Credentials credentials, Origin origin, TlsOptions tls) {
 
     public PluginPlan {
         Objects.requireNonNull(kind, "kind");
@@ -52,16 +56,31 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
         skipauth = Objects.requireNonNullElse(skipauth, AddressPatterns.empty());
     }
 
-    /** A plugin use without authers or skipauth. */
+    /** A plugin use without authers, skipauth or TLS settings. */
     public PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
                       List<Credentials> accepted, Credentials credentials, Origin origin) {
         this(kind, type, factory, source, metadata, accepted, List.of(), AddressPatterns.empty(), credentials,
-                origin);
+                origin, null);
+    }
+
+    /** A plugin use without authers or skipauth. */
+    public PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
+                      List<Credentials> accepted, Credentials credentials, Origin origin, TlsOptions tls) {
+        this(kind, type, factory, source, metadata, accepted, List.of(), AddressPatterns.empty(), credentials,
+                origin, tls);
+    }
+
+    /** A plugin use without TLS settings. */
+    public PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
+                      List<Credentials> accepted, List<String> authers, AddressPatterns skipauth,
+                      Credentials credentials, Origin origin) {
+        this(kind, type, factory, source, metadata, accepted, authers, skipauth, credentials, origin, null);
     }
 
     /** The same plugin use, with clients from {@code patterns} let in without credentials. */
     public PluginPlan withSkipauth(AddressPatterns patterns) {
-        return new PluginPlan(kind, type, factory, source, metadata, accepted, authers, patterns, credentials, origin);
+        return new PluginPlan(kind, type, factory, source, metadata, accepted, authers, patterns, credentials, origin,
+                tls);
     }
 
     /** True when clients must present credentials to this plugin. */
@@ -104,6 +123,7 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
 
     private PluginContext context(String owner, PluginRegistry registry, Optional<Authenticator> authenticator) {
         Optional<Credentials> presented = Optional.ofNullable(credentials);
+        Optional<TlsOptions> tlsOptions = Optional.ofNullable(tls);
         return new PluginContext() {
             @Override
             public String ownerName() {
@@ -121,6 +141,11 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
             }
 
             @Override
+            public Optional<TlsOptions> tls() {
+                return tlsOptions;
+            }
+
+            @Override
             public Optional<HandlerFactory> handlerFactory(String handlerType) {
                 return registry.has(PluginKind.HANDLER, handlerType)
                         ? Optional.of(registry.handler(handlerType)) : Optional.empty();
@@ -128,18 +153,22 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
         };
     }
 
-    /** Equal when it would create the same plugin: same kind, type, factory class, options and credentials. */
+    /**
+     * Equal when it would create the same plugin: same kind, type, factory class, options, credentials and TLS
+     * settings.
+     */
     @Override
     public boolean equals(Object other) {
         return other instanceof PluginPlan that && kind == that.kind && type.equals(that.type)
                 && factory.getClass() == that.factory.getClass() && metadata.equals(that.metadata)
                 && accepted.equals(that.accepted) && authers.equals(that.authers)
-                && skipauth.equals(that.skipauth) && Objects.equals(credentials, that.credentials);
+                && skipauth.equals(that.skipauth) && Objects.equals(credentials, that.credentials)
+                && Objects.equals(tls, that.tls);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, type, factory.getClass(), metadata, accepted, authers, credentials);
+        return Objects.hash(kind, type, factory.getClass(), metadata, accepted, authers, credentials, tls);
     }
 
     @Override
