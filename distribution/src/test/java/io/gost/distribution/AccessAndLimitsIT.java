@@ -389,6 +389,27 @@ class AccessAndLimitsIT {
         assertThat(check.stdout()).contains("admission-0", "limiter-0", "climiter-0", "hosts-0", "10MB", "1MB");
     }
 
+    @Test
+    void aRelayServerAnswersItsRequestRateLimitWithStatus5() {
+        OriginServer origin = resources.add(new OriginServer());
+        int relayPort = resources.freePort();
+        int port = resources.freePort();
+        GostProcess server = resources.gost("-L", "relay://127.0.0.1:" + relayPort + "?rlimiter=1")
+                .awaitPort(relayPort);
+        resources.gost("-L", "http://127.0.0.1:" + port, "-F", "relay://127.0.0.1:" + relayPort).awaitPort(port);
+
+        List<Curl.Result> results = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            results.add(Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + port, origin.url("/hello")));
+        }
+
+        assertThat(results.get(0).status()).as(results.toString()).isEqualTo(200);
+        assertThat(results).as("refused by the relay server: the client's proxy cannot reach the target")
+                .anySatisfy(result -> assertThat(result.status()).isEqualTo(502));
+        awaitLog(server, "answering relay status 5");
+        assertThat(server.output()).contains("over the request rate of rlimiter");
+    }
+
     private Curl.Result viaProxy(int port, String credentials, OriginServer origin) {
         return Curl.run(resources.dir(), "-x", "http://" + credentials + "@127.0.0.1:" + port, origin.url("/hello"));
     }
