@@ -271,7 +271,17 @@ public final class GostRuntime implements AutoCloseable {
                 serviceControls.limiterScope(), serviceControls.limiterRefresh());
         boolean answersRefusals = servicePlan.handler().factory() instanceof HandlerFactory handlerFactory
                 && handlerFactory.answersRefusals();
-        return Service.builder()
+        Service.Builder builder = Service.builder();
+        if (servicePlan.listener().factory() instanceof io.gost.api.ListenerFactory listenerFactory
+                && listenerFactory.opensPortsThroughChain()) {
+            // GOST's listener router: the listener chain, no retries (the port is tried again anyway). What
+            // arrives on the port is accepted by the service like any client (admissions and limits included).
+            Chain listenerChain = servicePlan.listenerChain() == null ? null
+                    : chains.get(servicePlan.listenerChain().name());
+            builder.reverseListener(listenerChain == null ? null : new ChainRouter(listenerChain, null, 0,
+                    servicePlan.dialTimeout(), transport, namespaces, directDialer, servicePlan.name(), null));
+        }
+        return builder
                 .name(servicePlan.name())
                 .address(servicePlan.addr(), servicePlan.bindAddress())
                 .listener(listener)
@@ -313,7 +323,8 @@ public final class GostRuntime implements AutoCloseable {
             applied.add(controls.outbound().toString());
         }
         return applied.isEmpty() ? null : "the service's " + String.join(", ", applied)
-                + " apply only to the connections gost dials, not yet to sockets a handler opens itself";
+                + " apply only to the connections gost dials for a client, not yet to UDP relays, UDP tunnels"
+                + " or bound ports (SOCKS5 UDP ASSOCIATE, UDP-TUN, BIND, MBIND)";
     }
 
     /** A handler or listener whose credentials are checked against the running authers. */

@@ -3,6 +3,7 @@ package io.gost.runtime.plan;
 import io.gost.api.Credentials;
 import io.gost.api.HandlerFactory;
 import io.gost.api.InvalidMetadataException;
+import io.gost.api.ListenerFactory;
 import io.gost.api.Metadata;
 import io.gost.api.NetnsRef;
 import io.gost.api.PluginFactory;
@@ -226,18 +227,31 @@ public final class Planner {
             }
         }
 
-        String chainName = serviceConfig.handler().chain() != null ? serviceConfig.handler().chain()
-                : serviceConfig.listener().chain();
-        ChainPlan chain = null;
-        if (chainName != null) {
-            Origin chainOrigin = serviceConfig.handler().chain() != null
-                    ? originOf(serviceConfig.handler(), origin.child("handler")).child("chain")
-                    : originOf(serviceConfig.listener(), origin.child("listener")).child("chain");
-            chain = chainReference(chainName, chainOrigin);
+        // A reverse listener (rtcp, rudp) opens its port through the listener's chain, and its handler reaches the
+        // targets through its own (GOST keeps two routers); for any other listener a chain written on the
+        // listener is the handler's, as gost-java has always read it.
+        boolean reverseListener = listener != null && listener.factory() instanceof ListenerFactory listenerFactory
+                && listenerFactory.opensPortsThroughChain();
+        ChainPlan chain;
+        ChainPlan listenerChain = null;
+        if (reverseListener) {
+            chain = chainNamed(serviceConfig.handler().chain(), serviceConfig, true);
+            listenerChain = chainNamed(serviceConfig.listener().chain(), serviceConfig, false);
+            if (serviceConfig.listener().chainGroup() != null) {
+                // The port opens on the last hop of one chain, kept open; a group would pick per connection.
+                problem(serviceConfig.listener().chainGroup().origin(), "a reverse listener (" + listener.type()
+                        + ") opens its port through one chain, listener.chain; a listener chainGroup is not"
+                        + " supported for it (a chainGroup on the handler picks the chain to the targets)");
+            }
+        } else {
+            boolean onHandler = serviceConfig.handler().chain() != null;
+            chain = chainNamed(onHandler ? serviceConfig.handler().chain() : serviceConfig.listener().chain(),
+                    serviceConfig, onHandler);
         }
         ChainGroupPlan chainGroup = null;
         ChainGroupConfig groupConfig = serviceConfig.handler().chainGroup() != null
-                ? serviceConfig.handler().chainGroup() : serviceConfig.listener().chainGroup();
+                ? serviceConfig.handler().chainGroup()
+                : reverseListener ? null : serviceConfig.listener().chainGroup();
         if (groupConfig != null) {
             List<ChainPlan> grouped = new ArrayList<>();
             if (chain != null) {
@@ -287,8 +301,26 @@ public final class Planner {
             handler = handler.withSkipauth(serviceControls.skipauth());
         }
         return new ServicePlan(serviceConfig.name(), serviceConfig.addr(), bindAddress, listener, handler, forwarder,
-                chain, chainGroup, serviceControls, netns, netnsOut, dialTimeout, idleTimeout, Math.max(0, maxConnections),
+                chain, chainGroup, listenerChain, serviceControls, netns, netnsOut, dialTimeout, idleTimeout,
+                Math.max(0, maxConnections),
                 serviceConfig.handler().retries(), hashByTarget, openProxy, origin);
+    }
+
+    /** The chain named on the service's handler ({@code onHandler}) or listener, or null; a wrong name is reported. */
+    private ChainPlan chainNamed(String chainName, ServiceConfig serviceConfig, boolean onHandler) {
+        if (chainName == null) {
+            return null;
+        }
+        ChainPlan chain = chains.get(chainName);
+        if (chain == null && config.chain(chainName).isEmpty()) {
+            Origin origin = serviceConfig.origin();
+            Origin chainOrigin = onHandler
+                    ? originOf(serviceConfig.handler(), origin.child("handler")).child("chain")
+                    : originOf(serviceConfig.listener(), origin.child("listener")).child("chain");
+            problem(chainOrigin, "no chain named '" + chainName + "' in chains" + (config.chains().isEmpty() ? ""
+                    : "; known: " + String.join(", ", config.chains().stream().map(ChainConfig::name).toList())));
+        }
+        return chain;
     }
 
     /** A service's fixed targets: dialed directly (or through the service's chain), so no connector or dialer. */

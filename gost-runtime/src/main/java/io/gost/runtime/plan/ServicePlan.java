@@ -19,6 +19,9 @@ import java.util.Set;
  * @param forwarder       fixed targets, or {@code null}
  * @param chain           the chain targets are reached through, or {@code null} for direct dials (or a group)
  * @param chainGroup      several chains to pick one from per connection, or {@code null}
+ * @param listenerChain   for a reverse listener ({@code rtcp}, {@code rudp}): the chain whose last hop opens its
+ *                        port ({@code listener.chain}), or {@code null} to open it locally; always {@code null}
+ *                        for other listeners, whose {@code listener.chain} (if any) is the handler's {@code chain}
  * @param controls        the admissions, bypasses, limiters, host mapper and resolver it names, and its options
  *                        for them
  * @param netns           where the listener's socket (and client-side sockets) are created, or {@code null}
@@ -34,7 +37,7 @@ import java.util.Set;
  */
 public record ServicePlan(String name, String addr, InetSocketAddress bindAddress, PluginPlan listener,
                           PluginPlan handler, HopPlan forwarder, ChainPlan chain, ChainGroupPlan chainGroup,
-                          ServiceControls controls, NetnsRef netns,
+                          ChainPlan listenerChain, ServiceControls controls, NetnsRef netns,
                           NetnsRef netnsOut, Duration dialTimeout, Duration idleTimeout, int maxConnections,
                           int retries, boolean hashByTarget, boolean openProxyWarning, Origin origin) {
 
@@ -55,20 +58,24 @@ public record ServicePlan(String name, String addr, InetSocketAddress bindAddres
         return chain == null ? java.util.List.of() : java.util.List.of(chain);
     }
 
-    /** Every namespace this service creates sockets in: listen, dial-out, and its chain's nodes. */
+    /** Every namespace this service creates sockets in: listen, dial-out, and its chains' nodes. */
     public Set<NetnsRef> namespaces() {
-        Set<NetnsRef> used = new LinkedHashSet<>();
+        Set<NetnsRef> namespaces = new LinkedHashSet<>();
         if (netns != null) {
-            used.add(netns);
+            namespaces.add(netns);
         }
         if (netnsOut != null) {
-            used.add(netnsOut);
+            namespaces.add(netnsOut);
         }
-        chains().forEach(each -> each.hops().forEach(hop -> hop.nodes().forEach(node -> {
+        java.util.List<ChainPlan> used = new java.util.ArrayList<>(chains());
+        if (listenerChain != null) {
+            used.add(listenerChain);
+        }
+        used.forEach(each -> each.hops().forEach(hop -> hop.nodes().forEach(node -> {
             if (node.netns() != null) {
-                used.add(node.netns());
+                namespaces.add(node.netns());
             }
         })));
-        return used;
+        return namespaces;
     }
 }

@@ -1,11 +1,13 @@
 package io.gost.runtime.service;
 
+import io.gost.api.BindRequest;
 import io.gost.api.Handler;
 import io.gost.api.HostPort;
 import io.gost.api.ListenContext;
 import io.gost.api.Listener;
 import io.gost.api.NetnsRef;
 import io.gost.api.Refusal;
+import io.gost.api.RemotePort;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
 import io.gost.runtime.chain.ChainRouter;
@@ -43,6 +45,8 @@ public final class Service implements AutoCloseable {
     private final String handlerType;
     private final Hop forwarderHop;
     private final ChainRouter router;
+    private final ChainRouter listenerRouter;
+    private final boolean reverseListener;
     private final int retries;
     private final boolean hashByTarget;
     private final NetnsRef listenNamespace;
@@ -63,7 +67,10 @@ public final class Service implements AutoCloseable {
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicLong currentConnections = new AtomicLong();
     private final AtomicLong totalConnections = new AtomicLong();
+    private final AtomicLong remoteBindAttempts = new AtomicLong();
+    private final AtomicLong remoteBindFailures = new AtomicLong();
     private volatile SocketAddress boundAddress;
+    private volatile SocketAddress remoteBoundAddress;
 
     Service(Builder builder) {
         this.name = builder.name;
@@ -74,6 +81,8 @@ public final class Service implements AutoCloseable {
         this.handlerType = builder.handlerType;
         this.forwarderHop = builder.forwarderHop;
         this.router = builder.router;
+        this.listenerRouter = builder.listenerRouter;
+        this.reverseListener = builder.reverseListener;
         this.retries = builder.retries;
         this.hashByTarget = builder.hashByTarget;
         this.listenNamespace = builder.listenNamespace;
@@ -135,6 +144,36 @@ public final class Service implements AutoCloseable {
         return access;
     }
 
+    /**
+     * Attempts to open the port of a reverse listener ({@code rtcp}, {@code rudp}) on the last hop of its chain,
+     * the first and every one after a failure or a loss.
+     */
+    public long remoteBindAttempts() {
+        return remoteBindAttempts.get();
+    }
+
+    /** Attempts that failed, and open ports that were lost (the connection to the hop died). */
+    public long remoteBindFailures() {
+        return remoteBindFailures.get();
+    }
+
+    /** Where the last hop listens for this service's reverse listener now, or {@code null} while it does not. */
+    public SocketAddress remoteBoundAddress() {
+        return remoteBoundAddress;
+    }
+
+    long countRemoteBindAttempt() {
+        return remoteBindAttempts.incrementAndGet();
+    }
+
+    void countRemoteBindFailure() {
+        remoteBindFailures.incrementAndGet();
+    }
+
+    void remoteBound(SocketAddress address) {
+        remoteBoundAddress = address;
+    }
+
     /** How long a relayed tunnel may carry nothing before it is closed; {@code null} for no limit. */
     Duration idleTimeout() {
         return idleTimeout;
@@ -190,6 +229,11 @@ public final class Service implements AutoCloseable {
             public Acceptor acceptor() {
                 return Service.this::accept;
             }
+
+            @Override
+            public RemotePort openRemotePort(BindRequest request) {
+                return new RemotePortKeeper(Service.this, request, listenerRouter, Service.this::accept).open();
+            }
         };
         Future<SocketAddress> bound = placement.place(listenNamespace,
                 new SocketPurpose(SocketPurpose.Kind.LISTEN, name, address),
@@ -206,8 +250,13 @@ public final class Service implements AutoCloseable {
             throw new ServiceStartException(this, ServiceStartException.describe(bound.cause()), bound.cause());
         }
         boundAddress = bound.getNow();
-        log.info("service {} listening on {}{} ({} handler)", name, HostPort.format(boundAddress),
-                listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+        if (reverseListener && listenerRouter != null) {
+            log.info("service {}: {} handler for connections to {} on the last hop of chain {}", name, handlerType,
+                    address, listenerRouter.chain().name());
+        } else {
+            log.info("service {} listening on {}{} ({} handler)", name, HostPort.format(boundAddress),
+                    listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+        }
         if (warnWhenReachableWithoutAuth && !isLoopback(boundAddress)) {
             log.warn("service {} ({} handler) accepts clients on {}{} without authentication: anyone who can reach"
                             + " that address can use it as an open proxy; add credentials (-L {}://user:pass@{},"
@@ -232,7 +281,11 @@ public final class Service implements AutoCloseable {
             return;
         }
         // Admission and limits, before anything is read from the client.
-        InetSocketAddress remote = client.remoteAddress() instanceof InetSocketAddress address ? address : null;
+        // On a reverse listener's port opened through a chain the channel's remote address is the hop: the
+        // admissions and limits are about the peer that connected there, which the binding names.
+        InetSocketAddress peer = client.attr(io.gost.api.Binding.PEER_ADDRESS).get();
+        InetSocketAddress remote = peer != null ? peer
+                : client.remoteAddress() instanceof InetSocketAddress address ? address : null;
         if (!access.admits(name, remote)) {
             currentConnections.decrementAndGet();
             client.close();
@@ -330,6 +383,8 @@ public final class Service implements AutoCloseable {
         private String handlerType = "?";
         private Hop forwarderHop;
         private ChainRouter router;
+        private ChainRouter listenerRouter;
+        private boolean reverseListener;
         private int retries;
         private boolean hashByTarget;
         private NetnsRef listenNamespace;
@@ -373,6 +428,16 @@ public final class Service implements AutoCloseable {
         public Builder router(ChainRouter router, int retries) {
             this.router = router;
             this.retries = retries;
+            return this;
+        }
+
+        /**
+         * For a reverse listener ({@code rtcp}, {@code rudp}): the router of its listener chain, or {@code null} to
+         * open its port locally.
+         */
+        public Builder reverseListener(ChainRouter listenerRouter) {
+            this.reverseListener = true;
+            this.listenerRouter = listenerRouter;
             return this;
         }
 

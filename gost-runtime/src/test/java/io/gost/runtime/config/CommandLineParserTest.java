@@ -446,11 +446,12 @@ class CommandLineParserTest {
 
         @Test
         void keysForObjectsNotImplementedYetAreRefusedNamingTheKey() {
-            assertThatThrownBy(() -> gost("-L", "http://:8080?tls.certFile=cert.pem"))
+            // quotas: GOST's, not yet here (TLS files, the earlier example, are now taken into tls blocks).
+            assertThatThrownBy(() -> gost("-L", "http://:8080?quotas=q1"))
                     .isInstanceOf(ConfigException.class)
                     .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
-                            "-L 'http://:8080?tls.certFile=cert.pem': query key 'tls.certFile' is GOST's, but"
-                                    + " gost-java does not support it yet (TLS transports); remove it, or run this"
+                            "-L 'http://:8080?quotas=q1': query key 'quotas' is GOST's, but"
+                                    + " gost-java does not support it yet (limiters); remove it, or run this"
                                     + " configuration with GOST"));
         }
 
