@@ -219,4 +219,28 @@ class ReverseForwardTest {
             assertThat(echo.accepted()).as("only the admitted peer reached the target").isEqualTo(1);
         }
     }
+
+    @Test
+    void onAServiceWithABypassEveryUdpAndBindCommandIsRefusedWith0x02WithOrWithoutAChain() throws Exception {
+        // Their datagrams and bound connections would not meet the bypass (nor a limiter, hosts, resolver,
+        // interface or so_mark): refused rather than carried around it. CONNECT still works.
+        InetSocketAddress any = new InetSocketAddress("0.0.0.0", 0);
+        try (RunningGost hop = RunningGost.start("socks5://127.0.0.1:0?udp=true&bind=true");
+             RunningGost direct = RunningGost.start("socks5://127.0.0.1:0?udp=true&bind=true&bypass=10.0.0.0/8");
+             RunningGost chained = RunningGost.start(
+                     List.of("socks5://127.0.0.1:0?udp=true&bind=true&bypass=10.0.0.0/8"),
+                     List.of("socks5://127.0.0.1:" + hop.port(0)))) {
+            for (RunningGost gost : List.of(direct, chained)) {
+                for (int command : new int[] {0x03, 0x02, 0xF3, 0xF2}) { // UDP ASSOCIATE, BIND, UDP-TUN, MBIND
+                    try (Socket control = new Socket("127.0.0.1", gost.port(0))) {
+                        control.setSoTimeout(5_000);
+                        assertThat(UdpThroughChainsTest.request(control, command, any)[1])
+                                .as("command 0x%02X on %s", command, gost.service(0).name())
+                                .isEqualTo((byte) 0x02);
+                    }
+                }
+            }
+            assertThat(hop.service(0).totalConnections()).as("nothing reached the hop").isZero();
+        }
+    }
 }
