@@ -6,12 +6,15 @@ module io.gost.runtime {
     requires transitive io.gost.api;
     requires io.netty.handler;
     requires io.netty.resolver.dns;
+    requires io.netty.codec.dns;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.unix.common;
     requires io.netty.transport.classes.io_uring;
     requires typesafe.config;
     requires org.yaml.snakeyaml;
     requires info.picocli;
     requires org.slf4j;
+    requires java.net.http;
     // sun.misc.Signal: SIGTERM drains open connections and exits 0 (a shutdown hook cannot).
     requires jdk.unsupported;
 

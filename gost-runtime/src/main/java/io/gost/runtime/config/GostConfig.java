@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param services      what to run
  * @param chains        named chains, referenced by {@code handler.chain}
  * @param authers       named credential sets
- * @param bypasses      named target matchers, referenced by a service's {@code bypass}
+ * @param bypasses      named target matchers, referenced by services, hops and nodes
+ * @param controls      named admissions, limiters, host mappers and resolvers
  * @param log           logging
  * @param netnsProvider the network namespace provider to use ({@code netns.provider}), or {@code null}
  *                      for the default choice
@@ -20,22 +21,36 @@ import java.util.Optional;
  * @param tls           the top-level {@code tls} block, the default of every TLS server, or {@code null}
  */
 public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
-                         List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source,
-                         TlsConfig tls) {
+                         List<BypassConfig> bypasses, ControlConfigs controls, LogConfig log, String netnsProvider,
+                         String source, TlsConfig tls) {
 
     public GostConfig {
         services = List.copyOf(Objects.requireNonNullElse(services, List.of()));
         chains = List.copyOf(Objects.requireNonNullElse(chains, List.of()));
         authers = List.copyOf(Objects.requireNonNullElse(authers, List.of()));
         bypasses = List.copyOf(Objects.requireNonNullElse(bypasses, List.of()));
+        controls = Objects.requireNonNullElse(controls, ControlConfigs.NONE);
         log = Objects.requireNonNullElse(log, LogConfig.DEFAULT);
         source = Objects.requireNonNullElse(source, "<built-in>");
     }
 
-    /** A configuration without a top-level {@code tls} block. */
+    /** A configuration without admissions, limiters, host mappers, resolvers or a top-level {@code tls} block. */
     public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                       List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source) {
-        this(services, chains, authers, bypasses, log, netnsProvider, source, null);
+        this(services, chains, authers, bypasses, ControlConfigs.NONE, log, netnsProvider, source, null);
+    }
+
+    /** A configuration without a top-level {@code tls} block. */
+    public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                      List<BypassConfig> bypasses, ControlConfigs controls, LogConfig log, String netnsProvider,
+                      String source) {
+        this(services, chains, authers, bypasses, controls, log, netnsProvider, source, null);
+    }
+
+    /** A configuration without admissions, limiters, host mappers or resolvers. */
+    public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                      List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source, TlsConfig tls) {
+        this(services, chains, authers, bypasses, ControlConfigs.NONE, log, netnsProvider, source, tls);
     }
 
     /** A configuration without bypasses (the shape before they were supported). */
