@@ -17,6 +17,9 @@ import org.yaml.snakeyaml.Yaml;
  * output can be saved and loaded again with {@code -C}. Passwords are printed, as GOST prints them: the
  * output is the user's own configuration. Fields at their defaults are left out, as GOST's
  * {@code omitempty} does.
+ *
+ * <p>Why this class is long: it mirrors {@link ConfigTreeMapper} section by section, so that everything the
+ * mapper reads is written back; one short method per section.
  */
 public final class ConfigWriter {
 

@@ -64,6 +64,9 @@ import org.slf4j.LoggerFactory;
  *       one family. {@code clientIP} is sent as an EDNS Client Subnet option (/24 for IPv4, /56 for IPv6).</li>
  * </ul>
  * The nameservers can be replaced while in use ({@link #update}).
+ *
+ * <p>Why this class is long: the cache, the per-namespace sockets and GOST's options (prefer/only, ttl,
+ * async, client subnet) share one lookup path; the wire format is Netty's DNS codec, not ours.
  */
 public final class Resolver implements AutoCloseable {
 

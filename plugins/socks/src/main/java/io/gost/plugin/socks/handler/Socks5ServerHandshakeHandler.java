@@ -61,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * <p>After the request, bytes the client sends early (a pipelining client, or a FIN that makes epoll read
  * with auto-read off) wait in a {@link HeldInbound} behind this handler; gost-api's {@link RelayHandOff} writes
  * them upstream before the relay starts, so nothing is lost.
+ *
+ * <p>Why this class is long: it is the SOCKS5 server's state machine (greeting, auth, request) and the one
+ * place that decides, for each command (CONNECT, BIND, UDP ASSOCIATE, GOST's UDP-TUN and MBIND), whether the
+ * service may run it and with which reply code; each command's work is its own class.
  */
 final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter implements CommandSession {
 
