@@ -13,6 +13,7 @@ import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.Hop;
 import io.gost.runtime.chain.Node;
 import io.gost.runtime.chain.Selector;
+import io.gost.runtime.config.ConfigException;
 import io.gost.runtime.config.GostConfig;
 import io.gost.runtime.config.PluginConfig;
 import io.gost.runtime.netns.NamespaceManager;
@@ -20,43 +21,90 @@ import io.gost.runtime.plan.ChainPlan;
 import io.gost.runtime.plan.GostPlan;
 import io.gost.runtime.plan.HopPlan;
 import io.gost.runtime.plan.NodePlan;
+import io.gost.runtime.plan.PlanEquality;
 import io.gost.runtime.plan.Planner;
 import io.gost.runtime.plan.PluginPlan;
 import io.gost.runtime.plan.ServicePlan;
 import io.gost.runtime.registry.PluginKind;
 import io.gost.runtime.registry.PluginRegistry;
+import io.gost.runtime.service.ConnectionObserver;
+import io.gost.runtime.service.ListenerSlot;
 import io.gost.runtime.service.Service;
+import io.gost.runtime.service.ServiceStartException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link GostPlan} brought to life: its lifecycle, nothing else. {@link #start} creates every plugin,
- * opens the namespaces and binds every listener, undoing everything when one of them fails;
- * {@link #stopAccepting} closes the listeners; {@link #close} releases it all. What to run, and every check
- * that needs no socket, is the {@link Planner}'s.
+ * A {@link GostPlan} brought to life: its lifecycle, nothing else. What to run, and every check that
+ * needs no socket, is the {@link Planner}'s.
+ *
+ * <p>{@link #start} runs a first plan; {@link #apply} moves the running services to another plan (a
+ * reload, a change through the Web API) by its difference from the running one:
+ * <ul>
+ * <li>a service whose plan is the same (origins aside, {@link PlanEquality}) keeps running untouched:
+ *     listener, connections, counters;
+ * <li>a new service is started;
+ * <li>a changed service is built anew and started before its predecessor stops: when its listener is the
+ *     same (type, options, address, namespace) the new service takes over the bound socket, so the port
+ *     never stops accepting; otherwise its new socket binds beside the old one ({@code SO_REUSEPORT}) before
+ *     the old one closes. The predecessor's open connections drain for the grace period;
+ * <li>a removed service stops accepting and drains.
+ * </ul>
+ * Chains shared by services are built once per distinct chain plan and kept across reloads while
+ * unchanged, failure marks and all. If anything of the new plan fails to start, everything it started is
+ * undone and the running services go on as before.
+ *
+ * <p>Thread-safe: changes are serialised; slow work (binding, releasing plugins after a drain) never runs
+ * on an event loop.
  */
 public final class GostRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GostRuntime.class);
 
-    private final GostPlan plan;
+    /** How long a listener may take to bind. */
+    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a replaced or removed service's connections may go on by default. */
+    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(30);
+
     private final Transport transport;
     private final NamespaceManager namespaces;
-    private final List<AutoCloseable> plugins = new ArrayList<>();
-    private final List<Service> services = new ArrayList<>();
-    private final List<Service> started = new ArrayList<>();
-    private final List<NetnsRef> acquired = new ArrayList<>();
+    /** Drain deadlines and the release of drained services: off the event loops, which may hold sockets. */
+    private final ScheduledExecutorService control;
+    private GostPlan plan;
+    private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+    private Dialer directDialer;
+    /** Services by name, in the plan's order. */
+    private final Map<String, Running> running = new LinkedHashMap<>();
+    private final List<Running> draining = new ArrayList<>();
+    private final List<SharedChain> chains = new ArrayList<>();
+    private volatile ConnectionObserver observer = ConnectionObserver.NONE;
+    private boolean started;
+    private boolean closed;
 
     private GostRuntime(GostPlan plan, NetnsProvider provider, Transport transport) {
-        this.plan = plan;
+        this.plan = Objects.requireNonNull(plan, "plan");
         this.transport = transport;
         this.namespaces = new NamespaceManager(provider);
+        this.control = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "gost-runtime");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** A runtime for {@code plan}; nothing is created until {@link #start}. */
@@ -74,24 +122,47 @@ public final class GostRuntime implements AutoCloseable {
         return of(Planner.planOrThrow(config, registry), provider, transport);
     }
 
-    /** The plan this runtime runs. */
-    public GostPlan plan() {
+    /** The plan this runtime runs (the last one applied). */
+    public synchronized GostPlan plan() {
         return plan;
     }
 
     /** The configuration the plan was made from. */
-    public GostConfig config() {
+    public synchronized GostConfig config() {
         return plan.config();
     }
 
-    /** The services, in configuration order, once started. */
-    public synchronized List<Service> services() {
-        return List.copyOf(services);
+    /** How long replaced and removed services may finish their connections; 30 s unless set. */
+    public synchronized void gracePeriod(Duration gracePeriod) {
+        if (gracePeriod == null || gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("the grace period must be 0 or more, got " + gracePeriod);
+        }
+        this.gracePeriod = gracePeriod;
     }
 
-    /** The service called {@code name}, once started. */
+    public synchronized Duration gracePeriod() {
+        return gracePeriod;
+    }
+
+    /** The running services, in the plan's order (not those still draining after a reload). */
+    public synchronized List<Service> services() {
+        return running.values().stream().map(r -> r.service).toList();
+    }
+
+    /** The running service called {@code name}. */
     public Optional<Service> service(String name) {
         return services().stream().filter(service -> service.name().equals(name)).findFirst();
+    }
+
+    /** Services replaced or removed by a reload whose connections are still finishing. */
+    public synchronized List<Service> drainingServices() {
+        return draining.stream().map(r -> r.service).toList();
+    }
+
+    /** Sets what hears of each new connection of every service, now and after reloads (the metrics). */
+    public synchronized void observe(ConnectionObserver observer) {
+        this.observer = observer == null ? ConnectionObserver.NONE : observer;
+        running.values().forEach(r -> r.service.observe(this.observer));
     }
 
     /**
@@ -102,53 +173,292 @@ public final class GostRuntime implements AutoCloseable {
      * @throws io.gost.runtime.service.ServiceStartException when a listener cannot bind
      */
     public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("already started; use apply(plan) to change what runs");
+        }
+        started = true;
         // Netty reads per-namespace facts (SOMAXCONN, IPv6 support) once, on first use; make that happen
         // here in the process's own namespace rather than on a namespace thread.
         if (io.netty.util.NetUtil.SOMAXCONN <= 0) {
             log.debug("SOMAXCONN is {}", io.netty.util.NetUtil.SOMAXCONN);
         }
-        plan.warnings().forEach(warning -> log.warn("{}", warning));
         try {
-            Dialer directDialer = create(new PluginPlan(PluginKind.DIALER, "tcp",
+            PluginPlan tcp = new PluginPlan(PluginKind.DIALER, "tcp",
                     plan.registry().require(PluginKind.DIALER, "tcp").factory(), "", PluginConfig.of("tcp").metadata(),
-                    List.of(), null, null), "direct");
-            Map<String, Chain> chains = new HashMap<>();
-            for (ChainPlan chainPlan : plan.chains()) {
-                chains.put(chainPlan.name(), chain(chainPlan));
-            }
-            for (ServicePlan servicePlan : plan.services()) {
-                Service service = service(servicePlan, chains, directDialer);
-                services.add(service);
-                for (NetnsRef namespace : servicePlan.namespaces()) {
-                    try {
-                        namespaces.acquire(namespace);
-                        acquired.add(namespace);
-                    } catch (NetnsException e) {
-                        throw new NetnsStartException("service '" + servicePlan.name() + "': " + e.getMessage(), e);
-                    }
-                }
-                service.start(Duration.ofSeconds(30));
-                started.add(service);
-            }
+                    List.of(), null, null);
+            directDialer = (Dialer) tcp.create("direct", plan.registry());
+            GostPlan first = plan;
+            plan = emptyLike(first);
+            applyChanges(first);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private Chain chain(ChainPlan chainPlan) {
-        List<Hop> hops = new ArrayList<>();
-        for (HopPlan hopPlan : chainPlan.hops()) {
-            hops.add(hop(hopPlan));
-        }
-        return new Chain(chainPlan.name(), hops);
+    private static GostPlan emptyLike(GostPlan plan) {
+        return new GostPlan(List.of(), List.of(), List.of(), plan.log(), plan.netnsProvider(), List.of(),
+                plan.registry(), plan.config());
     }
 
-    private Hop hop(HopPlan hopPlan) {
+    /**
+     * Moves the running services to {@code next}, changing only what differs (see the class comment).
+     * When anything fails to start, what was started for {@code next} is undone, the running services keep
+     * serving, and the failure is thrown.
+     *
+     * @return what changed
+     * @throws ConfigException when {@code next} changes what cannot change while running (the namespace provider)
+     * @throws io.gost.runtime.service.ServiceStartException when a listener cannot bind
+     * @throws NetnsStartException when a namespace cannot be used
+     */
+    public synchronized Changes apply(GostPlan next) {
+        if (closed) {
+            throw new IllegalStateException("the runtime is closed");
+        }
+        if (!started) {
+            throw new IllegalStateException("start the runtime before applying another plan");
+        }
+        if (!Objects.equals(plan.netnsProvider(), next.netnsProvider())) {
+            throw new ConfigException(List.of("netns.provider: the namespace provider cannot change while gost runs"
+                    + " (it is '" + Objects.requireNonNullElse(plan.netnsProvider(), "the default") + "', the new"
+                    + " configuration asks for '" + Objects.requireNonNullElse(next.netnsProvider(), "the default")
+                    + "'); restart gost to change it"));
+        }
+        return applyChanges(next);
+    }
+
+    private Changes applyChanges(GostPlan next) {
+        next.warnings().forEach(warning -> log.warn("{}", warning));
+        Set<String> nextNames = new HashSet<>();
+        List<ServicePlan> toStart = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (ServicePlan servicePlan : next.services()) {
+            nextNames.add(servicePlan.name());
+            Running current = running.get(servicePlan.name());
+            if (current != null && PlanEquality.same(current.plan, servicePlan)) {
+                kept.add(servicePlan.name());
+            } else {
+                toStart.add(servicePlan);
+            }
+        }
+        // Services going away (replaced or removed) may hand their bound listeners to new ones.
+        List<Running> leaving = new ArrayList<>();
+        for (Running current : running.values()) {
+            if (!nextNames.contains(current.plan.name()) || toStart.stream().anyMatch(p -> p.name().equals(current.plan.name()))) {
+                leaving.add(current);
+            }
+        }
+        List<Running> startedNow = new ArrayList<>();
+        Set<Running> claimed = new HashSet<>();
+        List<Running> stoppedEarly = new ArrayList<>();
+        try {
+            for (ServicePlan servicePlan : toStart) {
+                Running fresh = build(servicePlan);
+                startedNow.add(fresh);
+                Running donor = leaving.stream()
+                        .filter(r -> !claimed.contains(r) && sameListener(r.plan, servicePlan) && r.service.slot() != null
+                                && r.service.slot().isOpen())
+                        .findFirst().orElse(null);
+                if (donor != null) {
+                    claimed.add(donor);
+                    fresh.inherit = donor;
+                    continue;
+                }
+                List<Running> sharing = holdersOfPort(servicePlan);
+                try {
+                    fresh.service.start(BIND_TIMEOUT, sharing.isEmpty());
+                } catch (ServiceStartException e) {
+                    if (sharing.isEmpty() || !(rootCause(e) instanceof BindException) || !leaving.containsAll(sharing)) {
+                        throw e;
+                    }
+                    // A listener whose sockets cannot share the port (one that does not make its server
+                    // sockets with the runtime's transport, or a datagram socket): the old one has to go first.
+                    log.warn("service {}: the new listener cannot bind {} beside the old one ({}); closing the old"
+                            + " listener first, so the port refuses connections for a moment", servicePlan.name(),
+                            servicePlan.addr(), rootCause(e).getMessage());
+                    sharing.forEach(r -> r.service.stopAccepting());
+                    stoppedEarly.addAll(sharing);
+                    fresh.service.start(BIND_TIMEOUT, false);
+                }
+            }
+        } catch (RuntimeException e) {
+            for (Running fresh : startedNow) {
+                fresh.service.stopAccepting();
+                release(fresh);
+            }
+            for (Running old : stoppedEarly) {
+                restart(old);
+            }
+            throw e;
+        }
+        // Commit: from here on nothing fails.
+        for (Running fresh : startedNow) {
+            if (fresh.inherit != null) {
+                ListenerSlot slot = fresh.inherit.service.slot();
+                fresh.service.takeOver(slot);
+                fresh.inherit.plugins.remove(slot.listener());
+                fresh.plugins.add(slot.listener());
+                fresh.inherit = null;
+            }
+            fresh.service.observe(observer);
+        }
+        Map<String, Running> nextRunning = new LinkedHashMap<>();
+        Map<String, Running> freshByName = new LinkedHashMap<>();
+        startedNow.forEach(r -> freshByName.put(r.plan.name(), r));
+        int replaced = 0;
+        int removed = 0;
+        for (Running old : leaving) {
+            if (freshByName.containsKey(old.plan.name())) {
+                replaced++;
+            } else {
+                removed++;
+            }
+            retire(old);
+        }
+        for (ServicePlan servicePlan : next.services()) {
+            Running fresh = freshByName.get(servicePlan.name());
+            if (fresh != null) {
+                nextRunning.put(servicePlan.name(), fresh);
+            } else {
+                Running keep = running.get(servicePlan.name());
+                keep.plan = servicePlan; // same, but the new origins are the ones a user now sees
+                nextRunning.put(servicePlan.name(), keep);
+            }
+        }
+        running.clear();
+        running.putAll(nextRunning);
+        plan = next;
+        Changes changes = new Changes(kept.size(), startedNow.size() - replaced, replaced, removed);
+        log.debug("applied plan: {}", changes);
+        return changes;
+    }
+
+    /** A service stopped early in a failed apply accepts again (its slot was closed: bind anew). */
+    private void restart(Running old) {
+        try {
+            old.service.start(BIND_TIMEOUT, holdersOfPort(old.plan).isEmpty());
+        } catch (RuntimeException e) {
+            log.error("service {} could not listen again after a failed reload: {}", old.plan.name(), e.getMessage());
+        }
+    }
+
+    /** Same listener: a new service may take over the bound socket. */
+    private static boolean sameListener(ServicePlan a, ServicePlan b) {
+        return a.bindAddress().equals(b.bindAddress()) && Objects.equals(a.netns(), b.netns())
+                && PlanEquality.same(a.listener(), b.listener());
+    }
+
+    /** Running services whose open listener holds the port {@code servicePlan} binds (in the same namespace). */
+    private List<Running> holdersOfPort(ServicePlan servicePlan) {
+        int port = servicePlan.bindAddress().getPort();
+        if (port == 0) {
+            return List.of();
+        }
+        List<Running> holders = new ArrayList<>();
+        for (Running current : running.values()) {
+            ListenerSlot slot = current.service.slot();
+            if (slot != null && slot.isOpen() && Objects.equals(slot.namespace(), servicePlan.netns())
+                    && slot.boundAddress() instanceof InetSocketAddress bound && bound.getPort() == port) {
+                holders.add(current);
+            }
+        }
+        return holders;
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** Stops a service accepting and lets it drain; its plugins, chain and namespaces are released after. */
+    private void retire(Running old) {
+        draining.add(old);
+        old.service.drain(gracePeriod, control).whenCompleteAsync((done, failure) -> {
+            synchronized (GostRuntime.this) {
+                if (draining.remove(old)) {
+                    release(old);
+                }
+            }
+        }, control);
+    }
+
+    /** Creates a service's plugins, takes its chain and namespaces; binds nothing. */
+    private Running build(ServicePlan servicePlan) {
+        Running built = new Running(servicePlan);
+        try {
+            Listener listener = built.create(servicePlan.listener(), servicePlan.name(), plan.registry());
+            Handler handler = built.create(servicePlan.handler(), servicePlan.name(), plan.registry());
+            if (servicePlan.chain() != null) {
+                built.chain = chain(servicePlan.chain());
+            }
+            for (NetnsRef namespace : servicePlan.namespaces()) {
+                try {
+                    namespaces.acquire(namespace);
+                    built.namespaces.add(namespace);
+                } catch (NetnsException e) {
+                    throw new NetnsStartException("service '" + servicePlan.name() + "': " + e.getMessage(), e);
+                }
+            }
+            ChainRouter router = new ChainRouter(built.chain == null ? null : built.chain.chain,
+                    servicePlan.netnsOut(), servicePlan.retries(), servicePlan.dialTimeout(), transport, namespaces,
+                    directDialer, servicePlan.name(),
+                    servicePlan.bypass() == null ? null : servicePlan.bypass().bypass());
+            built.service = Service.builder()
+                    .name(servicePlan.name())
+                    .address(servicePlan.addr(), servicePlan.bindAddress())
+                    .listener(listener)
+                    .handler(servicePlan.handler().type(), handler)
+                    .forwarder(servicePlan.forwarder() == null ? null
+                            : hop(servicePlan.forwarder(), built.plugins, plan.registry()))
+                    .router(router, servicePlan.retries())
+                    .hashByTarget(servicePlan.hashByTarget())
+                    .listenNamespace(servicePlan.netns())
+                    .placement(namespaces)
+                    .transport(transport)
+                    .idleTimeout(servicePlan.idleTimeout())
+                    .maxConnections(servicePlan.maxConnections())
+                    .warnWhenReachableWithoutAuth(servicePlan.openProxyWarning())
+                    .build();
+            return built;
+        } catch (RuntimeException e) {
+            release(built);
+            throw e;
+        }
+    }
+
+    /** The running chain for {@code chainPlan}: shared with every service whose chain is the same. */
+    private SharedChain chain(ChainPlan chainPlan) {
+        for (SharedChain shared : chains) {
+            if (PlanEquality.same(shared.plan, chainPlan)) {
+                shared.users++;
+                return shared;
+            }
+        }
+        SharedChain shared = new SharedChain(chainPlan);
+        try {
+            List<Hop> hops = new ArrayList<>();
+            for (HopPlan hopPlan : chainPlan.hops()) {
+                hops.add(hop(hopPlan, shared.plugins, plan.registry()));
+            }
+            shared.chain = new Chain(chainPlan.name(), hops);
+        } catch (RuntimeException e) {
+            closeAll(shared.plugins);
+            throw e;
+        }
+        shared.users = 1;
+        chains.add(shared);
+        return shared;
+    }
+
+    private static Hop hop(HopPlan hopPlan, List<AutoCloseable> owner, PluginRegistry registry) {
         List<Node> nodes = new ArrayList<>();
         for (NodePlan nodePlan : hopPlan.nodes()) {
-            Dialer dialer = nodePlan.dialer() == null ? null : create(nodePlan.dialer(), nodePlan.name());
-            Connector connector = nodePlan.connector() == null ? null : create(nodePlan.connector(), nodePlan.name());
+            Dialer dialer = nodePlan.dialer() == null ? null : create(nodePlan.dialer(), nodePlan.name(), owner, registry);
+            Connector connector = nodePlan.connector() == null ? null
+                    : create(nodePlan.connector(), nodePlan.name(), owner, registry);
             nodes.add(new Node(nodePlan.name(), nodePlan.address(), dialer, connector, nodePlan.netns(),
                     new Node.Options(nodePlan.weight(), nodePlan.backup(), nodePlan.maxFails(),
                             nodePlan.failTimeout())));
@@ -156,64 +466,29 @@ public final class GostRuntime implements AutoCloseable {
         return new Hop(hopPlan.name(), nodes, Selector.of(hopPlan.selector()));
     }
 
-    private Service service(ServicePlan servicePlan, Map<String, Chain> chains, Dialer directDialer) {
-        Listener listener = create(servicePlan.listener(), servicePlan.name());
-        Handler handler = create(servicePlan.handler(), servicePlan.name());
-        Chain chain = servicePlan.chain() == null ? null : chains.get(servicePlan.chain().name());
-        ChainRouter router = new ChainRouter(chain, servicePlan.netnsOut(), servicePlan.retries(),
-                servicePlan.dialTimeout(), transport, namespaces, directDialer, servicePlan.name(),
-                servicePlan.bypass() == null ? null : servicePlan.bypass().bypass());
-        return Service.builder()
-                .name(servicePlan.name())
-                .address(servicePlan.addr(), servicePlan.bindAddress())
-                .listener(listener)
-                .handler(servicePlan.handler().type(), handler)
-                .forwarder(servicePlan.forwarder() == null ? null : hop(servicePlan.forwarder()))
-                .router(router, servicePlan.retries())
-                .hashByTarget(servicePlan.hashByTarget())
-                .listenNamespace(servicePlan.netns())
-                .placement(namespaces)
-                .transport(transport)
-                .idleTimeout(servicePlan.idleTimeout())
-                .maxConnections(servicePlan.maxConnections())
-                .warnWhenReachableWithoutAuth(servicePlan.openProxyWarning())
-                .build();
-    }
-
     @SuppressWarnings("unchecked")
-    private <T extends AutoCloseable> T create(PluginPlan pluginPlan, String owner) {
-        AutoCloseable plugin = pluginPlan.create(owner, plan.registry());
+    private static <T extends AutoCloseable> T create(PluginPlan pluginPlan, String owner, List<AutoCloseable> plugins,
+                                                      PluginRegistry registry) {
+        AutoCloseable plugin = pluginPlan.create(owner, registry);
         plugins.add(plugin);
         return (T) plugin;
     }
 
-    /** Stops accepting on every service; open connections go on. */
-    public synchronized void stopAccepting() {
-        for (Service service : started) {
-            service.close();
+    /** Closes a service's plugins and gives back its chain and namespaces. */
+    private void release(Running old) {
+        closeAll(old.plugins);
+        if (old.chain != null && --old.chain.users == 0) {
+            chains.remove(old.chain);
+            closeAll(old.chain.plugins);
         }
-    }
-
-    /** Connections open now, over all services. */
-    public synchronized long openConnections() {
-        return services.stream().mapToLong(Service::currentConnections).sum();
-    }
-
-    /** Stops every service, closes plugins and namespaces. Open connections are not drained. */
-    @Override
-    public synchronized void close() {
-        for (Service service : started) {
-            try {
-                service.close();
-            } catch (RuntimeException e) {
-                log.warn("closing service {}: {}", service.name(), e.toString());
-            }
-        }
-        started.clear();
-        for (NetnsRef namespace : acquired) {
+        old.chain = null;
+        for (NetnsRef namespace : old.namespaces) {
             namespaces.release(namespace);
         }
-        acquired.clear();
+        old.namespaces.clear();
+    }
+
+    private static void closeAll(List<AutoCloseable> plugins) {
         for (AutoCloseable plugin : plugins) {
             try {
                 plugin.close();
@@ -222,6 +497,124 @@ public final class GostRuntime implements AutoCloseable {
             }
         }
         plugins.clear();
+    }
+
+    /** Stops accepting on every service; open connections go on. */
+    public synchronized void stopAccepting() {
+        for (Running current : running.values()) {
+            current.service.stopAccepting();
+        }
+    }
+
+    /**
+     * Stops accepting on every service and lets the open connections finish: completes when none is left
+     * (replaced services still draining included), or when {@code gracePeriod} is over, after closing what is
+     * left.
+     */
+    public synchronized CompletableFuture<Void> drain(Duration gracePeriod) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Running current : running.values()) {
+            all.add(current.service.drain(gracePeriod, control));
+        }
+        for (Running old : draining) {
+            // Already draining with the reload's grace period; shutting down does not wait longer than asked.
+            all.add(old.service.drain(gracePeriod, control));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /** Connections open now, over all services (those draining after a reload too). */
+    public synchronized long openConnections() {
+        long open = 0;
+        for (Running current : running.values()) {
+            open += current.service.currentConnections();
+        }
+        for (Running old : draining) {
+            open += old.service.currentConnections();
+        }
+        return open;
+    }
+
+    /** Stops every service, closes plugins and namespaces. Open connections are not drained. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Running> all = new ArrayList<>(running.values());
+        all.addAll(draining);
+        running.clear();
+        draining.clear();
+        for (Running current : all) {
+            try {
+                current.service.stopAccepting();
+            } catch (RuntimeException e) {
+                log.warn("closing service {}: {}", current.plan.name(), e.toString());
+            }
+        }
+        for (Running current : all) {
+            release(current);
+        }
+        for (SharedChain shared : chains) {
+            closeAll(shared.plugins);
+        }
+        chains.clear();
+        if (directDialer != null) {
+            try {
+                directDialer.close();
+            } catch (Exception e) {
+                log.warn("closing the direct dialer: {}", e.toString());
+            }
+        }
+        control.shutdownNow();
+    }
+
+    /**
+     * What an {@link #apply} changed.
+     *
+     * @param kept     services left running untouched
+     * @param added    services started that did not run before
+     * @param replaced services restarted with a changed plan
+     * @param removed  services stopped
+     */
+    public record Changes(int kept, int added, int replaced, int removed) {
+
+        @Override
+        public String toString() {
+            return kept + " kept, " + added + " added, " + replaced + " replaced, " + removed + " removed";
+        }
+    }
+
+    /** A service of the runtime with what it owns. */
+    private static final class Running {
+        ServicePlan plan;
+        Service service;
+        final List<AutoCloseable> plugins = new ArrayList<>();
+        final List<NetnsRef> namespaces = new ArrayList<>();
+        SharedChain chain;
+        /** During an apply: the leaving service whose listener this one takes over. */
+        Running inherit;
+
+        Running(ServicePlan plan) {
+            this.plan = plan;
+        }
+
+        <T extends AutoCloseable> T create(PluginPlan pluginPlan, String owner, PluginRegistry registry) {
+            return GostRuntime.create(pluginPlan, owner, plugins, registry);
+        }
+    }
+
+    /** A chain built once and shared by the services whose chain plans are the same. */
+    private static final class SharedChain {
+        final ChainPlan plan;
+        final List<AutoCloseable> plugins = new ArrayList<>();
+        Chain chain;
+        int users;
+
+        SharedChain(ChainPlan plan) {
+            this.plan = plan;
+        }
     }
 
     /** A namespace that could not be opened at start-up. */

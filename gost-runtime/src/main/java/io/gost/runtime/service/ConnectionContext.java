@@ -28,6 +28,8 @@ final class ConnectionContext implements HandlerContext {
     private final long startNanos = System.nanoTime();
     private final Router router;
     private HopForwarder forwarder;
+    /** What the service's observer (the metrics) keeps of this connection. */
+    final ConnectionObserver.Connection observed;
 
     /** The last target the handler asked for, for the log line. */
     String target;
@@ -43,6 +45,7 @@ final class ConnectionContext implements HandlerContext {
         this.sessionId = sessionId;
         this.clientAddress = client.remoteAddress() instanceof InetSocketAddress address
                 ? address : InetSocketAddress.createUnresolved("unknown", 0);
+        this.observed = service.observer().opened(service.name(), clientAddress);
         this.router = (network, address) -> {
             target = ConnectionLog.hostAndPort(address);
             // GOST's hash selectors pick by client address, or by target host with the handler's `hash: host`.
@@ -134,7 +137,8 @@ final class ConnectionContext implements HandlerContext {
     @Override
     public Future<RelayResult> relay(Channel upstream) {
         relayed = true;
-        Future<RelayResult> result = Relay.start(client, upstream, service.idleTimeout());
+        Future<RelayResult> result = Relay.start(client, upstream, service.idleTimeout(),
+                (in, out) -> service.countBytes(this, in, out));
         result.addListener(done -> {
             RelayResult relayResult = result.getNow();
             if (relayResult != null) {
@@ -154,6 +158,7 @@ final class ConnectionContext implements HandlerContext {
     public void countBytes(long fromClient, long toClient) {
         this.fromClient += fromClient;
         this.toClient += toClient;
+        service.countBytes(this, fromClient, toClient);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.gost.runtime.service;
 
 import io.gost.api.Handler;
-import io.gost.api.ListenContext;
 import io.gost.api.Listener;
 import io.gost.api.NetnsRef;
 import io.gost.api.SocketPurpose;
@@ -15,6 +14,9 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -23,6 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A listener, a handler and how the handler reaches targets (a chain router, optionally a forwarder hop),
  * started and stopped as one.
+ *
+ * <p>The listener sits in a {@link ListenerSlot}: {@link #start} binds a new one, {@link #takeOver} adopts
+ * the bound slot of the service this one replaces on a reload. {@link #stopAccepting} closes the slot
+ * (unless a successor took it), and {@link #drain} waits for the open connections to finish, closing what is
+ * left when the grace period ends.
  */
 public final class Service implements AutoCloseable {
 
@@ -52,8 +59,15 @@ public final class Service implements AutoCloseable {
     private final AtomicLong unreportedRefusals = new AtomicLong();
     private final AtomicLong nextRefusalReportNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong sessions = new AtomicLong();
-    private final AtomicLong currentConnections = new AtomicLong();
-    private final AtomicLong totalConnections = new AtomicLong();
+    private final ServiceStats stats = new ServiceStats();
+    private final AtomicLong currentConnections = stats.currentConnections;
+    private final AtomicLong totalConnections = stats.totalConnections;
+    /** Client channels open now, to close what is left when a drain's grace period ends. */
+    private final Set<Channel> openChannels = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private volatile boolean draining;
+    private volatile ConnectionObserver observer = ConnectionObserver.NONE;
+    private volatile ListenerSlot slot;
     private volatile SocketAddress boundAddress;
 
     Service(Builder builder) {
@@ -105,6 +119,35 @@ public final class Service implements AutoCloseable {
         return totalConnections.get();
     }
 
+    /** GOST's stats of this service. */
+    public ServiceStats stats() {
+        return stats;
+    }
+
+    /** The listener slot, once started or taken over. */
+    public ListenerSlot slot() {
+        return slot;
+    }
+
+    /** The listener the service was built with (a service that took over a slot accepts on that one's). */
+    public Listener listener() {
+        return listener;
+    }
+
+    /** True once {@link #drain} was asked for: the service accepts no more and is going away. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Sets what hears of each new connection (the metrics); connections already open keep theirs. */
+    public void observe(ConnectionObserver observer) {
+        this.observer = observer == null ? ConnectionObserver.NONE : observer;
+    }
+
+    ConnectionObserver observer() {
+        return observer;
+    }
+
     /** Connections closed at accept because {@code maxConnections} were open. */
     public long refusedConnections() {
         return refusedConnections.get();
@@ -150,25 +193,20 @@ public final class Service implements AutoCloseable {
      * @throws ServiceStartException naming the service and address when the socket cannot be bound
      */
     public void start(Duration timeout) {
-        ListenContext context = new ListenContext() {
-            @Override
-            public InetSocketAddress address() {
-                return bindAddress;
-            }
+        start(timeout, true);
+    }
 
-            @Override
-            public Transport transport() {
-                return transport;
-            }
-
-            @Override
-            public Acceptor acceptor() {
-                return Service.this::accept;
-            }
-        };
-        Future<SocketAddress> bound = placement.place(listenNamespace,
-                new SocketPurpose(SocketPurpose.Kind.LISTEN, name, address),
-                transport.ioGroup().next(), () -> listener.bind(context));
+    /**
+     * As {@link #start(Duration)}.
+     *
+     * @param probe false when a socket of this runtime already listens on the address (the service this one
+     *              replaces): the new socket then joins it with {@code SO_REUSEPORT} instead of being
+     *              refused
+     */
+    public void start(Duration timeout, boolean probe) {
+        ListenerSlot newSlot = new ListenerSlot(listener, bindAddress, listenNamespace, this);
+        Future<SocketAddress> bound = newSlot.bind(placement, transport,
+                new SocketPurpose(SocketPurpose.Kind.LISTEN, name, address), probe);
         try {
             if (!bound.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ServiceStartException(this, "timed out after " + timeout.toSeconds() + "s binding the listener");
@@ -180,9 +218,27 @@ public final class Service implements AutoCloseable {
         if (!bound.isSuccess()) {
             throw new ServiceStartException(this, ServiceStartException.describe(bound.cause()), bound.cause());
         }
+        slot = newSlot;
         boundAddress = bound.getNow();
         log.info("service {} listening on {}{} ({} handler)", name, boundAddress,
                 listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+        warnIfOpenProxy();
+    }
+
+    /**
+     * Adopts the bound listener of the service this one replaces: connections accepted from now on are
+     * this service's, the port never stops accepting. The listener this service was built with is not
+     * used (the runtime closes it with the other plugins).
+     */
+    public void takeOver(ListenerSlot inherited) {
+        inherited.retarget(this);
+        slot = inherited;
+        boundAddress = inherited.boundAddress();
+        log.info("service {} took over the listener on {}{} ({} handler)", name, boundAddress,
+                listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+    }
+
+    private void warnIfOpenProxy() {
         if (warnWhenReachableWithoutAuth && !isLoopback(boundAddress)) {
             log.warn("service {} ({} handler) accepts clients on {}{} without authentication: anyone who can reach"
                             + " that address can use it as an open proxy; add credentials (-L {}://user:pass@{},"
@@ -198,7 +254,8 @@ public final class Service implements AutoCloseable {
                 && inet.getAddress().isLoopbackAddress();
     }
 
-    private void accept(Channel client) {
+    /** A connection the listener accepted. */
+    void accept(Channel client) {
         // Counted first, so that connections accepted at once on several event loops cannot all pass.
         long open = currentConnections.incrementAndGet();
         if (maxConnections > 0 && open > maxConnections) {
@@ -209,7 +266,9 @@ public final class Service implements AutoCloseable {
         String sessionId = Long.toString(sessions.incrementAndGet(), 36) + "-" + name;
         ConnectionContext context = new ConnectionContext(this, client, sessionId);
         totalConnections.incrementAndGet();
+        openChannels.add(client);
         client.closeFuture().addListener(closed -> {
+            openChannels.remove(client);
             if (!context.relayed) {
                 connectionClosed(context);
             }
@@ -249,17 +308,72 @@ public final class Service implements AutoCloseable {
             return;
         }
         context.finished = true;
-        currentConnections.decrementAndGet();
+        if (context.error != null) {
+            stats.countError();
+        }
+        context.observed.closed(System.nanoTime() - context.startNanos(), context.error != null);
+        long open = currentConnections.decrementAndGet();
         connectionLog.closed(this, context);
+        if (open == 0 && draining) {
+            drained.complete(null);
+        }
+    }
+
+    /** Bytes of a connection as they move: counted for the service's stats and the connection's observer. */
+    void countBytes(ConnectionContext context, long fromClient, long toClient) {
+        stats.addBytes(fromClient, toClient);
+        context.observed.bytes(fromClient, toClient);
     }
 
     /**
-     * Stops accepting. Open connections are not waited for; the listener and handler themselves are
-     * closed by the runtime, which created them.
+     * Stops accepting: closes the listener slot, unless a successor took it over. Open connections go on;
+     * the listener and handler themselves are closed by the runtime, which created them.
      */
+    public void stopAccepting() {
+        ListenerSlot current = slot;
+        if (current != null && current.target() == this && current.isOpen()) {
+            current.close();
+        } else if (current == null) {
+            listener.close();
+        }
+    }
+
+    /**
+     * Stops accepting and lets open connections finish: completes when none is left, or when
+     * {@code gracePeriod} is over, after closing those still open.
+     *
+     * @param timer schedules the end of the grace period
+     */
+    public CompletableFuture<Void> drain(Duration gracePeriod, java.util.concurrent.ScheduledExecutorService timer) {
+        stopAccepting();
+        draining = true;
+        if (currentConnections.get() <= 0) {
+            drained.complete(null);
+        }
+        if (!drained.isDone()) {
+            java.util.concurrent.ScheduledFuture<?> deadline = timer.schedule(() -> {
+                if (!drained.isDone()) {
+                    log.info("service {}: grace period over, closing {} connection(s)", name, openChannels.size());
+                    closeConnections();
+                    drained.complete(null);
+                }
+            }, gracePeriod.toNanos(), TimeUnit.NANOSECONDS);
+            drained.whenComplete((done, failure) -> deadline.cancel(false));
+        }
+        return drained;
+    }
+
+    /** Closes every open client connection now (their relays close the upstream side). */
+    public void closeConnections() {
+        for (Channel channel : openChannels) {
+            channel.close();
+        }
+    }
+
+    /** As {@link #stopAccepting}. */
     @Override
     public void close() {
-        listener.close();
+        stopAccepting();
     }
 
     /** Collects a service's parts. */
