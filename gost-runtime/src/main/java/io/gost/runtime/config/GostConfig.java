@@ -16,10 +16,15 @@ import java.util.Optional;
  * @param log           logging
  * @param netnsProvider the network namespace provider to use ({@code netns.provider}), or {@code null}
  *                      for the default choice
+ * @param hops          the top-level hops as defined (chains and forwarders hold their own resolved copies);
+ *                      kept so that the configuration can be written back, and edited, as it was given
+ * @param api           the Web API, or {@code null} for none
+ * @param metrics       the Prometheus endpoint, or {@code null} for none
  * @param source        the file or command line it came from, for messages
  */
 public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
-                         List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source) {
+                         List<BypassConfig> bypasses, LogConfig log, String netnsProvider, List<HopConfig> hops,
+                         ApiConfig api, MetricsConfig metrics, String source) {
 
     public GostConfig {
         services = List.copyOf(Objects.requireNonNullElse(services, List.of()));
@@ -27,13 +32,31 @@ public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains,
         authers = List.copyOf(Objects.requireNonNullElse(authers, List.of()));
         bypasses = List.copyOf(Objects.requireNonNullElse(bypasses, List.of()));
         log = Objects.requireNonNullElse(log, LogConfig.DEFAULT);
+        hops = List.copyOf(Objects.requireNonNullElse(hops, List.of()));
         source = Objects.requireNonNullElse(source, "<built-in>");
+    }
+
+    /** A configuration without top-level hops, API and metrics. */
+    public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                      List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source) {
+        this(services, chains, authers, bypasses, log, netnsProvider, List.of(), null, null, source);
+    }
+
+    /** The same configuration with another Web API and metrics endpoint ({@code -api}, {@code -metrics}). */
+    public GostConfig withOperations(ApiConfig api, MetricsConfig metrics) {
+        return new GostConfig(services, chains, authers, bypasses, log, netnsProvider, hops, api, metrics, source);
+    }
+
+    /** The same configuration with other services, chains, authers, bypasses and hops (an API change). */
+    public GostConfig withObjects(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                                  List<BypassConfig> bypasses, List<HopConfig> hops) {
+        return new GostConfig(services, chains, authers, bypasses, log, netnsProvider, hops, api, metrics, source);
     }
 
     /** A configuration without bypasses (the shape before they were supported). */
     public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                       LogConfig log, String netnsProvider, String source) {
-        this(services, chains, authers, List.of(), log, netnsProvider, source);
+        this(services, chains, authers, List.of(), log, netnsProvider, List.of(), null, null, source);
     }
 
     /** The chain called {@code name}. */

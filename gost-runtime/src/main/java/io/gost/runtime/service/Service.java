@@ -353,7 +353,7 @@ public final class Service implements AutoCloseable {
         if (!drained.isDone()) {
             java.util.concurrent.ScheduledFuture<?> deadline = timer.schedule(() -> {
                 if (!drained.isDone()) {
-                    log.info("service {}: grace period over, closing {} connection(s)", name, openChannels.size());
+                    log.info("service {}: grace period over: closing {} connection(s)", name, openChannels.size());
                     closeConnections();
                     drained.complete(null);
                 }
