@@ -7,6 +7,7 @@ module io.gost.runtime {
     requires io.netty.handler;
     requires io.netty.resolver.dns;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.codec;
     requires io.netty.codec.http;
     requires io.prometheus.metrics.core;
     requires io.prometheus.metrics.model;

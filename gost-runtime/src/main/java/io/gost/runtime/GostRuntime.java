@@ -12,6 +12,7 @@ import io.gost.runtime.chain.Chain;
 import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.Hop;
 import io.gost.runtime.chain.Node;
+import io.gost.runtime.chain.RouteObserver;
 import io.gost.runtime.chain.Selector;
 import io.gost.runtime.config.ConfigException;
 import io.gost.runtime.config.GostConfig;
@@ -93,6 +94,7 @@ public final class GostRuntime implements AutoCloseable {
     private final List<Running> draining = new ArrayList<>();
     private final List<SharedChain> chains = new ArrayList<>();
     private volatile ConnectionObserver observer = ConnectionObserver.NONE;
+    private volatile RouteObserver routeObserver = RouteObserver.NONE;
     private boolean started;
     private boolean closed;
 
@@ -159,10 +161,17 @@ public final class GostRuntime implements AutoCloseable {
         return draining.stream().map(r -> r.service).toList();
     }
 
-    /** Sets what hears of each new connection of every service, now and after reloads (the metrics). */
-    public synchronized void observe(ConnectionObserver observer) {
+    /**
+     * Sets what hears of each new connection of every service, and of every route through a chain, now and
+     * after reloads (the metrics); {@code null}s for nothing.
+     */
+    public synchronized void observe(ConnectionObserver observer, RouteObserver routes) {
         this.observer = observer == null ? ConnectionObserver.NONE : observer;
-        running.values().forEach(r -> r.service.observe(this.observer));
+        this.routeObserver = routes == null ? RouteObserver.NONE : routes;
+        running.values().forEach(r -> {
+            r.service.observe(this.observer);
+            r.router.observe(this.routeObserver);
+        });
     }
 
     /**
@@ -301,6 +310,7 @@ public final class GostRuntime implements AutoCloseable {
                 fresh.inherit = null;
             }
             fresh.service.observe(observer);
+            fresh.router.observe(routeObserver);
         }
         Map<String, Running> nextRunning = new LinkedHashMap<>();
         Map<String, Running> freshByName = new LinkedHashMap<>();
@@ -406,6 +416,7 @@ public final class GostRuntime implements AutoCloseable {
                     servicePlan.netnsOut(), servicePlan.retries(), servicePlan.dialTimeout(), transport, namespaces,
                     directDialer, servicePlan.name(),
                     servicePlan.bypass() == null ? null : servicePlan.bypass().bypass());
+            built.router = router;
             built.service = Service.builder()
                     .name(servicePlan.name())
                     .address(servicePlan.addr(), servicePlan.bindAddress())
@@ -593,6 +604,7 @@ public final class GostRuntime implements AutoCloseable {
         final List<AutoCloseable> plugins = new ArrayList<>();
         final List<NetnsRef> namespaces = new ArrayList<>();
         SharedChain chain;
+        ChainRouter router;
         /** During an apply: the leaving service whose listener this one takes over. */
         Running inherit;
 

@@ -58,6 +58,7 @@ public final class ChainRouter {
     private final Dialer directDialer;
     private final String serviceName;
     private final Bypass bypass;
+    private volatile RouteObserver observer = RouteObserver.NONE;
 
     /**
      * @param chain        the service's chain, or {@code null} to dial targets directly
@@ -85,6 +86,11 @@ public final class ChainRouter {
         this.directDialer = Objects.requireNonNull(directDialer, "directDialer");
         this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
         this.bypass = bypass;
+    }
+
+    /** Sets what hears of routes through the chain (the metrics). */
+    public void observe(RouteObserver observer) {
+        this.observer = observer == null ? RouteObserver.NONE : observer;
     }
 
     /** The chain, or {@code null} when targets are dialed directly. */
@@ -140,6 +146,8 @@ public final class ChainRouter {
         private final InetSocketAddress target;
         private final String clientKey;
         private final Promise<Channel> result;
+        /** When the current attempt began dialing its first node. */
+        private long firstNodeStart;
 
         RouteDial(EventLoop loop, String network, InetSocketAddress target, String clientKey,
                   Promise<Channel> result) {
@@ -231,11 +239,13 @@ public final class ChainRouter {
 
         private void dialFirstNode(List<Node> route, Promise<Channel> attempt) {
             Node first = route.get(0);
+            firstNodeStart = System.nanoTime();
             Dialer dialer = first.dialer() != null ? first.dialer() : directDialer;
             SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.DIAL_NODE, first.name(), first.addressText());
             dialSocket(dialer, first.address(), first.netns(), purpose).addListener(dialed -> {
                 if (!dialed.isSuccess()) {
                     first.marker().mark();
+                    observer.failed(chain.name(), first.name());
                     attempt.tryFailure(RouteFailures.failure(describe(0, first),
                             "while reaching " + Node.formatAddress(target), dialed.cause(), dialTimeout));
                     return;
@@ -256,7 +266,11 @@ public final class ChainRouter {
             InetSocketAddress address = last ? target : next.address();
             Future<Channel> connected = connect(via, channel, last ? network : "tcp", address);
             connected.addListener(done -> {
+                if (index == 1 && done.isSuccess()) {
+                    observer.connected(chain.name(), via.name(), System.nanoTime() - firstNodeStart);
+                }
                 if (!done.isSuccess()) {
+                    observer.failed(chain.name(), via.name());
                     channel.close();
                     if (next != null) {
                         next.marker().mark();

@@ -33,11 +33,14 @@ final class GracefulShutdown {
     private final NettyTransport transport;
     private final Duration gracePeriod;
     private final Runnable beforeExit;
+    private final Runnable onStop;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GracefulShutdown(GostRuntime runtime, NettyTransport transport, Duration gracePeriod, Runnable beforeExit) {
+    private GracefulShutdown(GostRuntime runtime, NettyTransport transport, Duration gracePeriod, Runnable onStop,
+                             Runnable beforeExit) {
         this.runtime = runtime;
+        this.onStop = onStop;
         this.transport = transport;
         this.gracePeriod = gracePeriod;
         this.beforeExit = beforeExit;
@@ -48,11 +51,12 @@ final class GracefulShutdown {
      *
      * @param reloader   what SIGHUP asks to reload
      * @param reopenLogs what SIGUSR1 runs
+     * @param onStop     runs when SIGTERM or SIGINT arrives (the health endpoint starts saying 503)
      * @param beforeExit closes what else serves (the API, the metrics) before the runtime and transport
      */
     static void install(GostRuntime runtime, NettyTransport transport, Duration gracePeriod, Reloader reloader,
-                        Runnable reopenLogs, Runnable beforeExit) {
-        GracefulShutdown shutdown = new GracefulShutdown(runtime, transport, gracePeriod, beforeExit);
+                        Runnable reopenLogs, Runnable onStop, Runnable beforeExit) {
+        GracefulShutdown shutdown = new GracefulShutdown(runtime, transport, gracePeriod, onStop, beforeExit);
         handle("TERM", shutdown::onStopSignal);
         handle("INT", shutdown::onStopSignal);
         handle("HUP", signal -> {
@@ -87,6 +91,7 @@ final class GracefulShutdown {
     }
 
     private void drainAndExit(Signal signal) {
+        onStop.run();
         long open = runtime.openConnections();
         log.info("SIG{}: stopped accepting; waiting up to {}s for {} open connection(s)", signal.getName(),
                 gracePeriod.toSeconds(), open);

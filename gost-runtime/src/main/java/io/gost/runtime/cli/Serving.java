@@ -48,7 +48,8 @@ final class Serving {
             reloader.onApplied(plan -> Logging.apply(plan.log()));
             reloader.onApplied(operations::apply);
             // Before the first port opens: a SIGTERM that arrives as soon as a port accepts still drains.
-            GracefulShutdown.install(runtime, transport, gracePeriod, reloader, Logging::reopen, () -> {
+            Operations endpoints = operations;
+            GracefulShutdown.install(runtime, transport, gracePeriod, reloader, Logging::reopen, endpoints::stopping, () -> {
                 operations.close();
                 reloader.close();
             });

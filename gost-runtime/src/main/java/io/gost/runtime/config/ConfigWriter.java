@@ -55,6 +55,24 @@ public final class ConfigWriter {
         return json.append('\n').toString();
     }
 
+    /** Maps, lists, strings, numbers and booleans as JSON, indented by two spaces (the Web API's replies). */
+    public static String json(Object tree) {
+        StringBuilder json = new StringBuilder();
+        appendJson(tree, json, "");
+        return json.append('\n').toString();
+    }
+
+    /** Maps, lists and scalars as YAML, as {@link #toYaml} writes a configuration. */
+    public static String yaml(Object tree) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        options.setSplitLines(false);
+        return new Yaml(options).dump(tree);
+    }
+
     /** The configuration as nested maps and lists with GOST's field names, defaults left out. */
     static Map<String, Object> tree(GostConfig config) {
         Map<String, Object> root = new LinkedHashMap<>();
