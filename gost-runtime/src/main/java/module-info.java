@@ -8,6 +8,9 @@ module io.gost.runtime {
     requires io.netty.resolver.dns;
     requires io.netty.transport.classes.epoll;
     requires io.netty.codec;
+    // The JVM metrics (memory pools, GC, threads, process) beside GOST's.
+    requires java.management;
+    requires jdk.management;
     requires io.netty.codec.http;
     requires io.prometheus.metrics.core;
     requires io.prometheus.metrics.model;
