@@ -16,6 +16,7 @@ module io.gost.runtime {
     requires io.prometheus.metrics.model;
     requires io.prometheus.writer.text;
     requires io.prometheus.metrics.instrumentation.jvm;
+    requires io.netty.transport.classes.io_uring;
     requires typesafe.config;
     requires org.yaml.snakeyaml;
     requires info.picocli;

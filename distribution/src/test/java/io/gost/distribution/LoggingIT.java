@@ -100,7 +100,7 @@ class LoggingIT {
         gost.close();
 
         assertThat(gost.stderr()).as(gost::describe).containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d,\\d{3} "
-                + "INFO  \\[main\\] i\\.g\\.r\\.s\\.Service service service-0 listening on /127\\.0\\.0\\.1:" + proxyPort
+                + "INFO  \\[main\\] i\\.g\\.r\\.s\\.Service service service-0 listening on 127\\.0\\.0\\.1:" + proxyPort
                 + " \\(http handler\\)$");
     }
 
@@ -114,7 +114,7 @@ class LoggingIT {
 
         assertThat(gost.stderr()).as(gost::describe).containsPattern("(?m)^\\{\"time\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}"
                 + "(Z|[+-]\\d\\d:\\d\\d)\",\"level\":\"info\",\"logger\":\"io\\.gost\\.runtime\\.service\\.Service\",\"thread\":\"main\","
-                + "\"msg\":\"service service-0 listening on /127\\.0\\.0\\.1:" + proxyPort + " \\(http handler\\)\"\\}$");
+                + "\"msg\":\"service service-0 listening on 127\\.0\\.0\\.1:" + proxyPort + " \\(http handler\\)\"\\}$");
     }
 
     /** Log4j's configuration is gost's own, built in code: the tree ships no Log4j file to keep in step with it. */

@@ -20,4 +20,12 @@ public interface NetworkNamespace extends AutoCloseable {
     /** Releases the namespace handle and its thread. Sockets already created stay where they are. */
     @Override
     void close();
+
+    /**
+     * The namespace the process is in, where work runs inline on the caller's thread: what a provider's
+     * {@link NetnsProvider#current()} returns unless it has something to add (a recording provider records).
+     */
+    static NetworkNamespace processOwn() {
+        return ProcessNamespace.INSTANCE;
+    }
 }

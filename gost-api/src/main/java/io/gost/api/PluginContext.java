@@ -29,6 +29,16 @@ public interface PluginContext {
         return Optional.empty();
     }
 
+    /**
+     * The TLS settings of a plugin that {@linkplain PluginFactory#usesTls() uses TLS}: its {@code tls} block as
+     * the runtime resolved it (for a listener or handler, laid over the top-level {@code tls}), or
+     * {@link TlsOptions#DEFAULTS} when none is configured. Empty for plugins that do not use TLS, and in
+     * contexts made by tools and tests that set none; such a plugin then uses {@link TlsOptions#DEFAULTS}.
+     */
+    default Optional<TlsOptions> tls() {
+        return Optional.empty();
+    }
+
     /** A context with just an owner name, for tests and tools. */
     static PluginContext named(String ownerName) {
         return () -> ownerName;

@@ -33,4 +33,14 @@ public interface PluginFactory {
     default MetadataSchema metadataSchema() {
         return MetadataSchema.UNDECLARED;
     }
+
+    /**
+     * True when this plugin reads TLS settings from {@link PluginContext#tls()}: a listener or handler as the
+     * TLS server, a dialer or connector as the client. The runtime gives such a plugin its {@code tls} block
+     * (a listener's or handler's laid over the top-level one), and refuses a {@code tls} block configured for
+     * a plugin that does not use one, so that it is never silently ignored. False by default.
+     */
+    default boolean usesTls() {
+        return false;
+    }
 }

@@ -58,10 +58,10 @@ class GostLogConfigurationTest {
     @Test
     void textLineIsTimeLevelThreadAbbreviatedLoggerAndMessage() {
         String log = logWith(LogSettings.DEFAULT, context ->
-                context.getLogger("io.gost.runtime.service.Service").info("service web listening on /127.0.0.1:8080 (http handler)"));
+                context.getLogger("io.gost.runtime.service.Service").info("service web listening on 127.0.0.1:8080 (http handler)"));
 
         assertThat(withoutTimes(log)).isEqualTo(
-                "TIME INFO  [" + thread + "] i.g.r.s.Service service web listening on /127.0.0.1:8080 (http handler)\n");
+                "TIME INFO  [" + thread + "] i.g.r.s.Service service web listening on 127.0.0.1:8080 (http handler)\n");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.gost.api.Connector;
 import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
 import io.gost.api.MetadataKey;
+import io.gost.api.HostPort;
 import io.gost.api.RouteException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -139,13 +140,8 @@ public abstract class HandshakeConnector implements Connector {
         return pipeline.get(name) == null ? name : null;
     }
 
-    /** {@code host:port} with IPv6 in brackets; the name, not an address, when the address is unresolved. */
     static String hostAndPort(SocketAddress address) {
-        if (!(address instanceof InetSocketAddress inet)) {
-            return String.valueOf(address);
-        }
-        String host = inet.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        return HostPort.format(address);
     }
 
     /** {@code 5s} or {@code 500ms}, as users write durations in metadata. */

@@ -317,7 +317,7 @@ class HandshakeConnectorTest {
     void aTargetTheProtocolCannotExpressFailsWithoutTalkingToTheHop() {
         Future<Channel> tunnel = new LineProtocol(null).connect(hop, "tcp", new InetSocketAddress("::1", 0), TIMEOUT);
 
-        assertThat(failure(tunnel)).hasMessage("cannot ask line hop 198.18.0.1:1080 for [0:0:0:0:0:0:0:1]:0: port 0"
+        assertThat(failure(tunnel)).hasMessage("cannot ask line hop 198.18.0.1:1080 for [::1]:0: port 0"
                 + " cannot be asked for");
         assertThat(outbound()).isEmpty();
         assertThat(hop.isOpen()).isFalse();

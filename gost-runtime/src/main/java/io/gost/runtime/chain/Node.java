@@ -74,8 +74,7 @@ public final class Node {
 
     /** {@code host:port} as a user writes it, with IPv6 hosts in brackets. */
     public static String formatAddress(InetSocketAddress address) {
-        String host = address.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return io.gost.api.HostPort.format(address);
     }
 
     public String name() {

@@ -187,6 +187,7 @@ public final class GostCommand {
                 .description("look at the configuration file every PERIOD (e.g. 30s) and reload it when it changed")
                 .build();
     }
+    private static final String TRANSPORT = "--transport";
 
     private static OptionSpec services(String description) {
         return OptionSpec.builder(SERVICE).paramLabel("URL").type(List.class).auxiliaryTypes(String.class)
@@ -204,6 +205,11 @@ public final class GostCommand {
 
     private static OptionSpec trace(String description) {
         return OptionSpec.builder(TRACE, "--trace").type(boolean.class).description(description).build();
+    }
+
+    private static OptionSpec transport() {
+        return OptionSpec.builder(TRANSPORT).paramLabel("NAME").type(String.class)
+                .description("the network I/O transport: auto (default: epoll, else nio), io_uring, epoll or nio").build();
     }
 
     private static OptionSpec gracePeriod() {
@@ -245,6 +251,7 @@ public final class GostCommand {
                     .addOption(debug("debug logging, and stack traces with errors"))
                     .addOption(trace("trace logging, and stack traces with errors"))
                     .addOption(gracePeriod())
+                    .addOption(transport())
                     .addOption(OptionSpec.builder(VERSION, "--version").type(boolean.class).description("print the version and exit").build())
                     .addOption(api())
                     .addOption(metrics())
@@ -302,7 +309,7 @@ public final class GostCommand {
                 return OK;
             }
             return Serving.serve(source, config, pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)),
-                    Serving.reloadPeriod(value(RELOAD_PERIOD, null)));
+                    Serving.reloadPeriod(value(RELOAD_PERIOD, null)), value(TRANSPORT, null));
         }
     }
 
@@ -368,6 +375,7 @@ public final class GostCommand {
                     .addOption(trace("trace logging, and stack traces with errors"))
                     .addOption(gracePeriod())
                     .addOption(reloadPeriod())
+                    .addOption(transport())
                     .addOption(help())
                     .addOption(plugins());
         }
@@ -377,7 +385,7 @@ public final class GostCommand {
             Path file = spec.positionalParameters().get(0).getValue();
             ConfigSource source = ConfigSource.file(file, () -> ConfigLoader.load(file));
             return Serving.serve(source, source.load(), pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)),
-                    Serving.reloadPeriod(value(RELOAD_PERIOD, null)));
+                    Serving.reloadPeriod(value(RELOAD_PERIOD, null)), value(TRANSPORT, null));
         }
     }
 

@@ -29,15 +29,18 @@ final class Serving {
     /**
      * Starts every service and returns; the event-loop threads keep the process alive until a signal.
      *
-     * @param reloadPeriod {@code -R}: how often to look at the configuration file, or {@code null}
+     * @param reloadPeriod  {@code -R}: how often to look at the configuration file, or {@code null}
+     * @param transportName {@code --transport}, or {@code null}: {@code -Dgost.transport}, else the best that
+     *                      works here
      */
     static int serve(ConfigSource source, GostConfig config, PluginOptions pluginOptions, Duration gracePeriod,
-                     Duration reloadPeriod) {
+                     Duration reloadPeriod, String transportName) {
         Logging.apply(config.log());
         PluginOptions.Loaded plugins = pluginOptions.loadAll();
         PluginRegistry registry = plugins.registry();
         NetnsProvider provider = plugins.netnsProvider(config.netnsProvider());
-        NettyTransport transport = NettyTransport.create(0);
+        NettyTransport transport = transportName == null ? NettyTransport.create(0)
+                : NettyTransport.create(0, transportName);
         GostRuntime runtime;
         Operations operations;
         try {

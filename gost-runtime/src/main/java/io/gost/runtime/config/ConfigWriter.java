@@ -274,7 +274,7 @@ public final class ConfigWriter {
     }
 
     /** A duration in Go's syntax, which GOST and {@link Metadata#parseDuration} read: 10s, 1m30s, 500ms. */
-    static String goDuration(Duration duration) {
+    public static String goDuration(Duration duration) {
         if (duration.isZero()) {
             return "0s";
         }

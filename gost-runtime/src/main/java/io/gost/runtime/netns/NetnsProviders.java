@@ -4,15 +4,10 @@ import io.gost.api.NetnsException;
 import io.gost.api.NetnsProvider;
 import io.gost.api.NetnsRef;
 import io.gost.api.NetworkNamespace;
-import io.gost.api.SocketPurpose;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 /**
@@ -69,25 +64,7 @@ public final class NetnsProviders {
 
         @Override
         public NetworkNamespace current() {
-            return new NetworkNamespace() {
-                @Override
-                public Optional<NetnsRef> ref() {
-                    return Optional.empty();
-                }
-
-                @Override
-                public <T> CompletionStage<T> createSockets(SocketPurpose purpose, Callable<T> work) {
-                    try {
-                        return CompletableFuture.completedFuture(work.call());
-                    } catch (Exception e) {
-                        return CompletableFuture.failedFuture(e);
-                    }
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            return NetworkNamespace.processOwn();
         }
     }
 }

@@ -5,6 +5,7 @@ import io.gost.api.MetadataKey;
 import io.gost.api.MetadataSchema;
 import io.gost.api.NetnsRef;
 import io.gost.runtime.chain.Node;
+import io.gost.runtime.config.ConfigWriter;
 import io.gost.runtime.config.SelectorConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -229,26 +230,6 @@ public final class PlanDescription {
 
     /** {@code 15s}, {@code 500ms}, {@code 1m30s}: as a user writes durations. */
     static String duration(Duration duration) {
-        if (duration.isZero()) {
-            return "0s";
-        }
-        long millis = duration.toMillis();
-        if (millis % 1000 != 0) {
-            return millis + "ms";
-        }
-        long seconds = millis / 1000;
-        StringBuilder text = new StringBuilder();
-        if (seconds >= 3600) {
-            text.append(seconds / 3600).append('h');
-            seconds %= 3600;
-        }
-        if (seconds >= 60) {
-            text.append(seconds / 60).append('m');
-            seconds %= 60;
-        }
-        if (seconds > 0) {
-            text.append(seconds).append('s');
-        }
-        return text.toString();
+        return ConfigWriter.goDuration(duration);
     }
 }

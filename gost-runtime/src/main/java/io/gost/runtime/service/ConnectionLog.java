@@ -1,6 +1,6 @@
 package io.gost.runtime.service;
 
-import io.netty.util.NetUtil;
+import io.gost.api.HostPort;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -64,20 +64,8 @@ public final class ConnectionLog {
                 + (error == null ? "" : " error=\"" + error + "\"");
     }
 
-    /**
-     * {@code host:port} as GOST, URLs and curl write it: an IPv6 address in brackets and in its short form
-     * ({@code [::1]:8080}, where Java writes {@code 0:0:0:0:0:0:0:1:8080}), so that the port stays
-     * apart from the address and the value can be pasted back into a URL; a name as it was given.
-     */
     static String hostAndPort(InetSocketAddress address) {
-        String host = address.getHostString();
-        if (host.indexOf(':') >= 0) {
-            if (!address.isUnresolved() && address.getAddress() != null) {
-                host = NetUtil.toAddressString(address.getAddress());
-            }
-            host = "[" + host + "]";
-        }
-        return host + ":" + address.getPort();
+        return HostPort.format(address);
     }
 
     private static void field(StringBuilder line, String name, String value, boolean first) {

@@ -1,6 +1,7 @@
 package io.gost.runtime.service;
 
 import io.gost.api.Handler;
+import io.gost.api.HostPort;
 import io.gost.api.Listener;
 import io.gost.api.NetnsRef;
 import io.gost.api.SocketPurpose;
@@ -220,7 +221,7 @@ public final class Service implements AutoCloseable {
         }
         slot = newSlot;
         boundAddress = bound.getNow();
-        log.info("service {} listening on {}{} ({} handler)", name, boundAddress,
+        log.info("service {} listening on {}{} ({} handler)", name, HostPort.format(boundAddress),
                 listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
         warnIfOpenProxy();
     }
@@ -234,7 +235,7 @@ public final class Service implements AutoCloseable {
         inherited.retarget(this);
         slot = inherited;
         boundAddress = inherited.boundAddress();
-        log.info("service {} took over the listener on {}{} ({} handler)", name, boundAddress,
+        log.info("service {} took over the listener on {}{} ({} handler)", name, HostPort.format(boundAddress),
                 listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
     }
 

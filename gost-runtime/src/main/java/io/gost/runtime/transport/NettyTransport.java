@@ -11,6 +11,11 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -43,6 +48,8 @@ public final class NettyTransport implements Transport, AutoCloseable {
 
     /** The system property that chooses the transport: {@code nio}, {@code epoll} or unset (best). */
     public static final String TRANSPORT_PROPERTY = "gost.transport";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NettyTransport.class);
 
     /** Shutdown waits this long for tasks that arrive late; small, as GOST does not drain either. */
     private static final long QUIET_PERIOD_MILLIS = 50;
@@ -97,14 +104,48 @@ public final class NettyTransport implements Transport, AutoCloseable {
      * @throws IllegalStateException    when the property asks for epoll and it cannot be loaded
      */
     public static NettyTransport create(int ioThreads) {
-        String wanted = System.getProperty(TRANSPORT_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
-        return switch (wanted) {
-            case "" -> Epoll.isAvailable() ? epoll(ioThreads) : nio(ioThreads);
+        return create(ioThreads, System.getProperty(TRANSPORT_PROPERTY, ""));
+    }
+
+    /**
+     * The transport called {@code wanted}: {@code io_uring}, {@code epoll} or {@code nio}, or the best that
+     * works here for {@code auto} or an empty value (epoll, else NIO; io_uring is chosen only by name until
+     * the benchmarks show it ahead on every row, see docs/performance.md).
+     *
+     * @throws IllegalArgumentException when {@code wanted} names no transport
+     * @throws IllegalStateException    when the named native transport cannot be loaded here, with why
+     */
+    public static NettyTransport create(int ioThreads, String wanted) {
+        String name = wanted == null ? "" : wanted.trim().toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "", "auto" -> {
+                if (Epoll.isAvailable()) {
+                    yield epoll(ioThreads);
+                }
+                LOG.info("transport: using NIO, the native epoll transport is not available ({})",
+                        Epoll.unavailabilityCause().toString());
+                yield nio(ioThreads);
+            }
             case "nio" -> nio(ioThreads);
             case "epoll" -> epoll(ioThreads);
-            default -> throw new IllegalArgumentException("-D" + TRANSPORT_PROPERTY + "=" + wanted
-                    + " is not a transport; use nio, epoll, or leave it unset to pick the best");
+            case "io_uring", "iouring", "io-uring" -> ioUring(ioThreads);
+            default -> throw new IllegalArgumentException("transport '" + wanted + "' is not one; use auto (the"
+                    + " default), io_uring, epoll or nio");
         };
+    }
+
+    /**
+     * Linux's native io_uring transport.
+     *
+     * @throws IllegalStateException when the kernel or the native library does not allow it, with why
+     */
+    public static NettyTransport ioUring(int ioThreads) {
+        if (!IoUring.isAvailable()) {
+            throw new IllegalStateException("the native io_uring transport is not available here ("
+                    + IoUring.unavailabilityCause() + "); use transport epoll or nio", IoUring.unavailabilityCause());
+        }
+        return new NettyTransport("io_uring", IoUringIoHandler.newFactory(), ioThreads,
+                IoUringServerSocketChannel::new, IoUringSocketChannel::new, IoUringDatagramChannel::new);
     }
 
     /** The portable NIO transport. */

@@ -56,7 +56,7 @@ class NettyTransportTest {
 
         assertThatThrownBy(() -> NettyTransport.create(1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dgost.transport=kqueue is not a transport; use nio, epoll, or leave it unset to pick the best");
+                .hasMessage("transport 'kqueue' is not one; use auto (the default), io_uring, epoll or nio");
     }
 
     @ParameterizedTest
@@ -75,6 +75,34 @@ class NettyTransportTest {
                 InetAddress address = resolved.getNow().getAddress();
                 assertThat(address.isLoopbackAddress()).as("%s resolves to loopback", host).isTrue();
                 assertThat(resolved.getNow().getPort()).isEqualTo(80);
+            }
+        }
+    }
+
+    @Test
+    void ioUringRelaysABytePairWhereTheKernelAllowsIt() throws Exception {
+        // This machine's kernel has io_uring; a host without it gets IllegalStateException with the reason.
+        assertThat(io.netty.channel.uring.IoUring.isAvailable())
+                .as("io_uring loads here: %s", io.netty.channel.uring.IoUring.unavailabilityCause()).isTrue();
+        try (NettyTransport transport = NettyTransport.create(1, "io_uring")) {
+            assertThat(transport.name()).isEqualTo("io_uring");
+            io.netty.channel.Channel server = new io.netty.bootstrap.ServerBootstrap()
+                    .group(transport.acceptorGroup(), transport.ioGroup())
+                    .channelFactory(transport.serverSocketChannelFactory())
+                    .childHandler(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object message) {
+                            ctx.writeAndFlush(message);
+                        }
+                    })
+                    .bind(new java.net.InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            try (java.net.Socket client = new java.net.Socket()) {
+                client.connect(server.localAddress(), 5_000);
+                client.setSoTimeout(5_000);
+                client.getOutputStream().write(new byte[] {1, 2});
+                assertThat(client.getInputStream().readNBytes(2)).containsExactly(1, 2);
+            } finally {
+                server.close().sync();
             }
         }
     }

@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -159,11 +158,7 @@ public final class RecordingNetnsProvider implements NetnsProvider {
             Objects.requireNonNull(purpose, "purpose");
             Objects.requireNonNull(work, "work");
             record(new SocketRecord(null, purpose, Thread.currentThread().getName()));
-            try {
-                return CompletableFuture.completedFuture(work.call());
-            } catch (Exception e) {
-                return CompletableFuture.failedFuture(e);
-            }
+            return NetworkNamespace.processOwn().createSockets(purpose, work);
         }
 
         @Override

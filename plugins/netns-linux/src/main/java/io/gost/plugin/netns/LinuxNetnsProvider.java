@@ -79,7 +79,7 @@ public final class LinuxNetnsProvider implements NetnsProvider {
     /** The namespace the process is in; work runs inline on the caller's thread. */
     @Override
     public NetworkNamespace current() {
-        return CurrentNamespace.INSTANCE;
+        return NetworkNamespace.processOwn();
     }
 
     private NamespaceSyscalls syscalls(NetnsRef namespace) throws NetnsException {

@@ -1,5 +1,6 @@
 package com.example.gost.socks4.handler;
 
+import io.gost.api.HostPort;
 import com.example.gost.socks4.protocol.Socks4;
 import com.example.gost.socks4.protocol.Socks4Request;
 import io.gost.api.Authenticator;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -207,9 +207,7 @@ final class Socks4ServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private String target() {
-        InetSocketAddress target = request.target();
-        String host = target.getHostString();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + target.getPort();
+        return HostPort.format(request.target());
     }
 
     private static String describe(Throwable cause) {

@@ -63,7 +63,7 @@ public final class Socks4 {
         byte[] host = target.isUnresolved() ? field("host name", target.getHostString()) : null;
         if (host == null && !(target.getAddress() instanceof Inet4Address)) {
             throw new IllegalArgumentException("SOCKS4 carries IPv4 addresses and host names only, not "
-                    + target.getAddress().getHostAddress());
+                    + NetUtil.toAddressString(target.getAddress()));
         }
         ByteBuf request = alloc.buffer(9 + user.length + (host == null ? 0 : host.length + 1));
         request.writeByte(VERSION).writeByte(CONNECT).writeShort(target.getPort())

@@ -211,8 +211,8 @@ class Socks4ConnectorTest {
     void ipv6TargetFailsWithoutSendingAnything() {
         Future<Channel> tunnel = connect(new InetSocketAddress("::1", 80));
 
-        assertThat(failure(tunnel)).hasMessage("cannot ask socks4 hop 198.18.0.1:1080 for [0:0:0:0:0:0:0:1]:80: SOCKS4"
-                + " carries IPv4 addresses and host names only, not 0:0:0:0:0:0:0:1; use a socks5 hop for it");
+        assertThat(failure(tunnel)).hasMessage("cannot ask socks4 hop 198.18.0.1:1080 for [::1]:80: SOCKS4"
+                + " carries IPv4 addresses and host names only, not ::1; use a socks5 hop for it");
         assertThat((Object) hop.readOutbound()).isNull();
     }
 

@@ -43,7 +43,7 @@ class Socks4Test {
 
         assertThatThrownBy(() -> Socks4.encodeConnect(alloc, target, ""))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("SOCKS4 carries IPv4 addresses and host names only, not 0:0:0:0:0:0:0:1");
+                .hasMessage("SOCKS4 carries IPv4 addresses and host names only, not ::1");
     }
 
     @Test

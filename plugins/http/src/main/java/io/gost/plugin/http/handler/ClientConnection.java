@@ -1,5 +1,6 @@
 package io.gost.plugin.http.handler;
 
+import io.gost.api.HostPort;
 import io.gost.api.HandlerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -192,9 +193,8 @@ final class ClientConnection {
 
     /** {@code service NAME: connection SID from CLIENT}, the start of every log line about this connection. */
     String describe() {
-        String host = context.clientAddress().getHostString();
         return "service " + context.serviceName() + ": connection " + context.sessionId() + " from "
-                + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + context.clientAddress().getPort();
+                + HostPort.format(context.clientAddress());
     }
 
     /** {@code HTTP/1.1 200 Connection established} with the configured fields. */

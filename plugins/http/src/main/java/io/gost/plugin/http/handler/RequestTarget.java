@@ -1,5 +1,6 @@
 package io.gost.plugin.http.handler;
 
+import io.gost.api.HostPort;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 
@@ -28,7 +29,7 @@ record RequestTarget(String host, int port, String authority, String originForm)
 
     /** {@code host:port}, IPv6 in brackets, for messages. */
     String hostAndPort() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return HostPort.host(host) + ":" + port;
     }
 
     /**
@@ -138,7 +139,7 @@ record RequestTarget(String host, int port, String authority, String originForm)
     }
 
     private static String bracketed(String host) {
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return HostPort.host(host);
     }
 
     /** Letters, digits and the few punctuation marks of names and IP literals (incl. IPv6 zone ids). */

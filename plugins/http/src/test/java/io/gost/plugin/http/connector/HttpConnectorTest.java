@@ -87,7 +87,7 @@ class HttpConnectorTest {
     void ipv6TargetIsWrittenInBrackets() {
         connector(Metadata.empty(), null).connect(hop, "tcp", new InetSocketAddress("::1", 8443), TIMEOUT);
 
-        assertThat(outbound()).startsWith("CONNECT [0:0:0:0:0:0:0:1]:8443 HTTP/1.1\r\nHost: [0:0:0:0:0:0:0:1]:8443\r\n");
+        assertThat(outbound()).startsWith("CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\n");
     }
 
     @Test

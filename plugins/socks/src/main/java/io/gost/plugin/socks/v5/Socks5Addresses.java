@@ -1,5 +1,6 @@
 package io.gost.plugin.socks.v5;
 
+import io.gost.api.HostPort;
 import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandRequest;
 import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandResponse;
 import io.netty.handler.codec.socksx.v5.Socks5AddressType;
@@ -91,11 +92,6 @@ public final class Socks5Addresses {
 
     /** {@code host:port}, with brackets around IPv6 literals, for messages. */
     public static String format(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            String host = inet.isUnresolved() || inet.getAddress() == null
-                    ? inet.getHostString() : NetUtil.toAddressString(inet.getAddress());
-            return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
+        return HostPort.format(address);
     }
 }

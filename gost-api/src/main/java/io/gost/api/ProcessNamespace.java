@@ -1,20 +1,17 @@
-package io.gost.plugin.netns;
+package io.gost.api;
 
-import io.gost.api.NetnsRef;
-import io.gost.api.NetworkNamespace;
-import io.gost.api.SocketPurpose;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** The namespace the process already is in: work runs inline on the caller's thread. Stateless. */
-final class CurrentNamespace implements NetworkNamespace {
+/** The namespace the process is in: work runs inline on the caller's thread. Stateless; see {@link NetworkNamespace#processOwn()}. */
+final class ProcessNamespace implements NetworkNamespace {
 
-    static final CurrentNamespace INSTANCE = new CurrentNamespace();
+    static final ProcessNamespace INSTANCE = new ProcessNamespace();
 
-    private CurrentNamespace() {
+    private ProcessNamespace() {
     }
 
     @Override
@@ -40,6 +37,6 @@ final class CurrentNamespace implements NetworkNamespace {
 
     @Override
     public String toString() {
-        return "current network namespace";
+        return "the process's own network namespace";
     }
 }

@@ -1,0 +1,39 @@
+package io.gost.plugin.ws;
+
+import io.gost.api.DialerFactory;
+import io.gost.api.ListenerFactory;
+import io.gost.api.PluginFactory;
+import io.gost.testkit.plugin.PluginChecks;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * This plugin's factories, found the way the runtime finds them, create plugins that close. Runs twice: on
+ * the module path ({@code provides}) and on the class path ({@code META-INF/services}; see the pom).
+ */
+@ExtendWith(LeakDetection.class)
+class PluginSmokeTest {
+
+    static Stream<Arguments> providedNames() {
+        return Stream.of(
+                Arguments.of(ListenerFactory.class, "ws"),
+                Arguments.of(ListenerFactory.class, "wss"),
+                Arguments.of(DialerFactory.class, "ws"),
+                Arguments.of(DialerFactory.class, "wss"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("providedNames")
+    void isFoundByNameAndCreatesAPluginThatCloses(Class<? extends PluginFactory> spi, String name) throws Exception {
+        PluginChecks.assertFoundByNameAndCloses(spi, name);
+    }
+
+    @Test
+    void providesNoNameTwice() {
+        PluginChecks.assertNoNameProvidedTwice();
+    }
+}
