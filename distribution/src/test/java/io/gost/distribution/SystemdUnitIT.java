@@ -16,13 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The systemd unit the distribution ships (systemd/gost.service, and the drop-in for network namespaces),
  * checked by systemd itself: {@code systemd-analyze verify} reports no problem with it (it only warns, so
- * any output fails), and {@code systemd-analyze security} rates its sandbox no worse than it is now. The
+ * any output fails), and {@code systemd-analyze security} rates its sandbox about as tight as it is now. The
  * unit's ExecStart is pointed at this distribution's bin/gost, which verify requires to exist.
  */
 class SystemdUnitIT {
 
-    /** The unit's exposure in tenths, as {@code systemd-analyze security} rates it today (3.3): not worse. */
-    private static final int EXPOSURE_THRESHOLD = 35;
+    /**
+     * The unit's exposure in tenths as {@code systemd-analyze security} rates it today (3.3), with a little room:
+     * removing one protection such as ProtectSystem (3.5) fails the test.
+     */
+    private static final int EXPOSURE_THRESHOLD = 34;
 
     @TempDir
     Path units;
