@@ -12,19 +12,23 @@
  *       runs socket-creating work as the Linux provider does and records where each socket would be made,
  *       for tests without root; and {@link io.gost.testkit.netns.NetnsTopology}, which builds and removes
  *       real namespaces for tests with root;</li>
- *   <li>{@link io.gost.testkit.plugin}: the checks every plugin jar must pass, which a plugin's tests call.</li>
+ *   <li>{@link io.gost.testkit.plugin}: the checks every plugin jar must pass, which a plugin's tests call;</li>
+ *   <li>{@link io.gost.testkit.junit}: a JUnit 5 extension that fails a test class on a Netty buffer leak.</li>
  * </ul>
  *
  * <p>It needs nothing but gost-api (and so Netty), whatever test framework the plugin uses: checks fail
- * with {@link AssertionError}. The jar also loads into gost itself, e.g. from its {@code plugins/} directory
+ * with {@link AssertionError}; only the leak extension needs JUnit 5. The jar also loads into gost itself, e.g. from its {@code plugins/} directory
  * to try a configuration with {@code netns.provider: recording} without root.
  */
 module io.gost.testkit {
     requires transitive io.gost.api;
+    // Only the LeakDetection extension uses JUnit; a plugin tested with another framework runs without it.
+    requires static org.junit.jupiter.api;
 
     exports io.gost.testkit;
     exports io.gost.testkit.netns;
     exports io.gost.testkit.plugin;
+    exports io.gost.testkit.junit;
 
     // PluginChecks finds each plugin's factories the way the runtime does.
     uses io.gost.api.ListenerFactory;

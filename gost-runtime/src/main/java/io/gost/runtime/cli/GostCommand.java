@@ -47,6 +47,9 @@ import picocli.CommandLine.ParseResult;
  *
  * <p>Exit codes: 0 success, 1 a failure while starting (address in use, namespace missing), 2 a usage or
  * configuration error.
+ *
+ * <p>Why this class is long: the option model is declared here in full (each option's names, arity and help
+ * text), which is most of its length; what each subcommand does lives in its own class.
  */
 public final class GostCommand {
 

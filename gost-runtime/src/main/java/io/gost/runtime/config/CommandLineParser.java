@@ -51,9 +51,12 @@ import java.util.function.Predicate;
  * service then uses {@code chain-0} (on its listener for the reverse listeners rtcp, rudp, runix, as GOST
  * does, otherwise on its handler).
  *
- * <p>Keys that make GOST objects gost-java does not implement yet ({@code admission}, {@code hosts},
- * {@code resolver}, limiters, and {@code bypass} on {@code -F}) are accepted and dropped, as unknown file
- * keys are.
+ * <p>A query key GOST reads that gost-java does not implement yet (the catalog's {@code cli:L}/{@code cli:F}
+ * rows) is refused, naming the URL part; no key is accepted and dropped.
+ *
+ * <p>Why this class is long: it is GOST's command-line grammar in one place (scheme rules, ranges,
+ * forwarder paths, key scoping, GOST's defaults), each rule a small method; the rules depend on each other's
+ * results (a path changes the handler, a scheme the listener), so they read best in order, together.
  */
 public final class CommandLineParser {
 

@@ -25,11 +25,16 @@ import java.util.function.Supplier;
  * Maps a {@link ConfigTree} onto {@link GostConfig}: the one place that knows GOST's configuration schema,
  * shared by the YAML and the HOCON/JSON front ends.
  *
- * <p>Keys are matched without regard to case, as GOST (through viper) does. Keys GOST has but gost-java
- * does not implement yet are accepted and ignored, so a GOST file loads unchanged, and so are keys starting
- * with {@code x-} (a place for YAML anchors); any other key is an error with a suggestion when it looks
- * like a typo. Every problem found is collected, and all of them
- * are thrown together in one {@link ConfigException}.
+ * <p>Keys are matched without regard to case, as GOST (through viper) does. Keys starting with {@code x-}
+ * (a place for YAML anchors) are skipped. Every other key is used or refused with where it was written: a
+ * key GOST has that gost-java does not implement yet is refused as "not supported yet" (the catalog
+ * {@link GostKeys} knows GOST's keys), any other key as unknown, with a suggestion when it looks like a
+ * typo. Every problem found is collected, and all of them are thrown together in one
+ * {@link ConfigException}.
+ *
+ * <p>Why this class is long: it is GOST's whole file schema, one small method per section, read in one
+ * place so that the supported keys of every section can be seen side by side with what each becomes;
+ * spreading it over section classes would scatter the one list a reviewer checks against GOST's docs.
  */
 final class ConfigTreeMapper {
 

@@ -44,6 +44,10 @@ import java.util.function.Predicate;
  * against the registry, every metadata key against what the plugins and the runtime declare (so no key is
  * silently ignored), values, references between objects, addresses and namespace names. Every problem is
  * collected and reported at once, each prefixed with where it was written.
+ *
+ * <p>Why this class is long: it is the one place that checks references between objects (services to
+ * chains, hops, bypasses, authers ...), so every kind of object has a short planning method here; the
+ * checks of one object's own values live in the plan records and the factories' schemas.
  */
 public final class Planner {
 

@@ -56,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link java.util.ServiceLoader#load(ModuleLayer, Class)} over the resulting layer also finds the
  * parent layers' providers, so {@link PluginRegistry#load(ModuleLayer, ClassLoader)} over it sees the
  * bundled plugins and the third-party ones together, and reports a type claimed by two jars naming both.
+ *
+ * <p>Why this class is long: each rejection rule above needs its own check and its own message naming the
+ * jar, and they must run in this order within one resolution loop; splitting the loop would hide the order.
  */
 public final class PluginLayers {
 

@@ -49,6 +49,10 @@ import java.util.stream.Collectors;
  *
  * <p>Typical use: {@code try (NetnsTopology topology = NetnsTopology.create()) { Namespace ns1 =
  * topology.addNamespace("ns1"); ... }}, or one topology per test class closed in {@code @AfterAll}.
+ *
+ * <p>Why this class is long: making and, above all, reliably removing namespaces, veths and addresses (even
+ * after a failed step, and when another test's leftovers collide) is one state machine over {@code ip}
+ * commands; the length is its error handling, each with a message naming the command that failed.
  */
 public final class NetnsTopology implements AutoCloseable {
 

@@ -60,7 +60,7 @@ final class WebSocketByteStream extends ChannelDuplexHandler {
     private void ping(ChannelHandlerContext ctx) {
         if (System.nanoTime() - lastInboundNanos > 2 * pingInterval.toNanos()) {
             ctx.fireExceptionCaught(new TimeoutException("the WebSocket peer answered no ping within "
-                    + 2 * pingInterval.toSeconds() + "s (ws.keepalive)"));
+                    + 2 * pingInterval.toMillis() + "ms (ws.keepalive)"));
             ctx.close();
             return;
         }

@@ -1,0 +1,244 @@
+package io.gost.plugin.relay;
+
+import io.gost.api.Authenticator;
+import io.gost.api.Forwarder;
+import io.gost.api.Handler;
+import io.gost.api.HandlerContext;
+import io.gost.api.HostPort;
+import io.gost.api.RouteException;
+import io.gost.api.handshake.HeldInbound;
+import io.gost.api.handshake.RelayHandOff;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay protocol's server side, as GOST's {@code x/handler/relay}:
+ * <ul>
+ *   <li>a request GOST could not read (another version, an unknown feature, a truncated one) closes the
+ *       connection without an answer; so does a client that has not sent a complete request within
+ *       {@code readTimeout};</li>
+ *   <li>with credentials configured, a request whose user auth feature is missing or wrong is answered 2;</li>
+ *   <li>forwarder mode: the target is the forwarder's node (command and address are ignored); no node or a
+ *       failed dial answers 6;</li>
+ *   <li>CONNECT: no address answers 1, a target the bypass forbids 3, a failed dial 7; BIND answers 3 and UDP
+ *       5 until gost-java has them; other commands 1;</li>
+ *   <li>success answers 0, at once with {@code nodelay}, else glued to the target's first bytes (GOST's
+ *       default, which a server-first protocol only sees once the client sends something).</li>
+ * </ul>
+ */
+final class RelayHandler implements Handler {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(RelayHandler.class);
+
+    private final String owner;
+    private final Duration readTimeout;
+    private final boolean noDelay;
+    private final Optional<Authenticator> authenticator;
+
+    RelayHandler(String owner, Duration readTimeout, boolean noDelay, Optional<Authenticator> authenticator) {
+        this.owner = owner;
+        this.readTimeout = readTimeout;
+        this.noDelay = noDelay;
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public void handle(Channel client, HandlerContext context) {
+        RelayMessageDecoder decoder = new RelayMessageDecoder("request");
+        Session session = new Session(client, context, decoder);
+        client.pipeline().addLast("gost-relay-request", decoder);
+        client.pipeline().addLast("gost-relay-handler", session);
+        session.start();
+    }
+
+    @Override
+    public String toString() {
+        return "RelayHandler[" + owner + ", readTimeout=" + readTimeout.toMillis() + "ms, nodelay=" + noDelay + "]";
+    }
+
+    /** One connection's handshake. */
+    private final class Session extends ChannelInboundHandlerAdapter {
+
+        private final Channel client;
+        private final HandlerContext context;
+        private final RelayMessageDecoder decoder;
+        /** What the client sends behind its request, kept for the upstream; in place once the request is read. */
+        private final HeldInbound held = new HeldInbound();
+        private ScheduledFuture<?> timeout;
+        private boolean requested;
+
+        Session(Channel client, HandlerContext context, RelayMessageDecoder decoder) {
+            this.client = client;
+            this.context = context;
+            this.decoder = decoder;
+        }
+
+        void start() {
+            timeout = client.eventLoop().schedule(() -> {
+                if (!requested && client.isOpen()) {
+                    quietClose("no complete relay request within " + readTimeout.toMillis() + "ms (readTimeout)");
+                }
+            }, readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            client.read();
+        }
+
+        private String who() {
+            return owner + " " + context.sessionId() + " " + context.clientAddress();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (requested || !(message instanceof RelayMessage request)) {
+                ctx.fireChannelRead(message); // bytes behind the request: held for the relay
+                return;
+            }
+            requested = true;
+            timeout.cancel(false);
+            // Only now: a holder in place earlier would take the handshake's own read() for the relay's.
+            ctx.pipeline().addAfter(ctx.name(), "gost-relay-held", held);
+            onRequest(request);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (!requested && client.isActive()) {
+                client.read();
+            }
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (!requested && event instanceof ChannelInputShutdownEvent) {
+                quietClose("the client closed before sending a complete request");
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            timeout.cancel(false);
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof DecoderException) {
+                // GOST closes without an answer when it cannot read the request.
+                quietClose("unreadable " + cause.getMessage());
+            } else {
+                quietClose(String.valueOf(cause.getMessage()));
+            }
+        }
+
+        private void quietClose(String why) {
+            LOGGER.info("{}: {}; closing", who(), why);
+            context.recordError(new java.io.IOException(why));
+            timeout.cancel(false);
+            client.close();
+        }
+
+        private void onRequest(RelayMessage request) {
+            if (authenticator.isPresent()) {
+                String user = request.username() == null ? "" : request.username();
+                String pass = request.password() == null ? "" : request.password();
+                if (!authenticator.get().authenticate(user, pass)) {
+                    refuse(RelayProtocol.STATUS_UNAUTHORIZED, request.username() == null
+                            ? "no credentials in the request" : "wrong credentials for user '" + user + "'");
+                    return;
+                }
+            }
+            String network = request.networkName();
+            Optional<Forwarder> forwarder = context.forwarder();
+            if (forwarder.isPresent()) {
+                if (!"tcp".equals(network)) {
+                    refuse(RelayProtocol.STATUS_SERVICE_UNAVAILABLE, "relay over " + network
+                            + " is not supported yet");
+                    return;
+                }
+                dialed(forwarder.get().dial(), "the forwarder's node", RelayProtocol.STATUS_HOST_UNREACHABLE);
+                return;
+            }
+            int command = request.code() & RelayProtocol.CMD_MASK;
+            if (command == RelayProtocol.CMD_BIND) {
+                refuse(RelayProtocol.STATUS_FORBIDDEN, "relay BIND is not supported yet");
+                return;
+            }
+            if (command != 0 && command != RelayProtocol.CMD_CONNECT) {
+                refuse(RelayProtocol.STATUS_BAD_REQUEST, "unknown relay command " + command);
+                return;
+            }
+            if (!"tcp".equals(network)) {
+                refuse(RelayProtocol.STATUS_SERVICE_UNAVAILABLE, "relay CONNECT over " + network
+                        + " is not supported yet");
+                return;
+            }
+            InetSocketAddress target = request.address();
+            if (target == null) {
+                refuse(RelayProtocol.STATUS_BAD_REQUEST, "CONNECT without a target address");
+                return;
+            }
+            dialed(context.router().dial("tcp", target), HostPort.format(target),
+                    RelayProtocol.STATUS_NETWORK_UNREACHABLE);
+        }
+
+        private void dialed(Future<Channel> dial, String target, int failureStatus) {
+            dial.addListener(done -> {
+                if (!done.isSuccess()) {
+                    Throwable cause = done.cause();
+                    int status = cause instanceof RouteException route
+                            && route.reason() == RouteException.Reason.NOT_ALLOWED
+                            ? RelayProtocol.STATUS_FORBIDDEN : failureStatus;
+                    refuse(status, "cannot reach " + target + ": " + cause.getMessage());
+                    return;
+                }
+                Channel upstream = (Channel) done.getNow();
+                if (!client.isActive()) {
+                    upstream.close();
+                    return;
+                }
+                connected(upstream);
+            });
+        }
+
+        private void connected(Channel upstream) {
+            ByteBuf ok = RelayProtocol.response(client.alloc(), RelayProtocol.STATUS_OK);
+            RelayHandOff handOff = RelayHandOff.between(client, upstream, context).holding(held)
+                    .removing(decoder, this);
+            if (noDelay) {
+                handOff.replyThenRelay(ok);
+            } else {
+                // GOST's default: the answer waits for the target's first bytes and goes out with them.
+                client.pipeline().addBefore("gost-relay-request", "gost-relay-delayed-response",
+                        new DelayedHeader(ok));
+                handOff.replyThenRelay(null);
+            }
+        }
+
+        private void refuse(int status, String why) {
+            LOGGER.info("{}: answering relay status {}: {}", who(), RelayProtocol.describeStatus(status), why);
+            context.recordError(new java.io.IOException("relay status " + RelayProtocol.describeStatus(status)
+                    + ": " + why));
+            if (!client.isActive()) {
+                client.close();
+                return;
+            }
+            client.writeAndFlush(RelayProtocol.response(client.alloc(), status))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

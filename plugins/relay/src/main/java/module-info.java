@@ -1,0 +1,17 @@
+/**
+ * GOST's relay protocol for gost-java: the handler {@code relay} (CONNECT, user authentication, forwarder mode,
+ * GOST's delayed response) and the connector {@code relay} (CONNECT, on the handshake template, or glued to
+ * the first bytes as GOST does unless {@code nodelay}). BIND and UDP are refused with the protocol's status
+ * until the UDP and reverse-proxy work brings them.
+ *
+ * <p>Exports nothing: the runtime finds the factories through {@link java.util.ServiceLoader}. Keep
+ * {@code META-INF/services} in step with the {@code provides} clauses so the jar also works on the class path.
+ */
+module io.gost.plugin.relay {
+    requires io.gost.api;
+    requires io.netty.codec;
+    requires org.slf4j;
+
+    provides io.gost.api.HandlerFactory with io.gost.plugin.relay.RelayHandlerFactory;
+    provides io.gost.api.ConnectorFactory with io.gost.plugin.relay.RelayConnectorFactory;
+}
