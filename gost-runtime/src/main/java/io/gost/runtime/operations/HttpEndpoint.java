@@ -1,6 +1,7 @@
 package io.gost.runtime.operations;
 
 import io.gost.api.Credentials;
+import io.gost.api.HostPort;
 import io.gost.api.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -130,7 +131,7 @@ public final class HttpEndpoint implements AutoCloseable {
                     + bound.cause().getMessage(), bound.cause());
         }
         HttpEndpoint endpoint = new HttpEndpoint(name, bound.channel());
-        log.info("{} listening on {}{}", name, bound.channel().localAddress(),
+        log.info("{} listening on {}{}", name, HostPort.format(bound.channel().localAddress()),
                 users.isEmpty() ? " without authentication" : " (HTTP Basic authentication)");
         return endpoint;
     }

@@ -1,5 +1,6 @@
 package io.gost.runtime.operations;
 
+import io.gost.api.HostPort;
 import io.gost.api.Transport;
 import io.gost.runtime.GostRuntime;
 import io.gost.runtime.operations.HttpEndpoint.Reply;
@@ -77,7 +78,8 @@ public final class Operations implements AutoCloseable {
                         this::healthProblem, new ApiRoutes(next.pathPrefix(), reloader, configFile));
                 if (next.users().isEmpty() && !next.address().getAddress().isLoopbackAddress()) {
                     log.warn("the Web API on {} asks for no credentials: anyone who can reach it can change what gost"
-                            + " runs; add api.auth (or -api user:pass@ADDR), or listen on 127.0.0.1", next.address());
+                            + " runs; add api.auth (or -api user:pass@ADDR), or listen on 127.0.0.1",
+                            HostPort.format(next.address()));
                 }
             }
             apiPlan = wanted.api();
