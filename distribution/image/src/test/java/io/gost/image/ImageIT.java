@@ -68,6 +68,18 @@ class ImageIT {
     }
 
     @Test
+    void carriesTheJarsOfTheDistribution() throws IOException {
+        try (var image = Files.list(root.resolve("app/libs"));
+             var distribution = Files.list(Path.of(System.getProperty("gost.dist.dir"), "lib"))) {
+            List<String> distributed = distribution.map(jar -> jar.getFileName().toString())
+                    .filter(name -> name.endsWith(".jar")).sorted().toList();
+
+            assertThat(distributed).contains("gost-runtime-" + System.getProperty("gost.version") + ".jar");
+            assertThat(image.map(jar -> jar.getFileName().toString()).sorted().toList()).isEqualTo(distributed);
+        }
+    }
+
+    @Test
     void itsEntryPointPrintsTheVersionAsTheImagesUser() throws Exception {
         requireRoot();
 
