@@ -9,7 +9,8 @@
 #   1  bulk throughput of 100 concurrent connections: iperf3 -P 100 through the client's port forward
 #      (-L tcp://:F/127.0.0.1:IPERF), over relay+mtcp (every connection a stream of ONE smux session: the
 #      client runs one I/O thread, so its dialer keeps one session) against over relay (100 separate TCP
-#      connections, same client settings): Gbit/s; target mtcp / tcp >= 0.8
+#      connections, same client settings): Gbit/s; target mtcp / tcp >= 0.8. BENCH_MUX=mtls compares
+#      relay+mtls (one TLS connection) with relay+tls (100 TLS connections) instead, the task's TLS figure
 #   2  memory per idle stream: BENCH_IDLE idle connections through the same pairs to a holder
 #      (bench/lib/holdconns.py), RSS of client and server after a full GC, per connection, mtcp against tcp
 #   3  new tunnels per second through a chain: socks5_churn into the client's SOCKS5 port, whose chain hop is
@@ -21,7 +22,7 @@
 # BENCH_MAX_LOAD (default 1.5) unless BENCH_FORCE=1 (then the report says so).
 #
 # Environment (all optional):
-#   BENCH_DURATION=5 BENCH_REPS=3 BENCH_IDLE=2000 BENCH_CHURN_THREADS=8 BENCH_WARMUP=5
+#   BENCH_DURATION=5 BENCH_REPS=3 BENCH_IDLE=2000 BENCH_CHURN_THREADS=8 BENCH_WARMUP=5 BENCH_MUX=mtcp|mtls
 #   BENCH_OUT=bench/results/mux-latest.md   BENCH_KEEP=1 (keep logs)   BENCH_FORCE=1   BENCH_MAX_LOAD=1.5
 #
 # Every process is started in a session of its own and only those sessions are killed, by pid, on exit.
@@ -39,6 +40,13 @@ CHURN_THREADS=${BENCH_CHURN_THREADS:-8}
 WARMUP=${BENCH_WARMUP:-5}
 OUT=${BENCH_OUT:-$BENCH_DIR/results/mux-latest.md}
 MAX_LOAD=${BENCH_MAX_LOAD:-1.5}
+# The multiplexed transport of workloads 1 and 2 and its one-connection-per-stream baseline.
+MUX=${BENCH_MUX:-mtcp}
+case "$MUX" in
+    mtcp) PLAIN=relay ;;
+    mtls) PLAIN=relay+tls ;;
+    *) echo "bench: BENCH_MUX must be mtcp or mtls, not '$MUX'" >&2; exit 2 ;;
+esac
 
 if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
     sed -n '2,/^# Every process/p' "$0" | sed 's/^# \{0,1\}//'
@@ -139,7 +147,7 @@ memory() {
 }
 
 report() {
-    python3 - "$RAW" <<'EOF'
+    python3 - "$RAW" "relay+$MUX" "$PLAIN" <<'EOF'
 import statistics, sys
 results = {}
 for line in open(sys.argv[1], encoding="utf-8"):
@@ -147,9 +155,10 @@ for line in open(sys.argv[1], encoding="utf-8"):
     results.setdefault(workload, {}).setdefault(side, []).append(float(value))
 rows = ["| workload | measured | baseline | ratio | target | runs (measured / baseline) |",
         "| --- | ---: | ---: | ---: | --- | --- |"]
-spec = [("throughput", "1. iperf3 -P 100, Gbit/s: relay+mtcp (one session) / relay (100 TCP connections)",
+mux, plain = sys.argv[2], sys.argv[3]
+spec = [("throughput", f"1. iperf3 -P 100, Gbit/s: {mux} (one session) / {plain} (100 connections)",
          "mtcp", "tcp", 0.8, True),
-        ("memory", "2. RSS per idle connection, KiB (client + server): relay+mtcp / relay", "mtcp", "tcp", None, False),
+        ("memory", f"2. RSS per idle connection, KiB (client + server): {mux} / {plain}", "mtcp", "tcp", None, False),
         ("tunnels", "3. new tunnels/s through a chain hop: relay / socks5", "relay", "socks5", None, True)]
 failed = False
 for workload, title, measured, baseline, target, higher in spec:
@@ -196,17 +205,17 @@ main() {
     await holder "$LAST_PID" "$HOLD"
 
     declare -A CLIENT_PID SERVER_PID FORWARD
-    gost server-mtcp "$S_MTCP" "" -L "relay+mtcp://127.0.0.1:$S_MTCP"
+    gost server-mtcp "$S_MTCP" "" -L "relay+$MUX://127.0.0.1:$S_MTCP"
     SERVER_PID[mtcp]=$LAST_PID
-    gost server-tcp "$S_TCP" "" -L "relay://127.0.0.1:$S_TCP"
+    gost server-tcp "$S_TCP" "" -L "$PLAIN://127.0.0.1:$S_TCP"
     SERVER_PID[tcp]=$LAST_PID
     # One I/O thread on the client: its mtcp dialer keeps one session per thread, so this is one session.
     gost client-mtcp "$F_MTCP" "-Dio.netty.eventLoopThreads=1" -L "tcp://127.0.0.1:$F_MTCP/127.0.0.1:$IPERF" \
-        -F "relay+mtcp://127.0.0.1:$S_MTCP"
+        -F "relay+$MUX://127.0.0.1:$S_MTCP"
     CLIENT_PID[mtcp]=$LAST_PID
     FORWARD[mtcp]=$F_MTCP
     gost client-tcp "$F_TCP" "-Dio.netty.eventLoopThreads=1" -L "tcp://127.0.0.1:$F_TCP/127.0.0.1:$IPERF" \
-        -F "relay://127.0.0.1:$S_TCP"
+        -F "$PLAIN://127.0.0.1:$S_TCP"
     CLIENT_PID[tcp]=$LAST_PID
     FORWARD[tcp]=$F_TCP
 
@@ -224,10 +233,10 @@ main() {
     local hold_mtcp hold_tcp
     read -r hold_mtcp hold_tcp <<<"$(ports 2 | tr '\n' ' ')"
     gost hold-mtcp "$hold_mtcp" "-Dio.netty.eventLoopThreads=1" -L "tcp://127.0.0.1:$hold_mtcp/127.0.0.1:$HOLD" \
-        -F "relay+mtcp://127.0.0.1:$S_MTCP"
+        -F "relay+$MUX://127.0.0.1:$S_MTCP"
     memory mtcp "$LAST_PID" "${SERVER_PID[mtcp]}" "$hold_mtcp"
     gost hold-tcp "$hold_tcp" "-Dio.netty.eventLoopThreads=1" -L "tcp://127.0.0.1:$hold_tcp/127.0.0.1:$HOLD" \
-        -F "relay://127.0.0.1:$S_TCP"
+        -F "$PLAIN://127.0.0.1:$S_TCP"
     memory tcp "$LAST_PID" "${SERVER_PID[tcp]}" "$hold_tcp"
 
     log "bench: 3. new tunnels per second through a relay hop and a socks5 hop"
@@ -253,7 +262,7 @@ main() {
         echo "# Multiplexing and the relay protocol"
         echo
         echo "$(date -u '+%Y-%m-%d %H:%M UTC'), \`bench/mux.sh\` (BENCH_DURATION=$DURATION BENCH_REPS=$REPS" \
-             "BENCH_IDLE=$IDLE BENCH_CHURN_THREADS=$CHURN_THREADS), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')."
+             "BENCH_IDLE=$IDLE BENCH_CHURN_THREADS=$CHURN_THREADS BENCH_MUX=$MUX), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')."
         echo "Machine: $(nproc) CPUs, $(uname -sr), $(java -version 2>&1 | head -n 1)."
         echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after.$([ "${BENCH_FORCE:-0}" = 1 ] && echo " Run with BENCH_FORCE=1: the machine was busy, the figures are not comparable.")"
         echo

@@ -18,6 +18,8 @@ module io.gost.plugin.ws {
     requires org.slf4j;
 
     exports io.gost.plugin.ws.stage to io.gost.plugin.mux;
+    // mws and mwss read the same ws keys (WsKeys) as ws and wss.
+    exports io.gost.plugin.ws to io.gost.plugin.mux;
 
     provides io.gost.api.ListenerFactory with
             io.gost.plugin.ws.listener.WsListenerFactory,

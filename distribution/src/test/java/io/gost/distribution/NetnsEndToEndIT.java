@@ -187,6 +187,26 @@ class NetnsEndToEndIT {
                 .contains("CONNECT " + ns2.outsideAddress().getHostAddress() + ":" + echo.port());
     }
 
+    // TLS: the tls listener's socket is made inside the namespace like tcp's (the TLS stage sits on it)
+
+    @Test
+    void tlsListenerInNs1ServesAGostTlsClientFromTheDefaultNamespace() {
+        EchoServer echo = resources.add(new EchoServer()); // 127.0.0.1 of the default namespace
+        int forwardPort = resources.freePort();
+        GostProcess server = resources.gost("-L", "socks5+tls://" + ns1Service() + "?netns=" + ns1.name());
+        NamespaceProcesses.awaitAccepting(server, new InetSocketAddress(ns1.insideAddress(), SEED_PORT));
+        resources.gost("-L", "tcp://127.0.0.1:" + forwardPort + "/127.0.0.1:" + echo.port(),
+                "-F", "socks5+tls://" + ns1Service()).awaitPort(forwardPort);
+        byte[] payload = Payloads.random(PAYLOAD_SIZE, 5);
+
+        Payloads.assertSameBytes(payload, Payloads.echoThrough(forwardPort, payload));
+
+        // The client reached ns1's address over the veth pair, from the default namespace's end of it.
+        String target = "127.0.0.1:" + echo.port();
+        assertThat(tunnelClients(server, target)).as(server::describe).isNotEmpty()
+                .containsOnly(ns1.outsideAddress().getHostAddress());
+    }
+
     // Errors
 
     @Test

@@ -1,15 +1,20 @@
 package io.gost.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import io.gost.testkit.netns.NetnsTopology;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Pairs of gost processes with the relay protocol and smux multiplexing between them, and curl at the edge:
@@ -67,6 +72,15 @@ class RelayMuxIT {
         "http+mtcp://127.0.0.1:PORT http+mtcp://127.0.0.1:PORT",
         "socks5+mtcp://127.0.0.1:PORT socks5+mtcp://127.0.0.1:PORT",
         "mtcp://127.0.0.1:PORT http+mtcp://127.0.0.1:PORT",
+        "relay+tls://127.0.0.1:PORT relay+tls://127.0.0.1:PORT",
+        "relay+ws://127.0.0.1:PORT relay+ws://127.0.0.1:PORT",
+        "relay+mtls://127.0.0.1:PORT relay+mtls://127.0.0.1:PORT",
+        "relay+mws://127.0.0.1:PORT?path=/tunnel relay+mws://127.0.0.1:PORT?path=/tunnel",
+        "relay+mwss://127.0.0.1:PORT relay+mwss://127.0.0.1:PORT",
+        "socks5+mtls://127.0.0.1:PORT socks5+mtls://127.0.0.1:PORT",
+        "http+mtls://127.0.0.1:PORT http+mtls://127.0.0.1:PORT",
+        "mtls://127.0.0.1:PORT socks5+mtls://127.0.0.1:PORT",
+        "http+mwss://127.0.0.1:PORT?mux.version=2 http+mwss://127.0.0.1:PORT?mux.version=2",
     })
     void clientAndServerLinesWorkTogether(String serverUrl, String clientUrl) {
         server(serverUrl);
@@ -97,6 +111,43 @@ class RelayMuxIT {
     }
 
     @Test
+    void yamlServerAndClientWithMwssMetadataWorkTogether() {
+        java.nio.file.Path server = resources.write("mwss-server.yaml", """
+                services:
+                - name: relay-over-mwss
+                  addr: 127.0.0.1:%d
+                  handler: {type: relay}
+                  listener:
+                    type: mwss
+                    metadata: {path: /mux, mux.version: 2, backlog: 32}
+                """.formatted(serverPort));
+        resources.gost("-C", server.toString()).awaitPort(serverPort);
+        java.nio.file.Path client = resources.write("mwss-client.yaml", """
+                services:
+                - name: edge
+                  addr: 127.0.0.1:%d
+                  handler: {type: http, chain: mux-chain}
+                  listener: {type: tcp}
+                chains:
+                - name: mux-chain
+                  hops:
+                  - name: hop-0
+                    nodes:
+                    - name: server
+                      addr: 127.0.0.1:%d
+                      connector: {type: relay}
+                      dialer:
+                        type: mwss
+                        metadata: {ws.path: /mux, mux.version: 2, mux.maxFrameSize: 16384}
+                """.formatted(httpPort, serverPort));
+        resources.gost("-C", client.toString()).awaitPort(httpPort);
+        for (int i = 0; i < 3; i++) {
+            Curl.Result result = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + httpPort, origin.url("/hello"));
+            assertThat(result.body()).as(result::toString).isEqualTo(OriginServer.HELLO);
+        }
+    }
+
+    @Test
     void hoconClientChainReachesACommandLineServer() {
         server("socks5+mtcp://127.0.0.1:PORT");
         java.nio.file.Path conf = resources.write("client.conf", """
@@ -117,6 +168,70 @@ class RelayMuxIT {
         resources.gost("run", conf.toString()).awaitPort(httpPort);
         Curl.Result result = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + httpPort, origin.url("/hello"));
         assertThat(result.body()).as(result::toString).isEqualTo(OriginServer.HELLO);
+    }
+
+    /**
+     * The TLS settings of the URL reach mtls and mwss: the server serves its certificate file, the client
+     * verifies it against caFile (secure), and a client that trusts another CA gets no session (502 at the
+     * edge) and says why in its log.
+     */
+    @ParameterizedTest(name = "{0} with cert/key and a verifying client")
+    @ValueSource(strings = {"relay+mtls", "relay+mwss"})
+    void certificateFilesAndVerificationApplyToMultiplexedTls(String scheme) {
+        java.nio.file.Path server = selfSigned("server");
+        java.nio.file.Path other = selfSigned("other");
+        server(scheme + "://127.0.0.1:PORT?cert=" + server + ".pem&key=" + server + ".key");
+        GostProcess wrong = resources.gost("-L", "http://127.0.0.1:" + socksPort,
+                "-F", scheme + "://127.0.0.1:" + serverPort + "?secure=true&caFile=" + other + ".pem")
+                .awaitPort(socksPort);
+        Curl.Result refused = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + socksPort, origin.url("/hello"));
+        assertThat(refused.status()).as(refused::toString).isEqualTo(502);
+        assertThat(wrong.output()).contains("certificate is not trusted");
+        wrong.close();
+
+        resources.gost("-L", "http://127.0.0.1:" + httpPort,
+                "-F", scheme + "://127.0.0.1:" + serverPort + "?secure=true&serverName=localhost&caFile=" + server
+                        + ".pem").awaitPort(httpPort);
+        Curl.Result ok = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + httpPort, origin.url("/hello"));
+        assertThat(ok.body()).as(ok::toString).isEqualTo(OriginServer.HELLO);
+    }
+
+    /** A self-signed certificate for localhost ({@code name.pem}, {@code name.key}), made by the openssl CLI. */
+    private java.nio.file.Path selfSigned(String name) {
+        java.nio.file.Path base = resources.dir().resolve(name);
+        ManagedProcess openssl = resources.process("openssl-" + name, java.util.List.of("openssl", "req", "-x509",
+                "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj",
+                "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", base + ".key",
+                "-out", base + ".pem"));
+        assertThat(openssl.awaitExit()).as(openssl::describe).isZero();
+        return base;
+    }
+
+    /**
+     * {@code netns} applies to the socket under TLS and under the smux session: the server listens on an
+     * address that exists only inside a namespace of its own, and a client in the default namespace reaches
+     * it through the veth pair (the server's dials to the origin stay in the default namespace, as GOST's
+     * {@code netns} is the listener's; {@code netns.out} is the dialer's).
+     */
+    @ParameterizedTest(name = "-L {0}://NS:PORT?netns=NS")
+    @ValueSource(strings = {"relay+tls", "relay+mtls", "relay+mwss"})
+    void tlsAndMuxListenersInsideANetworkNamespace(String scheme) throws Exception {
+        NetnsTopology.unavailableReason().ifPresent(reason -> {
+            if (NetnsTopology.requiredByEnvironment()) {
+                fail(reason + " (and " + NetnsTopology.REQUIRE_VARIABLE + "=1 requires them)");
+            }
+            Assumptions.abort(reason);
+        });
+        try (NetnsTopology topology = NetnsTopology.create()) {
+            NetnsTopology.Namespace inside = topology.addNamespace("relay");
+            String address = inside.insideAddress().getHostAddress() + ":" + serverPort;
+            GostProcess server = resources.gost("-L", scheme + "://" + address + "?netns=" + inside.name());
+            NamespaceProcesses.awaitAccepting(server, new InetSocketAddress(inside.insideAddress(), serverPort));
+            resources.gost("-L", "http://127.0.0.1:" + httpPort, "-L", "socks5://127.0.0.1:" + socksPort,
+                    "-F", scheme + "://" + address).awaitPort(httpPort).awaitPort(socksPort);
+            assertProxiesWork();
+            server.close();
+        }
     }
 
     @Test

@@ -79,10 +79,16 @@ public final class CommandLineParser {
      */
     private static final Set<String> SERVICE_QUERY_KEYS = Set.of("netns", "netns.out", "interface", "so_mark",
             "proxyprotocol", "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "retries", "auth",
-            "bypass", "dns");
+            "bypass", "dns", "tls.certfile", "certfile", "cert", "tls.keyfile", "keyfile", "key", "tls.cafile", "cafile",
+            "ca");
     /** As {@link #SERVICE_QUERY_KEYS}, for {@code -F} (the {@code cli:F} rows). */
     private static final Set<String> HOP_QUERY_KEYS = Set.of("netns", "interface", "so_mark", "proxyprotocol",
-            "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "auth");
+            "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "auth", "tls.certfile", "certfile",
+            "cert", "tls.keyfile", "keyfile", "key", "tls.cafile", "cafile", "ca", "tls.secure", "secure",
+            "tls.servername", "servername");
+    /** Keys of a tls block that GOST's command line does not set; the parser refuses them saying where they go. */
+    private static final List<String> TLS_BLOCK_ONLY_KEYS = List.of("rejectUnknownSNI", "serverNames", "minVersion",
+            "maxVersion", "cipherSuites", "validity", "commonName", "organization");
     /** GOST's failTimeout when a selector is given on the command line without one. */
     private static final Duration COMMAND_LINE_FAIL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -231,7 +237,7 @@ public final class CommandLineParser {
     private record ServiceDraft(String addr, String handlerType, String listenerType, Credentials handlerAuth,
                                 Credentials listenerAuth, int retries, Metadata handlerMetadata,
                                 Metadata listenerMetadata, Metadata serviceMetadata, List<NodeConfig> targets,
-                                SelectorConfig selector, BypassDraft bypass, Origin origin) {
+                                SelectorConfig selector, BypassDraft bypass, TlsConfig listenerTls, Origin origin) {
 
         ServiceConfig build(String name, String chain, String bypassName) {
             boolean chainOnListener = chain != null && REVERSE_LISTENERS.contains(listenerType);
@@ -239,7 +245,7 @@ public final class CommandLineParser {
                     handlerAuth, null, handlerMetadata, origin.child("handler"), queryOrigins(origin, handlerMetadata));
             PluginConfig listener = new PluginConfig(listenerType, chainOnListener ? chain : null, 0,
                     listenerAuth, null, listenerMetadata, origin.child("listener"),
-                    queryOrigins(origin, listenerMetadata));
+                    queryOrigins(origin, listenerMetadata), listenerTls);
             HopConfig forwarder = targets.isEmpty() ? null
                     : new HopConfig(name, selector, targets, Metadata.empty(), origin.child("forwarder"));
             return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, bypassName, origin,
@@ -327,6 +333,7 @@ public final class CommandLineParser {
             moveToScope(query, key, "service.", problem);
         }
         SelectorConfig selector = selector(query, problem);
+        TlsConfig listenerTls = queryTls(query, false, problem);
         refuseUnsupported(query, "cli:L", SERVICE_QUERY_KEYS, "handler.", problem);
 
         Map<String, Object> serviceMetadata = new LinkedHashMap<>();
@@ -375,7 +382,7 @@ public final class CommandLineParser {
             }
             drafts.add(new ServiceDraft(addrs.get(i), handler, listener, handlerAuth, listenerAuth, retries,
                     Metadata.of(handlerMetadata), Metadata.of(listenerMetadata), Metadata.of(serviceMetadata),
-                    serviceTargets, selector, bypass, problem.origin()));
+                    serviceTargets, selector, bypass, listenerTls, problem.origin()));
         }
         return drafts;
     }
@@ -444,6 +451,7 @@ public final class CommandLineParser {
         Map<String, Object> query = new LinkedHashMap<>(url.query());
         Credentials auth = auth(url, query, problem);
         SelectorConfig selector = selector(query, problem);
+        TlsConfig dialerTls = queryTls(query, true, problem);
         refuseUnsupported(query, "cli:F", HOP_QUERY_KEYS, "hop.", problem);
         // netns on -F is the hop's: every node of the hop is reached from that namespace.
         for (String key : List.of("interface", "so_mark", "proxyProtocol", "netns")) {
@@ -482,7 +490,7 @@ public final class CommandLineParser {
         PluginConfig connectorConfig = new PluginConfig(connector, null, 0, sshDialer ? null : auth, null,
                 connectorValues, origin.child("connector"), queryOrigins(origin, connectorValues));
         PluginConfig dialerConfig = new PluginConfig(dialer, null, 0, sshDialer ? auth : null, null,
-                dialerValues, origin.child("dialer"), queryOrigins(origin, dialerValues));
+                dialerValues, origin.child("dialer"), queryOrigins(origin, dialerValues), dialerTls);
 
         List<String> addrs = new ArrayList<>();
         if (pathScheme && url.host().isEmpty()) {
@@ -652,6 +660,68 @@ public final class CommandLineParser {
             }
         }
         return new SelectorConfig(strategyName, fails, timeout);
+    }
+
+    /**
+     * GOST's TLS query keys, taken out of {@code query}: {@code certFile|cert}, {@code keyFile|key},
+     * {@code caFile|ca} (each also as {@code tls.<key>}) and, on {@code -F}, {@code secure} and
+     * {@code serverName}. They make the listener's (-L) or dialer's (-F) {@code tls} block, as GOST does;
+     * planning refuses it when that listener or dialer does not speak TLS. {@code null} when none is given.
+     */
+    private static TlsConfig queryTls(Map<String, Object> query, boolean client, Problems problem) {
+        Map<String, Origin> keys = new LinkedHashMap<>();
+        String certFile = tlsQueryValue(query, "certFile", List.of("tls.certFile", "certFile", "cert"), keys, problem);
+        String keyFile = tlsQueryValue(query, "keyFile", List.of("tls.keyFile", "keyFile", "key"), keys, problem);
+        String caFile = tlsQueryValue(query, "caFile", List.of("tls.caFile", "caFile", "ca"), keys, problem);
+        Boolean secure = null;
+        String serverName = null;
+        if (client) {
+            String secureText = tlsQueryValue(query, "secure", List.of("tls.secure", "secure"), keys, problem);
+            if (secureText != null) {
+                if (secureText.trim().equalsIgnoreCase("true") || secureText.trim().equalsIgnoreCase("false")) {
+                    secure = Boolean.parseBoolean(secureText.trim());
+                } else {
+                    problem.add("secure '" + secureText + "' is not true or false");
+                }
+            }
+            serverName = tlsQueryValue(query, "serverName", List.of("tls.serverName", "serverName"), keys, problem);
+        }
+        // GOST's command line has no way to set the rest of a tls block: such keys become metadata nothing reads
+        // (its own docs show ?rejectUnknownSNI=true, which GOST ignores). Say where they go instead.
+        for (String written : List.copyOf(query.keySet())) {
+            String bare = written.toLowerCase(Locale.ROOT).startsWith("tls.") ? written.substring(4) : written;
+            if (TLS_BLOCK_ONLY_KEYS.stream().anyMatch(bare::equalsIgnoreCase)) {
+                remove(query, written);
+                problem.add(written + ": '" + bare + "' belongs in a tls block, which the command line cannot"
+                        + " set beyond " + (client ? "certFile, keyFile, caFile, secure and serverName"
+                        : "certFile, keyFile and caFile") + " (GOST ignores it here); write it in a configuration"
+                        + " file: " + (client ? "dialer" : "listener") + ": {type: tls, tls: {" + bare + ": ...}}");
+            }
+        }
+        if (keys.isEmpty()) {
+            return null;
+        }
+        Origin origin = problem.origin().child(client ? "dialer" : "listener").child("tls");
+        return new TlsConfig(certFile, keyFile, caFile, secure, serverName, null, null, null, null, null, null, null,
+                null, null, origin, new KeyOrigins(origin, keys));
+    }
+
+    /** The first of {@code spellings} given, removed with the others; where it was written goes into {@code keys}. */
+    private static String tlsQueryValue(Map<String, Object> query, String key, List<String> spellings,
+                                        Map<String, Origin> keys, Problems problem) {
+        String found = null;
+        for (String spelling : spellings) {
+            for (String written : List.copyOf(query.keySet())) {
+                if (written.equalsIgnoreCase(spelling)) {
+                    Object value = remove(query, written);
+                    if (found == null && !isEmpty(value)) {
+                        found = String.valueOf(value);
+                        keys.put(key, new Origin(problem.origin().source(), 0, "?" + written));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /**

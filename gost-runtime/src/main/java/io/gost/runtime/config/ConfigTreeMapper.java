@@ -3,6 +3,7 @@ package io.gost.runtime.config;
 import io.gost.api.Credentials;
 import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
+import io.gost.api.TlsOptions;
 import io.gost.runtime.config.ConfigTree.Entry;
 import io.gost.runtime.config.ConfigTree.ListNode;
 import io.gost.runtime.config.ConfigTree.MapNode;
@@ -39,17 +40,21 @@ import java.util.function.Supplier;
 final class ConfigTreeMapper {
 
     private static final Schema ROOT = Schema.of("the top level",
-            "services, chains, hops, authers, bypasses, log, api, metrics, netns", "section:");
+            "services, chains, hops, authers, bypasses, log, api, metrics, netns, tls", "section:");
     private static final Schema SERVICE = Schema.of("a service",
             "name, addr, handler, listener, forwarder, bypass, bypasses, metadata", "section:services[]");
     private static final Schema HANDLER = Schema.of("a handler",
-            "type, retries, chain, auth, auther, authers, metadata", "section:services[].handler");
+            "type, retries, chain, auth, auther, authers, metadata, tls", "section:services[].handler");
     private static final Schema LISTENER = Schema.of("a listener",
-            "type, chain, auth, auther, authers, metadata", "section:services[].listener");
-    private static final Schema CONNECTOR = Schema.of("a connector", "type, auth, metadata",
+            "type, chain, auth, auther, authers, metadata, tls", "section:services[].listener");
+    private static final Schema CONNECTOR = Schema.of("a connector", "type, auth, metadata, tls",
             "section:chains[].hops[].nodes[].connector");
-    private static final Schema DIALER = Schema.of("a dialer", "type, auth, metadata",
+    private static final Schema DIALER = Schema.of("a dialer", "type, auth, metadata, tls",
             "section:chains[].hops[].nodes[].dialer");
+    private static final Schema TLS = Schema.of("a tls block", "certFile, keyFile, caFile, secure, serverName,"
+            + " options, validity, commonName, organization, rejectUnknownSNI, serverNames", "section:tls");
+    private static final Schema TLS_OPTIONS = Schema.of("tls options", "minVersion, maxVersion, cipherSuites, alpn",
+            "section:tls.options");
     private static final Schema FORWARDER = Schema.of("a forwarder", "name, hop, selector, nodes",
             "section:services[].forwarder");
     private static final Schema SELECTOR = Schema.of("a selector", "strategy, maxFails, failTimeout",
@@ -83,7 +88,7 @@ final class ConfigTreeMapper {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         for (Schema schema : List.of(ROOT, SERVICE, HANDLER, LISTENER, CONNECTOR, DIALER, FORWARDER, SELECTOR, CHAIN,
                 HOP, NODE, FORWARD_NODE, AUTHER, AUTH, BYPASS, LOG, LOG_ROTATION, API, API_AUTH, METRICS,
-                METRICS_AUTH)) {
+                METRICS_AUTH, TLS, TLS_OPTIONS)) {
             schemas.put(schema.scope, schema);
         }
         // The same objects where GOST's schema has them too.
@@ -97,6 +102,13 @@ final class ConfigTreeMapper {
                 "section:chains[].hops[].nodes[].connector.auth", "section:chains[].hops[].nodes[].dialer.auth",
                 "section:hops[].nodes[].connector.auth", "section:hops[].nodes[].dialer.auth")) {
             schemas.put(auth, AUTH);
+        }
+        // One tls block wherever GOST has it on a plugin: which keys a plugin may have is planning's business.
+        for (String plugin : List.of("section:services[].handler", "section:services[].listener",
+                "section:chains[].hops[].nodes[].connector", "section:chains[].hops[].nodes[].dialer",
+                "section:hops[].nodes[].connector", "section:hops[].nodes[].dialer")) {
+            schemas.put(plugin + ".tls", TLS);
+            schemas.put(plugin + ".tls.options", TLS_OPTIONS);
         }
         return Collections.unmodifiableMap(schemas);
     }
@@ -170,11 +182,12 @@ final class ConfigTreeMapper {
         String netnsProvider = netnsProvider(fields);
         ApiConfig api = api(fields);
         MetricsConfig metrics = metrics(fields);
+        TlsConfig tls = tls(fields);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new GostConfig(services, chains, authers, bypasses, log, netnsProvider, topLevelHops, api, metrics,
-                source);
+                source, tls);
     }
 
     // ---- objects ---------------------------------------------------------------------------------------
@@ -214,8 +227,9 @@ final class ConfigTreeMapper {
         Credentials auth = auth(fields, "auth");
         List<String> authers = autherReferences(fields);
         MetadataBlock metadata = metadata(fields, "metadata");
+        TlsConfig tls = tls(fields);
         return build(() -> new PluginConfig(type, chain, retries == null ? 0 : retries, auth, authers,
-                metadata.values(), origin, metadata.origins()));
+                metadata.values(), origin, metadata.origins(), tls));
     }
 
     /** {@code auther: NAME} and {@code authers: [NAME, ...]}, joined as GOST joins them. */
@@ -562,6 +576,77 @@ final class ConfigTreeMapper {
             return null;
         }
         return value;
+    }
+
+    /**
+     * A {@code tls} block (GOST's TLSConfig): its keys are checked here for their kind, and against the plugin
+     * that reads them when the configuration is planned.
+     */
+    private TlsConfig tls(Fields parent) {
+        Entry entry = parent.get("tls");
+        if (absent(entry)) {
+            return null;
+        }
+        Origin origin = parent.at("tls");
+        Fields fields = fields(entry.value(), origin, TLS);
+        if (fields == null) {
+            return null;
+        }
+        Map<String, Origin> keys = new LinkedHashMap<>();
+        fields.origins.forEach(keys::put);
+        TlsOptions.Version minVersion = null;
+        TlsOptions.Version maxVersion = null;
+        List<String> cipherSuites = List.of();
+        List<String> alpn = List.of();
+        Entry optionsEntry = fields.get("options");
+        if (!absent(optionsEntry)) {
+            Fields options = fields(optionsEntry.value(), fields.at("options"), TLS_OPTIONS);
+            if (options != null) {
+                options.origins.forEach((key, where) -> keys.put("options." + key, where));
+                minVersion = tlsVersion(options, "minVersion");
+                maxVersion = tlsVersion(options, "maxVersion");
+                cipherSuites = optionalList(options, "cipherSuites");
+                alpn = optionalList(options, "alpn");
+            }
+        }
+        Duration validity = duration(fields, "validity");
+        if (validity != null && (validity.isZero() || validity.isNegative())) {
+            problem(fields.at("validity"), "validity must be a positive duration such as 8760h");
+            validity = null;
+        }
+        TlsConfig tls = new TlsConfig(string(fields, "certFile"), string(fields, "keyFile"), string(fields, "caFile"),
+                bool(fields, "secure"), string(fields, "serverName"), minVersion, maxVersion, cipherSuites, alpn,
+                validity, string(fields, "commonName"), string(fields, "organization"),
+                bool(fields, "rejectUnknownSNI"), optionalList(fields, "serverNames"), origin,
+                new KeyOrigins(origin, keys));
+        if (minVersion != null && maxVersion != null && minVersion.compareTo(maxVersion) > 0) {
+            problem(tls.at("options.minVersion"), "minVersion " + minVersion + " is above maxVersion " + maxVersion);
+        }
+        return tls;
+    }
+
+    /** GOST's version names, {@code VersionTLS10} to {@code VersionTLS13} (GOST ignores others silently). */
+    private TlsOptions.Version tlsVersion(Fields fields, String key) {
+        String value = string(fields, key);
+        if (value == null) {
+            return null;
+        }
+        Optional<TlsOptions.Version> version = TlsOptions.Version.parse(value);
+        if (version.isEmpty()) {
+            problem(fields.at(key), "unknown TLS version '" + value + "'; use VersionTLS10, VersionTLS11,"
+                    + " VersionTLS12 or VersionTLS13");
+            return null;
+        }
+        return version.get();
+    }
+
+    private List<String> optionalList(Fields fields, String key) {
+        Entry entry = fields.get(key);
+        if (absent(entry)) {
+            return List.of();
+        }
+        List<String> values = stringList(entry.value(), fields.at(key));
+        return values == null ? List.of() : values;
     }
 
     private String netnsProvider(Fields root) {

@@ -134,6 +134,9 @@ public final class ConfigWriter {
         if (config.netnsProvider() != null) {
             root.put("netns", Map.of("provider", config.netnsProvider()));
         }
+        if (config.tls() != null) {
+            root.put("tls", tls(config.tls()));
+        }
         return root;
     }
 
@@ -181,7 +184,34 @@ public final class ConfigWriter {
         if (plugin.auth() != null) {
             map.put("auth", auth(plugin.auth()));
         }
+        if (plugin.tls() != null) {
+            map.put("tls", tls(plugin.tls()));
+        }
         putMetadata(map, plugin.metadata());
+        return map;
+    }
+
+    /** A tls block with GOST's key names, options nested, unset keys left out. */
+    private static Map<String, Object> tls(TlsConfig tls) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        putIfNotNull(map, "certFile", tls.certFile());
+        putIfNotNull(map, "keyFile", tls.keyFile());
+        putIfNotNull(map, "caFile", tls.caFile());
+        putIfNotNull(map, "secure", tls.secure());
+        putIfNotNull(map, "serverName", tls.serverName());
+        Map<String, Object> options = new LinkedHashMap<>();
+        putIfNotNull(options, "minVersion", tls.minVersion() == null ? null : tls.minVersion().gostName());
+        putIfNotNull(options, "maxVersion", tls.maxVersion() == null ? null : tls.maxVersion().gostName());
+        putIfNotEmpty(options, "cipherSuites", tls.cipherSuites());
+        putIfNotEmpty(options, "alpn", tls.alpn());
+        if (!options.isEmpty()) {
+            map.put("options", options);
+        }
+        putIfNotNull(map, "validity", tls.validity() == null ? null : goDuration(tls.validity()));
+        putIfNotNull(map, "commonName", tls.commonName());
+        putIfNotNull(map, "organization", tls.organization());
+        putIfNotNull(map, "rejectUnknownSNI", tls.rejectUnknownSni());
+        putIfNotEmpty(map, "serverNames", tls.serverNames());
         return map;
     }
 

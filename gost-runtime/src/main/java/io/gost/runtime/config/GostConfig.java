@@ -21,10 +21,11 @@ import java.util.Optional;
  * @param api           the Web API, or {@code null} for none
  * @param metrics       the Prometheus endpoint, or {@code null} for none
  * @param source        the file or command line it came from, for messages
+ * @param tls           the top-level {@code tls} block, the default of every TLS server, or {@code null}
  */
 public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                          List<BypassConfig> bypasses, LogConfig log, String netnsProvider, List<HopConfig> hops,
-                         ApiConfig api, MetricsConfig metrics, String source) {
+                         ApiConfig api, MetricsConfig metrics, String source, TlsConfig tls) {
 
     public GostConfig {
         services = List.copyOf(Objects.requireNonNullElse(services, List.of()));
@@ -36,27 +37,33 @@ public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains,
         source = Objects.requireNonNullElse(source, "<built-in>");
     }
 
-    /** A configuration without top-level hops, API and metrics. */
+    /** A configuration without top-level hops, API, metrics and {@code tls} block. */
     public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                       List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source) {
-        this(services, chains, authers, bypasses, log, netnsProvider, List.of(), null, null, source);
+        this(services, chains, authers, bypasses, log, netnsProvider, List.of(), null, null, source, null);
+    }
+
+    /** A configuration without top-level hops, API and metrics. */
+    public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                      List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source, TlsConfig tls) {
+        this(services, chains, authers, bypasses, log, netnsProvider, List.of(), null, null, source, tls);
     }
 
     /** The same configuration with another Web API and metrics endpoint ({@code -api}, {@code -metrics}). */
     public GostConfig withOperations(ApiConfig api, MetricsConfig metrics) {
-        return new GostConfig(services, chains, authers, bypasses, log, netnsProvider, hops, api, metrics, source);
+        return new GostConfig(services, chains, authers, bypasses, log, netnsProvider, hops, api, metrics, source, tls);
     }
 
     /** The same configuration with other services, chains, authers, bypasses and hops (an API change). */
     public GostConfig withObjects(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                                   List<BypassConfig> bypasses, List<HopConfig> hops) {
-        return new GostConfig(services, chains, authers, bypasses, log, netnsProvider, hops, api, metrics, source);
+        return new GostConfig(services, chains, authers, bypasses, log, netnsProvider, hops, api, metrics, source, tls);
     }
 
     /** A configuration without bypasses (the shape before they were supported). */
     public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                       LogConfig log, String netnsProvider, String source) {
-        this(services, chains, authers, List.of(), log, netnsProvider, List.of(), null, null, source);
+        this(services, chains, authers, List.of(), log, netnsProvider, List.of(), null, null, source, null);
     }
 
     /** The chain called {@code name}. */

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * A {@code handler}, {@code listener}, {@code connector} or {@code dialer} block: GOST uses the same
  * shape for all four, with {@code chain} and {@code retries} only meaningful for handlers (and
- * {@code chain} for listeners).
+ * {@code chain} for listeners), and {@code tls} for whichever of them speaks TLS.
  *
  * @param type     the plugin type, e.g. {@code http}; never blank
  * @param chain    the name of a chain in {@code chains}, or {@code null}
@@ -19,9 +19,10 @@ import java.util.Objects;
  * @param metadata the plugin's own options
  * @param origin   where the block was configured
  * @param metadataOrigins where each metadata key was written
+ * @param tls      its {@code tls} block, or {@code null}
  */
 public record PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
-                           Metadata metadata, Origin origin, KeyOrigins metadataOrigins) {
+                           Metadata metadata, Origin origin, KeyOrigins metadataOrigins, TlsConfig tls) {
 
     public PluginConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -37,10 +38,16 @@ public record PluginConfig(String type, String chain, int retries, Credentials a
         metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
     }
 
+    /** A block without a {@code tls} block. */
+    public PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
+                        Metadata metadata, Origin origin, KeyOrigins metadataOrigins) {
+        this(type, chain, retries, auth, authers, metadata, origin, metadataOrigins, null);
+    }
+
     /** A block whose metadata keys have no positions of their own. */
     public PluginConfig(String type, String chain, int retries, Credentials auth, String auther, Metadata metadata,
                         Origin origin) {
-        this(type, chain, retries, auth, auther == null ? List.of() : List.of(auther), metadata, origin, null);
+        this(type, chain, retries, auth, auther == null ? List.of() : List.of(auther), metadata, origin, null, null);
     }
 
     /** A block with only a type. */

@@ -48,7 +48,14 @@ public final class KeyTable {
     public static Status status(GostKeys.Key key, PluginRegistry registry) {
         String scope = key.scope();
         if (scope.startsWith("section:")) {
-            return SectionKeys.accepts(scope, key.key()).orElse(false) ? Status.SUPPORTED : Status.NOT_YET;
+            if (!SectionKeys.accepts(scope, key.key()).orElse(false)) {
+                return Status.NOT_YET;
+            }
+            // A tls block loads on all four plugin kinds, but planning refuses it on a kind no plugin reads it
+            // for (today handlers and connectors: no TLS inside a proxy protocol yet).
+            PluginKind tlsOf = tlsBlockOwner(scope, key.key());
+            return tlsOf == null || registry.entries(tlsOf).stream().anyMatch(entry -> entry.factory().usesTls())
+                    ? Status.SUPPORTED : Status.NOT_YET;
         }
         if (scope.startsWith("cli:")) {
             String flag = scope.substring("cli:".length());
@@ -83,6 +90,18 @@ public final class KeyTable {
         MetadataSchema declared = schema;
         return key.spellings().stream().anyMatch(spelling -> declared.find(spelling).isPresent())
                 ? Status.SUPPORTED : Status.NOT_YET;
+    }
+
+    /** The plugin kind whose {@code tls} block {@code key} of {@code scope} is, or is in; else null. */
+    private static PluginKind tlsBlockOwner(String scope, String key) {
+        for (PluginKind kind : PluginKind.values()) {
+            String block = "." + kind.label();
+            if ((scope.endsWith(block) && key.equals("tls")) || scope.endsWith(block + ".tls")
+                    || scope.endsWith(block + ".tls.options")) {
+                return kind;
+            }
+        }
+        return null;
     }
 
     private static PluginKind pluginKind(String scope) {

@@ -4,9 +4,11 @@ import io.gost.api.Metadata;
 import io.gost.api.MetadataKey;
 import io.gost.api.MetadataSchema;
 import io.gost.api.NetnsRef;
+import io.gost.api.TlsOptions;
 import io.gost.runtime.chain.Node;
 import io.gost.runtime.config.ConfigWriter;
 import io.gost.runtime.config.SelectorConfig;
+import io.gost.runtime.registry.PluginKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,6 +189,58 @@ public final class PlanDescription {
         if (!options.isEmpty()) {
             text.append(indent).append("           ").append(String.join("; ", options)).append('\n');
         }
+        if (plugin.tls() != null) {
+            text.append(indent).append("           tls: ").append(tls(plugin)).append('\n');
+        }
+    }
+
+    /**
+     * A TLS plugin's settings as they will be used: where the certificate comes from, what is verified,
+     * which versions, and which block said so.
+     */
+    static String tls(PluginPlan plugin) {
+        TlsOptions tls = plugin.tls();
+        List<String> parts = new ArrayList<>();
+        boolean server = plugin.kind() == PluginKind.LISTENER || plugin.kind() == PluginKind.HANDLER;
+        if (server) {
+            parts.add(tls.hasCertificateFiles() ? "certificate " + tls.certFile() + ", key " + tls.keyFile()
+                    + " (reloaded when they change)"
+                    : "self-signed certificate generated at start (CN " + tls.effectiveCommonName() + ", O "
+                    + tls.effectiveOrganization() + ", valid " + duration(tls.effectiveValidity()) + ")");
+            parts.add(tls.caFile() != null ? "client certificates required, chaining to " + tls.caFile()
+                    : "no client certificates asked for");
+            if (tls.rejectUnknownSni()) {
+                parts.add("rejectUnknownSNI" + (tls.serverNames().isEmpty() ? " (names in the certificate)"
+                        : " (" + String.join(", ", tls.serverNames()) + ")"));
+            }
+        } else {
+            String name = tls.serverName() != null ? "name " + tls.serverName() : "the node's host as name";
+            if (tls.secure()) {
+                parts.add("server certificate and " + name + " verified against "
+                        + (tls.caFile() != null ? tls.caFile() : "the system's roots"));
+            } else if (tls.caFile() != null) {
+                parts.add("server certificate must chain to " + tls.caFile() + " (name not checked; secure=true"
+                        + " checks it)");
+            } else {
+                parts.add("server certificate NOT verified (as GOST without secure or caFile)");
+            }
+            if (tls.serverName() != null && !tls.secure()) {
+                parts.add("server name " + tls.serverName());
+            }
+            if (tls.certFile() != null) {
+                parts.add("client certificate " + tls.certFile());
+            }
+        }
+        TlsOptions.Version min = tls.effectiveMinVersion();
+        parts.add(tls.maxVersion() == null ? min.javaName() + " and later"
+                : min == tls.maxVersion() ? min.javaName() + " only" : min.javaName() + " to " + tls.maxVersion().javaName());
+        if (!tls.cipherSuites().isEmpty()) {
+            parts.add("cipher suites " + String.join(", ", tls.cipherSuites()));
+        }
+        if (!tls.alpn().isEmpty()) {
+            parts.add("ALPN " + String.join(", ", tls.alpn()));
+        }
+        return String.join("; ", parts) + " [" + tls.source() + "]";
     }
 
     /** Every declared key with its value or default, then keys the plugin reads without declaring them. */

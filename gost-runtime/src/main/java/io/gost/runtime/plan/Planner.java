@@ -5,6 +5,8 @@ import io.gost.api.HandlerFactory;
 import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
 import io.gost.api.NetnsRef;
+import io.gost.api.PluginFactory;
+import io.gost.api.TlsOptions;
 import io.gost.runtime.bypass.Bypass;
 import io.gost.runtime.config.ApiConfig;
 import io.gost.runtime.config.AutherConfig;
@@ -21,6 +23,7 @@ import io.gost.runtime.config.NodeConfig;
 import io.gost.runtime.config.Origin;
 import io.gost.runtime.config.PluginConfig;
 import io.gost.runtime.config.ServiceConfig;
+import io.gost.runtime.config.TlsConfig;
 import io.gost.runtime.config.Unsupported;
 import io.gost.runtime.registry.PluginEntry;
 import io.gost.runtime.registry.PluginKind;
@@ -85,6 +88,10 @@ public final class Planner {
     private final MetadataCheck metadataCheck;
     private final Map<String, ChainPlan> chains = new LinkedHashMap<>();
     private final Map<String, BypassPlan> bypasses = new LinkedHashMap<>();
+    /** Plugins whose TLS files were already found missing: creating them would only say so again. */
+    private final Set<PluginPlan> tlsFileProblems = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Whether a TLS server took its defaults from the top-level {@code tls} block. */
+    private boolean topLevelTlsUsed;
 
     private Planner(GostConfig config, PluginRegistry registry, GostKeys catalog) {
         this.config = config;
@@ -104,6 +111,16 @@ public final class Planner {
     }
 
     private Result plan() {
+        TlsConfig topLevelTls = config.tls();
+        if (topLevelTls != null) {
+            for (String key : topLevelTls.written()) {
+                if (TlsConfig.CLIENT_ONLY.contains(key)) {
+                    problem(topLevelTls.at(key), "'" + key + "' is a TLS client's setting, and the top-level tls block"
+                            + " is the default of TLS servers (listeners); put it in a dialer's tls block");
+                }
+            }
+            checkTlsFiles(topLevelTls);
+        }
         for (BypassConfig bypassConfig : config.bypasses()) {
             if (bypasses.containsKey(bypassConfig.name())) {
                 problem(bypassConfig.origin(), "a bypass named '" + bypassConfig.name() + "' is defined twice");
@@ -145,6 +162,10 @@ public final class Planner {
             if (service != null) {
                 services.add(service);
             }
+        }
+        if (topLevelTls != null && !topLevelTlsUsed) {
+            warnings.add(topLevelTls.origin() + ": the top-level tls block is used by no service: it is the default"
+                    + " of TLS listeners (tls, wss ...) that have no certificate of their own, and there are none");
         }
         if (!problems.isEmpty()) {
             return new Result(null, problems, warnings);
@@ -504,8 +525,95 @@ public final class Planner {
         } else {
             presented = pluginConfig.auth();
         }
-        return new PluginPlan(kind, type, entry.factory(), entry.source(), pluginConfig.metadata(), accepted,
-                presented, origin);
+        int before = problems.size();
+        TlsOptions tls = tls(kind, entry.factory(), pluginConfig);
+        PluginPlan plan = new PluginPlan(kind, type, entry.factory(), entry.source(), pluginConfig.metadata(), accepted,
+                presented, origin, tls);
+        if (problems.size() > before) {
+            tlsFileProblems.add(plan);
+        }
+        return plan;
+    }
+
+    /**
+     * The TLS settings a plugin gets: none for a plugin that does not use TLS (a {@code tls} block for it is
+     * refused), a client's own block, and for a server GOST's rule: a block with its own certificate stands
+     * alone, otherwise it is laid over the top-level {@code tls} (the servers' default); nothing at all is the
+     * built-in defaults (a generated certificate, no verification). Keys for the other side are refused.
+     */
+    private TlsOptions tls(PluginKind kind, PluginFactory factory, PluginConfig pluginConfig) {
+        TlsConfig own = pluginConfig.tls();
+        String label = kind.label() + " " + pluginConfig.type();
+        boolean server = kind == PluginKind.LISTENER || kind == PluginKind.HANDLER;
+        if (!factory.usesTls()) {
+            if (own != null) {
+                problem(own.origin(), "the " + label + " does not use TLS settings, so this tls block would be"
+                        + " ignored; " + switch (kind) {
+                            case LISTENER -> "use a listener that speaks TLS (tls, wss; -L https://, tls://,"
+                                    + " socks5+tls:// ...)";
+                            case DIALER -> "use a dialer that speaks TLS (tls, wss; -F https://, socks5+tls:// ...)";
+                            case HANDLER -> "TLS goes on the listener (listener: {type: tls, tls: {...}}); gost-java"
+                                    + " has no TLS inside handler protocols";
+                            case CONNECTOR -> "TLS goes on the dialer (dialer: {type: tls, tls: {...}}); gost-java"
+                                    + " has no TLS inside connector protocols";
+                        });
+            }
+            return null;
+        }
+        if (own != null) {
+            for (String key : own.written()) {
+                if (server && TlsConfig.CLIENT_ONLY.contains(key)) {
+                    problem(own.at(key), "'" + key + "' is a TLS client's setting; the " + label + " is a TLS server"
+                            + " (its tls block has certFile/keyFile, and caFile to require client certificates)");
+                } else if (!server && TlsConfig.SERVER_ONLY.contains(key)) {
+                    problem(own.at(key), "'" + key + "' is a TLS server's setting; the " + label + " is a TLS client"
+                            + " (its tls block has secure, serverName, caFile, and certFile/keyFile for a client"
+                            + " certificate)");
+                }
+            }
+            checkTlsFiles(own);
+        }
+        try {
+            String ownSource = own == null ? null : "tls block at " + own.origin();
+            if (!server) {
+                return own == null ? TlsOptions.DEFAULTS : own.toOptions(ownSource);
+            }
+            TlsConfig topLevel = config.tls();
+            if (own != null && own.hasCertificateFiles()) {
+                return own.toOptions(ownSource);
+            }
+            if (topLevel != null) {
+                topLevelTlsUsed = true;
+                TlsOptions base = topLevel.toOptions("top-level tls block at " + topLevel.origin());
+                return own == null ? base : own.over(base, ownSource + " over the top-level tls block");
+            }
+            return own == null ? TlsOptions.DEFAULTS : own.toOptions(ownSource);
+        } catch (IllegalArgumentException e) {
+            problem(own != null ? own.origin() : pluginConfig.origin(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** The files a tls block names exist and can be read; what is in them the plugin judges. */
+    private void checkTlsFiles(TlsConfig tls) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("certFile", tls.certFile());
+        files.put("keyFile", tls.keyFile());
+        files.put("caFile", tls.caFile());
+        files.forEach((key, file) -> {
+            if (file == null) {
+                return;
+            }
+            java.nio.file.Path path = java.nio.file.Path.of(file);
+            if (!java.nio.file.Files.exists(path)) {
+                problem(tls.at(key), key + " '" + file + "' does not exist" + (path.isAbsolute() ? ""
+                        : " (relative paths are from the working directory, " + java.nio.file.Path.of("")
+                        .toAbsolutePath() + ")"));
+            } else if (!java.nio.file.Files.isReadable(path) || java.nio.file.Files.isDirectory(path)) {
+                problem(tls.at(key), key + " '" + file + "' cannot be read"
+                        + (java.nio.file.Files.isDirectory(path) ? " (it is a directory)" : " (permissions)"));
+            }
+        });
     }
 
     /** An unknown type: GOST's and not supported yet, or not GOST's at all; either way, the known ones. */
@@ -541,6 +649,9 @@ public final class Planner {
      * it can, and a refusal is reported at the key it names.
      */
     private void validateByCreating(PluginPlan plugin, String owner, KeyOrigins keys) {
+        if (tlsFileProblems.contains(plugin)) {
+            return; // its TLS settings are already reported; creating it would report the same files again
+        }
         try (AutoCloseable created = plugin.create(owner, registry)) {
             // nothing to do: created only to be checked
             assert created != null;

@@ -9,6 +9,7 @@ import io.gost.api.ListenerFactory;
 import io.gost.api.Metadata;
 import io.gost.api.PluginContext;
 import io.gost.api.PluginFactory;
+import io.gost.api.TlsOptions;
 import io.gost.runtime.config.Origin;
 import io.gost.runtime.registry.PluginKind;
 import io.gost.runtime.registry.PluginRegistry;
@@ -30,9 +31,12 @@ import java.util.Optional;
  * @param accepted    credentials the plugin checks (handler and listener {@code auth}/{@code auther})
  * @param credentials credentials the plugin presents to the next hop (connector and dialer {@code auth})
  * @param origin      where the block was configured
+ * @param tls         the TLS settings the plugin is given ({@link PluginContext#tls()}): its own {@code tls}
+ *                    block, for a server laid over the top-level one; {@code null} for a plugin that does not
+ *                    use TLS
  */
 public record PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
-                         List<Credentials> accepted, Credentials credentials, Origin origin) {
+                         List<Credentials> accepted, Credentials credentials, Origin origin, TlsOptions tls) {
 
     public PluginPlan {
         Objects.requireNonNull(kind, "kind");
@@ -40,6 +44,12 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
         Objects.requireNonNull(factory, "factory");
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
         accepted = List.copyOf(Objects.requireNonNullElse(accepted, List.of()));
+    }
+
+    /** A plugin without TLS settings. */
+    public PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
+                      List<Credentials> accepted, Credentials credentials, Origin origin) {
+        this(kind, type, factory, source, metadata, accepted, credentials, origin, null);
     }
 
     /** True when clients must present credentials to this plugin. */
@@ -66,6 +76,7 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
         Optional<Authenticator> authenticator = accepted.isEmpty() ? Optional.empty()
                 : Optional.of(new CredentialsAuthenticator(accepted));
         Optional<Credentials> presented = Optional.ofNullable(credentials);
+        Optional<TlsOptions> tlsOptions = Optional.ofNullable(tls);
         return new PluginContext() {
             @Override
             public String ownerName() {
@@ -83,6 +94,11 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
             }
 
             @Override
+            public Optional<TlsOptions> tls() {
+                return tlsOptions;
+            }
+
+            @Override
             public Optional<HandlerFactory> handlerFactory(String handlerType) {
                 return registry.has(PluginKind.HANDLER, handlerType)
                         ? Optional.of(registry.handler(handlerType)) : Optional.empty();
@@ -90,17 +106,21 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
         };
     }
 
-    /** Equal when it would create the same plugin: same kind, type, factory class, options and credentials. */
+    /**
+     * Equal when it would create the same plugin: same kind, type, factory class, options, credentials and TLS
+     * settings.
+     */
     @Override
     public boolean equals(Object other) {
         return other instanceof PluginPlan that && kind == that.kind && type.equals(that.type)
                 && factory.getClass() == that.factory.getClass() && metadata.equals(that.metadata)
-                && accepted.equals(that.accepted) && Objects.equals(credentials, that.credentials);
+                && accepted.equals(that.accepted) && Objects.equals(credentials, that.credentials)
+                && Objects.equals(tls, that.tls);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, type, factory.getClass(), metadata, accepted, credentials);
+        return Objects.hash(kind, type, factory.getClass(), metadata, accepted, credentials, tls);
     }
 
     @Override

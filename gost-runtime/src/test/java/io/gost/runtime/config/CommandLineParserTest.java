@@ -475,13 +475,24 @@ class CommandLineParserTest {
         }
 
         @Test
-        void tlsFilesOnTheCommandLineAreRefusedUntilTlsExists() {
-            assertThatThrownBy(() -> gost("-L", "http://:8443?certFile=cert.pem&keyFile=key.pem"))
-                    .hasMessageContaining("query key 'certFile' is GOST's, but gost-java does not support it yet"
-                            + " (TLS transports)")
-                    .hasMessageContaining("query key 'keyFile' is GOST's");
-            assertThatThrownBy(() -> gost("-L", ":8080", "-F", "http://127.0.0.1:3128?secure=true"))
-                    .hasMessageContaining("query key 'secure' is GOST's");
+        void tlsQueryKeysMakeTheListenersAndTheDialersTlsBlockAsInGost() {
+            GostConfig config = gost("-L", "https://:8443?cert=cert.pem&tls.keyFile=key.pem&ca=ca.pem&bar=1",
+                    "-F", "http+tls://127.0.0.1:3128?secure=true&servername=proxy.example&certFile=c.pem&key=k.pem");
+
+            PluginConfig listener = config.services().get(0).listener();
+            assertThat(listener.tls().certFile()).isEqualTo("cert.pem");
+            assertThat(listener.tls().keyFile()).isEqualTo("key.pem");
+            assertThat(listener.tls().caFile()).isEqualTo("ca.pem");
+            assertThat(listener.tls().at("certFile").toString()).isEqualTo("-L 'https://:8443?cert=cert.pem"
+                    + "&tls.keyFile=key.pem&ca=ca.pem&bar=1': ?cert");
+            assertThat(listener.metadata()).isEqualTo(Metadata.of("bar", "1"));
+            assertThat(config.services().get(0).handler().tls()).isNull();
+            NodeConfig node = config.chains().get(0).hops().get(0).nodes().get(0);
+            assertThat(node.dialer().tls().secure()).isTrue();
+            assertThat(node.dialer().tls().serverName()).isEqualTo("proxy.example");
+            assertThat(node.dialer().tls().certFile()).isEqualTo("c.pem");
+            assertThat(node.connector().tls()).isNull();
+            assertThat(node.metadata().isEmpty()).isTrue();
         }
 
         @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PluginSmokeTest {
 
     static Stream<Arguments> providedNames() {
-        return Stream.of(Arguments.of(ListenerFactory.class, "mtcp"), Arguments.of(DialerFactory.class, "mtcp"));
+        return Stream.of("mtcp", "mtls", "mws", "mwss").flatMap(name -> Stream.of(
+                Arguments.of(ListenerFactory.class, name), Arguments.of(DialerFactory.class, name)));
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -45,6 +45,8 @@ final class MuxListener implements Listener {
     private final int backlog;
     private final boolean keepAlive;
     private final SessionStage stage;
+    /** Run once before binding: a TLS server makes or checks its certificate there. */
+    private final Runnable onBind;
     private final Object lock = new Object();
     private Channel serverChannel;
     private boolean closed;
@@ -52,6 +54,12 @@ final class MuxListener implements Listener {
     private final Set<SmuxSession> sessions = ConcurrentHashMap.newKeySet();
 
     MuxListener(String type, String owner, SmuxConfig config, int backlog, boolean keepAlive, SessionStage stage) {
+        this(type, owner, config, backlog, keepAlive, stage, () -> { });
+    }
+
+    MuxListener(String type, String owner, SmuxConfig config, int backlog, boolean keepAlive, SessionStage stage,
+                Runnable onBind) {
+        this.onBind = Objects.requireNonNull(onBind, "onBind");
         this.type = type;
         this.owner = owner;
         this.config = config;
@@ -66,6 +74,7 @@ final class MuxListener implements Listener {
         InetSocketAddress address = context.address();
         Promise<SocketAddress> bound = ImmediateEventExecutor.INSTANCE.newPromise();
         Transport transport = context.transport();
+        onBind.run();
         ChannelFuture bindFuture;
         synchronized (lock) {
             if (closed || serverChannel != null) {
@@ -139,7 +148,8 @@ final class MuxListener implements Listener {
             ctx.pipeline().remove(this);
             stage.accepted(channel).addListener(ready -> {
                 if (!ready.isSuccess()) {
-                    LOGGER.info("{}: {} connection from {} closed: {}", owner, type, channel.remoteAddress(),
+                    // The TLS and WebSocket stages have said why in the log already.
+                    LOGGER.debug("{}: {} connection from {} closed: {}", owner, type, channel.remoteAddress(),
                             ready.cause().getMessage());
                     channel.close();
                     return;

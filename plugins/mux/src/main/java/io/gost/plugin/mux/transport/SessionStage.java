@@ -1,5 +1,6 @@
 package io.gost.plugin.mux.transport;
 
+import io.gost.plugin.tls.stage.ChannelStage;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -30,4 +31,38 @@ public interface SessionStage {
 
     /** Prepares a dialed connection to {@code address} (client side). */
     Future<Channel> dialed(Channel channel, InetSocketAddress address);
+
+    /**
+     * A listener's stage made of the TLS/WebSocket plugins' {@link ChannelStage} (which logs and closes a
+     * connection whose handshake fails); it prepares accepted connections only.
+     */
+    static SessionStage server(ChannelStage stage) {
+        return new SessionStage() {
+            @Override
+            public Future<Channel> accepted(Channel channel) {
+                InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress inet ? inet : null;
+                return stage.apply(channel, peer);
+            }
+
+            @Override
+            public Future<Channel> dialed(Channel channel, InetSocketAddress address) {
+                throw new UnsupportedOperationException("a listener's stage");
+            }
+        };
+    }
+
+    /** A dialer's stage made of a {@link ChannelStage}: the node's address names the TLS server and WebSocket host. */
+    static SessionStage client(ChannelStage stage) {
+        return new SessionStage() {
+            @Override
+            public Future<Channel> accepted(Channel channel) {
+                throw new UnsupportedOperationException("a dialer's stage");
+            }
+
+            @Override
+            public Future<Channel> dialed(Channel channel, InetSocketAddress address) {
+                return stage.apply(channel, address);
+            }
+        };
+    }
 }
