@@ -9,10 +9,10 @@
  */
 module io.gost.plugin.socks {
     requires io.gost.api;
+    // smux sessions for MBIND (the session API is exported to this plugin only).
+    requires io.gost.plugin.mux;
     requires io.netty.codec;
     requires io.netty.codec.socks;
-    // UnixChannel: the UDP relay sends empty datagrams on the native socket (EmptyDatagrams).
-    requires io.netty.transport.unix.common;
     requires org.slf4j;
 
     provides io.gost.api.HandlerFactory with

@@ -366,7 +366,9 @@ class Socks5EndToEndIT {
         @Test
         void udpAssociateFromAClientInsideTheNamespaceRelaysThroughSocketsMadeInIt() {
             BoundEcho echo = resources.add(BoundEcho.udp(ns1.outsideAddress()));
-            startSocks5ServiceInNs1();
+            // The relay socket facing the client is made in netns; the socket toward targets is a dial, made in
+            // netns.out (as for CONNECT), here ns1 as well.
+            startSocks5ServiceInNs1("&netns.out=" + ns1.name());
 
             ManagedProcess client = runClientInsideNs1("udp", echo.port());
 
@@ -375,14 +377,19 @@ class Socks5EndToEndIT {
             // reached it there.
             assertThat(client.stdout()).as(client::describe).contains("relay " + ns1Ip + ":")
                     .contains("reply from " + ns1.outsideAddress().getHostAddress() + ":" + echo.port() + ":");
-            // The socket toward targets was made in ns1 too: its datagrams crossed the veth from ns1's side.
+            // The socket toward targets was made in ns1 (netns.out): its datagrams crossed the veth from ns1's side.
             assertThat(echo.peers()).as("senders to the UDP echo server").containsOnly(ns1.insideAddress());
         }
 
         private GostProcess startSocks5ServiceInNs1() {
+            return startSocks5ServiceInNs1("");
+        }
+
+        /** @param moreQuery appended to the service's query, e.g. {@code &netns.out=...} */
+        private GostProcess startSocks5ServiceInNs1(String moreQuery) {
             String ns1Ip = ns1.insideAddress().getHostAddress();
             GostProcess gost = resources.gost("-L",
-                    "socks5://" + ns1Ip + ":" + SERVICE_PORT + "?netns=" + ns1.name() + "&udp=true");
+                    "socks5://" + ns1Ip + ":" + SERVICE_PORT + "?netns=" + ns1.name() + "&udp=true" + moreQuery);
             awaitAccepting(gost, new InetSocketAddress(ns1.insideAddress(), SERVICE_PORT));
             return gost;
         }

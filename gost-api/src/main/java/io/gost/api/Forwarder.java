@@ -11,4 +11,16 @@ public interface Forwarder {
      * and tries the next one, up to the service's retries. Fails with a {@link RouteException}.
      */
     Future<Channel> dial();
+
+    /**
+     * As {@link #dial()}, for {@code network} {@code "tcp"} or {@code "udp"} ({@link Router#dial} says what a
+     * udp channel is). Unless overridden, dials tcp and fails anything else with a {@link RouteException}.
+     */
+    default Future<Channel> dial(String network) {
+        if ("tcp".equals(network)) {
+            return dial();
+        }
+        return io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE.newFailedFuture(new RouteException(
+                RouteException.Reason.GENERAL, getClass().getName() + " forwards tcp only, not " + network));
+    }
 }

@@ -73,8 +73,8 @@ public interface HandlerContext {
 
     /**
      * True when this service reaches targets through a chain of proxies. A handler that can only reach
-     * targets directly (a SOCKS5 UDP relay or BIND before those cross chains) must refuse rather than go
-     * around the chain the user asked for.
+     * targets directly must refuse rather than go around the chain the user asked for; datagrams
+     * ({@link Router#associate}, {@code dial("udp", ...)}) and binds ({@link Router#bind}) do cross chains.
      */
     default boolean routesThroughChain() {
         return false;
@@ -90,6 +90,19 @@ public interface HandlerContext {
      */
     default Future<RelayResult> relay(Channel upstream) {
         throw new UnsupportedOperationException(getClass().getName() + " offers no relay");
+    }
+
+    /**
+     * Relays datagrams both ways between the client and {@code upstream}, both datagram channels (see
+     * {@link io.gost.api.datagram}): each packet goes on unchanged, so a client's destination reaches an
+     * association and a target's source reaches a client that wants it. A datagram the other side cannot take
+     * (not writable) is dropped, never queued. Ends, closing both, when either closes (a session idle for its
+     * {@code ttl}, an upstream whose target answered "port unreachable"). Byte counts go to the connection's log
+     * line. Must be called on the client's event loop; the future never fails. Unless overridden, throws
+     * {@link UnsupportedOperationException}.
+     */
+    default Future<RelayResult> relayDatagrams(Channel upstream) {
+        throw new UnsupportedOperationException(getClass().getName() + " offers no datagram relay");
     }
 
     /**

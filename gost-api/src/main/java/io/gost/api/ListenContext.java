@@ -15,6 +15,19 @@ public interface ListenContext {
     /** Receives every accepted connection. */
     Acceptor acceptor();
 
+    /**
+     * For reverse listeners ({@code rtcp}, {@code rudp}, whose factory says
+     * {@link ListenerFactory#opensPortsThroughChain()}): opens {@code request.address()} on the last hop of the
+     * service's listener chain, whose connector must be a {@link Binder}, and hands what arrives to
+     * {@link #acceptor()}; without a chain, opens it locally, in the service's namespace. When the connection to
+     * the hop is lost or cannot be made, the runtime tries again after 1 s, doubling to at most 5 s (GOST's
+     * service loop), logging and counting each attempt, until the port is closed. Unless overridden, throws
+     * {@link UnsupportedOperationException}.
+     */
+    default RemotePort openRemotePort(BindRequest request) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot open remote ports");
+    }
+
     /** Receives accepted connections from a listener. */
     @FunctionalInterface
     interface Acceptor {

@@ -1,7 +1,10 @@
 package io.gost.api;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -37,4 +40,15 @@ public interface Transport {
 
     /** A non-blocking resolver for unresolved {@link InetSocketAddress}es (never the JDK's blocking one). */
     AddressResolverGroup<InetSocketAddress> resolver();
+
+    /**
+     * Sets up {@code bootstrap} (for datagram channels of this transport) to read whole datagrams of up to
+     * {@code maxDatagram} bytes; a longer one is cut to that. The runtime's epoll transport reads several per
+     * system call ({@code recvmmsg}); the default reads one at a time.
+     *
+     * @return {@code bootstrap}
+     */
+    default Bootstrap configureDatagramReads(Bootstrap bootstrap, int maxDatagram) {
+        return bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram));
+    }
 }

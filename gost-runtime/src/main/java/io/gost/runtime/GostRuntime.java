@@ -171,6 +171,9 @@ public final class GostRuntime implements AutoCloseable {
         running.values().forEach(r -> {
             r.service.observe(this.observer);
             r.router.observe(this.routeObserver);
+            if (r.listenerRouter != null) {
+                r.listenerRouter.observe(this.routeObserver);
+            }
         });
     }
 
@@ -311,6 +314,9 @@ public final class GostRuntime implements AutoCloseable {
             }
             fresh.service.observe(observer);
             fresh.router.observe(routeObserver);
+            if (fresh.listenerRouter != null) {
+                fresh.listenerRouter.observe(routeObserver);
+            }
         }
         Map<String, Running> nextRunning = new LinkedHashMap<>();
         Map<String, Running> freshByName = new LinkedHashMap<>();
@@ -352,10 +358,14 @@ public final class GostRuntime implements AutoCloseable {
         }
     }
 
-    /** Same listener: a new service may take over the bound socket. */
+    /**
+     * Same listener: a new service may take over the bound socket. For a reverse listener that includes the
+     * chain its port is opened through: the port kept open on the last hop stays with the slot.
+     */
     private static boolean sameListener(ServicePlan a, ServicePlan b) {
         return a.bindAddress().equals(b.bindAddress()) && Objects.equals(a.netns(), b.netns())
-                && PlanEquality.same(a.listener(), b.listener());
+                && PlanEquality.same(a.listener(), b.listener())
+                && PlanEquality.same(a.listenerChain(), b.listenerChain());
     }
 
     /** Running services whose open listener holds the port {@code servicePlan} binds (in the same namespace). */
@@ -404,6 +414,9 @@ public final class GostRuntime implements AutoCloseable {
             if (servicePlan.chain() != null) {
                 built.chain = chain(servicePlan.chain());
             }
+            if (servicePlan.listenerChain() != null) {
+                built.listenerChain = chain(servicePlan.listenerChain());
+            }
             for (NetnsRef namespace : servicePlan.namespaces()) {
                 try {
                     namespaces.acquire(namespace);
@@ -417,7 +430,17 @@ public final class GostRuntime implements AutoCloseable {
                     directDialer, servicePlan.name(),
                     servicePlan.bypass() == null ? null : servicePlan.bypass().bypass());
             built.router = router;
-            built.service = Service.builder()
+            Service.Builder builder = Service.builder();
+            if (servicePlan.listener().factory() instanceof io.gost.api.ListenerFactory listenerFactory
+                    && listenerFactory.opensPortsThroughChain()) {
+                // GOST's listener router: the listener chain, no retries (the port is tried again anyway).
+                if (built.listenerChain != null) {
+                    built.listenerRouter = new ChainRouter(built.listenerChain.chain, null, 0,
+                            servicePlan.dialTimeout(), transport, namespaces, directDialer, servicePlan.name(), null);
+                }
+                builder.reverseListener(built.listenerRouter);
+            }
+            built.service = builder
                     .name(servicePlan.name())
                     .address(servicePlan.addr(), servicePlan.bindAddress())
                     .listener(listener)
@@ -493,6 +516,11 @@ public final class GostRuntime implements AutoCloseable {
             closeAll(old.chain.plugins);
         }
         old.chain = null;
+        if (old.listenerChain != null && --old.listenerChain.users == 0) {
+            chains.remove(old.listenerChain);
+            closeAll(old.listenerChain.plugins);
+        }
+        old.listenerChain = null;
         for (NetnsRef namespace : old.namespaces) {
             namespaces.release(namespace);
         }
@@ -605,6 +633,9 @@ public final class GostRuntime implements AutoCloseable {
         final List<NetnsRef> namespaces = new ArrayList<>();
         SharedChain chain;
         ChainRouter router;
+        /** For a reverse listener: the chain whose last hop opens its port, and the router through it. */
+        SharedChain listenerChain;
+        ChainRouter listenerRouter;
         /** During an apply: the leaving service whose listener this one takes over. */
         Running inherit;
 

@@ -235,6 +235,30 @@ class ApplyPlanTest {
         assertThat(new Tunnel(port).greetingAndClose()).isEqualTo("red");
     }
 
+    @Test
+    void aChangedRtcpServiceKeepsItsPortOnTheHopAndSendsNewPeersToItsNewTarget() throws Exception {
+        int hopA = freePort();
+        int hopB = freePort();
+        int remote = freePort();
+        runtime = start(reverse(hopA, hopB, remote, "a", red));
+        Service old = runtime.service("r").orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> old.remoteBoundAddress() != null);
+        try (Tunnel open = new Tunnel(remote)) {
+            assertThat(open.greeting()).isEqualTo("red");
+
+            runtime.apply(plan(reverse(hopA, hopB, remote, "a", blue)));
+
+            Service replacement = runtime.service("r").orElseThrow();
+            assertThat(replacement.slot()).as("same listener and listener chain: the slot is taken over")
+                    .isSameAs(old.slot());
+            assertThat(replacement.remoteBoundAddress()).isNotNull();
+            assertThat(new Tunnel(remote).greetingAndClose()).isEqualTo("blue");
+            assertThat(open.echo("old tunnel")).isEqualTo("old tunnel");
+            assertThat(old.remoteBindAttempts() + replacement.remoteBindAttempts())
+                    .as("the port on the hop was never opened again").isEqualTo(1);
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private GostRuntime start(String yaml) {
@@ -249,6 +273,31 @@ class ApplyPlanTest {
         String document = sections < 0 ? "services:\n" + services
                 : "services:\n" + services.substring(0, sections + 1) + services.substring(sections + 1);
         return Planner.planOrThrow(new YamlConfigLoader().parse(document, "test.yaml"), REGISTRY);
+    }
+
+    /**
+     * Two SOCKS5 hops that allow binds, and {@code rtcp} service r whose port {@code remote} opens on hop
+     * {@code through} ("a" or "b") and whose peers go to {@code target}.
+     */
+    private static String reverse(int hopA, int hopB, int remote, String through, GreetingServer target) {
+        return socksHop("hopA", hopA) + socksHop("hopB", hopB)
+                + "  - name: r\n"
+                + "    addr: 127.0.0.1:" + remote + "\n"
+                + "    handler: {type: rtcp}\n"
+                + "    listener: {type: rtcp, chain: via-" + through + "}\n"
+                + "    forwarder: {nodes: [{name: t, addr: 127.0.0.1:" + target.port() + "}]}\n"
+                + "chains:\n"
+                + "  - {name: via-a, hops: [{name: ha, nodes: [{name: a, addr: 127.0.0.1:" + hopA
+                + ", connector: {type: socks5}}]}]}\n"
+                + "  - {name: via-b, hops: [{name: hb, nodes: [{name: b, addr: 127.0.0.1:" + hopB
+                + ", connector: {type: socks5}}]}]}\n";
+    }
+
+    private static String socksHop(String name, int port) {
+        return "  - name: " + name + "\n"
+                + "    addr: 127.0.0.1:" + port + "\n"
+                + "    handler: {type: socks5, metadata: {bind: true}}\n"
+                + "    listener: {type: tcp}\n";
     }
 
     private static String forward(String name, int port, GreetingServer target) {

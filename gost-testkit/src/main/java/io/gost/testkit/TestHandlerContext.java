@@ -1,7 +1,10 @@
 package io.gost.testkit;
 
+import io.gost.api.BindRequest;
+import io.gost.api.Binding;
 import io.gost.api.Forwarder;
 import io.gost.api.HandlerContext;
+import io.gost.api.ListenContext;
 import io.gost.api.RelayResult;
 import io.gost.api.Router;
 import io.gost.api.Transport;
@@ -44,6 +47,7 @@ public final class TestHandlerContext implements HandlerContext {
     private final Optional<Forwarder> forwarder;
     private final Transport transport;
     private final BiFunction<Channel, Channel, Future<RelayResult>> relay;
+    private final BiFunction<Channel, Channel, Future<RelayResult>> datagramRelay;
     private final boolean routesThroughChain;
     private final List<InetSocketAddress> dialedTargets = new CopyOnWriteArrayList<>();
     private final List<Channel> relayedUpstreams = new CopyOnWriteArrayList<>();
@@ -59,6 +63,7 @@ public final class TestHandlerContext implements HandlerContext {
         this.forwarder = Optional.ofNullable(builder.forwarder);
         this.transport = builder.transport;
         this.relay = builder.relay;
+        this.datagramRelay = builder.datagramRelay;
         this.routesThroughChain = builder.routesThroughChain;
     }
 
@@ -69,7 +74,7 @@ public final class TestHandlerContext implements HandlerContext {
 
     /**
      * A context for a connection accepted on a real socket: its router dials directly on the client's event
-     * loop ({@link DirectRouter}) and its relay is a {@link TestRelay}.
+     * loop ({@link DirectRouter}) and its relays are a {@link TestRelay} and a {@link TestDatagramRelay}.
      */
     public static TestHandlerContext direct(Channel client, Transport transport) {
         return builder()
@@ -77,6 +82,7 @@ public final class TestHandlerContext implements HandlerContext {
                 .router(new DirectRouter(client.eventLoop(), transport))
                 .transport(transport)
                 .relay(TestRelay::start)
+                .datagramRelay(TestDatagramRelay::start)
                 .build();
     }
 
@@ -108,14 +114,32 @@ public final class TestHandlerContext implements HandlerContext {
 
     @Override
     public Router router() {
-        return (network, target) -> {
-            dialedTargets.add(target);
-            if (router == null) {
-                throw new UnsupportedOperationException("this test context has no router: the handler under test "
-                        + "was expected to dial through forwarder(), not router() (give one with builder().router())");
+        return new Router() {
+            @Override
+            public Future<Channel> dial(String network, InetSocketAddress target) {
+                dialedTargets.add(target);
+                return required().dial(network, target);
             }
-            return router.dial(network, target);
+
+            @Override
+            public Future<Channel> associate() {
+                return required().associate();
+            }
+
+            @Override
+            public Future<Binding> bind(BindRequest request, ListenContext.Acceptor acceptor) {
+                dialedTargets.add(request.address());
+                return required().bind(request, acceptor);
+            }
         };
+    }
+
+    private Router required() {
+        if (router == null) {
+            throw new UnsupportedOperationException("this test context has no router: the handler under test "
+                    + "was expected to dial through forwarder(), not router() (give one with builder().router())");
+        }
+        return router;
     }
 
     @Override
@@ -136,6 +160,16 @@ public final class TestHandlerContext implements HandlerContext {
             contractBreaches.add("relay() called twice");
         }
         return relay != null ? relay.apply(client, upstream) : neverEnding();
+    }
+
+    @Override
+    public Future<RelayResult> relayDatagrams(Channel upstream) {
+        checkOnClientLoop("relayDatagrams()");
+        relayedUpstreams.add(upstream);
+        if (!relayedUpstream.complete(upstream)) {
+            contractBreaches.add("relayDatagrams() called after a relay had started");
+        }
+        return datagramRelay != null ? datagramRelay.apply(client, upstream) : neverEnding();
     }
 
     @Override
@@ -205,6 +239,7 @@ public final class TestHandlerContext implements HandlerContext {
         private Forwarder forwarder;
         private Transport transport;
         private BiFunction<Channel, Channel, Future<RelayResult>> relay;
+        private BiFunction<Channel, Channel, Future<RelayResult>> datagramRelay;
         private boolean routesThroughChain;
 
         private Builder() {
@@ -244,6 +279,15 @@ public final class TestHandlerContext implements HandlerContext {
          */
         public Builder relay(BiFunction<Channel, Channel, Future<RelayResult>> relay) {
             this.relay = Objects.requireNonNull(relay, "relay");
+            return this;
+        }
+
+        /**
+         * What {@link #relayDatagrams} does with (client, upstream). Without one, the datagram relay only records the
+         * upstream and never ends.
+         */
+        public Builder datagramRelay(BiFunction<Channel, Channel, Future<RelayResult>> datagramRelay) {
+            this.datagramRelay = Objects.requireNonNull(datagramRelay, "datagramRelay");
             return this;
         }
 

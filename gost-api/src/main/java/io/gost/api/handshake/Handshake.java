@@ -50,6 +50,23 @@ public abstract class Handshake {
     protected abstract boolean onAnswer(Object answer) throws RouteException;
 
     /**
+     * The request as messages name it, without its target: {@code "CONNECT"} (the default), {@code "BIND"},
+     * {@code "UDP-TUN"} ...
+     */
+    protected String command() {
+        return "CONNECT";
+    }
+
+    /**
+     * Handlers that frame the granted tunnel, added at the end of the pipeline when the handshake succeeds (after
+     * what the hop sent behind its answer, which they then decode like the rest): a datagram tunnel's codec. Empty
+     * (the default) for a tunnel that carries the target's byte stream.
+     */
+    protected List<ChannelHandler> tunnelHandlers() {
+        return List.of();
+    }
+
+    /**
      * What the handshake waits for now, e.g. {@code "waiting for its CONNECT reply"}: added to the messages
      * about a timeout or a hop that closed. Empty (the default) for a protocol with one step.
      */
@@ -87,9 +104,14 @@ public abstract class Handshake {
         return new RouteException(RouteException.Reason.HOP_REJECTED, hop + " " + what);
     }
 
-    /** A refusal of the CONNECT itself: "HOP answered CONNECT TARGET with {@code answer}". */
+    /** A refusal of the request itself: "HOP answered CONNECT TARGET with {@code answer}". */
     protected final RouteException answeredWith(String answer) {
-        return rejected("answered CONNECT " + target + " with " + answer);
+        return rejected("answered " + request() + " with " + answer);
+    }
+
+    /** The request and its target, as messages name them: {@code CONNECT example.com:443}. */
+    protected final String request() {
+        return target == null || target.isEmpty() ? command() : command() + " " + target;
     }
 
     /** An answer this protocol cannot read: {@code GENERAL}, "HOP {@code what}". */

@@ -36,9 +36,13 @@ import java.util.Optional;
  *   <li>{@code TIMEOUT}: no complete answer within the timeout (the metadata's {@link #TIMEOUT} if given, else
  *       the one {@code connect} is given; not positive means none);</li>
  *   <li>{@code GENERAL}: a malformed answer, the hop closing or failing first, a request that cannot be sent,
- *       a target the protocol cannot express, a network other than tcp.</li>
+ *       a target the protocol cannot express, a network it cannot carry.</li>
  * </ul>
  * Cancelling the future closes the channel too. One instance serves every connection through its node.
+ *
+ * <p>Datagrams: a protocol that carries UDP overrides {@link #newHandshake(String, InetSocketAddress)} (and
+ * {@link #newAssociation()}) with handshakes whose {@link Handshake#tunnelHandlers()} frame the datagrams; a
+ * {@link io.gost.api.Binder} runs its own requests with {@link #handshake}.
  */
 public abstract class HandshakeConnector implements Connector {
 
@@ -78,44 +82,85 @@ public abstract class HandshakeConnector implements Connector {
     /** Starts one handshake asking for {@code target}. Allocates nothing: codecs come from {@link Handshake#codecs()}. */
     protected abstract Handshake newHandshake(InetSocketAddress target);
 
+    /**
+     * Starts one handshake asking for {@code target} over {@code network}, or returns null when this protocol
+     * cannot carry that network (the connect then fails saying so). The default asks {@link #newHandshake(
+     * InetSocketAddress)} for tcp and carries nothing else; a protocol that can carry datagrams overrides it for
+     * {@code "udp"} with a handshake whose {@link Handshake#tunnelHandlers()} frame them.
+     */
+    protected Handshake newHandshake(String network, InetSocketAddress target) {
+        return "tcp".equals(network) ? newHandshake(target) : null;
+    }
+
+    /**
+     * Starts one handshake asking for a UDP association ({@link Connector#associate}), or returns null (the
+     * default) when this protocol has none.
+     */
+    protected Handshake newAssociation() {
+        return null;
+    }
+
     @Override
     public final Future<Channel> connect(Channel channel, String network, InetSocketAddress target, Duration timeout) {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(target, "target");
+        Handshake handshake = newHandshake(network, target);
+        if (handshake == null) {
+            Promise<Channel> result = channel.eventLoop().newPromise();
+            fail(channel, result, "the " + protocol + " connector tunnels tcp only; cannot connect " + network
+                    + " to " + hostAndPort(target));
+            return result;
+        }
+        return handshake(channel, handshake, hostAndPort(target), timeout);
+    }
+
+    @Override
+    public final Future<Channel> associate(Channel channel, Duration timeout) {
+        Objects.requireNonNull(channel, "channel");
+        Handshake handshake = newAssociation();
+        if (handshake == null) {
+            Promise<Channel> result = channel.eventLoop().newPromise();
+            fail(channel, result, "the " + protocol + " connector cannot carry UDP associations");
+            return result;
+        }
+        return handshake(channel, handshake, "", timeout);
+    }
+
+    /**
+     * Runs {@code handshake} with the hop at the far end of {@code channel}, as {@link #connect} does for the
+     * handshakes it makes: for a connector with more requests than connect (a {@link io.gost.api.Binder}).
+     *
+     * @param wanted the target as messages name it ({@code host:port}), or empty when the request has none
+     */
+    protected final Future<Channel> handshake(Channel channel, Handshake handshake, String wanted, Duration timeout) {
         Promise<Channel> result = channel.eventLoop().newPromise();
         if (channel.eventLoop().inEventLoop()) {
-            start(channel, network, target, timeout, result);
+            start(channel, handshake, wanted, timeout, result);
         } else {
-            channel.eventLoop().execute(() -> start(channel, network, target, timeout, result));
+            channel.eventLoop().execute(() -> start(channel, handshake, wanted, timeout, result));
         }
         return result;
     }
 
-    private void start(Channel channel, String network, InetSocketAddress target, Duration timeout,
+    private void start(Channel channel, Handshake handshake, String wanted, Duration timeout,
                        Promise<Channel> result) {
         String hop = protocol + " hop " + hostAndPort(channel.remoteAddress());
-        String wanted = hostAndPort(target);
-        if (!"tcp".equals(network)) {
-            fail(channel, result, "the " + protocol + " connector tunnels tcp only; cannot connect " + network
-                    + " to " + wanted);
-            return;
-        }
+        handshake.bind(channel, hop, wanted);
         if (!channel.isActive()) {
-            fail(channel, result, hop + " is not connected; cannot send CONNECT " + wanted);
+            fail(channel, result, hop + " is not connected; cannot send " + handshake.request());
             return;
         }
         if (channel.pipeline().get(HandshakeDriver.class) != null) {
             fail(channel, result, "a handshake is already under way on the connection to " + hop
-                    + "; cannot send CONNECT " + wanted + " before it completes");
+                    + "; cannot send " + handshake.request() + " before it completes");
             return;
         }
-        Handshake handshake = newHandshake(target);
-        handshake.bind(channel, hop, wanted);
         Object request;
         try {
             request = handshake.firstRequest();
         } catch (IllegalArgumentException e) {
-            fail(channel, result, "cannot ask " + hop + " for " + wanted + ": " + e.getMessage());
+            fail(channel, result, "cannot ask " + hop + " for " + (wanted.isEmpty() ? handshake.request() : wanted)
+                    + ": " + e.getMessage());
             return;
         }
         ChannelPipeline pipeline = channel.pipeline();

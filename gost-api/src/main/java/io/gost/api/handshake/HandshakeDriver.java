@@ -66,7 +66,7 @@ final class HandshakeDriver extends ChannelInboundHandlerAdapter {
     void begin(Object request) {
         if (timeout != null && timeout.toNanos() > 0) {
             timer = ctx.executor().schedule(() -> fail(new RouteException(RouteException.Reason.TIMEOUT,
-                            handshake.hop() + " did not answer CONNECT " + handshake.target() + " within "
+                            handshake.hop() + " did not answer " + handshake.request() + " within "
                                     + HandshakeConnector.describe(timeout) + awaited())),
                     timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
@@ -76,7 +76,7 @@ final class HandshakeDriver extends ChannelInboundHandlerAdapter {
     void send(Object request) {
         ctx.writeAndFlush(request).addListener(written -> {
             if (!written.isSuccess()) {
-                fail(new RouteException(RouteException.Reason.GENERAL, "could not send CONNECT " + handshake.target()
+                fail(new RouteException(RouteException.Reason.GENERAL, "could not send " + handshake.request()
                         + " to " + handshake.hop() + ": " + describe(written.cause()), written.cause()));
             }
         });
@@ -111,8 +111,8 @@ final class HandshakeDriver extends ChannelInboundHandlerAdapter {
         } catch (RouteException e) {
             fail(e);
         } catch (RuntimeException e) {
-            fail(new RouteException(RouteException.Reason.GENERAL, handshake.hop() + " sent an answer to CONNECT "
-                    + handshake.target() + " that could not be read: " + describe(e), e));
+            fail(new RouteException(RouteException.Reason.GENERAL, handshake.hop() + " sent an answer to "
+                    + handshake.request() + " that could not be read: " + describe(e), e));
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -155,8 +155,8 @@ final class HandshakeDriver extends ChannelInboundHandlerAdapter {
             ctx.fireExceptionCaught(cause);
             return;
         }
-        fail(new RouteException(RouteException.Reason.GENERAL, handshake.hop() + " failed during CONNECT "
-                + handshake.target() + ": " + describe(cause), cause));
+        fail(new RouteException(RouteException.Reason.GENERAL, handshake.hop() + " failed during "
+                + handshake.request() + ": " + describe(cause), cause));
     }
 
     @Override
@@ -168,7 +168,7 @@ final class HandshakeDriver extends ChannelInboundHandlerAdapter {
 
     private RouteException closedEarly() {
         return new RouteException(RouteException.Reason.GENERAL, handshake.hop()
-                + " closed the connection before answering CONNECT " + handshake.target() + awaited());
+                + " closed the connection before answering " + handshake.request() + awaited());
     }
 
     private String awaited() {
@@ -189,6 +189,11 @@ final class HandshakeDriver extends ChannelInboundHandlerAdapter {
             HeldInbound pending = new HeldInbound(new ArrayList<>(tunnelBytes), inputEnded);
             tunnelBytes.clear();
             pipeline.replace(this, HandshakeConnector.free(pipeline, pendingName), pending);
+        }
+        // A tunnel with a framing of its own (datagrams over the stream) gets its codec behind what is held, so
+        // that held tunnel bytes are decoded like the rest.
+        for (ChannelHandler handler : handshake.tunnelHandlers()) {
+            pipeline.addLast(handler);
         }
         channel.config().setAutoRead(false);
         if (!result.trySuccess(channel)) {

@@ -1,8 +1,12 @@
 package io.gost.runtime.chain;
 
+import io.gost.api.BindRequest;
+import io.gost.api.Binder;
+import io.gost.api.Binding;
 import io.gost.api.Connector;
 import io.gost.api.DialContext;
 import io.gost.api.Dialer;
+import io.gost.api.ListenContext;
 import io.gost.api.NetnsRef;
 import io.gost.api.RouteException;
 import io.gost.api.Router;
@@ -11,6 +15,7 @@ import io.gost.api.Transport;
 import io.gost.runtime.bypass.Bypass;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
@@ -33,6 +38,13 @@ import java.util.function.Supplier;
  * GOST); each following node is reached through the previous node's connector, and the last connector
  * asks for the target. Every step gets the dial timeout. A failed attempt is retried with a fresh route,
  * so a node that just failed is skipped, {@code retries} times.
+ *
+ * <p>Datagrams and binds take the same route; only the last step differs. {@code dial("udp", target)}: directly
+ * a UDP socket connected to the target, created in {@code netns.out}; through a chain the last connector's
+ * {@code connect("udp", ...)} (SOCKS5 UDP-TUN, relay). {@link #associate}: directly an unconnected UDP socket in
+ * {@code netns.out} that sends each datagram to its recipient (names resolved without blocking, the bypass
+ * applied per datagram); through a chain the last connector's {@code associate}. {@link #bind}: through a chain
+ * only, the last connector as a {@link Binder}.
  *
  * <p>Failure marking follows GOST: a failed dial marks the first node; a failed connect to node
  * {@code i} marks node {@code i}; a target refused by the last node marks nobody (the proxy worked). A
@@ -110,7 +122,7 @@ public final class ChainRouter {
      * Connects to {@code target}, with {@code retries + 1} attempts.
      *
      * @param loop      the event loop the returned channel is registered on (the client's)
-     * @param network   {@code "tcp"}, passed to the last connector
+     * @param network   {@code "tcp"}, or {@code "udp"} for a datagram channel with the target as its one peer
      * @param target    the target, usually unresolved (resolved by the dialer, or by the last hop)
      * @param clientKey identifies the client for {@code hash} selectors; may be null
      * @return an active channel on {@code loop} with auto-read off, or a failed future whose cause is a
@@ -128,8 +140,40 @@ public final class ChainRouter {
         if (bypass != null && bypass.forbids(target)) {
             return loop.newFailedFuture(notAllowed(Node.formatAddress(target)));
         }
+        Goal<Channel> goal = "udp".equals(network) ? new DatagramTarget(target) : new StreamTarget(network, target);
         Promise<Channel> result = loop.newPromise();
-        new RouteDial(loop, network, target, clientKey, result).attempt(attempts, null);
+        new RouteDial<>(loop, goal, clientKey, result).attempt(attempts, null);
+        return result;
+    }
+
+    /**
+     * A UDP association (see {@link io.gost.api.Router#associate()}), with {@code retries + 1} attempts.
+     *
+     * @param loop      the event loop the returned channel is registered on (the client's)
+     * @param clientKey identifies the client for {@code hash} selectors; may be null
+     */
+    public Future<Channel> associate(EventLoop loop, String clientKey) {
+        Promise<Channel> result = loop.newPromise();
+        new RouteDial<>(loop, new Association(), clientKey, result).attempt(retries + 1, null);
+        return result;
+    }
+
+    /**
+     * Opens a port on the last hop of the chain, whose connector must be a {@link Binder}; what arrives goes to
+     * {@code acceptor}. With {@code attempts} tries (each on a fresh route).
+     *
+     * @return the binding, or a failed future whose cause is a {@link RouteException}; {@code GENERAL} without a
+     *         chain (a local port is the caller's to open, in the namespace it belongs to)
+     */
+    public Future<Binding> bind(EventLoop loop, BindRequest request, ListenContext.Acceptor acceptor,
+                                String clientKey, int attempts) {
+        if (chain == null || chain.hops().isEmpty()) {
+            return loop.newFailedFuture(new RouteException(RouteException.Reason.GENERAL, "service " + serviceName
+                    + " has no chain to open " + request.network() + " " + Node.formatAddress(request.address())
+                    + " on"));
+        }
+        Promise<Binding> result = loop.newPromise();
+        new RouteDial<>(loop, new BindGoal(request, acceptor), clientKey, result).attempt(Math.max(1, attempts), null);
         return result;
     }
 
@@ -138,22 +182,226 @@ public final class ChainRouter {
                 + " is forbidden by bypass '" + bypass.name() + "' of service " + serviceName);
     }
 
-    /** The state of one {@link #dial}: its parameters and where its attempts stand. */
-    private final class RouteDial implements DialContext {
+    /**
+     * What a route is walked for: the last step, directly or at the last hop, and what to do with a result
+     * nobody took.
+     */
+    private interface Goal<T> {
 
-        private final EventLoop loop;
+        /** For messages: {@code 127.0.0.1:53}, {@code a UDP association}, {@code bind tcp 0.0.0.0:2222}. */
+        String describe();
+
+        /** The subject of a failed direct step, e.g. {@code target 127.0.0.1:53}. */
+        default String directSubject() {
+            return "target " + describe();
+        }
+
+        /** The last step without a chain. */
+        Future<T> direct(RouteDial<T> dial);
+
+        /** The last step through the last node, over {@code channel} to it. */
+        Future<T> atLastHop(Node last, Channel channel, EventLoop loop);
+
+        /** Handed to the caller. */
+        default void delivered(T value) {
+        }
+
+        /** A result that arrived too late for anyone. */
+        void discard(T value);
+    }
+
+    /** A tcp target (or a protocol's own network, passed to the last connector as it is). */
+    private final class StreamTarget implements Goal<Channel> {
         private final String network;
         private final InetSocketAddress target;
+
+        StreamTarget(String network, InetSocketAddress target) {
+            this.network = network;
+            this.target = target;
+        }
+
+        @Override
+        public String describe() {
+            return Node.formatAddress(target);
+        }
+
+        @Override
+        public Future<Channel> direct(RouteDial<Channel> dial) {
+            return dial.dialDirect(target);
+        }
+
+        @Override
+        public Future<Channel> atLastHop(Node last, Channel channel, EventLoop loop) {
+            return connect(last, channel, network, target, loop);
+        }
+
+        @Override
+        public void delivered(Channel channel) {
+            holdInbound(channel);
+        }
+
+        @Override
+        public void discard(Channel channel) {
+            channel.close();
+        }
+    }
+
+    /** One UDP target: a connected socket, or a datagram tunnel from the last hop. */
+    private final class DatagramTarget implements Goal<Channel> {
+        private final InetSocketAddress target;
+
+        DatagramTarget(InetSocketAddress target) {
+            this.target = target;
+        }
+
+        @Override
+        public String describe() {
+            return Node.formatAddress(target) + " (udp)";
+        }
+
+        @Override
+        public String directSubject() {
+            return "target " + Node.formatAddress(target) + " (udp)";
+        }
+
+        @Override
+        public Future<Channel> direct(RouteDial<Channel> dial) {
+            return dial.dialDatagramDirect(target);
+        }
+
+        @Override
+        public Future<Channel> atLastHop(Node last, Channel channel, EventLoop loop) {
+            return connect(last, channel, "udp", target, loop);
+        }
+
+        @Override
+        public void delivered(Channel channel) {
+            holdInbound(channel);
+        }
+
+        @Override
+        public void discard(Channel channel) {
+            channel.close();
+        }
+    }
+
+    /** A UDP association: an unconnected socket, or an association with the last hop. */
+    private final class Association implements Goal<Channel> {
+        @Override
+        public String describe() {
+            return "a UDP association";
+        }
+
+        @Override
+        public String directSubject() {
+            return "the UDP association socket";
+        }
+
+        @Override
+        public Future<Channel> direct(RouteDial<Channel> dial) {
+            return dial.openAssociation();
+        }
+
+        @Override
+        public Future<Channel> atLastHop(Node last, Channel channel, EventLoop loop) {
+            Connector connector = last.connector();
+            if (connector == null) {
+                return loop.newFailedFuture(new IllegalStateException("has no connector to speak through it"));
+            }
+            try {
+                return connector.associate(channel, dialTimeout);
+            } catch (RuntimeException e) {
+                return loop.newFailedFuture(e);
+            }
+        }
+
+        @Override
+        public void delivered(Channel channel) {
+            holdInbound(channel);
+        }
+
+        @Override
+        public void discard(Channel channel) {
+            channel.close();
+        }
+    }
+
+    /** A port on the last hop. */
+    private final class BindGoal implements Goal<Binding> {
+        private final BindRequest request;
+        private final ListenContext.Acceptor acceptor;
+
+        BindGoal(BindRequest request, ListenContext.Acceptor acceptor) {
+            this.request = request;
+            this.acceptor = acceptor;
+        }
+
+        @Override
+        public String describe() {
+            return "bind " + request.network() + " " + Node.formatAddress(request.address());
+        }
+
+        @Override
+        public Future<Binding> direct(RouteDial<Binding> dial) {
+            throw new IllegalStateException("a bind is only routed through a chain");
+        }
+
+        @Override
+        public Future<Binding> atLastHop(Node last, Channel channel, EventLoop loop) {
+            if (!(last.connector() instanceof Binder binder)) {
+                channel.close();
+                return loop.newFailedFuture(new RouteException(RouteException.Reason.GENERAL, "cannot be asked to"
+                        + " listen: its connector (" + (last.connector() == null ? "none"
+                        : last.connector().getClass().getSimpleName()) + ") is not a binder; the last node of a"
+                        + " chain for rtcp, rudp or a SOCKS5 BIND must be socks5 or relay"));
+            }
+            try {
+                return binder.bind(channel, request, acceptor, dialTimeout);
+            } catch (RuntimeException e) {
+                channel.close();
+                return loop.newFailedFuture(e);
+            }
+        }
+
+        @Override
+        public void discard(Binding binding) {
+            binding.close();
+        }
+    }
+
+    private static void holdInbound(Channel channel) {
+        // What the upstream sends (or its FIN) before the handler starts a relay is kept.
+        if (channel.pipeline().get(Relay.HOLD_HANDLER_NAME) == null) {
+            Relay.holdInbound(channel);
+        }
+    }
+
+    private Future<Channel> connect(Node via, Channel channel, String network, InetSocketAddress address,
+                                    EventLoop loop) {
+        Connector connector = via.connector();
+        if (connector == null) {
+            return loop.newFailedFuture(new IllegalStateException("has no connector to speak through it"));
+        }
+        try {
+            return connector.connect(channel, network, address, dialTimeout);
+        } catch (RuntimeException e) {
+            return loop.newFailedFuture(e);
+        }
+    }
+
+    /** The state of one routed request: its parameters and where its attempts stand. */
+    private final class RouteDial<T> implements DialContext {
+
+        private final EventLoop loop;
+        private final Goal<T> goal;
         private final String clientKey;
-        private final Promise<Channel> result;
+        private final Promise<T> result;
         /** When the current attempt began dialing its first node. */
         private long firstNodeStart;
 
-        RouteDial(EventLoop loop, String network, InetSocketAddress target, String clientKey,
-                  Promise<Channel> result) {
+        RouteDial(EventLoop loop, Goal<T> goal, String clientKey, Promise<T> result) {
             this.loop = loop;
-            this.network = network;
-            this.target = target;
+            this.goal = goal;
             this.clientKey = clientKey;
             this.result = result;
         }
@@ -182,21 +430,35 @@ public final class ChainRouter {
                 return;
             }
             List<Node> route = chain == null ? List.of() : chain.route(clientKey);
-            Promise<Channel> attempt = loop.newPromise();
+            Promise<T> attempt = loop.newPromise();
             if (route.isEmpty()) {
-                dialDirect(attempt);
+                Future<T> direct;
+                try {
+                    direct = goal.direct(this);
+                } catch (RuntimeException e) {
+                    direct = loop.newFailedFuture(new RouteException(RouteException.Reason.GENERAL, e.getMessage(), e));
+                }
+                direct.addListener(done -> {
+                    if (done.isSuccess()) {
+                        @SuppressWarnings("unchecked")
+                        T value = (T) done.getNow();
+                        if (!attempt.trySuccess(value)) {
+                            goal.discard(value);
+                        }
+                    } else {
+                        attempt.tryFailure(done.cause());
+                    }
+                });
             } else {
                 dialFirstNode(route, attempt);
             }
             attempt.addListener(done -> {
                 if (done.isSuccess()) {
-                    Channel channel = (Channel) done.getNow();
-                    // What the upstream sends (or its FIN) before the handler starts a relay is kept.
-                    if (channel.pipeline().get(Relay.HOLD_HANDLER_NAME) == null) {
-                        Relay.holdInbound(channel);
-                    }
-                    if (!result.trySuccess(channel)) {
-                        channel.close();
+                    @SuppressWarnings("unchecked")
+                    T value = (T) done.getNow();
+                    goal.delivered(value);
+                    if (!result.trySuccess(value)) {
+                        goal.discard(value);
                     }
                 } else {
                     RouteException failure = (RouteException) done.cause();
@@ -206,13 +468,14 @@ public final class ChainRouter {
             });
         }
 
-        private void dialDirect(Promise<Channel> attempt) {
+        Future<Channel> dialDirect(InetSocketAddress target) {
             String targetText = Node.formatAddress(target);
             SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET, serviceName, targetText);
+            Promise<Channel> attempt = loop.newPromise();
             dialSocket(directDialer, target, outNamespace, purpose).addListener(dialed -> {
                 if (dialed.isSuccess()) {
                     Channel channel = (Channel) dialed.getNow();
-                    if (resolvesToForbiddenAddress(channel)) {
+                    if (resolvesToForbiddenAddress(target, channel)) {
                         channel.close();
                         attempt.tryFailure(notAllowed(targetText + " (" + Node.formatAddress(
                                 (InetSocketAddress) channel.remoteAddress()) + ")"));
@@ -220,24 +483,83 @@ public final class ChainRouter {
                     }
                     attempt.trySuccess(channel);
                 } else {
-                    String from = outNamespace == null ? "" : "from network namespace " + outNamespace;
-                    attempt.tryFailure(RouteFailures.failure("target " + targetText, from, dialed.cause(),
+                    attempt.tryFailure(RouteFailures.failure(goal.directSubject(), fromNamespace(), dialed.cause(),
                             dialTimeout));
                 }
             });
+            return attempt;
+        }
+
+        /** A UDP socket connected to {@code target}, created in {@code netns.out}. */
+        Future<Channel> dialDatagramDirect(InetSocketAddress target) {
+            Promise<Channel> attempt = loop.newPromise();
+            resolve(target).addListener(resolved -> {
+                if (!resolved.isSuccess()) {
+                    attempt.tryFailure(RouteFailures.failure(goal.directSubject(), fromNamespace(), resolved.cause(),
+                            dialTimeout));
+                    return;
+                }
+                InetSocketAddress address = (InetSocketAddress) resolved.getNow();
+                if (target.isUnresolved() && bypass != null && !bypass.isWhitelist() && bypass.forbids(address)) {
+                    attempt.tryFailure(notAllowed(Node.formatAddress(target) + " (" + Node.formatAddress(address) + ")"));
+                    return;
+                }
+                SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET, serviceName,
+                        Node.formatAddress(target) + " (udp)");
+                Future<Channel> dialed = placement.place(outNamespace, purpose, loop,
+                        () -> channelOf(loop, DatagramSockets.connected(loop, transport).connect(address)));
+                dialed.addListener(done -> {
+                    if (done.isSuccess()) {
+                        attempt.trySuccess((Channel) done.getNow());
+                    } else {
+                        attempt.tryFailure(RouteFailures.failure(goal.directSubject(), fromNamespace(), done.cause(),
+                                dialTimeout));
+                    }
+                });
+            });
+            return attempt;
+        }
+
+        /** An unconnected UDP socket in {@code netns.out} that sends each datagram to its recipient. */
+        Future<Channel> openAssociation() {
+            Promise<Channel> attempt = loop.newPromise();
+            SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET, serviceName, "UDP association");
+            Future<Channel> opened = placement.place(outNamespace, purpose, loop,
+                    () -> channelOf(loop, DatagramSockets.association(loop, transport, bypass, serviceName)
+                            .bind(new InetSocketAddress(0))));
+            opened.addListener(done -> {
+                if (done.isSuccess()) {
+                    attempt.trySuccess((Channel) done.getNow());
+                } else {
+                    attempt.tryFailure(RouteFailures.failure(goal.directSubject(), fromNamespace(), done.cause(),
+                            dialTimeout));
+                }
+            });
+            return attempt;
+        }
+
+        private Future<InetSocketAddress> resolve(InetSocketAddress target) {
+            if (!target.isUnresolved()) {
+                return loop.newSucceededFuture(target);
+            }
+            return transport.resolver().getResolver(loop).resolve(target);
+        }
+
+        private String fromNamespace() {
+            return outNamespace == null ? "" : "from network namespace " + outNamespace;
         }
 
         /**
          * True when a plain bypass forbids the address a name resolved to. A whitelist allows what the client
          * asked for by name, so the address is not checked against it.
          */
-        private boolean resolvesToForbiddenAddress(Channel channel) {
+        private boolean resolvesToForbiddenAddress(InetSocketAddress target, Channel channel) {
             return bypass != null && !bypass.isWhitelist() && target.isUnresolved()
                     && channel.remoteAddress() instanceof InetSocketAddress remote && !remote.isUnresolved()
                     && bypass.forbids(remote);
         }
 
-        private void dialFirstNode(List<Node> route, Promise<Channel> attempt) {
+        private void dialFirstNode(List<Node> route, Promise<T> attempt) {
             Node first = route.get(0);
             firstNodeStart = System.nanoTime();
             Dialer dialer = first.dialer() != null ? first.dialer() : directDialer;
@@ -247,7 +569,7 @@ public final class ChainRouter {
                     first.marker().mark();
                     observer.failed(chain.name(), first.name());
                     attempt.tryFailure(RouteFailures.failure(describe(0, first),
-                            "while reaching " + Node.formatAddress(target), dialed.cause(), dialTimeout));
+                            "while reaching " + goal.describe(), dialed.cause(), dialTimeout));
                     return;
                 }
                 first.marker().reset();
@@ -256,15 +578,36 @@ public final class ChainRouter {
         }
 
         /**
-         * Asks node {@code index - 1} to connect to node {@code index}, or to the target when
-         * {@code index} is past the last node.
+         * Asks node {@code index - 1} to connect to node {@code index}, or takes the last step when {@code index}
+         * is past the last node.
          */
-        private void connectThrough(List<Node> route, int index, Channel channel, Promise<Channel> attempt) {
+        private void connectThrough(List<Node> route, int index, Channel channel, Promise<T> attempt) {
             Node via = route.get(index - 1);
-            boolean last = index == route.size();
-            Node next = last ? null : route.get(index);
-            InetSocketAddress address = last ? target : next.address();
-            Future<Channel> connected = connect(via, channel, last ? network : "tcp", address);
+            if (index == route.size()) {
+                Future<T> done = bounded(goal.atLastHop(via, channel, loop), goal, () -> new TimeoutException(
+                        "no answer to the handshake within " + RouteFailures.format(dialTimeout)));
+                done.addListener(step -> {
+                    if (index == 1 && step.isSuccess()) {
+                        observer.connected(chain.name(), via.name(), System.nanoTime() - firstNodeStart);
+                    }
+                    if (step.isSuccess()) {
+                        @SuppressWarnings("unchecked")
+                        T value = (T) step.getNow();
+                        if (!attempt.trySuccess(value)) {
+                            goal.discard(value);
+                        }
+                        return;
+                    }
+                    observer.failed(chain.name(), via.name());
+                    channel.close();
+                    attempt.tryFailure(RouteFailures.failure(describe(index - 1, via),
+                            "while asking for " + goal.describe(), step.cause(), dialTimeout));
+                });
+                return;
+            }
+            Node next = route.get(index);
+            Future<Channel> connected = bounded(connect(via, channel, "tcp", next.address(), loop), CLOSE_CHANNEL,
+                    () -> new TimeoutException("no answer to the handshake within " + RouteFailures.format(dialTimeout)));
             connected.addListener(done -> {
                 if (index == 1 && done.isSuccess()) {
                     observer.connected(chain.name(), via.name(), System.nanoTime() - firstNodeStart);
@@ -272,55 +615,33 @@ public final class ChainRouter {
                 if (!done.isSuccess()) {
                     observer.failed(chain.name(), via.name());
                     channel.close();
-                    if (next != null) {
-                        next.marker().mark();
-                    }
+                    next.marker().mark();
                     attempt.tryFailure(RouteFailures.failure(describe(index - 1, via),
-                            "while asking for " + Node.formatAddress(address), done.cause(), dialTimeout));
+                            "while asking for " + next.addressText(), done.cause(), dialTimeout));
                     return;
                 }
-                Channel tunnel = (Channel) done.getNow();
-                if (last) {
-                    attempt.trySuccess(tunnel);
-                } else {
-                    next.marker().reset();
-                    connectThrough(route, index + 1, tunnel, attempt);
-                }
+                next.marker().reset();
+                connectThrough(route, index + 1, (Channel) done.getNow(), attempt);
             });
-        }
-
-        private Future<Channel> connect(Node via, Channel channel, String network, InetSocketAddress address) {
-            Connector connector = via.connector();
-            if (connector == null) {
-                return loop.newFailedFuture(new IllegalStateException("has no connector to speak through it"));
-            }
-            Future<Channel> connected;
-            try {
-                connected = connector.connect(channel, network, address, dialTimeout);
-            } catch (RuntimeException e) {
-                connected = loop.newFailedFuture(e);
-            }
-            return bounded(connected, () -> new TimeoutException("no answer to the handshake within "
-                    + RouteFailures.format(dialTimeout)));
         }
 
         /** Creates a socket with {@code dialer} inside {@code namespace} and connects it. */
         private Future<Channel> dialSocket(Dialer dialer, InetSocketAddress address, NetnsRef namespace,
                                            SocketPurpose purpose) {
             Future<Channel> dialed = placement.place(namespace, purpose, loop, () -> dialer.dial(address, this));
-            return bounded(dialed, () -> new ConnectTimeoutException("connection timed out after "
+            return bounded(dialed, CLOSE_CHANNEL, () -> new ConnectTimeoutException("connection timed out after "
                     + RouteFailures.format(dialTimeout) + ": " + Node.formatAddress(address)));
         }
 
         /**
-         * Fails {@code step} after the dial timeout even if its plugin forgets to, and closes a channel that
+         * Fails {@code step} after the dial timeout even if its plugin forgets to, and discards a result that
          * arrives too late.
          */
-        private Future<Channel> bounded(Future<Channel> step, Supplier<Exception> timeoutFailure) {
+        private <V> Future<V> bounded(Future<V> step, Goal<V> owner, Supplier<Exception> timeoutFailure) {
             if (step.isDone()) {
                 return step;
             }
-            Promise<Channel> bounded = loop.newPromise();
+            Promise<V> bounded = loop.newPromise();
             // Touched only on the loop: the timer and step's listeners both run there.
             boolean[] timedOut = {false};
             ScheduledFuture<?> timer = loop.schedule(() -> {
@@ -334,9 +655,10 @@ public final class ChainRouter {
             step.addListener(done -> {
                 timer.cancel(false);
                 if (done.isSuccess()) {
-                    Channel channel = (Channel) done.getNow();
-                    if (!bounded.trySuccess(channel)) {
-                        channel.close();
+                    @SuppressWarnings("unchecked")
+                    V value = (V) done.getNow();
+                    if (!bounded.trySuccess(value)) {
+                        owner.discard(value);
                     }
                 } else if (!timedOut[0]) {
                     bounded.tryFailure(done.cause());
@@ -348,6 +670,43 @@ public final class ChainRouter {
         private String describe(int hopIndex, Node node) {
             return "hop " + chain.hops().get(hopIndex).name() + " node " + node.name() + " (" + node.addressText() + ")";
         }
+    }
+
+    /** Only closes a channel nobody took; for intermediate steps. */
+    private static final Goal<Channel> CLOSE_CHANNEL = new Goal<>() {
+        @Override
+        public String describe() {
+            return "";
+        }
+
+        @Override
+        public Future<Channel> direct(ChainRouter.RouteDial<Channel> dial) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Future<Channel> atLastHop(Node last, Channel channel, EventLoop loop) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void discard(Channel channel) {
+            channel.close();
+        }
+    };
+
+    /** The channel of a bind or connect, once it completed (a failed one fails the future). */
+    private static Future<Channel> channelOf(EventLoop loop, ChannelFuture future) {
+        Promise<Channel> channel = loop.newPromise();
+        future.addListener(done -> {
+            if (done.isSuccess()) {
+                channel.trySuccess(future.channel());
+            } else {
+                future.channel().close();
+                channel.tryFailure(done.cause());
+            }
+        });
+        return channel;
     }
 
     @Override

@@ -45,8 +45,14 @@ public final class HopForwarder implements Forwarder {
 
     @Override
     public Future<Channel> dial() {
+        return dial("tcp");
+    }
+
+    /** As {@link #dial()}, for {@code "tcp"} or {@code "udp"} (a datagram channel with the node as its one peer). */
+    @Override
+    public Future<Channel> dial(String network) {
         Promise<Channel> result = loop.newPromise();
-        attempt(result, attempts, null);
+        attempt(result, network, attempts, null);
         return result;
     }
 
@@ -55,7 +61,7 @@ public final class HopForwarder implements Forwarder {
         return lastNode;
     }
 
-    private void attempt(Promise<Channel> result, int attemptsLeft, RouteException lastFailure) {
+    private void attempt(Promise<Channel> result, String network, int attemptsLeft, RouteException lastFailure) {
         if (result.isDone()) {
             return; // cancelled by the caller, e.g. because the client went away
         }
@@ -65,7 +71,7 @@ public final class HopForwarder implements Forwarder {
         }
         Node node = hop.select(clientKey);
         lastNode = node;
-        router.dial(loop, "tcp", node.address(), clientKey, 1).addListener(dialed -> {
+        router.dial(loop, network, node.address(), clientKey, 1).addListener(dialed -> {
             if (dialed.isSuccess()) {
                 node.marker().reset();
                 Channel channel = (Channel) dialed.getNow();
@@ -76,7 +82,7 @@ public final class HopForwarder implements Forwarder {
             }
             node.marker().mark();
             RouteException cause = (RouteException) dialed.cause();
-            attempt(result, attemptsLeft - 1, new RouteException(cause.reason(),
+            attempt(result, network, attemptsLeft - 1, new RouteException(cause.reason(),
                     "hop " + hop.name() + " node " + node.name() + ": " + cause.getMessage(), cause));
         });
     }

@@ -84,8 +84,18 @@ public final class PlanDescription {
     private static void service(StringBuilder text, ServicePlan service) {
         text.append("service ").append(service.name()).append(" (").append(service.origin()).append(")\n");
         text.append("  listen   ").append(service.addr());
-        if (service.netns() != null) {
-            text.append(" in network namespace ").append(namespace(service.netns()));
+        boolean reverse = service.listener().factory() instanceof io.gost.api.ListenerFactory listenerFactory
+                && listenerFactory.opensPortsThroughChain();
+        if (reverse && service.listenerChain() != null) {
+            text.append(" on the last hop of chain ").append(service.listenerChain().name())
+                    .append(" (opened again after 1s, 2s, 4s, then every 5s while lost)");
+        } else {
+            if (reverse) {
+                text.append(" locally (no listener chain)");
+            }
+            if (service.netns() != null) {
+                text.append(" in network namespace ").append(namespace(service.netns()));
+            }
         }
         text.append('\n');
         plugin(text, "listener", service.listener());

@@ -3,6 +3,7 @@ package io.gost.runtime.plan;
 import io.gost.api.Credentials;
 import io.gost.api.HandlerFactory;
 import io.gost.api.InvalidMetadataException;
+import io.gost.api.ListenerFactory;
 import io.gost.api.Metadata;
 import io.gost.api.NetnsRef;
 import io.gost.api.PluginFactory;
@@ -306,18 +307,20 @@ public final class Planner {
             }
         }
 
-        String chainName = serviceConfig.handler().chain() != null ? serviceConfig.handler().chain()
-                : serviceConfig.listener().chain();
-        ChainPlan chain = null;
-        if (chainName != null) {
-            chain = chains.get(chainName);
-            if (chain == null && config.chain(chainName).isEmpty()) {
-                Origin chainOrigin = serviceConfig.handler().chain() != null
-                        ? originOf(serviceConfig.handler(), origin.child("handler")).child("chain")
-                        : originOf(serviceConfig.listener(), origin.child("listener")).child("chain");
-                problem(chainOrigin, "no chain named '" + chainName + "' in chains" + (config.chains().isEmpty() ? ""
-                        : "; known: " + String.join(", ", config.chains().stream().map(ChainConfig::name).toList())));
-            }
+        // A reverse listener (rtcp, rudp) opens its port through the listener's chain, and its handler reaches the
+        // targets through its own (GOST keeps two routers); for any other listener a chain written on the
+        // listener is the handler's, as gost-java has always read it.
+        boolean reverseListener = listener != null && listener.factory() instanceof ListenerFactory listenerFactory
+                && listenerFactory.opensPortsThroughChain();
+        ChainPlan chain;
+        ChainPlan listenerChain = null;
+        if (reverseListener) {
+            chain = chainNamed(serviceConfig.handler().chain(), serviceConfig, true);
+            listenerChain = chainNamed(serviceConfig.listener().chain(), serviceConfig, false);
+        } else {
+            boolean onHandler = serviceConfig.handler().chain() != null;
+            chain = chainNamed(onHandler ? serviceConfig.handler().chain() : serviceConfig.listener().chain(),
+                    serviceConfig, onHandler);
         }
         BypassPlan bypass = null;
         if (serviceConfig.bypass() != null) {
@@ -357,8 +360,25 @@ public final class Planner {
         boolean openProxy = lettingClientsChoose && !handler.requiresAuthentication()
                 && !listener.requiresAuthentication();
         return new ServicePlan(serviceConfig.name(), serviceConfig.addr(), bindAddress, listener, handler, forwarder,
-                chain, bypass, netns, netnsOut, dialTimeout, idleTimeout, Math.max(0, maxConnections),
+                chain, listenerChain, bypass, netns, netnsOut, dialTimeout, idleTimeout, Math.max(0, maxConnections),
                 serviceConfig.handler().retries(), hashByTarget, openProxy, origin);
+    }
+
+    /** The chain named on the service's handler ({@code onHandler}) or listener, or null; a wrong name is reported. */
+    private ChainPlan chainNamed(String chainName, ServiceConfig serviceConfig, boolean onHandler) {
+        if (chainName == null) {
+            return null;
+        }
+        ChainPlan chain = chains.get(chainName);
+        if (chain == null && config.chain(chainName).isEmpty()) {
+            Origin origin = serviceConfig.origin();
+            Origin chainOrigin = onHandler
+                    ? originOf(serviceConfig.handler(), origin.child("handler")).child("chain")
+                    : originOf(serviceConfig.listener(), origin.child("listener")).child("chain");
+            problem(chainOrigin, "no chain named '" + chainName + "' in chains" + (config.chains().isEmpty() ? ""
+                    : "; known: " + String.join(", ", config.chains().stream().map(ChainConfig::name).toList())));
+        }
+        return chain;
     }
 
     /** A service's fixed targets: dialed directly (or through the service's chain), so no connector or dialer. */

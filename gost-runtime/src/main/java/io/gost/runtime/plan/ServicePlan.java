@@ -18,6 +18,9 @@ import java.util.Set;
  * @param handler         the protocol spoken to them
  * @param forwarder       fixed targets, or {@code null}
  * @param chain           the chain targets are reached through, or {@code null} for direct dials
+ * @param listenerChain   for a reverse listener ({@code rtcp}, {@code rudp}): the chain whose last hop opens its
+ *                        port ({@code listener.chain}), or {@code null} to open it locally; always {@code null}
+ *                        for other listeners, whose {@code listener.chain} (if any) is the handler's {@code chain}
  * @param bypass          targets forbidden to clients, or {@code null}
  * @param netns           where the listener's socket (and client-side sockets) are created, or {@code null}
  * @param netnsOut        where direct and forwarder dials are made from, or {@code null}
@@ -31,7 +34,8 @@ import java.util.Set;
  * @param origin          where it was configured
  */
 public record ServicePlan(String name, String addr, InetSocketAddress bindAddress, PluginPlan listener,
-                          PluginPlan handler, HopPlan forwarder, ChainPlan chain, BypassPlan bypass, NetnsRef netns,
+                          PluginPlan handler, HopPlan forwarder, ChainPlan chain, ChainPlan listenerChain,
+                          BypassPlan bypass, NetnsRef netns,
                           NetnsRef netnsOut, Duration dialTimeout, Duration idleTimeout, int maxConnections,
                           int retries, boolean hashByTarget, boolean openProxyWarning, Origin origin) {
 
@@ -43,22 +47,24 @@ public record ServicePlan(String name, String addr, InetSocketAddress bindAddres
         Objects.requireNonNull(dialTimeout, "dialTimeout");
     }
 
-    /** Every namespace this service creates sockets in: listen, dial-out, and its chain's nodes. */
+    /** Every namespace this service creates sockets in: listen, dial-out, and its chains' nodes. */
     public Set<NetnsRef> namespaces() {
-        Set<NetnsRef> used = new LinkedHashSet<>();
+        Set<NetnsRef> namespaces = new LinkedHashSet<>();
         if (netns != null) {
-            used.add(netns);
+            namespaces.add(netns);
         }
         if (netnsOut != null) {
-            used.add(netnsOut);
+            namespaces.add(netnsOut);
         }
-        if (chain != null) {
-            chain.hops().forEach(hop -> hop.nodes().forEach(node -> {
-                if (node.netns() != null) {
-                    used.add(node.netns());
-                }
-            }));
+        for (ChainPlan used : new ChainPlan[] {chain, listenerChain}) {
+            if (used != null) {
+                used.hops().forEach(hop -> hop.nodes().forEach(node -> {
+                    if (node.netns() != null) {
+                        namespaces.add(node.netns());
+                    }
+                }));
+            }
         }
-        return used;
+        return namespaces;
     }
 }

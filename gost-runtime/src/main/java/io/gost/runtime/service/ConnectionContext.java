@@ -1,11 +1,15 @@
 package io.gost.runtime.service;
 
+import io.gost.api.BindRequest;
+import io.gost.api.Binding;
 import io.gost.api.Forwarder;
 import io.gost.api.HandlerContext;
+import io.gost.api.ListenContext;
 import io.gost.api.RelayResult;
 import io.gost.api.Router;
 import io.gost.api.SocketPurpose;
 import io.gost.runtime.chain.HopForwarder;
+import io.gost.runtime.relay.DatagramRelay;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -43,19 +47,35 @@ final class ConnectionContext implements HandlerContext {
         this.service = service;
         this.client = client;
         this.sessionId = sessionId;
-        this.clientAddress = client.remoteAddress() instanceof InetSocketAddress address
+        InetSocketAddress peer = client.attr(Binding.PEER_ADDRESS).get();
+        this.clientAddress = peer != null ? peer : client.remoteAddress() instanceof InetSocketAddress address
                 ? address : InetSocketAddress.createUnresolved("unknown", 0);
         this.observed = service.observer().opened(service.name(), clientAddress);
-        this.router = (network, address) -> {
-            target = ConnectionLog.hostAndPort(address);
-            // GOST's hash selectors pick by client address, or by target host with the handler's `hash: host`.
-            String hashKey = service.hashByTarget() ? address.getHostString() : clientKey();
-            return recordFailure(service.router().dial(client.eventLoop(), network, address, hashKey));
+        this.router = new Router() {
+            @Override
+            public Future<Channel> dial(String network, InetSocketAddress address) {
+                target = ConnectionLog.hostAndPort(address);
+                // GOST's hash selectors pick by client address, or by target host with the handler's `hash: host`.
+                String hashKey = service.hashByTarget() ? address.getHostString() : clientKey();
+                return recordFailure(service.router().dial(client.eventLoop(), network, address, hashKey));
+            }
+
+            @Override
+            public Future<Channel> associate() {
+                return recordFailure(service.router().associate(client.eventLoop(), clientKey()));
+            }
+
+            @Override
+            public Future<Binding> bind(BindRequest request, ListenContext.Acceptor acceptor) {
+                target = ConnectionLog.hostAndPort(request.address());
+                return recordFailure(service.router().bind(client.eventLoop(), request, acceptor, clientKey(),
+                        service.retries() + 1));
+            }
         };
     }
 
     /** Keeps a failed dial's reason (it names the hop and its answer) for the connection's log line. */
-    private Future<Channel> recordFailure(Future<Channel> dial) {
+    private <T> Future<T> recordFailure(Future<T> dial) {
         dial.addListener(done -> {
             if (!done.isSuccess() && done.cause() != null) {
                 error = done.cause();
@@ -119,7 +139,18 @@ final class ConnectionContext implements HandlerContext {
             forwarder = new HopForwarder(service.forwarderHop(), service.router(), client.eventLoop(),
                     clientKey(), service.retries());
         }
-        return Optional.of(() -> recordFailure(forwarder.dial()));
+        HopForwarder hopForwarder = forwarder;
+        return Optional.of(new Forwarder() {
+            @Override
+            public Future<Channel> dial() {
+                return recordFailure(hopForwarder.dial());
+            }
+
+            @Override
+            public Future<Channel> dial(String network) {
+                return recordFailure(hopForwarder.dial(network));
+            }
+        });
     }
 
     /** The forwarder node used, if any, for the log line. */
@@ -149,6 +180,24 @@ final class ConnectionContext implements HandlerContext {
                 }
             }
             // A relayed connection is logged when the relay has counted its bytes, not at the client's close.
+            service.connectionClosed(this);
+        });
+        return result;
+    }
+
+    @Override
+    public Future<RelayResult> relayDatagrams(Channel upstream) {
+        relayed = true;
+        Future<RelayResult> result = DatagramRelay.start(client, upstream, service.idleTimeout());
+        result.addListener(done -> {
+            RelayResult relayResult = result.getNow();
+            if (relayResult != null) {
+                fromClient += relayResult.fromClient();
+                toClient += relayResult.toClient();
+                if (relayResult.error() != null && error == null) {
+                    error = relayResult.error();
+                }
+            }
             service.connectionClosed(this);
         });
         return result;

@@ -1,8 +1,10 @@
 package io.gost.runtime.service;
 
+import io.gost.api.BindRequest;
 import io.gost.api.ListenContext;
 import io.gost.api.Listener;
 import io.gost.api.NetnsRef;
+import io.gost.api.RemotePort;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
 import io.gost.runtime.chain.SocketPlacement;
@@ -114,6 +116,14 @@ public final class ListenerSlot {
             @Override
             public Acceptor acceptor() {
                 return channel -> target.accept(channel);
+            }
+
+            @Override
+            public RemotePort openRemotePort(BindRequest request) {
+                // Kept by the slot: a successor that takes the slot over keeps the port (its listener chain is
+                // the same, or the runtime would not have handed the slot over) and gets what arrives on it.
+                return new RemotePortKeeper(() -> target, reusePort, request, target.listenerRouter(),
+                        channel -> target.accept(channel)).open();
             }
         };
         Future<SocketAddress> bound = placement.place(namespace, purpose, transport.ioGroup().next(),

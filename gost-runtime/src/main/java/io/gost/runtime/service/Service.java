@@ -46,6 +46,8 @@ public final class Service implements AutoCloseable {
     private final String handlerType;
     private final Hop forwarderHop;
     private final ChainRouter router;
+    private final ChainRouter listenerRouter;
+    private final boolean reverseListener;
     private final int retries;
     private final boolean hashByTarget;
     private final NetnsRef listenNamespace;
@@ -69,7 +71,10 @@ public final class Service implements AutoCloseable {
     private volatile boolean draining;
     private volatile ConnectionObserver observer = ConnectionObserver.NONE;
     private volatile ListenerSlot slot;
+    private final AtomicLong remoteBindAttempts = new AtomicLong();
+    private final AtomicLong remoteBindFailures = new AtomicLong();
     private volatile SocketAddress boundAddress;
+    private volatile SocketAddress remoteBoundAddress;
 
     Service(Builder builder) {
         this.name = builder.name;
@@ -80,6 +85,8 @@ public final class Service implements AutoCloseable {
         this.handlerType = builder.handlerType;
         this.forwarderHop = builder.forwarderHop;
         this.router = builder.router;
+        this.listenerRouter = builder.listenerRouter;
+        this.reverseListener = builder.reverseListener;
         this.retries = builder.retries;
         this.hashByTarget = builder.hashByTarget;
         this.listenNamespace = builder.listenNamespace;
@@ -154,6 +161,36 @@ public final class Service implements AutoCloseable {
         return refusedConnections.get();
     }
 
+    /**
+     * Attempts to open the port of a reverse listener ({@code rtcp}, {@code rudp}) on the last hop of its chain,
+     * the first and every one after a failure or a loss.
+     */
+    public long remoteBindAttempts() {
+        return remoteBindAttempts.get();
+    }
+
+    /** Attempts that failed, and open ports that were lost (the connection to the hop died). */
+    public long remoteBindFailures() {
+        return remoteBindFailures.get();
+    }
+
+    /** Where the last hop listens for this service's reverse listener now, or {@code null} while it does not. */
+    public SocketAddress remoteBoundAddress() {
+        return remoteBoundAddress;
+    }
+
+    long countRemoteBindAttempt() {
+        return remoteBindAttempts.incrementAndGet();
+    }
+
+    void countRemoteBindFailure() {
+        remoteBindFailures.incrementAndGet();
+    }
+
+    void remoteBound(SocketAddress address) {
+        remoteBoundAddress = address;
+    }
+
     /** How long a relayed tunnel may carry nothing before it is closed; {@code null} for no limit. */
     Duration idleTimeout() {
         return idleTimeout;
@@ -161,6 +198,11 @@ public final class Service implements AutoCloseable {
 
     ChainRouter router() {
         return router;
+    }
+
+    /** For a reverse listener: the router through its listener chain, or {@code null} to open its port locally. */
+    ChainRouter listenerRouter() {
+        return listenerRouter;
     }
 
     Hop forwarderHop() {
@@ -221,17 +263,24 @@ public final class Service implements AutoCloseable {
         }
         slot = newSlot;
         boundAddress = bound.getNow();
-        log.info("service {} listening on {}{} ({} handler)", name, HostPort.format(boundAddress),
-                listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+        if (reverseListener && listenerRouter != null) {
+            log.info("service {}: {} handler for connections to {} on the last hop of chain {}", name, handlerType,
+                    address, listenerRouter.chain().name());
+        } else {
+            log.info("service {} listening on {}{} ({} handler)", name, HostPort.format(boundAddress),
+                    listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+        }
         warnIfOpenProxy();
     }
 
     /**
      * Adopts the bound listener of the service this one replaces: connections accepted from now on are
-     * this service's, the port never stops accepting. The listener this service was built with is not
-     * used (the runtime closes it with the other plugins).
+     * this service's, the port never stops accepting (for a reverse listener: the port its listener chain's
+     * last hop keeps open stays open). The listener this service was built with is not used (the runtime
+     * closes it with the other plugins).
      */
     public void takeOver(ListenerSlot inherited) {
+        remoteBoundAddress = inherited.target().remoteBoundAddress();
         inherited.retarget(this);
         slot = inherited;
         boundAddress = inherited.boundAddress();
@@ -387,6 +436,8 @@ public final class Service implements AutoCloseable {
         private String handlerType = "?";
         private Hop forwarderHop;
         private ChainRouter router;
+        private ChainRouter listenerRouter;
+        private boolean reverseListener;
         private int retries;
         private boolean hashByTarget;
         private NetnsRef listenNamespace;
@@ -427,6 +478,16 @@ public final class Service implements AutoCloseable {
         public Builder router(ChainRouter router, int retries) {
             this.router = router;
             this.retries = retries;
+            return this;
+        }
+
+        /**
+         * For a reverse listener ({@code rtcp}, {@code rudp}): the router of its listener chain, or {@code null} to
+         * open its port locally.
+         */
+        public Builder reverseListener(ChainRouter listenerRouter) {
+            this.reverseListener = true;
+            this.listenerRouter = listenerRouter;
             return this;
         }
 

@@ -1,12 +1,16 @@
 package io.gost.runtime.transport;
 
 import io.gost.api.Transport;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -203,6 +207,21 @@ public final class NettyTransport implements Transport, AutoCloseable {
     @Override
     public AddressResolverGroup<InetSocketAddress> resolver() {
         return resolver;
+    }
+
+    /**
+     * Datagrams per read system call with epoll: {@code recvmmsg} fills one buffer of this many maximum-size
+     * datagrams, each handed on as a slice of it.
+     */
+    static final int DATAGRAMS_PER_READ = 8;
+
+    @Override
+    public Bootstrap configureDatagramReads(Bootstrap bootstrap, int maxDatagram) {
+        if (!"epoll".equals(name)) {
+            return Transport.super.configureDatagramReads(bootstrap, maxDatagram);
+        }
+        return bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram * DATAGRAMS_PER_READ))
+                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagram);
     }
 
     /**

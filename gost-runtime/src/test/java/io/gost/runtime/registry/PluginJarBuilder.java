@@ -156,12 +156,23 @@ final class PluginJarBuilder {
         assertThat(exitCode).as("javac %s%n%s", arguments, output.toString(StandardCharsets.UTF_8)).isZero();
     }
 
-    /** Where the API a plugin compiles against lives: gost-api and the Netty modules it requires transitively. */
+    /** Where the API a plugin compiles against lives: gost-api and the Netty modules it requires. */
     private static List<Path> gostApiAndNetty() {
-        return Stream.of(GostApi.class, Channel.class, ByteBuf.class, Future.class, AddressResolver.class)
+        return Stream.of(GostApi.class, Channel.class, ByteBuf.class, Future.class, AddressResolver.class,
+                        classNamed("io.netty.handler.codec.ByteToMessageDecoder"),
+                        classNamed("io.netty.channel.unix.UnixChannel"))
                 .map(PluginJarBuilder::locationOf)
                 .distinct()
                 .toList();
+    }
+
+    /** A class of a module this one does not read (gost-api requires it, the runtime does not). */
+    private static Class<?> classNamed(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("gost-api requires " + name + ", which is not here", e);
+        }
     }
 
     private static Path locationOf(Class<?> type) {

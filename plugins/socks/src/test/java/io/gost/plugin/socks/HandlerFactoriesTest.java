@@ -29,13 +29,13 @@ class HandlerFactoriesTest {
                 .extracting(MetadataKey::spellings)
                 .containsExactly(java.util.List.of("readTimeout", "handshakeTimeout"), java.util.List.of("udp"),
                         java.util.List.of("bind"), java.util.List.of("udpBufferSize", "udp.bufferSize"),
-                        java.util.List.of("notls"));
+                        java.util.List.of("socks.publicAddr", "publicAddr"), java.util.List.of("notls"));
     }
 
     @Test
     void autoDeclaresTheSocks5KeysAndThoseItsHttpDelegateReads() {
         assertThat(new AutoHandlerFactory().metadataSchema().keys()).extracting(MetadataKey::name)
-                .containsExactly("readTimeout", "udp", "bind", "udpBufferSize", "notls", "authBasicRealm",
+                .containsExactly("readTimeout", "udp", "bind", "udpBufferSize", "socks.publicAddr", "notls", "authBasicRealm",
                         "proxyAgent", "header");
         assertThat(new AutoHandlerFactory().metadataSchema().find("header.X-Foo")).isPresent();
     }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * control connection with an ephemeral port (the address the client reached us on is the one it can
  * pass on). The request's DST.ADDR/DST.PORT are not used to filter the peer. Only the first connection is
  * taken; the listener closes then. No peer within the handshake timeout: second reply 0x01, close.
- * BIND never goes through a chain (GOST neither).
+ * On a service with a chain, {@link ChainedBindCommand} opens the port on the chain's last hop instead.
  *
  * <p>While waiting, one read on the control connection detects a client that gives up; bytes it sends
  * early are kept and written to the peer before the relay starts.
@@ -90,7 +90,7 @@ final class BindCommand implements Socks5Command {
         acceptDeadline = loop.schedule(this::acceptTimedOut, session.config().handshakeTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
         LOGGER.debug("{}: BIND listening on {}", session.describe(), Socks5Addresses.format(listener.localAddress()));
-        session.replySuccess(listener.localAddress());
+        session.replySuccess(session.config().announced((InetSocketAddress) listener.localAddress()));
         session.readAhead();
     }
 

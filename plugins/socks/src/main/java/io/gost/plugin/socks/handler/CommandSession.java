@@ -41,6 +41,18 @@ interface CommandSession {
      */
     void becomeControlConnection(ChannelHandler controlHandler);
 
+    /**
+     * Makes the connection a datagram channel: removes the SOCKS handlers and puts {@code codec} (a framing such
+     * as UDP-TUN) behind what the client sent after its request, which it then decodes first.
+     */
+    void becomeDatagramTunnel(ChannelHandler codec);
+
+    /**
+     * Leaves the connection to a protocol that adds its own handlers at the end of the pipeline (MBIND's smux
+     * session): removes the SOCKS handlers; what the client sent after its request stays held for the first read.
+     */
+    void becomeStreamCarrier();
+
     /** Asks for the client's next bytes; they are kept for {@link #relayTo}. */
     void readAhead();
 

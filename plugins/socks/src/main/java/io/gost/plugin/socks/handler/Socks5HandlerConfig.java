@@ -7,6 +7,8 @@ import io.gost.api.MetadataKey;
 import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
 import io.gost.plugin.socks.v5.NoTls;
+import io.netty.util.NetUtil;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,13 +24,17 @@ import java.util.Optional;
  *   <li>{@code bind}: allow BIND (default false, as GOST: refused with 0x02);</li>
  *   <li>{@code udpBufferSize} (alias {@code udp.bufferSize}): the largest datagram the UDP relay receives,
  *       512..65536 bytes. Default 65536,
- *       so no datagram is cut short (GOST defaults to 4096 and truncates longer datagrams).</li>
+ *       so no datagram is cut short (GOST defaults to 4096 and truncates longer datagrams);</li>
+ *   <li>{@code socks.publicAddr} (alias {@code publicAddr}): the host announced in the first reply of BIND and
+ *       MBIND instead of the local address of the control connection (for a server behind NAT), and in the reply
+ *       of UDP ASSOCIATE when it is an IP address, as GOST does.</li>
  * </ul>
  *
  * @param authenticator present when clients must authenticate with username/password
+ * @param publicAddr    the host to announce, or empty
  */
 public record Socks5HandlerConfig(Duration handshakeTimeout, boolean udpEnabled, boolean bindEnabled,
-                                  int udpBufferSize, Optional<Authenticator> authenticator) {
+                                  int udpBufferSize, Optional<Authenticator> authenticator, String publicAddr) {
 
     /** GOST's default read timeout for the SOCKS5 handshake. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(15);
@@ -39,6 +45,7 @@ public record Socks5HandlerConfig(Duration handshakeTimeout, boolean udpEnabled,
     public Socks5HandlerConfig {
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(authenticator, "authenticator");
+        publicAddr = Objects.requireNonNullElse(publicAddr, "").trim();
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
         }
@@ -48,6 +55,11 @@ public record Socks5HandlerConfig(Duration handshakeTimeout, boolean udpEnabled,
         }
     }
 
+    /** GOST's {@code socks.publicAddr}. */
+    public static final MetadataKey PUBLIC_ADDR = MetadataKey.string("socks.publicAddr", "", "host announced in the"
+            + " replies of BIND, MBIND (and UDP ASSOCIATE, when it is an IP address) instead of the local address")
+            .alias("publicAddr");
+
     /** The keys {@link #from} reads, for the factories' {@code metadataSchema()}. */
     public static final MetadataSchema SCHEMA = MetadataSchema.of(
             MetadataKey.duration("readTimeout", "15s", "how long a client may take from accept to a complete"
@@ -56,6 +68,7 @@ public record Socks5HandlerConfig(Duration handshakeTimeout, boolean udpEnabled,
             MetadataKey.bool("bind", false, "allow BIND (refused with 0x02 otherwise)"),
             MetadataKey.integer("udpBufferSize", "65536", "the largest datagram the UDP relay receives, 512..65536"
                     + " bytes (GOST: 4096)").alias("udp.bufferSize"),
+            PUBLIC_ADDR,
             NoTls.KEY);
 
     /**
@@ -84,6 +97,24 @@ public record Socks5HandlerConfig(Duration handshakeTimeout, boolean udpEnabled,
         // GOST clamps rather than rejects.
         udpBufferSize = Math.max(MIN_UDP_BUFFER_SIZE, Math.min(MAX_UDP_BUFFER_SIZE, udpBufferSize));
         return new Socks5HandlerConfig(timeout, metadata.getBoolean("udp", false), metadata.getBoolean("bind", false),
-                udpBufferSize, context.authenticator());
+                udpBufferSize, context.authenticator(), metadata.getString(PUBLIC_ADDR.spellingIn(metadata), ""));
+    }
+
+    /** What a BIND or MBIND reply names for {@code bound}: the public address with its port, when one is set. */
+    public InetSocketAddress announced(InetSocketAddress bound) {
+        if (publicAddr.isEmpty()) {
+            return bound;
+        }
+        String host = publicAddr.startsWith("[") && publicAddr.endsWith("]")
+                ? publicAddr.substring(1, publicAddr.length() - 1) : publicAddr;
+        return NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)
+                ? new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(host), bound.getPort())
+                : InetSocketAddress.createUnresolved(host, bound.getPort());
+    }
+
+    /** What a UDP ASSOCIATE reply names for {@code bound}: the public address only when it is an IP (as GOST). */
+    public InetSocketAddress announcedForUdp(InetSocketAddress bound) {
+        InetSocketAddress announced = announced(bound);
+        return announced.isUnresolved() ? bound : announced;
     }
 }

@@ -6,6 +6,7 @@ import io.gost.api.handshake.HeldInbound;
 import io.gost.api.handshake.RelayHandOff;
 import io.gost.plugin.socks.pipeline.SocksPipelineNames;
 import io.gost.plugin.socks.v5.Socks5Addresses;
+import io.gost.plugin.socks.v5.Socks5Commands;
 import io.gost.plugin.socks.v5.Socks5Replies;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -29,6 +30,7 @@ import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequest;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -188,29 +190,39 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
             return;
         }
         Socks5CommandType type = request.type();
+        InetSocketAddress address = Socks5Addresses.target(request.dstAddrType(), request.dstAddr(), request.dstPort());
         if (type == Socks5CommandType.CONNECT) {
-            command = new ConnectCommand(this,
-                    Socks5Addresses.target(request.dstAddrType(), request.dstAddr(), request.dstPort()));
-        } else if ((type == Socks5CommandType.BIND || type == Socks5CommandType.UDP_ASSOCIATE)
-                && context.routesThroughChain()) {
-            // The relay socket and the bound port would be opened here, around the chain the user asked for.
-            LOGGER.warn("{}: SOCKS5 {} is not carried through this service's chain yet, and going around it is"
-                            + " not allowed; replying {}", describe(),
-                    type == Socks5CommandType.BIND ? "BIND" : "UDP ASSOCIATE",
-                    Socks5Replies.describe(Socks5CommandStatus.COMMAND_UNSUPPORTED));
-            fail(Socks5CommandStatus.COMMAND_UNSUPPORTED);
-            return;
-        } else if (type == Socks5CommandType.BIND && config.bindEnabled()) {
-            command = new BindCommand(this);
-        } else if (type == Socks5CommandType.UDP_ASSOCIATE && config.udpEnabled()) {
+            command = new ConnectCommand(this, address);
+        } else if (type == Socks5CommandType.BIND) {
+            if (!allowed(type, config.bindEnabled(), "bind")) {
+                return;
+            }
+            // Through a chain the port opens on its last hop, never here around the chain.
+            command = context.routesThroughChain() ? new ChainedBindCommand(this, address) : new BindCommand(this);
+        } else if (type == Socks5CommandType.UDP_ASSOCIATE) {
+            if (!allowed(type, config.udpEnabled(), "udp")) {
+                return;
+            }
             command = new UdpAssociation(this);
-        } else if (type == Socks5CommandType.BIND || type == Socks5CommandType.UDP_ASSOCIATE) {
-            LOGGER.info("{}: SOCKS5 {} is disabled on this service (metadata '{}: true' enables it); replying {}",
-                    describe(), type == Socks5CommandType.BIND ? "BIND" : "UDP ASSOCIATE",
-                    type == Socks5CommandType.BIND ? "bind" : "udp",
-                    Socks5Replies.describe(Socks5CommandStatus.FORBIDDEN));
-            fail(Socks5CommandStatus.FORBIDDEN);
-            return;
+        } else if (type.equals(Socks5Commands.MBIND)) {
+            if (!allowed(type, config.bindEnabled(), "bind")) {
+                return;
+            }
+            if (context.routesThroughChain()) {
+                // The port would open here, around the chain; MBIND is not carried through chains yet.
+                LOGGER.info("{}: SOCKS5 MBIND is not carried through this service's chain; replying {}", describe(),
+                        Socks5Replies.describe(Socks5CommandStatus.COMMAND_UNSUPPORTED));
+                fail(Socks5CommandStatus.COMMAND_UNSUPPORTED);
+                return;
+            }
+            command = new MbindCommand(this, address);
+        } else if (type.equals(Socks5Commands.UDP_TUN)) {
+            UdpTunCommand tunnel = new UdpTunCommand(this, address);
+            if (!allowed(type, tunnel.listening() ? config.bindEnabled() : config.udpEnabled(),
+                    tunnel.listening() ? "bind" : "udp")) {
+                return;
+            }
+            command = tunnel;
         } else {
             LOGGER.info("{}: unknown SOCKS5 command 0x{}; replying {}", describe(),
                     Integer.toHexString(type.byteValue() & 0xFF),
@@ -229,6 +241,17 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
                 command.start();
             }
         });
+    }
+
+    /** Refuses a command the service does not allow with 0x02 (as GOST) and returns false. */
+    private boolean allowed(Socks5CommandType type, boolean enabled, String key) {
+        if (enabled) {
+            return true;
+        }
+        LOGGER.info("{}: SOCKS5 {} is disabled on this service (metadata '{}: true' enables it); replying {}",
+                describe(), Socks5Commands.name(type), key, Socks5Replies.describe(Socks5CommandStatus.FORBIDDEN));
+        fail(Socks5CommandStatus.FORBIDDEN);
+        return false;
     }
 
     private boolean failedToDecode(DecoderResult result, String what) {
@@ -369,6 +392,25 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         ctx.pipeline().remove(clientBytes); // a control connection carries no data: what is held is dropped
         removeSocksHandlers();
         ctx.pipeline().replace(this, SocksPipelineNames.UDP_CONTROL, controlHandler);
+    }
+
+    @Override
+    public void becomeDatagramTunnel(ChannelHandler codec) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        // Still EXECUTING: removing the decoder hands what it buffered (frames the client sent right after its
+        // request) through this handler to the holder; the codec goes behind the holder, so those bytes are
+        // decoded like the rest.
+        removeSocksHandlers();
+        pipeline.addAfter(SocksPipelineNames.CLIENT_BYTES, SocksPipelineNames.DATAGRAM_CODEC, codec);
+        phase = Phase.HANDED_OVER;
+        pipeline.remove(this);
+    }
+
+    @Override
+    public void becomeStreamCarrier() {
+        removeSocksHandlers();
+        phase = Phase.HANDED_OVER;
+        ctx.pipeline().remove(this);
     }
 
     @Override

@@ -15,11 +15,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
-import io.netty.resolver.AddressResolver;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -29,24 +27,24 @@ import org.slf4j.LoggerFactory;
  * UDP ASSOCIATE (RFC 1928 §7): relays datagrams between the client and any targets for as long as the
  * client's TCP control connection stays open.
  *
- * <p>Two datagram sockets per association, both created through
- * {@link io.gost.api.HandlerContext#createClientSideSocket} (so in the service's {@code netns}) and
- * registered on the client's event loop, so every piece of state here lives on one thread:
+ * <p>Two datagram channels per association, both on the client's event loop, so every piece of state here
+ * lives on one thread:
  * <ul>
- *   <li>the relay socket faces the client: bound to the local IP of the control connection with an
- *       ephemeral port, which the reply announces (replies then come from the very address announced).
- *       It accepts datagrams only from the control connection's client IP; the last source port seen is
- *       where answers go. A datagram with FRAG != 0 or a bad header is dropped;</li>
- *   <li>the target socket, bound to the wildcard address, sends each payload to its DST (a DOMAIN is
- *       resolved with the runtime's non-blocking resolver) and wraps everything it receives in a header
- *       naming the sender before sending it to the client.</li>
+ *   <li>the relay socket faces the client, created through
+ *       {@link io.gost.api.HandlerContext#createClientSideSocket} (so in the service's {@code netns}): bound to
+ *       the local IP of the control connection with an ephemeral port, which the reply announces (replies then
+ *       come from the very address announced). It accepts datagrams only from the control connection's client
+ *       IP; the last source port seen is where answers go. A datagram with FRAG != 0 or a bad header is
+ *       dropped;</li>
+ *   <li>the association toward targets, from the service's router ({@link io.gost.api.Router#associate()}):
+ *       directly, a UDP socket in {@code netns.out} that resolves each DST with the runtime's non-blocking
+ *       resolver and applies the service's bypass; through the service's chain, GOST's UDP-TUN to the chain's
+ *       last hop, which resolves DST itself. What comes back is wrapped in a header naming its sender.</li>
  * </ul>
- * Limitations, documented for users: UDP is always relayed directly from the service's namespace, never
- * through the service's chain or {@code netns.out} (the handler cannot see the chain; GOST's UDP-over-
- * chain needs connector support this project does not have yet); and, as in GOST, any host may answer
- * through the target socket. Datagrams are dropped rather than queued when a socket cannot keep up.
- * Empty datagrams are relayed both ways, like any other (see {@link EmptyDatagrams}); at trace level
- * ({@code -DD}) each datagram is logged with its size, source and destination, as GOST does.
+ * As in GOST, any host may answer through the association. Datagrams are dropped rather than queued when a
+ * socket cannot keep up. Empty datagrams are relayed both ways directly (a chain's UDP-TUN cannot carry
+ * them); at trace level ({@code -DD}) each datagram is logged with its size, source and destination, as GOST
+ * does.
  *
  * <p>The control connection is read and its bytes discarded; when it ends (FIN, reset, close) both
  * datagram sockets are closed.
@@ -62,7 +60,6 @@ final class UdpAssociation implements Socks5Command {
     private Channel relaySocket;
     private Channel targetSocket;
     private InetSocketAddress clientEndpoint;
-    private AddressResolver<InetSocketAddress> resolver;
     private boolean closed;
 
     UdpAssociation(CommandSession session) {
@@ -87,16 +84,23 @@ final class UdpAssociation implements Socks5Command {
                 return;
             }
             relaySocket.closeFuture().addListener(closedSocket -> socketClosed());
-            InetSocketAddress targetAddress = new InetSocketAddress(0);
-            open(targetAddress, new FromTargetsHandler()).addListener(target -> {
+            Future<Channel> association = session.context().router().associate();
+            association.addListener(target -> session.onClientLoop(() -> {
                 if (!target.isSuccess()) {
-                    failed("cannot open the UDP socket toward targets", target.cause());
+                    session.context().recordError(target.cause());
+                    failed("cannot reach targets", target.cause());
                     return;
                 }
                 targetSocket = (Channel) target.getNow();
+                if (closed) {
+                    targetSocket.close();
+                    return;
+                }
                 targetSocket.closeFuture().addListener(closedSocket -> socketClosed());
+                targetSocket.pipeline().addLast(new FromTargetsHandler());
+                targetSocket.config().setAutoRead(true);
                 ready(localIp);
-            });
+            }));
         });
     }
 
@@ -145,7 +149,7 @@ final class UdpAssociation implements Socks5Command {
         InetSocketAddress announced =
                 new InetSocketAddress(localIp, ((InetSocketAddress) relaySocket.localAddress()).getPort());
         LOGGER.debug("{}: UDP ASSOCIATE relaying on {}", session.describe(), Socks5Addresses.format(announced));
-        session.replySuccess(announced);
+        session.replySuccess(session.config().announcedForUdp(announced));
         session.becomeControlConnection(new ControlConnectionHandler());
         client.read();
     }
@@ -166,26 +170,10 @@ final class UdpAssociation implements Socks5Command {
             return;
         }
         clientEndpoint = sender;
-        InetSocketAddress target = request.target();
-        ByteBuf payload = request.payload().retain();
-        if (!target.isUnresolved()) {
-            sendToTarget(target, payload);
-            return;
-        }
-        if (resolver == null) {
-            resolver = session.context().transport().resolver().getResolver(loop);
-        }
-        resolver.resolve(target).addListener(resolved -> {
-            if (resolved.isSuccess()) {
-                sendToTarget((InetSocketAddress) resolved.getNow(), payload);
-            } else {
-                payload.release();
-                LOGGER.debug("{}: dropped a datagram for {}: {}", session.describe(), Socks5Addresses.format(target),
-                        resolved.cause().getMessage());
-            }
-        });
+        sendToTarget(request.target(), request.payload().retain());
     }
 
+    /** To the association, which resolves a name (or the chain's last hop does) and sends it on. */
     private void sendToTarget(InetSocketAddress target, ByteBuf payload) {
         if (closed || !targetSocket.isWritable()) {
             payload.release();
@@ -197,27 +185,12 @@ final class UdpAssociation implements Socks5Command {
                     Socks5Addresses.format(target));
         }
         session.context().countBytes(length, 0);
-        if (length == 0) {
-            payload.release();
-            sendEmptyToTarget(target);
-            return;
-        }
         targetSocket.writeAndFlush(new DatagramPacket(payload, target)).addListener(sent -> {
             if (!sent.isSuccess()) {
                 LOGGER.debug("{}: sending a datagram to {} failed: {}", session.describe(),
                         Socks5Addresses.format(target), sent.cause().getMessage());
             }
         });
-    }
-
-    /** An empty datagram, which Netty's write would skip (see {@link EmptyDatagrams}). */
-    private void sendEmptyToTarget(InetSocketAddress target) {
-        try {
-            EmptyDatagrams.send(targetSocket, target);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOGGER.debug("{}: sending an empty datagram to {} failed: {}", session.describe(),
-                    Socks5Addresses.format(target), e.getMessage());
-        }
     }
 
     private void fromTarget(DatagramPacket packet) {

@@ -17,7 +17,8 @@ import io.netty.channel.ChannelPipeline;
  * </ol>
  * Once the command runs, {@link #CLIENT_BYTES} behind them holds what the client sends ahead of the relay.
  * All of them are gone when the relay starts; a UDP association replaces them with
- * {@link #UDP_CONTROL}, which watches the TCP control connection.
+ * {@link #UDP_CONTROL}, which watches the TCP control connection; a UDP-TUN tunnel with {@link #DATAGRAM_CODEC}
+ * behind {@link #CLIENT_BYTES}, which frames the datagrams.
  *
  * <p>The {@code socks5} connector's handlers are named by gost-api's {@code HandshakeConnector}
  * ({@code gost-socks5-connector...}).
@@ -35,6 +36,7 @@ public final class SocksPipelineNames {
     public static final String SERVER_HANDSHAKE = "socks5-server-handshake";
     public static final String CLIENT_BYTES = "socks5-client-bytes";
     public static final String UDP_CONTROL = "socks5-udp-control";
+    public static final String DATAGRAM_CODEC = "socks5-datagram-codec";
 
     private SocksPipelineNames() {
     }

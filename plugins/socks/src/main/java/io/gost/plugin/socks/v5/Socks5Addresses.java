@@ -50,32 +50,47 @@ public final class Socks5Addresses {
      * @throws IllegalArgumentException when the name is longer than SOCKS5's 255 bytes
      */
     public static Socks5CommandRequest connectRequest(InetSocketAddress target) {
-        String host = target.getHostString();
-        if (!target.isUnresolved()) {
-            InetAddress address = target.getAddress();
-            return new DefaultSocks5CommandRequest(Socks5CommandType.CONNECT, typeOf(address),
-                    NetUtil.toAddressString(address), target.getPort());
+        return request(Socks5CommandType.CONNECT, target);
+    }
+
+    /**
+     * A request of any command ({@code BIND}, GOST's MBIND 0xF2 and UDP-TUN 0xF3 ...) naming {@code address} as
+     * {@link #connectRequest} names a target.
+     *
+     * @throws IllegalArgumentException when the name is longer than SOCKS5's 255 bytes
+     */
+    public static Socks5CommandRequest request(Socks5CommandType command, InetSocketAddress address) {
+        String host = address.getHostString();
+        if (!address.isUnresolved()) {
+            InetAddress ip = address.getAddress();
+            return new DefaultSocks5CommandRequest(command, typeOf(ip), NetUtil.toAddressString(ip), address.getPort());
         }
         if (NetUtil.isValidIpV4Address(host)) {
-            return new DefaultSocks5CommandRequest(Socks5CommandType.CONNECT, Socks5AddressType.IPv4, host,
-                    target.getPort());
+            return new DefaultSocks5CommandRequest(command, Socks5AddressType.IPv4, host, address.getPort());
         }
         String unbracketed = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (NetUtil.isValidIpV6Address(unbracketed)) {
-            return new DefaultSocks5CommandRequest(Socks5CommandType.CONNECT, Socks5AddressType.IPv6,
+            return new DefaultSocks5CommandRequest(command, Socks5AddressType.IPv6,
                     NetUtil.toAddressString(NetUtil.createInetAddressFromIpAddressString(unbracketed)),
-                    target.getPort());
+                    address.getPort());
         }
-        return new DefaultSocks5CommandRequest(Socks5CommandType.CONNECT, Socks5AddressType.DOMAIN, host,
-                target.getPort());
+        return new DefaultSocks5CommandRequest(command, Socks5AddressType.DOMAIN, host, address.getPort());
     }
 
-    /** A success reply carrying {@code bound} (0.0.0.0:0 when it is not an IP socket address). */
+    /**
+     * A success reply carrying {@code bound}: an IP as IPv4/IPv6, an unresolved name as DOMAIN, 0.0.0.0:0 when it is
+     * not an IP socket address.
+     */
     public static DefaultSocks5CommandResponse success(SocketAddress bound) {
         if (bound instanceof InetSocketAddress inet && inet.getAddress() != null) {
             InetAddress address = inet.getAddress();
             return new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS, typeOf(address),
                     NetUtil.toAddressString(address), inet.getPort());
+        }
+        if (bound instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            Socks5CommandRequest named = request(Socks5CommandType.CONNECT, inet);
+            return new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS, named.dstAddrType(), named.dstAddr(),
+                    inet.getPort());
         }
         return new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS, Socks5AddressType.IPv4, "0.0.0.0", 0);
     }

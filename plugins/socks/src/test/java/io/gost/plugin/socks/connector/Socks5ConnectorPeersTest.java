@@ -2,6 +2,9 @@ package io.gost.plugin.socks.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gost.api.BindRequest;
+import io.gost.api.Binder;
+import io.gost.api.Binding;
 import io.gost.api.Connector;
 import io.gost.api.Credentials;
 import io.gost.api.Metadata;
@@ -17,14 +20,17 @@ import io.gost.testkit.TestPluginContext;
 import io.gost.testkit.TestTransport;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,6 +152,47 @@ class Socks5ConnectorPeersTest {
                 assertThat(failure.reason()).isEqualTo(RouteException.Reason.HOP_REJECTED);
                 assertThat(failure.getMessage()).isEqualTo("socks5 hop 127.0.0.1:" + port + " answered CONNECT 127.0.0.1:"
                         + target.getPort() + " with 0x05 connection refused");
+            }
+        }
+        /**
+         * A standard SOCKS5 BIND (RFC 1928 §4) against Dante: its first reply names the port it opened, a peer
+         * connects there, the second reply names the peer, and the connection is handed over carrying the peer's
+         * bytes. This is what a chained socks5 service does with its client's BIND.
+         */
+        @Test
+        void bindsThroughDanteAndHandsBackThePeersConnection() throws Exception {
+            int port = ExternalProgram.freeLoopbackPort();
+            try (ExternalProgram.Server dante = startDante(port)) {
+                Channel channel = Tunnels.dial(transport, new InetSocketAddress("127.0.0.1", port));
+                CompletableFuture<Channel> accepted = new CompletableFuture<>();
+                Future<Binding> binding = ((Binder) connector(Optional.empty())).bind(channel,
+                        BindRequest.singleTcp(new InetSocketAddress("0.0.0.0", 0)), accepted::complete,
+                        HANDSHAKE_TIMEOUT);
+                assertThat(binding.await(10, TimeUnit.SECONDS)).as("bind answered").isTrue();
+                assertThat(binding.cause()).as(dante::output).isNull();
+                InetSocketAddress bound = binding.getNow().boundAddress();
+                assertThat(bound.getPort()).as("the port Dante opened").isPositive();
+
+                try (Socket peer = new Socket("127.0.0.1", bound.getPort())) {
+                    Thread echoing = new Thread(() -> echoOnce(peer, 64 * 1024), "bind-peer-echo");
+                    echoing.start();
+                    Channel fromPeer = accepted.get(10, TimeUnit.SECONDS);
+                    assertThat(fromPeer.attr(Binding.PEER_ADDRESS).get().getPort())
+                            .as("the second reply names the peer").isEqualTo(peer.getLocalPort());
+                    byte[] payload = payload();
+                    assertThat(Tunnels.echo(fromPeer, payload)).isEqualTo(payload);
+                    echoing.join(10_000);
+                }
+            }
+        }
+
+        private static void echoOnce(Socket peer, int length) {
+            try {
+                byte[] bytes = new DataInputStream(peer.getInputStream()).readNBytes(length);
+                peer.getOutputStream().write(bytes);
+                peer.getOutputStream().flush();
+            } catch (IOException e) {
+                // The test's assertion on the echo reports it.
             }
         }
     }

@@ -288,14 +288,145 @@ class Socks5ConnectorTest {
         assertThat(hop.isOpen()).isFalse();
     }
 
+    // ---- datagrams: GOST's UDP-TUN ----
+
+    private static final int[] UDP_TUN_NO_ADDRESS = {0x05, 0xF3, 0x00, 0x01, 0, 0, 0, 0, 0x00, 0x00};
+
     @Test
-    void udpIsNotSupported() {
+    void udpToATargetAsksForUdpTunWithNoAddressAndFramesDatagramsForTheTarget() {
+        Future<Channel> result = connector(Optional.empty()).connect(hop, "udp",
+                InetSocketAddress.createUnresolved("dns.example", 53), Duration.ofSeconds(3));
+        outbound(hop);
+        hop.writeInbound(bytes(0x05, 0x00));
+        assertThat(outbound(hop)).isEqualTo(array(UDP_TUN_NO_ADDRESS));
+
+        hop.writeInbound(bytes(SUCCESS_REPLY));
+        assertThat(result.isSuccess()).isTrue();
+        hop.writeOutbound(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'q'}));
+
+        byte[] name = "dns.example".getBytes(StandardCharsets.US_ASCII);
+        assertThat(outbound(hop)).isEqualTo(bytesOf(join(new int[] {0x00, 0x01, 0xFF, 0x03, name.length}, name,
+                new int[] {0x00, 0x35, 'q'})));
+    }
+
+    @Test
+    void aUdpTunnelReadsFramesAsDatagramsNamingTheirSource() {
+        Future<Channel> result = connector(Optional.empty()).associate(hop, Duration.ofSeconds(3));
+        hop.writeInbound(bytes(0x05, 0x00));
+        outbound(hop);
+        hop.writeInbound(bytes(SUCCESS_REPLY));
+        assertThat(result.isSuccess()).isTrue();
+
+        hop.writeInbound(bytes(0x00, 0x02, 0xFF, 0x01, 9, 9, 9, 9, 0x00, 0x35, 'o', 'k'));
+
+        io.netty.channel.socket.DatagramPacket packet = hop.readInbound();
+        assertThat(packet.sender()).isEqualTo(new InetSocketAddress("9.9.9.9", 53));
+        assertThat(packet.content().toString(StandardCharsets.US_ASCII)).isEqualTo("ok");
+        packet.release();
+    }
+
+    @Test
+    void anAssociationFramesEachDatagramForItsRecipient() {
+        connector(Optional.empty()).associate(hop, Duration.ofSeconds(3));
+        hop.writeInbound(bytes(0x05, 0x00));
+        assertThat(outbound(hop)).isEqualTo(bytesOf(join(new int[] {0x05, 0x01, 0x00}, UDP_TUN_NO_ADDRESS)));
+        hop.writeInbound(bytes(SUCCESS_REPLY));
+
+        hop.writeOutbound(new io.netty.channel.socket.DatagramPacket(
+                io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'x'}), new InetSocketAddress("1.1.1.1", 53)));
+
+        assertThat(outbound(hop)).containsExactly(0x00, 0x01, 0xFF, 0x01, 1, 1, 1, 1, 0x00, 0x35, 'x');
+    }
+
+    @Test
+    void aServerThatRefusesUdpTunIsHopRejectedNamingTheCommand() {
         Future<Channel> result = connector(Optional.empty()).connect(hop, "udp", TARGET, Duration.ofSeconds(3));
+        hop.writeInbound(bytes(0x05, 0x00));
+
+        hop.writeInbound(bytes(0x05, 0x07, 0x00, 0x01, 0, 0, 0, 0, 0, 0));
 
         RouteException failure = failure(result);
-        assertThat(failure.reason()).isEqualTo(RouteException.Reason.GENERAL);
-        assertThat(failure.getMessage()).isEqualTo("the socks5 connector tunnels tcp only; cannot connect udp to"
-                + " 127.0.0.1:80");
+        assertThat(failure.reason()).isEqualTo(RouteException.Reason.HOP_REJECTED);
+        assertThat(failure.getMessage()).isEqualTo(
+                "socks5 hop 127.0.0.1:1080 answered UDP-TUN 127.0.0.1:80 with 0x07 command not supported");
+    }
+
+    // ---- binds ----
+
+    private static final io.gost.api.datagram.DatagramSessions.Options SESSIONS =
+            new io.gost.api.datagram.DatagramSessions.Options(Duration.ofSeconds(5), 65535, 16, 16, 16, true);
+
+    @Test
+    void aStandardBindHandsTheConnectionOverAfterTheSecondReplyNamingThePeer() {
+        List<Channel> accepted = new java.util.ArrayList<>();
+        Future<io.gost.api.Binding> bound = ((io.gost.api.Binder) connector(Optional.empty())).bind(hop,
+                io.gost.api.BindRequest.singleTcp(new InetSocketAddress("0.0.0.0", 0)), accepted::add,
+                Duration.ofSeconds(3));
+        hop.writeInbound(bytes(0x05, 0x00));
+        assertThat(outbound(hop)).containsExactly(0x05, 0x01, 0x00, 0x05, 0x02, 0x00, 0x01, 0, 0, 0, 0, 0x00, 0x00);
+
+        hop.writeInbound(bytes(0x05, 0x00, 0x00, 0x01, 10, 0, 0, 1, 0x1F, 0x90));
+        assertThat(bound.isSuccess()).isTrue();
+        assertThat(bound.getNow().boundAddress()).isEqualTo(new InetSocketAddress("10.0.0.1", 8080));
+        assertThat(accepted).isEmpty();
+
+        byte[] early = "hello".getBytes(StandardCharsets.US_ASCII);
+        hop.writeInbound(join(new int[] {0x05, 0x00, 0x00, 0x01, 10, 0, 0, 2, 0x30, 0x39}, early));
+
+        assertThat(accepted).containsExactly(hop);
+        assertThat(hop.attr(io.gost.api.Binding.PEER_ADDRESS).get()).isEqualTo(new InetSocketAddress("10.0.0.2", 12345));
+        assertThat(bound.getNow().closeFuture().isSuccess()).isTrue();
+        hop.read();
+        hop.runPendingTasks();
+        assertThat(inbound(hop)).as("the peer's first bytes, kept for the first read").isEqualTo(early);
+    }
+
+    @Test
+    void aRefusedBindIsHopRejectedNamingTheCode() {
+        Future<io.gost.api.Binding> bound = ((io.gost.api.Binder) connector(Optional.empty())).bind(hop,
+                io.gost.api.BindRequest.singleTcp(new InetSocketAddress("0.0.0.0", 0)), channel -> { },
+                Duration.ofSeconds(3));
+        hop.writeInbound(bytes(0x05, 0x00));
+
+        hop.writeInbound(bytes(0x05, 0x02, 0x00, 0x01, 0, 0, 0, 0, 0, 0));
+
+        assertThat(bound.cause()).isInstanceOf(RouteException.class);
+        assertThat(((RouteException) bound.cause()).reason()).isEqualTo(RouteException.Reason.HOP_REJECTED);
+        assertThat(bound.cause().getMessage()).isEqualTo("socks5 hop 127.0.0.1:1080 answered BIND 0.0.0.0:0 with"
+                + " 0x02 connection not allowed by ruleset");
+    }
+
+    @Test
+    void aUdpBindAsksForUdpTunOnThePortAndSortsDatagramsIntoASessionPerPeer() {
+        List<Channel> sessions = new java.util.ArrayList<>();
+        Future<io.gost.api.Binding> bound = ((io.gost.api.Binder) connector(Optional.empty())).bind(hop,
+                io.gost.api.BindRequest.udp(new InetSocketAddress("0.0.0.0", 5353), SESSIONS), sessions::add,
+                Duration.ofSeconds(3));
+        hop.writeInbound(bytes(0x05, 0x00));
+        assertThat(outbound(hop)).containsExactly(0x05, 0x01, 0x00, 0x05, 0xF3, 0x00, 0x01, 0, 0, 0, 0, 0x14, 0xE9);
+        hop.writeInbound(bytes(0x05, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0x14, 0xE9));
+        assertThat(bound.isSuccess()).isTrue();
+
+        hop.writeInbound(bytes(0x00, 0x01, 0xFF, 0x01, 7, 7, 7, 7, 0x00, 0x07, 'a'));
+        hop.writeInbound(bytes(0x00, 0x01, 0xFF, 0x01, 8, 8, 8, 8, 0x00, 0x08, 'b'));
+        hop.writeInbound(bytes(0x00, 0x01, 0xFF, 0x01, 7, 7, 7, 7, 0x00, 0x07, 'c'));
+
+        assertThat(sessions).extracting(Channel::remoteAddress).containsExactly(
+                new InetSocketAddress("7.7.7.7", 7), new InetSocketAddress("8.8.8.8", 8));
+        sessions.get(0).writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {'z'}));
+        assertThat(outbound(hop)).containsExactly(0x00, 0x01, 0xFF, 0x01, 7, 7, 7, 7, 0x00, 0x07, 'z');
+        hop.close();
+        assertThat(bound.getNow().closeFuture().cause()).hasMessage("the connection to socks5 hop 127.0.0.1:1080 closed");
+        assertThat(sessions).allSatisfy(session -> assertThat(session.isOpen()).isFalse());
+    }
+
+    @Test
+    void aUdpBindOnPortZeroIsRefusedBecauseItMeansForwardingToTheServer() {
+        Future<io.gost.api.Binding> bound = ((io.gost.api.Binder) connector(Optional.empty())).bind(hop,
+                io.gost.api.BindRequest.udp(new InetSocketAddress("0.0.0.0", 0), SESSIONS), channel -> { },
+                Duration.ofSeconds(3));
+
+        assertThat(bound.cause()).hasMessageContaining("cannot ask socks5 hop 127.0.0.1:1080 to listen on udp port 0");
         assertThat(outbound(hop)).isEmpty();
     }
 

@@ -1,4 +1,4 @@
-package io.gost.testkit.junit;
+package io.gost.testkit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -10,32 +10,51 @@ import java.lang.ref.ReferenceQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A JUnit 5 extension that fails a test class when Netty's leak detector reports a buffer that was never
- * released. Netty only logs leaks; this records them and turns them into a failure. Run the tests with
- * {@code -Dio.netty.leakDetection.level=paranoid} so that every buffer is tracked.
+ * Turns Netty's buffer leak reports into test failures. Netty only logs a buffer that was collected
+ * without being released; {@link #install()} records those reports and {@link #check(String)} fails with
+ * them. Run the tests with {@code -Dio.netty.leakDetection.level=paranoid} so that every buffer is tracked.
  *
- * <p>The recording detector must be in place before the first buffer class is initialised, so put
- * {@code @ExtendWith(LeakDetection.class)} on every test class of a module that touches Netty. After a
- * class, it collects garbage and allocates a few buffers, which is when Netty reports what was collected
- * unreleased. A leak reported late may fail the next class instead: it still fails the build.
+ * <p>{@link #install()} must run before the first buffer class is initialised (a static initialiser of
+ * the test class or of a test-framework extension). With JUnit 5, a few lines in the plugin's tests make
+ * the extension every test class carries:
  *
- * <p>The only part of the test kit that needs JUnit (an optional dependency: a plugin tested with another
- * framework does without this class).
+ * <pre>{@code
+ * public final class LeakDetection implements AfterAllCallback {
+ *     static { NettyLeaks.install(); }
+ *     public void afterAll(ExtensionContext context) throws InterruptedException {
+ *         NettyLeaks.check(context.getDisplayName());
+ *     }
+ * }
+ * }</pre>
+ *
+ * The kit itself depends on no test framework, so it stays usable whichever one a plugin chooses.
  */
-public final class LeakDetection implements AfterAllCallback {
+public final class NettyLeaks {
 
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+    private static volatile boolean installed;
 
-    static {
-        ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new RecordingFactory());
+    private NettyLeaks() {
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) throws InterruptedException {
+    /** Puts the recording leak detector in place; calling it again does nothing. */
+    public static synchronized void install() {
+        if (!installed) {
+            ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new RecordingFactory());
+            installed = true;
+        }
+    }
+
+    /**
+     * Collects garbage and allocates a few buffers, which is when Netty reports what was collected
+     * unreleased, then fails with every leak reported since the last check. A leak reported late may fail
+     * the next check instead: it still fails the build.
+     *
+     * @param where what ran since the last check (a test class's name), for the message
+     */
+    public static void check(String where) throws InterruptedException {
         for (int round = 0; round < 3; round++) {
             // Netty polls phantom references: wait until the collector has enqueued one of ours, which it
             // does together with the others it found in this collection.
@@ -54,8 +73,8 @@ public final class LeakDetection implements AfterAllCallback {
         if (!LEAKS.isEmpty()) {
             List<String> found = new ArrayList<>(LEAKS);
             LEAKS.clear();
-            throw new AssertionError(found.size() + " Netty buffer leak(s) reported during or before "
-                    + context.getDisplayName() + ":\n" + String.join("\n\n", found));
+            throw new AssertionError(found.size() + " Netty buffer leak(s) reported during or before " + where
+                    + ":\n" + String.join("\n\n", found));
         }
     }
 
