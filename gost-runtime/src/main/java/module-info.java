@@ -6,6 +6,7 @@ module io.gost.runtime {
     requires transitive io.gost.api;
     requires io.netty.handler;
     requires io.netty.resolver.dns;
+    requires io.netty.codec.dns;
     requires io.netty.transport.classes.epoll;
     requires io.netty.codec;
     // The JVM metrics (memory pools, GC, threads, process) beside GOST's.
@@ -16,11 +17,13 @@ module io.gost.runtime {
     requires io.prometheus.metrics.model;
     requires io.prometheus.writer.text;
     requires io.prometheus.metrics.instrumentation.jvm;
+    requires io.netty.transport.unix.common;
     requires io.netty.transport.classes.io_uring;
     requires typesafe.config;
     requires org.yaml.snakeyaml;
     requires info.picocli;
     requires org.slf4j;
+    requires java.net.http;
     // sun.misc.Signal: SIGTERM drains open connections and exits 0 (a shutdown hook cannot).
     requires jdk.unsupported;
 

@@ -26,7 +26,7 @@ class CheckIT {
                 .contains("listener tcp from io.gost.plugin.tcp (gost-plugin-tcp-")
                 .contains("backlog=4096 (default)")
                 .contains("handler  socks5 from io.gost.plugin.socks (gost-plugin-socks-")
-                .contains("clients must authenticate (1 user(s))")
+                .contains("clients must authenticate (1 inline user(s))")
                 .contains("dial     through chain chain-0; timeout 15s (default); retries 0")
                 .contains("hop hop-0: selector round, maxFails 1, failTimeout 10s")
                 .contains("node-0 127.0.0.1:3128")

@@ -21,6 +21,7 @@ import com.sun.net.httpserver.HttpServer;
  * <ul>
  *   <li>{@code GET /hello} answers {@value #HELLO}</li>
  *   <li>{@code POST /sha256} answers the SHA-256 (hex) of the request body, a space, and its length</li>
+ *   <li>{@code GET /bytes/N} answers N bytes (for timing downloads)</li>
  * </ul>
  */
 final class OriginServer implements AutoCloseable {
@@ -38,6 +39,7 @@ final class OriginServer implements AutoCloseable {
         }
         server.createContext("/hello", exchange -> respond(exchange, 200, HELLO));
         server.createContext("/sha256", OriginServer::digestBody);
+        server.createContext("/bytes/", OriginServer::bytes);
         server.setExecutor(executor);
         server.start();
     }
@@ -69,6 +71,17 @@ final class OriginServer implements AutoCloseable {
             body = in.readAllBytes();
         }
         respond(exchange, 200, sha256(body) + " " + body.length);
+    }
+
+    private static void bytes(HttpExchange exchange) throws IOException {
+        int count = Integer.parseInt(exchange.getRequestURI().getPath().substring("/bytes/".length()));
+        exchange.sendResponseHeaders(200, count);
+        try (OutputStream out = exchange.getResponseBody()) {
+            byte[] chunk = new byte[16 * 1024];
+            for (int left = count; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, Math.min(left, chunk.length));
+            }
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, String text) throws IOException {

@@ -134,4 +134,28 @@ public interface HandlerContext {
      */
     default void recordError(Throwable error) {
     }
+
+    /**
+     * Asks whether the client's next request may go ahead: the service's connection limit (decided when the
+     * connection was accepted, before anything was read) and its request-rate limit. A handler whose factory
+     * says it {@link HandlerFactory#answersRefusals() answers refusals} calls this before acting on each request
+     * (each HTTP request, the one SOCKS5 or relay request of a connection), and on a refusal answers it in its
+     * protocol (see {@link Refusal}) and closes the connection; the runtime has logged it. Empty when the request
+     * may go ahead (and unless overridden).
+     */
+    default java.util.Optional<Refusal> admitRequest() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Why the handler may not open sockets of its own toward targets for this connection (a SOCKS5 UDP relay, a
+     * BIND port): the service has controls the runtime applies only to what it dials through {@link #router()}
+     * (a bypass, a traffic limit, hosts or a resolver, an outgoing interface or socket mark), and such sockets
+     * would go around them. A handler then refuses that request in its protocol (SOCKS5: 0x02) and logs the
+     * reason, rather than relay what the user meant to restrict. Empty when nothing would be gone around (and
+     * unless overridden).
+     */
+    default java.util.Optional<String> ownSocketsRefusal() {
+        return java.util.Optional.empty();
+    }
 }

@@ -18,6 +18,16 @@ public interface HandlerFactory extends PluginFactory {
         return false;
     }
 
+    /**
+     * True when the handler calls {@link HandlerContext#admitRequest()} before acting on each request and answers
+     * a refusal in its protocol (HTTP 503/429, SOCKS5 0x02 ...). For a handler that does not (the default), the
+     * runtime enforces the service's connection and request-rate limits itself by closing the connection when it
+     * is accepted, before anything is read, as GOST does.
+     */
+    default boolean answersRefusals() {
+        return false;
+    }
+
     /** How a handler uses a service's {@code forwarder} (its fixed targets). */
     enum ForwarderUse {
         /** Not said (plugins built before this existed): a forwarder is passed to it unchecked. */

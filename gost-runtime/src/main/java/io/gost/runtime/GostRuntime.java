@@ -8,7 +8,23 @@ import io.gost.api.NetnsException;
 import io.gost.api.NetnsProvider;
 import io.gost.api.NetnsRef;
 import io.gost.api.Transport;
+import io.gost.api.HandlerFactory;
+import io.gost.api.SocketPurpose;
+import io.gost.runtime.admission.Admission;
+import io.gost.runtime.bypass.LiveBypass;
 import io.gost.runtime.chain.Chain;
+import io.gost.runtime.chain.ChainGroup;
+import io.gost.runtime.chain.FailMarker;
+import io.gost.runtime.chain.Outbound;
+import io.gost.runtime.control.ControlScheduler;
+import io.gost.runtime.control.ControlServices;
+import io.gost.runtime.dns.NameLookup;
+import io.gost.runtime.plan.RouteControls;
+import io.gost.runtime.plan.ServiceControls;
+import io.gost.runtime.service.AccessControl;
+import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.Hop;
 import io.gost.runtime.chain.Node;
@@ -30,6 +46,8 @@ import io.gost.runtime.registry.PluginKind;
 import io.gost.runtime.registry.PluginRegistry;
 import io.gost.runtime.service.ConnectionObserver;
 import io.gost.runtime.service.ListenerSlot;
+import io.gost.runtime.service.ServiceStats;
+import io.gost.runtime.plan.ControlPlan;
 import io.gost.runtime.service.Service;
 import io.gost.runtime.service.ServiceStartException;
 import java.net.BindException;
@@ -55,20 +73,24 @@ import org.slf4j.LoggerFactory;
  * needs no socket, is the {@link Planner}'s.
  *
  * <p>{@link #start} runs a first plan; {@link #apply} moves the running services to another plan (a
- * reload, a change through the Web API) by its difference from the running one:
+ * reload, a change through the Web API) by its difference from the running one. Each plan gets its own
+ * control objects (authers, bypasses, admissions, limiters, host mappers, resolvers), and every service of
+ * the new plan is built anew with them, so no rule of the new plan is skipped for a service that "did not
+ * change"; limiter client state and rate buckets start afresh. What differs is what happens to sockets:
  * <ul>
- * <li>a service whose plan is the same (origins aside, {@link PlanEquality}) keeps running untouched:
- *     listener, connections, counters;
+ * <li>a service whose plan is the same (origins aside, {@link PlanEquality}) is built anew, takes over the
+ *     bound socket of its predecessor (the port never stops accepting) and carries its counters on;
  * <li>a new service is started;
  * <li>a changed service is built anew and started before its predecessor stops: when its listener is the
  *     same (type, options, address, namespace) the new service takes over the bound socket, so the port
  *     never stops accepting; otherwise its new socket binds beside the old one ({@code SO_REUSEPORT}) before
- *     the old one closes. The predecessor's open connections drain for the grace period;
- * <li>a removed service stops accepting and drains.
+ *     the old one closes;
+ * <li>a removed service stops accepting.
  * </ul>
- * Chains shared by services are built once per distinct chain plan and kept across reloads while
- * unchanged, failure marks and all. If anything of the new plan fails to start, everything it started is
- * undone and the running services go on as before.
+ * Connections open on a predecessor keep the handler, chain and controls they started with and drain for
+ * the grace period. Chains shared by services of one plan are built once per distinct chain plan. If
+ * anything of the new plan fails to start, everything it started is undone and the running services go on
+ * as before, with their controls.
  *
  * <p>Thread-safe: changes are serialised; slow work (binding, releasing plugins after a drain) never runs
  * on an event loop.
@@ -93,6 +115,12 @@ public final class GostRuntime implements AutoCloseable {
     private final Map<String, Running> running = new LinkedHashMap<>();
     private final List<Running> draining = new ArrayList<>();
     private final List<SharedChain> chains = new ArrayList<>();
+    /**
+     * The control objects (authers, bypasses, admissions, limiters, host mappers, resolvers) of the plan that
+     * runs. Each plan gets its own: a reload builds every service anew with the new plan's controls, and those
+     * of an earlier plan live on only while services built with them drain.
+     */
+    private PlanControls controls;
     private volatile ConnectionObserver observer = ConnectionObserver.NONE;
     private volatile RouteObserver routeObserver = RouteObserver.NONE;
     private boolean started;
@@ -140,6 +168,14 @@ public final class GostRuntime implements AutoCloseable {
             throw new IllegalArgumentException("the grace period must be 0 or more, got " + gracePeriod);
         }
         this.gracePeriod = gracePeriod;
+    }
+
+    /**
+     * The running control objects (authers, bypasses, admissions, limiters, host mappers, resolvers), by name,
+     * once started: replacing one here reaches every service, hop and node of the running plan using it.
+     */
+    public synchronized ControlServices controls() {
+        return controls == null ? null : controls.services;
     }
 
     public synchronized Duration gracePeriod() {
@@ -209,7 +245,7 @@ public final class GostRuntime implements AutoCloseable {
     }
 
     private static GostPlan emptyLike(GostPlan plan) {
-        return new GostPlan(List.of(), List.of(), List.of(), plan.log(), plan.netnsProvider(), List.of(),
+        return new GostPlan(List.of(), List.of(), ControlPlan.NONE, plan.log(), plan.netnsProvider(), List.of(),
                 plan.registry(), plan.config());
     }
 
@@ -241,33 +277,35 @@ public final class GostRuntime implements AutoCloseable {
 
     private Changes applyChanges(GostPlan next) {
         next.warnings().forEach(warning -> log.warn("{}", warning));
+        checkSocketOptions(next);
+        // The new plan's control objects, for every service of it: no service keeps an earlier plan's rules.
+        PlanControls nextControls = planControls(next);
         Set<String> nextNames = new HashSet<>();
-        List<ServicePlan> toStart = new ArrayList<>();
-        List<String> kept = new ArrayList<>();
+        Set<String> kept = new HashSet<>();
         for (ServicePlan servicePlan : next.services()) {
             nextNames.add(servicePlan.name());
             Running current = running.get(servicePlan.name());
             if (current != null && PlanEquality.same(current.plan, servicePlan)) {
                 kept.add(servicePlan.name());
-            } else {
-                toStart.add(servicePlan);
             }
         }
-        // Services going away (replaced or removed) may hand their bound listeners to new ones.
-        List<Running> leaving = new ArrayList<>();
-        for (Running current : running.values()) {
-            if (!nextNames.contains(current.plan.name()) || toStart.stream().anyMatch(p -> p.name().equals(current.plan.name()))) {
-                leaving.add(current);
-            }
-        }
+        // Every running service goes (replaced or removed) and may hand its bound listener to a new one; an
+        // unchanged service hands its listener and its counters to its successor.
+        List<Running> leaving = new ArrayList<>(running.values());
         List<Running> startedNow = new ArrayList<>();
         Set<Running> claimed = new HashSet<>();
+        for (String name : kept) {
+            claimed.add(running.get(name));
+        }
         List<Running> stoppedEarly = new ArrayList<>();
         try {
-            for (ServicePlan servicePlan : toStart) {
-                Running fresh = build(servicePlan);
+            for (ServicePlan servicePlan : next.services()) {
+                Running predecessor = kept.contains(servicePlan.name()) ? running.get(servicePlan.name()) : null;
+                Running fresh = build(servicePlan, nextControls,
+                        predecessor == null ? null : predecessor.service.stats());
                 startedNow.add(fresh);
-                Running donor = leaving.stream()
+                Running donor = predecessor != null && predecessor.service.slot() != null
+                        && predecessor.service.slot().isOpen() ? predecessor : leaving.stream()
                         .filter(r -> !claimed.contains(r) && sameListener(r.plan, servicePlan) && r.service.slot() != null
                                 && r.service.slot().isOpen())
                         .findFirst().orElse(null);
@@ -298,6 +336,7 @@ public final class GostRuntime implements AutoCloseable {
                 fresh.service.stopAccepting();
                 release(fresh);
             }
+            nextControls.release();
             for (Running old : stoppedEarly) {
                 restart(old);
             }
@@ -318,33 +357,27 @@ public final class GostRuntime implements AutoCloseable {
                 fresh.listenerRouter.observe(routeObserver);
             }
         }
-        Map<String, Running> nextRunning = new LinkedHashMap<>();
-        Map<String, Running> freshByName = new LinkedHashMap<>();
-        startedNow.forEach(r -> freshByName.put(r.plan.name(), r));
         int replaced = 0;
         int removed = 0;
         for (Running old : leaving) {
-            if (freshByName.containsKey(old.plan.name())) {
+            if (kept.contains(old.plan.name())) {
+                // unchanged: its successor serves on its socket with its counters
+            } else if (nextNames.contains(old.plan.name())) {
                 replaced++;
             } else {
                 removed++;
             }
             retire(old);
         }
-        for (ServicePlan servicePlan : next.services()) {
-            Running fresh = freshByName.get(servicePlan.name());
-            if (fresh != null) {
-                nextRunning.put(servicePlan.name(), fresh);
-            } else {
-                Running keep = running.get(servicePlan.name());
-                keep.plan = servicePlan; // same, but the new origins are the ones a user now sees
-                nextRunning.put(servicePlan.name(), keep);
-            }
-        }
         running.clear();
-        running.putAll(nextRunning);
+        startedNow.forEach(fresh -> running.put(fresh.plan.name(), fresh));
+        PlanControls previous = controls;
+        controls = nextControls;
+        if (previous != null) {
+            previous.release(); // closed once the services built with it have drained
+        }
         plan = next;
-        Changes changes = new Changes(kept.size(), startedNow.size() - replaced, replaced, removed);
+        Changes changes = new Changes(kept.size(), startedNow.size() - kept.size() - replaced, replaced, removed);
         log.debug("applied plan: {}", changes);
         return changes;
     }
@@ -405,17 +438,48 @@ public final class GostRuntime implements AutoCloseable {
         }, control);
     }
 
-    /** Creates a service's plugins, takes its chain and namespaces; binds nothing. */
-    private Running build(ServicePlan servicePlan) {
-        Running built = new Running(servicePlan);
+    /** The control objects of {@code next}, started (sources read, reloads scheduled). */
+    private PlanControls planControls(GostPlan next) {
+        ControlScheduler scheduler = new ControlScheduler();
+        ControlServices services = new ControlServices(scheduler, transport, namespaces, Admission.NameLookup.SYSTEM);
         try {
-            Listener listener = built.create(servicePlan.listener(), servicePlan.name(), plan.registry());
-            Handler handler = built.create(servicePlan.handler(), servicePlan.name(), plan.registry());
-            if (servicePlan.chain() != null) {
-                built.chain = chain(servicePlan.chain());
+            services.start(next.controls());
+        } catch (RuntimeException e) {
+            services.close();
+            scheduler.close();
+            throw e;
+        }
+        return new PlanControls(scheduler, services);
+    }
+
+    /**
+     * Creates a service's plugins with the controls of its plan, takes its chains and namespaces; binds
+     * nothing. {@code stats} are the counters to go on with (an unchanged service's), or {@code null}.
+     */
+    private Running build(ServicePlan servicePlan, PlanControls planControls, ServiceStats stats) {
+        Running built = new Running(servicePlan, planControls);
+        ControlServices controls = planControls.services;
+        try {
+            Listener listener = built.createAuthenticated(servicePlan.listener(), servicePlan.name(), plan.registry(),
+                    controls);
+            Handler handler = built.createAuthenticated(servicePlan.handler(), servicePlan.name(), plan.registry(),
+                    controls);
+            ChainGroup chainGroup = null;
+            if (servicePlan.chainGroup() != null) {
+                List<Chain> members = new ArrayList<>();
+                for (ChainPlan chainPlan : servicePlan.chainGroup().chains()) {
+                    SharedChain shared = chain(chainPlan, planControls);
+                    built.chains.add(shared);
+                    members.add(shared.chain);
+                }
+                chainGroup = new ChainGroup(members, servicePlan.chainGroup().selector());
+            } else if (servicePlan.chain() != null) {
+                SharedChain shared = chain(servicePlan.chain(), planControls);
+                built.chains.add(shared);
+                chainGroup = ChainGroup.of(shared.chain);
             }
             if (servicePlan.listenerChain() != null) {
-                built.listenerChain = chain(servicePlan.listenerChain());
+                built.listenerChain = chain(servicePlan.listenerChain(), planControls);
             }
             for (NetnsRef namespace : servicePlan.namespaces()) {
                 try {
@@ -425,15 +489,29 @@ public final class GostRuntime implements AutoCloseable {
                     throw new NetnsStartException("service '" + servicePlan.name() + "': " + e.getMessage(), e);
                 }
             }
-            ChainRouter router = new ChainRouter(built.chain == null ? null : built.chain.chain,
-                    servicePlan.netnsOut(), servicePlan.retries(), servicePlan.dialTimeout(), transport, namespaces,
-                    directDialer, servicePlan.name(),
-                    servicePlan.bypass() == null ? null : servicePlan.bypass().bypass());
+            ServiceControls serviceControls = servicePlan.controls();
+            ChainRouter router = new ChainRouter(chainGroup, servicePlan.netnsOut(), servicePlan.retries(),
+                    servicePlan.dialTimeout(), transport, namespaces, directDialer, servicePlan.name(),
+                    new ChainRouter.Controls(LiveBypass.of(serviceControls.bypasses(), controls.bypasses()),
+                            NameLookup.of(serviceControls.hosts(), controls.hosts(), serviceControls.resolver(),
+                                    controls.resolvers()), serviceControls.outbound()));
             built.router = router;
+            if (serviceControls.limiter() != null) {
+                controls.keepClientState(serviceControls.limiter(), serviceControls.limiterCleanup());
+            }
+            AccessControl access = new AccessControl(
+                    serviceControls.admissions().stream().map(controls.admissions()::ref).toList(),
+                    serviceControls.climiter() == null ? null : controls.climiters().ref(serviceControls.climiter()),
+                    serviceControls.rlimiter() == null ? null : controls.rlimiters().ref(serviceControls.rlimiter()),
+                    serviceControls.limiter() == null ? null : controls.limiters().ref(serviceControls.limiter()),
+                    serviceControls.limiterScope(), serviceControls.limiterRefresh());
+            boolean answersRefusals = servicePlan.handler().factory() instanceof HandlerFactory handlerFactory
+                    && handlerFactory.answersRefusals();
             Service.Builder builder = Service.builder();
             if (servicePlan.listener().factory() instanceof io.gost.api.ListenerFactory listenerFactory
                     && listenerFactory.opensPortsThroughChain()) {
-                // GOST's listener router: the listener chain, no retries (the port is tried again anyway).
+                // GOST's listener router: the listener chain, no retries (the port is tried again anyway). What
+                // arrives on the port is accepted by the service like any client (admissions and limits included).
                 if (built.listenerChain != null) {
                     built.listenerRouter = new ChainRouter(built.listenerChain.chain, null, 0,
                             servicePlan.dialTimeout(), transport, namespaces, directDialer, servicePlan.name(), null);
@@ -446,7 +524,7 @@ public final class GostRuntime implements AutoCloseable {
                     .listener(listener)
                     .handler(servicePlan.handler().type(), handler)
                     .forwarder(servicePlan.forwarder() == null ? null
-                            : hop(servicePlan.forwarder(), built.plugins, plan.registry()))
+                            : hop(servicePlan.forwarder(), built.plugins, plan.registry(), controls))
                     .router(router, servicePlan.retries())
                     .hashByTarget(servicePlan.hashByTarget())
                     .listenNamespace(servicePlan.netns())
@@ -455,6 +533,9 @@ public final class GostRuntime implements AutoCloseable {
                     .idleTimeout(servicePlan.idleTimeout())
                     .maxConnections(servicePlan.maxConnections())
                     .warnWhenReachableWithoutAuth(servicePlan.openProxyWarning())
+                    .access(access, answersRefusals)
+                    .ownSocketsRefusal(ownSocketsRefusal(serviceControls))
+                    .stats(stats)
                     .build();
             return built;
         } catch (RuntimeException e) {
@@ -463,21 +544,24 @@ public final class GostRuntime implements AutoCloseable {
         }
     }
 
-    /** The running chain for {@code chainPlan}: shared with every service whose chain is the same. */
-    private SharedChain chain(ChainPlan chainPlan) {
+    /**
+     * The running chain for {@code chainPlan}: shared with every service of the same plan whose chain is the
+     * same (its hops and nodes use that plan's controls).
+     */
+    private SharedChain chain(ChainPlan chainPlan, PlanControls planControls) {
         for (SharedChain shared : chains) {
-            if (PlanEquality.same(shared.plan, chainPlan)) {
+            if (shared.controls == planControls && PlanEquality.same(shared.plan, chainPlan)) {
                 shared.users++;
                 return shared;
             }
         }
-        SharedChain shared = new SharedChain(chainPlan);
+        SharedChain shared = new SharedChain(chainPlan, planControls);
         try {
             List<Hop> hops = new ArrayList<>();
             for (HopPlan hopPlan : chainPlan.hops()) {
-                hops.add(hop(hopPlan, shared.plugins, plan.registry()));
+                hops.add(hop(hopPlan, shared.plugins, plan.registry(), planControls.services));
             }
-            shared.chain = new Chain(chainPlan.name(), hops);
+            shared.chain = new Chain(chainPlan.name(), hops, chainPlan.backup());
         } catch (RuntimeException e) {
             closeAll(shared.plugins);
             throw e;
@@ -487,17 +571,103 @@ public final class GostRuntime implements AutoCloseable {
         return shared;
     }
 
-    private static Hop hop(HopPlan hopPlan, List<AutoCloseable> owner, PluginRegistry registry) {
+    private static Hop hop(HopPlan hopPlan, List<AutoCloseable> owner, PluginRegistry registry,
+                           ControlServices controls) {
         List<Node> nodes = new ArrayList<>();
         for (NodePlan nodePlan : hopPlan.nodes()) {
             Dialer dialer = nodePlan.dialer() == null ? null : create(nodePlan.dialer(), nodePlan.name(), owner, registry);
             Connector connector = nodePlan.connector() == null ? null
                     : create(nodePlan.connector(), nodePlan.name(), owner, registry);
+            RouteControls route = nodePlan.controls();
             nodes.add(new Node(nodePlan.name(), nodePlan.address(), dialer, connector, nodePlan.netns(),
                     new Node.Options(nodePlan.weight(), nodePlan.backup(), nodePlan.maxFails(),
-                            nodePlan.failTimeout())));
+                            nodePlan.failTimeout()), new FailMarker(),
+                    new Node.Route(LiveBypass.of(route.bypasses(), controls.bypasses()),
+                            NameLookup.of(route.hosts(), controls.hosts(), route.resolver(), controls.resolvers()),
+                            route.outbound())));
         }
-        return new Hop(hopPlan.name(), nodes, Selector.of(hopPlan.selector()));
+        return new Hop(hopPlan.name(), nodes, Selector.of(hopPlan.selector()),
+                LiveBypass.of(hopPlan.controls().bypasses(), controls.bypasses()));
+    }
+
+    /**
+     * Socket marks and interface binding need the native epoll transport (NIO has no such options); an
+     * interface inside a namespace is looked up there, now, so that a missing one is an error at start.
+     */
+    private void checkSocketOptions(GostPlan plan) {
+        List<String> problems = new ArrayList<>();
+        for (ServicePlan service : plan.services()) {
+            checkOutbound("service " + service.name(), service.controls().outbound(), service.netnsOut(), problems);
+            for (ChainPlan chain : service.chains()) {
+                for (HopPlan hop : chain.hops()) {
+                    for (NodePlan node : hop.nodes()) {
+                        checkOutbound("chain " + chain.name() + " hop " + hop.name() + " node " + node.name(),
+                                node.controls().outbound(), node.netns(), problems);
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", problems));
+        }
+    }
+
+    private void checkOutbound(String owner, Outbound outbound, NetnsRef namespace, List<String> problems) {
+        boolean needsOptions = outbound.mark() != 0
+                || outbound.interfaces().stream().anyMatch(entry -> entry.name() != null);
+        if (needsOptions && !"epoll".equals(transport.name())) {
+            problems.add(owner + ": " + outbound + " needs the native epoll transport (Linux), and this runtime"
+                    + " uses " + transport.name());
+        }
+        if (namespace == null) {
+            return; // checked when planning
+        }
+        for (Outbound.Interface entry : outbound.interfaces()) {
+            Future<Boolean> exists = namespaces.place(namespace, new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET,
+                    owner, entry.toString()), transport.ioGroup().next(), () -> {
+                        try {
+                            boolean found = entry.name() != null ? NetworkInterface.getByName(entry.name()) != null
+                                    : NetworkInterface.getByInetAddress(InetAddress.getByAddress(entry.ip())) != null;
+                            return transport.ioGroup().next().newSucceededFuture(found);
+                        } catch (Exception e) {
+                            return transport.ioGroup().next().<Boolean>newFailedFuture(e);
+                        }
+                    });
+            exists.awaitUninterruptibly();
+            if (!exists.isSuccess()) {
+                problems.add(owner + ": cannot look interface " + entry + " up in network namespace " + namespace
+                        + ": " + exists.cause().getMessage());
+            } else if (!exists.getNow()) {
+                problems.add(owner + ": interface " + entry + " does not exist in network namespace " + namespace);
+            }
+        }
+    }
+
+    /**
+     * The controls of a service that a handler's own sockets toward targets (a SOCKS5 UDP relay, a BIND port)
+     * would go around, since the runtime applies them to what it dials: such requests are refused while any is
+     * set, or {@code null} when none is.
+     */
+    static String ownSocketsRefusal(ServiceControls controls) {
+        List<String> applied = new ArrayList<>();
+        if (!controls.bypasses().isEmpty()) {
+            applied.add("bypass " + String.join(", ", controls.bypasses()));
+        }
+        if (controls.limiter() != null) {
+            applied.add("limiter " + controls.limiter());
+        }
+        if (controls.hosts() != null) {
+            applied.add("hosts " + controls.hosts());
+        }
+        if (controls.resolver() != null) {
+            applied.add("resolver " + controls.resolver());
+        }
+        if (!controls.outbound().isEmpty()) {
+            applied.add(controls.outbound().toString());
+        }
+        return applied.isEmpty() ? null : "the service's " + String.join(", ", applied)
+                + " apply only to the connections gost dials for a client, not yet to UDP relays, UDP tunnels"
+                + " or bound ports (SOCKS5 UDP ASSOCIATE, UDP-TUN, BIND, MBIND)";
     }
 
     @SuppressWarnings("unchecked")
@@ -511,11 +681,13 @@ public final class GostRuntime implements AutoCloseable {
     /** Closes a service's plugins and gives back its chain and namespaces. */
     private void release(Running old) {
         closeAll(old.plugins);
-        if (old.chain != null && --old.chain.users == 0) {
-            chains.remove(old.chain);
-            closeAll(old.chain.plugins);
+        for (SharedChain chain : old.chains) {
+            if (--chain.users == 0) {
+                chains.remove(chain);
+                closeAll(chain.plugins);
+            }
         }
-        old.chain = null;
+        old.chains.clear();
         if (old.listenerChain != null && --old.listenerChain.users == 0) {
             chains.remove(old.listenerChain);
             closeAll(old.listenerChain.plugins);
@@ -525,6 +697,10 @@ public final class GostRuntime implements AutoCloseable {
             namespaces.release(namespace);
         }
         old.namespaces.clear();
+        if (old.controls != null) {
+            old.controls.release();
+            old.controls = null;
+        }
     }
 
     private static void closeAll(List<AutoCloseable> plugins) {
@@ -599,6 +775,10 @@ public final class GostRuntime implements AutoCloseable {
             closeAll(shared.plugins);
         }
         chains.clear();
+        if (controls != null) {
+            controls.release();
+            controls = null;
+        }
         if (directDialer != null) {
             try {
                 directDialer.close();
@@ -612,7 +792,7 @@ public final class GostRuntime implements AutoCloseable {
     /**
      * What an {@link #apply} changed.
      *
-     * @param kept     services left running untouched
+     * @param kept     services whose configuration did not change (built anew with the new controls, on their socket)
      * @param added    services started that did not run before
      * @param replaced services restarted with a changed plan
      * @param removed  services stopped
@@ -631,7 +811,10 @@ public final class GostRuntime implements AutoCloseable {
         Service service;
         final List<AutoCloseable> plugins = new ArrayList<>();
         final List<NetnsRef> namespaces = new ArrayList<>();
-        SharedChain chain;
+        /** The chains it routes through (one, or a chain group's). */
+        final List<SharedChain> chains = new ArrayList<>();
+        /** The controls of the plan it was built with. */
+        PlanControls controls;
         ChainRouter router;
         /** For a reverse listener: the chain whose last hop opens its port, and the router through it. */
         SharedChain listenerChain;
@@ -639,24 +822,56 @@ public final class GostRuntime implements AutoCloseable {
         /** During an apply: the leaving service whose listener this one takes over. */
         Running inherit;
 
-        Running(ServicePlan plan) {
+        Running(ServicePlan plan, PlanControls controls) {
             this.plan = plan;
+            this.controls = controls;
+            controls.users++;
         }
 
-        <T extends AutoCloseable> T create(PluginPlan pluginPlan, String owner, PluginRegistry registry) {
-            return GostRuntime.create(pluginPlan, owner, plugins, registry);
+        /** A handler or listener whose credentials are checked against the plan's authers. */
+        @SuppressWarnings("unchecked")
+        <T extends AutoCloseable> T createAuthenticated(PluginPlan pluginPlan, String owner, PluginRegistry registry,
+                                                        ControlServices controls) {
+            AutoCloseable plugin = pluginPlan.create(owner, registry, controls.authers());
+            plugins.add(plugin);
+            return (T) plugin;
+        }
+    }
+
+    /**
+     * The control objects of one plan: held by the runtime while the plan runs and by every service built
+     * with them; closed (reloads of their sources stopped, resolvers closed) when the last lets go.
+     */
+    private static final class PlanControls {
+        final ControlScheduler scheduler;
+        final ControlServices services;
+        /** The runtime's hold (while the plan runs) and one per service built with them. */
+        int users = 1;
+
+        PlanControls(ControlScheduler scheduler, ControlServices services) {
+            this.scheduler = scheduler;
+            this.services = services;
+        }
+
+        void release() {
+            if (--users == 0) {
+                services.close();
+                scheduler.close();
+            }
         }
     }
 
     /** A chain built once and shared by the services whose chain plans are the same. */
     private static final class SharedChain {
         final ChainPlan plan;
+        final PlanControls controls;
         final List<AutoCloseable> plugins = new ArrayList<>();
         Chain chain;
         int users;
 
-        SharedChain(ChainPlan plan) {
+        SharedChain(ChainPlan plan, PlanControls controls) {
             this.plan = plan;
+            this.controls = controls;
         }
     }
 

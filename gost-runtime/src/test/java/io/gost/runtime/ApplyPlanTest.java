@@ -79,14 +79,45 @@ class ApplyPlanTest {
         try (Tunnel open = new Tunnel(port)) {
             assertThat(open.greeting()).isEqualTo("red");
 
-            // b changes; a is only moved down a line by a comment: the same service goes on.
+            // b changes; a is only moved down a line by a comment: a goes on, on the same socket and counters
+            // (built anew with the new plan's controls, as every service of a new plan is).
             GostRuntime.Changes changes = runtime.apply(plan("  # a comment\n" + forward("a", port, red)
                     + forward("b", freePort(), blue)));
 
             assertThat(changes).isEqualTo(new GostRuntime.Changes(1, 0, 1, 0));
-            assertThat(runtime.service("a")).containsSame(before);
+            Service after = runtime.service("a").orElseThrow();
+            assertThat(after.slot()).isSameAs(before.slot());
+            assertThat(after.stats()).isSameAs(before.stats());
             assertThat(open.echo("still here")).isEqualTo("still here");
-            assertThat(before.stats().totalConnections()).isEqualTo(1);
+            assertThat(after.stats().totalConnections()).isEqualTo(1);
+            assertThat(after.stats().currentConnections()).isEqualTo(1);
+            try (Tunnel fresh = new Tunnel(port)) {
+                assertThat(fresh.greeting()).isEqualTo("red");
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> after.stats().totalConnections() == 2);
+        }
+    }
+
+    @Test
+    void aReloadThatChangesOnlyATopLevelAdmissionReachesTheUnchangedServiceThatUsesIt() throws Exception {
+        int port = freePort();
+        String service = forward("a", port, red) + "    admission: adm\n";
+        runtime = start(service + "admissions:\n  - {name: adm, whitelist: true, matchers: [127.0.0.1]}\n");
+        Service before = runtime.service("a").orElseThrow();
+        try (Tunnel open = new Tunnel(port)) {
+            assertThat(open.greeting()).isEqualTo("red");
+
+            // The service's own configuration is the same; the admission it names now refuses loopback.
+            GostRuntime.Changes changes = runtime.apply(plan(service
+                    + "admissions:\n  - {name: adm, matchers: [127.0.0.1]}\n"));
+
+            assertThat(changes).isEqualTo(new GostRuntime.Changes(1, 0, 0, 0));
+            assertThat(runtime.service("a").orElseThrow().slot()).isSameAs(before.slot());
+            try (Tunnel refused = new Tunnel(port)) {
+                assertThat(refused.isClosedByPeer()).isTrue();
+            }
+            // The connection admitted before the reload keeps what it started with.
+            assertThat(open.echo("admitted before")).isEqualTo("admitted before");
         }
     }
 

@@ -12,7 +12,21 @@ import io.gost.api.RouteException;
 import io.gost.api.Router;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
-import io.gost.runtime.bypass.Bypass;
+import io.gost.runtime.bypass.BypassCheck;
+import io.gost.runtime.dns.NameLookup;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.RawUnixChannelOption;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -57,11 +71,48 @@ import java.util.function.Supplier;
  * (not whitelist) bypass of {@code 127.0.0.0/8} also holds for {@code localhost} or a name an attacker
  * points at the proxy's own host.
  *
+ * <p>Routes (GOST): with several chains ({@code chainGroup}) one is picked per attempt and marked failed when
+ * the route through it fails. A hop whose bypass applies to the target, or none of whose nodes may carry it,
+ * ends the route before that hop; an empty route is a direct dial.
+ *
+ * <p>Names (GOST's {@code hosts} and {@code resolvers}): a service's host mapper and resolver turn the target
+ * into an IP before anything is dialed, in the {@code netns.out} namespace; a node's do the same for the
+ * node's address, in the node's namespace.
+ *
+ * <p>Outgoing sockets (GOST's {@code interface} and {@code so_mark}): a direct dial uses the service's
+ * settings, a dial to a chain's first node that node's. Each interface entry is tried in order (an interface
+ * name with each of its addresses), until one connects or a strict entry ({@code !}) fails.
+ *
  * <p>Thread-safe and shared by all connections of the service.
  */
 public final class ChainRouter {
 
-    private final Chain chain;
+    /** Linux's {@code SOL_SOCKET} level and the options gost-java sets there. */
+    private static final int SOL_SOCKET = 1;
+    private static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", SOL_SOCKET, 36);
+    private static final int IFNAMSIZ = 16;
+    private static final RawUnixChannelOption SO_BINDTODEVICE =
+            new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, 25, IFNAMSIZ);
+
+    /**
+     * What a service asks of its routes beyond the chain: which targets it refuses, how it resolves them, and
+     * how its direct dials make their sockets.
+     *
+     * @param bypass   targets refused, or {@code null}
+     * @param names    the service's host mapper and resolver, or {@code null}
+     * @param outbound the interface and mark of direct dials
+     */
+    public record Controls(BypassCheck bypass, NameLookup names, Outbound outbound) {
+
+        /** None. */
+        public static final Controls NONE = new Controls(null, null, Outbound.NONE);
+
+        public Controls {
+            Objects.requireNonNull(outbound, "outbound");
+        }
+    }
+
+    private final ChainGroup chains;
     private final NetnsRef outNamespace;
     private final int retries;
     private final Duration dialTimeout;
@@ -69,7 +120,9 @@ public final class ChainRouter {
     private final SocketPlacement placement;
     private final Dialer directDialer;
     private final String serviceName;
-    private final Bypass bypass;
+    private final BypassCheck bypass;
+    private final NameLookup names;
+    private final Outbound outbound;
     private volatile RouteObserver observer = RouteObserver.NONE;
 
     /**
@@ -82,11 +135,23 @@ public final class ChainRouter {
      * @param bypass       the service's bypass, or {@code null} to allow every target
      */
     public ChainRouter(Chain chain, NetnsRef outNamespace, int retries, Duration dialTimeout, Transport transport,
-                       SocketPlacement placement, Dialer directDialer, String serviceName, Bypass bypass) {
+                       SocketPlacement placement, Dialer directDialer, String serviceName, BypassCheck bypass) {
+        this(chain == null ? null : ChainGroup.of(chain), outNamespace, retries, dialTimeout, transport, placement,
+                directDialer, serviceName, new Controls(bypass, null, Outbound.NONE));
+    }
+
+    /**
+     * @param chains       the service's chains (one, or a {@code chainGroup}), or {@code null} to dial targets
+     *                     directly
+     * @param controls     the service's bypass, name lookup and outbound settings
+     */
+    public ChainRouter(ChainGroup chains, NetnsRef outNamespace, int retries, Duration dialTimeout,
+                       Transport transport, SocketPlacement placement, Dialer directDialer, String serviceName,
+                       Controls controls) {
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
         }
-        this.chain = chain;
+        this.chains = chains;
         this.outNamespace = outNamespace;
         this.retries = retries;
         if (dialTimeout == null || dialTimeout.isZero() || dialTimeout.isNegative()) {
@@ -97,17 +162,24 @@ public final class ChainRouter {
         this.placement = Objects.requireNonNull(placement, "placement");
         this.directDialer = Objects.requireNonNull(directDialer, "directDialer");
         this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
-        this.bypass = bypass;
+        this.bypass = controls.bypass();
+        this.names = controls.names();
+        this.outbound = controls.outbound();
     }
 
-    /** Sets what hears of routes through the chain (the metrics). */
+    /** Sets what hears of routes through the chains (the metrics). */
     public void observe(RouteObserver observer) {
         this.observer = observer == null ? RouteObserver.NONE : observer;
     }
 
-    /** The chain, or {@code null} when targets are dialed directly. */
+    /** The first chain, or {@code null} when targets are dialed directly. */
     public Chain chain() {
-        return chain;
+        return chains == null ? null : chains.chains().get(0);
+    }
+
+    /** The chains, or {@code null} when targets are dialed directly. */
+    public ChainGroup chains() {
+        return chains;
     }
 
     public int retries() {
@@ -137,17 +209,43 @@ public final class ChainRouter {
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be 1 or more, got " + attempts);
         }
-        if (bypass != null && bypass.forbids(target)) {
+        if (bypass != null && bypass.forbids(network, target)) {
             return loop.newFailedFuture(notAllowed(Node.formatAddress(target)));
         }
-        Goal<Channel> goal = "udp".equals(network) ? new DatagramTarget(target) : new StreamTarget(network, target);
         Promise<Channel> result = loop.newPromise();
-        new RouteDial<>(loop, goal, clientKey, result).attempt(attempts, null);
+        if (names == null || !target.isUnresolved()) {
+            new RouteDial<>(loop, goal(network, target, target), clientKey, result).attempt(attempts, null);
+            return result;
+        }
+        // GOST resolves a target with the service's hosts and resolver before it routes.
+        names.resolve(target, outNamespace, loop).addListener(resolved -> {
+            if (!resolved.isSuccess()) {
+                result.tryFailure(new RouteException(RouteException.Reason.UNREACHABLE, "target "
+                        + Node.formatAddress(target) + " does not resolve: " + resolved.cause().getMessage(),
+                        resolved.cause()));
+                return;
+            }
+            InetSocketAddress address = (InetSocketAddress) resolved.getNow();
+            if (bypass != null && !address.isUnresolved() && bypass.blacklistForbids(network,
+                    BypassCheck.hostOf(address), address.getPort())) {
+                result.tryFailure(notAllowed(Node.formatAddress(target) + " (" + address.getAddress().getHostAddress()
+                        + ")"));
+                return;
+            }
+            new RouteDial<>(loop, goal(network, target, address), clientKey, result).attempt(attempts, null);
+        });
         return result;
     }
 
+    /** What a dial is for: {@code requested} as the client named it, {@code target} as it is to be dialed. */
+    private Goal<Channel> goal(String network, InetSocketAddress requested, InetSocketAddress target) {
+        return "udp".equals(network) ? new DatagramTarget(requested, target)
+                : new StreamTarget(network, requested, target);
+    }
+
     /**
-     * A UDP association (see {@link io.gost.api.Router#associate()}), with {@code retries + 1} attempts.
+     * A UDP association (see {@link io.gost.api.Router#associate()}), with {@code retries + 1} attempts. With a
+     * chain group, each attempt picks a chain from the group like any dial.
      *
      * @param loop      the event loop the returned channel is registered on (the client's)
      * @param clientKey identifies the client for {@code hash} selectors; may be null
@@ -159,15 +257,16 @@ public final class ChainRouter {
     }
 
     /**
-     * Opens a port on the last hop of the chain, whose connector must be a {@link Binder}; what arrives goes to
-     * {@code acceptor}. With {@code attempts} tries (each on a fresh route).
+     * Opens a port on the last hop of the chain (with a chain group, of the chain each attempt picks), whose
+     * connector must be a {@link Binder}; what arrives goes to {@code acceptor}. With {@code attempts} tries
+     * (each on a fresh route).
      *
      * @return the binding, or a failed future whose cause is a {@link RouteException}; {@code GENERAL} without a
      *         chain (a local port is the caller's to open, in the namespace it belongs to)
      */
     public Future<Binding> bind(EventLoop loop, BindRequest request, ListenContext.Acceptor acceptor,
                                 String clientKey, int attempts) {
-        if (chain == null || chain.hops().isEmpty()) {
+        if (chains == null || chains.chains().stream().anyMatch(each -> each.hops().isEmpty())) {
             return loop.newFailedFuture(new RouteException(RouteException.Reason.GENERAL, "service " + serviceName
                     + " has no chain to open " + request.network() + " " + Node.formatAddress(request.address())
                     + " on"));
@@ -177,9 +276,89 @@ public final class ChainRouter {
         return result;
     }
 
+    /**
+     * Refuses a UDP socket the router would make itself while the service sets {@code interface} or
+     * {@code so_mark}: such sockets are not made with them yet, and sending around them is not allowed.
+     */
+    private RouteException outboundRefusal(String subject) {
+        return new RouteException(RouteException.Reason.NOT_ALLOWED, subject + " is refused: service " + serviceName
+                + " sets " + outbound + ", which UDP sockets are not made with yet");
+    }
+
     private RouteException notAllowed(String target) {
         return new RouteException(RouteException.Reason.NOT_ALLOWED, "target " + target
                 + " is forbidden by bypass '" + bypass.name() + "' of service " + serviceName);
+    }
+
+    /** The outgoing socket options for one attempt: a local address and the options to set. */
+    private record SocketSettings(InetSocketAddress localAddress, Map<ChannelOption<?>, Object> options,
+                                  String description, boolean strict) {
+    }
+
+    /**
+     * The settings to try in order for a socket to {@code address} with {@code outbound}: one per address of
+     * each interface entry. Runs in the namespace of the dial (interfaces are the namespace's).
+     */
+    private static List<SocketSettings> socketSettings(Outbound outbound, InetSocketAddress address) {
+        Map<ChannelOption<?>, Object> markOnly = outbound.mark() == 0 ? Map.of() : Map.of(SO_MARK, outbound.mark());
+        if (outbound.interfaces().isEmpty()) {
+            return List.of(new SocketSettings(null, markOnly, "", false));
+        }
+        InetAddress target = address.isUnresolved() ? null : address.getAddress();
+        List<SocketSettings> settings = new ArrayList<>();
+        for (Outbound.Interface entry : outbound.interfaces()) {
+            if (entry.ip() != null) {
+                try {
+                    InetAddress local = InetAddress.getByAddress(entry.ip());
+                    if (target == null || local.getClass() == target.getClass()) {
+                        settings.add(new SocketSettings(new InetSocketAddress(local, 0), markOnly,
+                                "from " + local.getHostAddress(), entry.strict()));
+                    }
+                } catch (UnknownHostException e) {
+                    throw new IllegalStateException(e); // four or sixteen bytes, always an address
+                }
+                continue;
+            }
+            NetworkInterface device;
+            try {
+                device = NetworkInterface.getByName(entry.name());
+            } catch (SocketException e) {
+                device = null;
+            }
+            if (device == null) {
+                throw new IllegalStateException("interface '" + entry.name() + "' does not exist"
+                        + " (here, in the namespace of the dial)");
+            }
+            Map<ChannelOption<?>, Object> options = new LinkedHashMap<>(markOnly);
+            // GOST binds to the device too, except for targets that are not global unicast (loopback ...).
+            if (target == null || !(target.isLoopbackAddress() || target.isLinkLocalAddress()
+                    || target.isAnyLocalAddress() || target.isMulticastAddress())) {
+                options.put(SO_BINDTODEVICE, deviceName(entry.name()));
+            }
+            Enumeration<InetAddress> locals = device.getInetAddresses();
+            List<InetAddress> ordered = new ArrayList<>();
+            while (locals.hasMoreElements()) {
+                InetAddress local = locals.nextElement();
+                if ((target == null || local.getClass() == target.getClass()) && !local.isLinkLocalAddress()) {
+                    ordered.add(local);
+                }
+            }
+            ordered.sort(Comparator.comparing(local -> local instanceof java.net.Inet6Address));
+            for (InetAddress local : ordered) {
+                settings.add(new SocketSettings(new InetSocketAddress(local, 0), Map.copyOf(options),
+                        "through " + entry.name() + " (" + local.getHostAddress() + ")", entry.strict()));
+            }
+        }
+        if (settings.isEmpty()) {
+            throw new IllegalStateException("interface " + outbound.interfaces() + " has no address for "
+                    + Node.formatAddress(address));
+        }
+        return settings;
+    }
+
+    private static java.nio.ByteBuffer deviceName(String name) {
+        byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(bytes, IFNAMSIZ));
     }
 
     /**
@@ -202,6 +381,14 @@ public final class ChainRouter {
         /** The last step through the last node, over {@code channel} to it. */
         Future<T> atLastHop(Node last, Channel channel, EventLoop loop);
 
+        /**
+         * The nodes of {@code chain} to take: one per hop. A goal without a target to match hop and node bypasses
+         * against (an association, a bind) takes every hop.
+         */
+        default List<Node> route(Chain chain, String clientKey) {
+            return chain.route(clientKey);
+        }
+
         /** Handed to the caller. */
         default void delivered(T value) {
         }
@@ -213,10 +400,14 @@ public final class ChainRouter {
     /** A tcp target (or a protocol's own network, passed to the last connector as it is). */
     private final class StreamTarget implements Goal<Channel> {
         private final String network;
+        /** The target as the client asked for it (bypasses match it). */
+        private final InetSocketAddress requested;
+        /** The target to dial: {@code requested}, or its IP after the service's hosts and resolver. */
         private final InetSocketAddress target;
 
-        StreamTarget(String network, InetSocketAddress target) {
+        StreamTarget(String network, InetSocketAddress requested, InetSocketAddress target) {
             this.network = network;
+            this.requested = requested;
             this.target = target;
         }
 
@@ -227,7 +418,13 @@ public final class ChainRouter {
 
         @Override
         public Future<Channel> direct(RouteDial<Channel> dial) {
-            return dial.dialDirect(target);
+            return dial.dialDirect(network, requested, target);
+        }
+
+        @Override
+        public List<Node> route(Chain chain, String clientKey) {
+            // Hop and node bypasses match the target as the client asked for it.
+            return chain.route(clientKey, network, requested);
         }
 
         @Override
@@ -248,10 +445,19 @@ public final class ChainRouter {
 
     /** One UDP target: a connected socket, or a datagram tunnel from the last hop. */
     private final class DatagramTarget implements Goal<Channel> {
+        /** The target as the client asked for it (bypasses match it). */
+        private final InetSocketAddress requested;
+        /** The target to send to: {@code requested}, or its IP after the service's hosts and resolver. */
         private final InetSocketAddress target;
 
-        DatagramTarget(InetSocketAddress target) {
+        DatagramTarget(InetSocketAddress requested, InetSocketAddress target) {
+            this.requested = requested;
             this.target = target;
+        }
+
+        @Override
+        public List<Node> route(Chain chain, String clientKey) {
+            return chain.route(clientKey, "udp", requested);
         }
 
         @Override
@@ -266,7 +472,7 @@ public final class ChainRouter {
 
         @Override
         public Future<Channel> direct(RouteDial<Channel> dial) {
-            return dial.dialDatagramDirect(target);
+            return dial.dialDatagramDirect(requested, target);
         }
 
         @Override
@@ -429,7 +635,8 @@ public final class ChainRouter {
                 result.tryFailure(lastFailure);
                 return;
             }
-            List<Node> route = chain == null ? List.of() : chain.route(clientKey);
+            Chain chain = chains == null ? null : chains.select(clientKey);
+            List<Node> route = chain == null ? List.of() : goal.route(chain, clientKey);
             Promise<T> attempt = loop.newPromise();
             if (route.isEmpty()) {
                 Future<T> direct;
@@ -450,9 +657,17 @@ public final class ChainRouter {
                     }
                 });
             } else {
-                dialFirstNode(route, attempt);
+                dialFirstNode(chain, route, attempt);
             }
             attempt.addListener(done -> {
+                if (chain != null && !route.isEmpty()) {
+                    // GOST marks a chain whose route failed, and resets it when one works.
+                    if (done.isSuccess()) {
+                        chains.marker(chain).reset();
+                    } else {
+                        chains.marker(chain).mark();
+                    }
+                }
                 if (done.isSuccess()) {
                     @SuppressWarnings("unchecked")
                     T value = (T) done.getNow();
@@ -468,14 +683,14 @@ public final class ChainRouter {
             });
         }
 
-        Future<Channel> dialDirect(InetSocketAddress target) {
+        Future<Channel> dialDirect(String network, InetSocketAddress requested, InetSocketAddress target) {
             String targetText = Node.formatAddress(target);
             SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET, serviceName, targetText);
             Promise<Channel> attempt = loop.newPromise();
-            dialSocket(directDialer, target, outNamespace, purpose).addListener(dialed -> {
+            dialSocket(directDialer, target, outNamespace, purpose, outbound).addListener(dialed -> {
                 if (dialed.isSuccess()) {
                     Channel channel = (Channel) dialed.getNow();
-                    if (resolvesToForbiddenAddress(target, channel)) {
+                    if (resolvesToForbiddenAddress(network, requested, channel)) {
                         channel.close();
                         attempt.tryFailure(notAllowed(targetText + " (" + Node.formatAddress(
                                 (InetSocketAddress) channel.remoteAddress()) + ")"));
@@ -491,8 +706,12 @@ public final class ChainRouter {
         }
 
         /** A UDP socket connected to {@code target}, created in {@code netns.out}. */
-        Future<Channel> dialDatagramDirect(InetSocketAddress target) {
+        Future<Channel> dialDatagramDirect(InetSocketAddress requested, InetSocketAddress target) {
             Promise<Channel> attempt = loop.newPromise();
+            if (!outbound.isEmpty()) {
+                attempt.tryFailure(outboundRefusal(goal.directSubject()));
+                return attempt;
+            }
             resolve(target).addListener(resolved -> {
                 if (!resolved.isSuccess()) {
                     attempt.tryFailure(RouteFailures.failure(goal.directSubject(), fromNamespace(), resolved.cause(),
@@ -500,7 +719,8 @@ public final class ChainRouter {
                     return;
                 }
                 InetSocketAddress address = (InetSocketAddress) resolved.getNow();
-                if (target.isUnresolved() && bypass != null && !bypass.isWhitelist() && bypass.forbids(address)) {
+                if (requested.isUnresolved() && bypass != null && !address.isUnresolved()
+                        && bypass.blacklistForbids("udp", BypassCheck.hostOf(address), address.getPort())) {
                     attempt.tryFailure(notAllowed(Node.formatAddress(target) + " (" + Node.formatAddress(address) + ")"));
                     return;
                 }
@@ -523,6 +743,18 @@ public final class ChainRouter {
         /** An unconnected UDP socket in {@code netns.out} that sends each datagram to its recipient. */
         Future<Channel> openAssociation() {
             Promise<Channel> attempt = loop.newPromise();
+            if (!outbound.isEmpty()) {
+                attempt.tryFailure(outboundRefusal(goal.directSubject()));
+                return attempt;
+            }
+            if (names != null) {
+                // Each datagram names its own recipient; the service's hosts and resolver are not asked about
+                // them yet, and sending them to what the system resolver says would go around them.
+                attempt.tryFailure(new RouteException(RouteException.Reason.NOT_ALLOWED, "service " + serviceName
+                        + ": a UDP association is refused: its " + names + " would not be applied to the"
+                        + " recipients of its datagrams"));
+                return attempt;
+            }
             SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET, serviceName, "UDP association");
             Future<Channel> opened = placement.place(outNamespace, purpose, loop,
                     () -> channelOf(loop, DatagramSockets.association(loop, transport, bypass, serviceName)
@@ -553,27 +785,39 @@ public final class ChainRouter {
          * True when a plain bypass forbids the address a name resolved to. A whitelist allows what the client
          * asked for by name, so the address is not checked against it.
          */
-        private boolean resolvesToForbiddenAddress(InetSocketAddress target, Channel channel) {
-            return bypass != null && !bypass.isWhitelist() && target.isUnresolved()
+        private boolean resolvesToForbiddenAddress(String network, InetSocketAddress target, Channel channel) {
+            return bypass != null && target.isUnresolved()
                     && channel.remoteAddress() instanceof InetSocketAddress remote && !remote.isUnresolved()
-                    && bypass.forbids(remote);
+                    && bypass.blacklistForbids(network, BypassCheck.hostOf(remote), remote.getPort());
         }
 
-        private void dialFirstNode(List<Node> route, Promise<T> attempt) {
+        private void dialFirstNode(Chain chain, List<Node> route, Promise<T> attempt) {
             Node first = route.get(0);
             firstNodeStart = System.nanoTime();
             Dialer dialer = first.dialer() != null ? first.dialer() : directDialer;
             SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.DIAL_NODE, first.name(), first.addressText());
-            dialSocket(dialer, first.address(), first.netns(), purpose).addListener(dialed -> {
-                if (!dialed.isSuccess()) {
+            Future<InetSocketAddress> address = first.route().names() == null ? loop.newSucceededFuture(first.address())
+                    : first.route().names().resolve(first.address(), first.netns(), loop);
+            address.addListener(resolved -> {
+                if (!resolved.isSuccess()) {
                     first.marker().mark();
                     observer.failed(chain.name(), first.name());
-                    attempt.tryFailure(RouteFailures.failure(describe(0, first),
-                            "while reaching " + goal.describe(), dialed.cause(), dialTimeout));
+                    attempt.tryFailure(RouteFailures.failure(describe(chain, 0, first),
+                            "while reaching " + goal.describe(), resolved.cause(), dialTimeout));
                     return;
                 }
-                first.marker().reset();
-                connectThrough(route, 1, (Channel) dialed.getNow(), attempt);
+                dialSocket(dialer, (InetSocketAddress) resolved.getNow(), first.netns(), purpose,
+                        first.route().outbound()).addListener(dialed -> {
+                    if (!dialed.isSuccess()) {
+                        first.marker().mark();
+                        observer.failed(chain.name(), first.name());
+                        attempt.tryFailure(RouteFailures.failure(describe(chain, 0, first),
+                                "while reaching " + goal.describe(), dialed.cause(), dialTimeout));
+                        return;
+                    }
+                    first.marker().reset();
+                    connectThrough(chain, route, 1, (Channel) dialed.getNow(), attempt);
+                });
             });
         }
 
@@ -581,7 +825,7 @@ public final class ChainRouter {
          * Asks node {@code index - 1} to connect to node {@code index}, or takes the last step when {@code index}
          * is past the last node.
          */
-        private void connectThrough(List<Node> route, int index, Channel channel, Promise<T> attempt) {
+        private void connectThrough(Chain chain, List<Node> route, int index, Channel channel, Promise<T> attempt) {
             Node via = route.get(index - 1);
             if (index == route.size()) {
                 Future<T> done = bounded(goal.atLastHop(via, channel, loop), goal, () -> new TimeoutException(
@@ -600,7 +844,7 @@ public final class ChainRouter {
                     }
                     observer.failed(chain.name(), via.name());
                     channel.close();
-                    attempt.tryFailure(RouteFailures.failure(describe(index - 1, via),
+                    attempt.tryFailure(RouteFailures.failure(describe(chain, index - 1, via),
                             "while asking for " + goal.describe(), step.cause(), dialTimeout));
                 });
                 return;
@@ -616,21 +860,105 @@ public final class ChainRouter {
                     observer.failed(chain.name(), via.name());
                     channel.close();
                     next.marker().mark();
-                    attempt.tryFailure(RouteFailures.failure(describe(index - 1, via),
+                    attempt.tryFailure(RouteFailures.failure(describe(chain, index - 1, via),
                             "while asking for " + next.addressText(), done.cause(), dialTimeout));
                     return;
                 }
                 next.marker().reset();
-                connectThrough(route, index + 1, (Channel) done.getNow(), attempt);
+                connectThrough(chain, route, index + 1, (Channel) done.getNow(), attempt);
             });
         }
 
-        /** Creates a socket with {@code dialer} inside {@code namespace} and connects it. */
+        /**
+         * Creates a socket with {@code dialer} inside {@code namespace} and connects it, with the outgoing
+         * interface and mark of {@code socket}: each interface address in turn until one connects.
+         */
         private Future<Channel> dialSocket(Dialer dialer, InetSocketAddress address, NetnsRef namespace,
-                                           SocketPurpose purpose) {
-            Future<Channel> dialed = placement.place(namespace, purpose, loop, () -> dialer.dial(address, this));
-            return bounded(dialed, CLOSE_CHANNEL, () -> new ConnectTimeoutException("connection timed out after "
+                                           SocketPurpose purpose, Outbound socket) {
+            if (socket.isEmpty()) {
+                Future<Channel> dialed = placement.place(namespace, purpose, loop, () -> dialer.dial(address, this));
+                return bounded(dialed, CLOSE_CHANNEL, () -> new ConnectTimeoutException("connection timed out after "
+                        + RouteFailures.format(dialTimeout) + ": " + Node.formatAddress(address)));
+            }
+            Promise<Channel> result = loop.newPromise();
+            // The interfaces are looked up where the socket is made: in its namespace.
+            placement.place(namespace, purpose, loop, () -> {
+                try {
+                    return loop.newSucceededFuture(socketSettings(socket, address));
+                } catch (RuntimeException e) {
+                    return loop.<List<SocketSettings>>newFailedFuture(e);
+                }
+            }).addListener(looked -> {
+                if (!looked.isSuccess()) {
+                    result.tryFailure(looked.cause());
+                    return;
+                }
+                @SuppressWarnings("unchecked")
+                List<SocketSettings> settings = (List<SocketSettings>) looked.getNow();
+                dialEach(dialer, address, namespace, purpose, settings, 0, null, result);
+            });
+            return result;
+        }
+
+        private void dialEach(Dialer dialer, InetSocketAddress address, NetnsRef namespace, SocketPurpose purpose,
+                              List<SocketSettings> settings, int index, Throwable lastFailure,
+                              Promise<Channel> result) {
+            if (index == settings.size() || result.isDone()) {
+                result.tryFailure(lastFailure);
+                return;
+            }
+            SocketSettings current = settings.get(index);
+            if (!current.options().isEmpty() && "nio".equals(transport.name())) {
+                // Netty's NIO channels would drop SO_MARK and SO_BINDTODEVICE with a warning: refuse instead.
+                result.tryFailure(new java.io.IOException("so_mark and interface names need the native epoll or"
+                        + " io_uring transport; this process runs on nio (see --transport)"));
+                return;
+            }
+            DialContext context = new DialContext() {
+                @Override
+                public EventLoop eventLoop() {
+                    return loop;
+                }
+
+                @Override
+                public Transport transport() {
+                    return transport;
+                }
+
+                @Override
+                public Duration timeout() {
+                    return dialTimeout;
+                }
+
+                @Override
+                public Optional<InetSocketAddress> localAddress() {
+                    return Optional.ofNullable(current.localAddress());
+                }
+
+                @Override
+                public Map<ChannelOption<?>, Object> socketOptions() {
+                    return current.options();
+                }
+            };
+            Future<Channel> dialed = bounded(placement.place(namespace, purpose, loop,
+                    () -> dialer.dial(address, context)), CLOSE_CHANNEL, () -> new ConnectTimeoutException("connection timed out after "
                     + RouteFailures.format(dialTimeout) + ": " + Node.formatAddress(address)));
+            dialed.addListener(done -> {
+                if (done.isSuccess()) {
+                    if (!result.trySuccess((Channel) done.getNow())) {
+                        ((Channel) done.getNow()).close();
+                    }
+                    return;
+                }
+                Throwable failure = current.description().isEmpty() ? done.cause()
+                        : new java.io.IOException(current.description() + ": " + done.cause().getMessage(),
+                        done.cause());
+                if (current.strict()) {
+                    result.tryFailure(failure);
+                } else {
+                    dialEach(dialer, address, namespace, purpose, settings, index + 1, failure, result);
+                }
+            });
         }
 
         /**
@@ -667,7 +995,7 @@ public final class ChainRouter {
             return bounded;
         }
 
-        private String describe(int hopIndex, Node node) {
+        private String describe(Chain chain, int hopIndex, Node node) {
             return "hop " + chain.hops().get(hopIndex).name() + " node " + node.name() + " (" + node.addressText() + ")";
         }
     }
@@ -711,7 +1039,7 @@ public final class ChainRouter {
 
     @Override
     public String toString() {
-        return "ChainRouter[" + serviceName + ", chain=" + (chain == null ? "none" : chain.name())
+        return "ChainRouter[" + serviceName + ", chain=" + (chains == null ? "none" : chains)
                 + ", retries=" + retries + ", dialTimeout=" + RouteFailures.format(dialTimeout) + "]";
     }
 }

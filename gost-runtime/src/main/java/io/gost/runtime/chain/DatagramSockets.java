@@ -2,7 +2,7 @@ package io.gost.runtime.chain;
 
 import io.gost.api.Transport;
 import io.gost.api.datagram.EmptyDatagrams;
-import io.gost.runtime.bypass.Bypass;
+import io.gost.runtime.bypass.BypassCheck;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,7 +48,7 @@ public final class DatagramSockets {
      * For an association: an unconnected socket that sends each datagram to its recipient, resolving names
      * without blocking, and drops datagrams for destinations {@code bypass} forbids.
      */
-    public static Bootstrap association(EventLoop loop, Transport transport, Bypass bypass, String serviceName) {
+    public static Bootstrap association(EventLoop loop, Transport transport, BypassCheck bypass, String serviceName) {
         return base(loop, transport).handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
@@ -91,10 +91,10 @@ public final class DatagramSockets {
     /** Resolves names among recipients and applies the service's bypass to each datagram. */
     private static final class Recipients extends ChannelOutboundHandlerAdapter {
         private final AddressResolver<InetSocketAddress> resolver;
-        private final Bypass bypass;
+        private final BypassCheck bypass;
         private final String serviceName;
 
-        Recipients(AddressResolver<InetSocketAddress> resolver, Bypass bypass, String serviceName) {
+        Recipients(AddressResolver<InetSocketAddress> resolver, BypassCheck bypass, String serviceName) {
             this.resolver = resolver;
             this.bypass = bypass;
             this.serviceName = serviceName;
@@ -108,7 +108,7 @@ public final class DatagramSockets {
                 return;
             }
             InetSocketAddress recipient = packet.recipient();
-            if (bypass != null && bypass.forbids(recipient)) {
+            if (bypass != null && bypass.forbids("udp", recipient)) {
                 dropForbidden(packet, recipient, promise);
                 return;
             }
@@ -125,7 +125,7 @@ public final class DatagramSockets {
                     return;
                 }
                 InetSocketAddress address = (InetSocketAddress) resolved.getNow();
-                if (bypass != null && !bypass.isWhitelist() && bypass.forbids(address)) {
+                if (bypass != null && bypass.blacklistForbids("udp", BypassCheck.hostOf(address), address.getPort())) {
                     dropForbidden(packet, address, promise);
                     return;
                 }

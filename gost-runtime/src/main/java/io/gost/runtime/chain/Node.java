@@ -42,6 +42,26 @@ public final class Node {
     private final NetnsRef netns;
     private final Options options;
     private final FailMarker marker;
+    private final Route route;
+
+    /**
+     * What a route asks of a node beyond its transport: whether it may carry a target, how its address is
+     * resolved, and how the socket to it is made.
+     *
+     * @param bypass   makes the node unselectable for the targets it applies to, or {@code null}
+     * @param names    the host mapper and resolver for its address, or {@code null}
+     * @param outbound the interface and socket mark of the socket to it
+     */
+    public record Route(io.gost.runtime.bypass.BypassCheck bypass, io.gost.runtime.dns.NameLookup names,
+                        Outbound outbound) {
+
+        /** Nothing beyond the defaults. */
+        public static final Route NONE = new Route(null, null, Outbound.NONE);
+
+        public Route {
+            Objects.requireNonNull(outbound, "outbound");
+        }
+    }
 
     /** A node with a fresh failure marker on the system clock. */
     public Node(String name, InetSocketAddress address, Dialer dialer, Connector connector, NetnsRef netns,
@@ -60,6 +80,12 @@ public final class Node {
      */
     public Node(String name, InetSocketAddress address, Dialer dialer, Connector connector, NetnsRef netns,
                 Options options, FailMarker marker) {
+        this(name, address, dialer, connector, netns, options, marker, Route.NONE);
+    }
+
+    /** As above, with what routes ask of it beyond its transport. */
+    public Node(String name, InetSocketAddress address, Dialer dialer, Connector connector, NetnsRef netns,
+                Options options, FailMarker marker, Route route) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a node needs a name");
         }
@@ -70,6 +96,17 @@ public final class Node {
         this.netns = netns;
         this.options = Objects.requireNonNull(options, "options");
         this.marker = Objects.requireNonNull(marker, "marker");
+        this.route = Objects.requireNonNull(route, "route");
+    }
+
+    /** Its bypass, name lookup and outbound settings. */
+    public Route route() {
+        return route;
+    }
+
+    /** True when its bypass lets it carry {@code target} over {@code network}. */
+    public boolean carries(String network, InetSocketAddress target) {
+        return route.bypass() == null || target == null || !route.bypass().forbids(network, target);
     }
 
     /** {@code host:port} as a user writes it, with IPv6 hosts in brackets. */

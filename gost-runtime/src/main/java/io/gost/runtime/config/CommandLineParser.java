@@ -34,7 +34,12 @@ import java.util.function.Predicate;
  *       them one by one);</li>
  *   <li>{@code user:pass@} (or {@code ?auth=base64(user:pass)}) is the handler's auth;</li>
  *   <li>{@code bypass=m1,m2,...} makes a bypass {@code bypass-N} with those matchers for the service
- *       (a leading {@code ~} makes it a whitelist), as GOST does;</li>
+ *       (a leading {@code ~} makes it a whitelist), as GOST does; likewise {@code admission=} an admission
+ *       {@code admission-N}, {@code hosts=name:ip,...} a host mapper {@code hosts-N}, {@code resolver=a,b}
+ *       a resolver {@code resolver-N} (with {@code prefer}), {@code limiter.in}/{@code limiter.out} and
+ *       {@code limiter.conn.in}/{@code limiter.conn.out} a traffic limiter {@code limiter-N} ({@code $} and
+ *       {@code $$} lines), {@code climiter=N} a connection limiter {@code climiter-N} and {@code rlimiter=R}
+ *       a request-rate limiter {@code rlimiter-N} (both {@code $} lines);</li>
  *   <li>query keys: {@code netns}, {@code netns.out}, {@code interface}, {@code so_mark},
  *       {@code proxyProtocol} are service metadata; {@code strategy}, {@code maxFails},
  *       {@code failTimeout} make the forwarder's selector; {@code retries} is the handler's;
@@ -45,7 +50,9 @@ import java.util.function.Predicate;
  * <p>{@code -F connector[+dialer]://[user:pass@]host:port[,host2:port2][?key=value&...]}: each {@code -F}
  * is one hop ({@code hop-0..}) of the chain {@code chain-0}, its comma-separated hosts the hop's nodes
  * ({@code node-0..}); an unknown connector becomes {@code http}, an unknown dialer {@code tcp};
- * {@code user:pass@} is the connector's auth; {@code netns}, {@code interface}, {@code so_mark},
+ * {@code user:pass@} is the connector's auth; {@code bypass}, {@code hosts} and {@code resolver} make the
+ * hop's bypass, host mapper and resolver (named before the services' ones, as GOST does); {@code netns},
+ * {@code interface}, {@code so_mark},
  * {@code proxyProtocol} and selector keys belong to the hop; {@code hop.}, {@code node.},
  * {@code connector.}, {@code dialer.} prefixes scope a key, and any other key goes to all four. Every
  * service then uses {@code chain-0} (on its listener for the reverse listeners rtcp, rudp, runix, as GOST
@@ -79,13 +86,14 @@ public final class CommandLineParser {
      */
     private static final Set<String> SERVICE_QUERY_KEYS = Set.of("netns", "netns.out", "interface", "so_mark",
             "proxyprotocol", "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "retries", "auth",
-            "bypass", "dns", "tls.certfile", "certfile", "cert", "tls.keyfile", "keyfile", "key", "tls.cafile", "cafile",
-            "ca");
+            "bypass", "dns", "admission", "hosts", "resolver", "prefer", "limiter.in", "limiter.out",
+            "limiter.conn.in", "limiter.conn.out", "climiter", "rlimiter", "tls.certfile", "certfile", "cert",
+            "tls.keyfile", "keyfile", "key", "tls.cafile", "cafile", "ca");
     /** As {@link #SERVICE_QUERY_KEYS}, for {@code -F} (the {@code cli:F} rows). */
     private static final Set<String> HOP_QUERY_KEYS = Set.of("netns", "interface", "so_mark", "proxyprotocol",
-            "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "auth", "tls.certfile", "certfile",
-            "cert", "tls.keyfile", "keyfile", "key", "tls.cafile", "cafile", "ca", "tls.secure", "secure",
-            "tls.servername", "servername");
+            "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "auth", "bypass", "hosts",
+            "resolver", "tls.certfile", "certfile", "cert", "tls.keyfile", "keyfile", "key", "tls.cafile", "cafile",
+            "ca", "tls.secure", "secure", "tls.servername", "servername");
     /** Keys of a tls block that GOST's command line does not set; the parser refuses them saying where they go. */
     private static final List<String> TLS_BLOCK_ONLY_KEYS = List.of("rejectUnknownSNI", "serverNames", "minVersion",
             "maxVersion", "cipherSuites", "validity", "commonName", "organization");
@@ -187,11 +195,11 @@ public final class CommandLineParser {
         List<String> problems = new ArrayList<>();
         List<ChainConfig> chains = new ArrayList<>();
         List<ServiceConfig> result = new ArrayList<>();
-        List<BypassConfig> bypasses = new ArrayList<>();
+        Controls controls = new Controls();
         for (Group group : groups) {
             List<HopConfig> hops = new ArrayList<>();
             for (int i = 0; i < group.nodes().size(); i++) {
-                HopConfig hop = hop(group.nodes().get(i), i, problems);
+                HopConfig hop = hop(group.nodes().get(i), i, problems, controls);
                 if (hop != null) {
                     hops.add(hop);
                 }
@@ -210,36 +218,215 @@ public final class CommandLineParser {
                 chains.add(chain);
             }
             for (ServiceDraft draft : drafts) {
-                String bypassName = null;
-                if (draft.bypass() != null) {
-                    // GOST names them in order over all services: bypass-0, bypass-1 ...
-                    bypassName = "bypass-" + bypasses.size();
-                    bypasses.add(new BypassConfig(bypassName, draft.bypass().whitelist(), draft.bypass().matchers(),
-                            draft.origin().child("bypass")));
-                }
                 result.add(draft.build("service-" + result.size(), chain == null ? null : chain.name(),
-                        bypassName));
+                        draft.controls().name(controls)));
             }
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GostConfig(result, chains, List.of(), bypasses, null, null, SOURCE);
+        return new GostConfig(result, chains, List.of(), controls.bypasses, new ControlConfigs(controls.admissions,
+                controls.limiters, controls.hosts, controls.resolvers), null, null, SOURCE);
+    }
+
+    /**
+     * The control objects the flags make, named as GOST names them: in order over all flags, the {@code -F}
+     * hops' before the services' ({@code bypass-0}, {@code bypass-1} ...).
+     */
+    private static final class Controls {
+        final List<BypassConfig> bypasses = new ArrayList<>();
+        final List<AdmissionConfig> admissions = new ArrayList<>();
+        final List<LimiterConfig> limiters = new ArrayList<>();
+        final List<HostsConfig> hosts = new ArrayList<>();
+        final List<ResolverConfig> resolvers = new ArrayList<>();
+
+        String bypass(MatcherDraft draft) {
+            String name = "bypass-" + bypasses.size();
+            bypasses.add(new BypassConfig(name, draft.whitelist(), draft.matchers(), draft.origin()));
+            return name;
+        }
+
+        String admission(MatcherDraft draft) {
+            String name = "admission-" + admissions.size();
+            admissions.add(new AdmissionConfig(name, draft.whitelist(), draft.matchers(), DataSources.NONE,
+                    draft.origin()));
+            return name;
+        }
+
+        String hosts(HostsDraft draft) {
+            String name = "hosts-" + hosts.size();
+            hosts.add(new HostsConfig(name, draft.mappings(), DataSources.NONE, draft.origin()));
+            return name;
+        }
+
+        String resolver(ResolverDraft draft) {
+            String name = "resolver-" + resolvers.size();
+            List<ResolverConfig.Nameserver> nameservers = draft.addrs().stream()
+                    .map(addr -> new ResolverConfig.Nameserver(addr, null, draft.prefer(), null, null, null, null,
+                            null, false, draft.origin()))
+                    .toList();
+            resolvers.add(new ResolverConfig(name, nameservers, draft.origin()));
+            return name;
+        }
+
+        String limiter(LimiterConfig.Kind kind, List<String> lines, Origin origin) {
+            String name = kind.reference() + "-" + limiters.stream().filter(l -> l.kind() == kind).count();
+            limiters.add(new LimiterConfig(kind, name, lines, DataSources.NONE, origin));
+            return name;
+        }
+    }
+
+    /** {@code ?bypass=} or {@code ?admission=}: a leading {@code ~} makes a whitelist. */
+    private record MatcherDraft(boolean whitelist, List<String> matchers, Origin origin) {
+
+        static MatcherDraft parse(String text, Origin origin) {
+            boolean whitelist = text.startsWith("~");
+            List<String> matchers = new ArrayList<>();
+            for (String matcher : (whitelist ? text.substring(1) : text).split(",")) {
+                if (!matcher.isBlank()) {
+                    matchers.add(matcher.trim());
+                }
+            }
+            return new MatcherDraft(whitelist, List.copyOf(matchers), origin);
+        }
+    }
+
+    /** {@code ?hosts=example.org:127.0.0.1,example.org:::1}: each entry is NAME:IP, split at the first colon. */
+    private record HostsDraft(List<HostsConfig.Mapping> mappings, Origin origin) {
+
+        static HostsDraft parse(String text, Origin origin, Problems problem) {
+            List<HostsConfig.Mapping> mappings = new ArrayList<>();
+            for (String entry : text.split(",")) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                int colon = entry.indexOf(':');
+                if (colon <= 0 || colon == entry.length() - 1) {
+                    problem.add("hosts entry '" + entry + "' is not NAME:IP such as example.org:127.0.0.1");
+                    continue;
+                }
+                mappings.add(new HostsConfig.Mapping(entry.substring(colon + 1).trim(),
+                        entry.substring(0, colon).trim(), List.of()));
+            }
+            return new HostsDraft(List.copyOf(mappings), origin);
+        }
+    }
+
+    /** {@code ?resolver=1.1.1.1,tcp://8.8.8.8} and {@code ?prefer=ipv6}. */
+    private record ResolverDraft(List<String> addrs, String prefer, Origin origin) {
+    }
+
+    /** What one service's query asks for beyond its own options, before the objects get their names. */
+    private record ControlDrafts(MatcherDraft bypass, MatcherDraft admission, HostsDraft hosts, ResolverDraft resolver,
+                                 List<String> trafficLimits, Origin trafficOrigin, String connectionLimit,
+                                 Origin connectionOrigin, String requestLimit, Origin requestOrigin) {
+
+        /** Makes (and names) the objects, and says which names the service refers to. */
+        ControlRefs name(Controls controls) {
+            String bypassName = bypass == null ? null : controls.bypass(bypass);
+            String admissionName = admission == null ? null : controls.admission(admission);
+            String resolverName = resolver == null ? null : controls.resolver(resolver);
+            String hostsName = hosts == null ? null : controls.hosts(hosts);
+            String limiter = trafficLimits.isEmpty() ? null
+                    : controls.limiter(LimiterConfig.Kind.TRAFFIC, trafficLimits, trafficOrigin);
+            String climiter = connectionLimit == null ? null : controls.limiter(LimiterConfig.Kind.CONNECTIONS,
+                    List.of("$ " + connectionLimit), connectionOrigin);
+            String rlimiter = requestLimit == null ? null : controls.limiter(LimiterConfig.Kind.REQUESTS,
+                    List.of("$ " + requestLimit), requestOrigin);
+            return new ControlRefs(admissionName == null ? List.of() : List.of(admissionName),
+                    bypassName == null ? List.of() : List.of(bypassName), limiter, climiter, rlimiter, hostsName,
+                    resolverName);
+        }
+    }
+
+    /**
+     * Takes the query keys that make control objects out of {@code query} ({@code handler.}-prefixed too, as
+     * GOST reads them from the handler's options).
+     */
+    private static ControlDrafts controlDrafts(Map<String, Object> query, Problems problem) {
+        Origin flag = problem.origin();
+        String bypass = take(query, "bypass");
+        String admission = take(query, "admission");
+        String hosts = take(query, "hosts");
+        String resolver = take(query, "resolver");
+        String prefer = take(query, "prefer");
+        if (prefer != null && !List.of("ipv4", "ipv6").contains(prefer.toLowerCase(Locale.ROOT))) {
+            problem.add("prefer '" + prefer + "' is neither ipv4 nor ipv6");
+        }
+        if (prefer != null && resolver == null) {
+            problem.add("prefer applies to the nameservers of ?resolver=, and there are none; add resolver=...");
+        }
+        List<String> trafficLimits = new ArrayList<>();
+        String in = take(query, "limiter.in");
+        String out = take(query, "limiter.out");
+        String connIn = take(query, "limiter.conn.in");
+        String connOut = take(query, "limiter.conn.out");
+        // GOST writes "$ IN OUT" with an empty IN when only OUT is given, which then reads as IN; gost-java
+        // writes 0 (no limit) for the missing direction.
+        if (in != null || out != null) {
+            trafficLimits.add("$ " + (in == null ? "0" : in) + " " + (out == null ? "0" : out));
+        }
+        if (connIn != null || connOut != null) {
+            trafficLimits.add("$$ " + (connIn == null ? "0" : connIn) + " " + (connOut == null ? "0" : connOut));
+        }
+        String climiter = take(query, "climiter");
+        if (climiter != null && !climiter.matches("\\d{1,9}")) {
+            problem.add("climiter '" + climiter + "' is not a whole number of connections");
+            climiter = null;
+        }
+        String rlimiter = take(query, "rlimiter");
+        if (rlimiter != null) {
+            try {
+                if (!(Double.parseDouble(rlimiter) > 0)) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                problem.add("rlimiter '" + rlimiter + "' is not a number of requests per second above 0");
+                rlimiter = null;
+            }
+        }
+        return new ControlDrafts(
+                bypass == null ? null : MatcherDraft.parse(bypass, queryOrigin(flag, "bypass")),
+                admission == null ? null : MatcherDraft.parse(admission, queryOrigin(flag, "admission")),
+                hosts == null ? null : HostsDraft.parse(hosts, queryOrigin(flag, "hosts"), problem),
+                resolver == null ? null : new ResolverDraft(splitList(resolver), prefer,
+                        queryOrigin(flag, "resolver")),
+                List.copyOf(trafficLimits), queryOrigin(flag, in != null || out != null ? "limiter.in" : "limiter.conn.in"),
+                climiter, queryOrigin(flag, "climiter"), rlimiter, queryOrigin(flag, "rlimiter"));
+    }
+
+    private static Origin queryOrigin(Origin flag, String key) {
+        return new Origin(flag.source(), 0, "?" + key);
+    }
+
+    private static List<String> splitList(String text) {
+        List<String> items = new ArrayList<>();
+        for (String item : text.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return List.copyOf(items);
+    }
+
+    /** Removes {@code key} and {@code handler.key}; the value as text, or {@code null} when absent or empty. */
+    private static String take(Map<String, Object> query, String key) {
+        Object value = remove(query, key);
+        Object scoped = remove(query, "handler." + key);
+        Object found = isEmpty(value) ? scoped : value;
+        return isEmpty(found) ? null : String.valueOf(found).trim();
     }
 
     // ---- -L --------------------------------------------------------------------------------------------
-
-    /** The matchers of {@code ?bypass=}, before the bypass gets its name. */
-    private record BypassDraft(boolean whitelist, List<String> matchers) {
-    }
 
     /** A service before its name and chain are known (names count across all -L flags). */
     private record ServiceDraft(String addr, String handlerType, String listenerType, Credentials handlerAuth,
                                 Credentials listenerAuth, int retries, Metadata handlerMetadata,
                                 Metadata listenerMetadata, Metadata serviceMetadata, List<NodeConfig> targets,
-                                SelectorConfig selector, BypassDraft bypass, TlsConfig listenerTls, Origin origin) {
+                                SelectorConfig selector, ControlDrafts controls, TlsConfig listenerTls,
+                                Origin origin) {
 
-        ServiceConfig build(String name, String chain, String bypassName) {
+        ServiceConfig build(String name, String chain, ControlRefs refs) {
             boolean chainOnListener = chain != null && REVERSE_LISTENERS.contains(listenerType);
             PluginConfig handler = new PluginConfig(handlerType, chainOnListener ? null : chain, retries,
                     handlerAuth, null, handlerMetadata, origin.child("handler"), queryOrigins(origin, handlerMetadata));
@@ -248,7 +435,7 @@ public final class CommandLineParser {
                     queryOrigins(origin, listenerMetadata), listenerTls);
             HopConfig forwarder = targets.isEmpty() ? null
                     : new HopConfig(name, selector, targets, Metadata.empty(), origin.child("forwarder"));
-            return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, bypassName, origin,
+            return new ServiceConfig(name, addr, handler, listener, forwarder, serviceMetadata, refs, origin,
                     queryOrigins(origin, serviceMetadata));
         }
     }
@@ -324,7 +511,7 @@ public final class CommandLineParser {
 
         Map<String, Object> query = new LinkedHashMap<>(url.query());
         Credentials auth = auth(url, query, problem);
-        BypassDraft bypass = bypass(query);
+        ControlDrafts controls = controlDrafts(query, problem);
         Object dns = query.get("dns");
         if (dns instanceof String servers && !servers.isEmpty()) {
             query.put("dns", List.of(servers.split(",")));
@@ -382,30 +569,9 @@ public final class CommandLineParser {
             }
             drafts.add(new ServiceDraft(addrs.get(i), handler, listener, handlerAuth, listenerAuth, retries,
                     Metadata.of(handlerMetadata), Metadata.of(listenerMetadata), Metadata.of(serviceMetadata),
-                    serviceTargets, selector, bypass, listenerTls, problem.origin()));
+                    serviceTargets, selector, controls, listenerTls, problem.origin()));
         }
         return drafts;
-    }
-
-    /**
-     * {@code bypass=m1,m2} (or {@code handler.bypass=}), taken out of the query: GOST reads it from the
-     * handler's options and makes a bypass object of it. A leading {@code ~} makes it a whitelist.
-     */
-    private static BypassDraft bypass(Map<String, Object> query) {
-        Object value = remove(query, "bypass");
-        Object scoped = remove(query, "handler.bypass");
-        String text = String.valueOf(value != null ? value : scoped == null ? "" : scoped).trim();
-        if (text.isEmpty()) {
-            return null;
-        }
-        boolean whitelist = text.startsWith("~");
-        List<String> matchers = new ArrayList<>();
-        for (String matcher : (whitelist ? text.substring(1) : text).split(",")) {
-            if (!matcher.isBlank()) {
-                matchers.add(matcher.trim());
-            }
-        }
-        return new BypassDraft(whitelist, List.copyOf(matchers));
     }
 
     private static int retries(Map<String, Object> handlerMetadata, Problems problem) {
@@ -423,7 +589,7 @@ public final class CommandLineParser {
 
     // ---- -F --------------------------------------------------------------------------------------------
 
-    private HopConfig hop(String raw, int index, List<String> problems) {
+    private HopConfig hop(String raw, int index, List<String> problems, Controls controls) {
         Problems problem = new Problems("-F", raw, problems);
         CommandUrl url = CommandUrl.parse(raw, problem);
         if (url == null) {
@@ -451,6 +617,10 @@ public final class CommandLineParser {
         Map<String, Object> query = new LinkedHashMap<>(url.query());
         Credentials auth = auth(url, query, problem);
         SelectorConfig selector = selector(query, problem);
+        // GOST reads these from the hop's query and makes objects of them, named before the services' ones.
+        String bypass = takeHopKey(query, "bypass");
+        String hosts = takeHopKey(query, "hosts");
+        String resolver = takeHopKey(query, "resolver");
         TlsConfig dialerTls = queryTls(query, true, problem);
         refuseUnsupported(query, "cli:F", HOP_QUERY_KEYS, "hop.", problem);
         // netns on -F is the hop's: every node of the hop is reached from that namespace.
@@ -520,7 +690,23 @@ public final class CommandLineParser {
                     nodeValues, origin.child("nodes").index(nodes.size()), queryOrigins(origin, nodeValues)));
         }
         Metadata hopValues = Metadata.of(hopMetadata);
-        return new HopConfig("hop-" + index, selector, nodes, hopValues, origin, queryOrigins(origin, hopValues));
+        ControlRefs refs = new ControlRefs(List.of(),
+                bypass == null ? List.of() : List.of(controls.bypass(MatcherDraft.parse(bypass,
+                        queryOrigin(origin, "bypass")))),
+                null, null, null,
+                hosts == null ? null : controls.hosts(HostsDraft.parse(hosts, queryOrigin(origin, "hosts"), problem)),
+                resolver == null ? null : controls.resolver(new ResolverDraft(splitList(resolver), null,
+                        queryOrigin(origin, "resolver"))));
+        return new HopConfig("hop-" + index, selector, nodes, hopValues, refs, origin,
+                queryOrigins(origin, hopValues));
+    }
+
+    /** Removes {@code key} and {@code hop.key}; the value as text, or {@code null} when absent or empty. */
+    private static String takeHopKey(Map<String, Object> query, String key) {
+        Object value = remove(query, key);
+        Object scoped = remove(query, "hop." + key);
+        Object found = isEmpty(value) ? scoped : value;
+        return isEmpty(found) ? null : String.valueOf(found).trim();
     }
 
     /**
@@ -530,7 +716,8 @@ public final class CommandLineParser {
     public static boolean implementsQueryKey(String flag, String key) {
         String lower = key.toLowerCase(Locale.ROOT);
         // These only become metadata here; planning judges them there (and refuses what gost-java lacks).
-        boolean passedOn = Set.of("interface", "so_mark", "proxyprotocol", "dns").contains(lower);
+        // interface and so_mark become metadata too, and the runtime applies them to outgoing sockets.
+        boolean passedOn = Set.of("proxyprotocol", "dns").contains(lower);
         return ((flag.equals("L") ? SERVICE_QUERY_KEYS : HOP_QUERY_KEYS).contains(lower) && !passedOn)
                 || key.contains("<");
     }

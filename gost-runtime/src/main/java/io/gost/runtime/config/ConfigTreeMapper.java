@@ -40,13 +40,19 @@ import java.util.function.Supplier;
 final class ConfigTreeMapper {
 
     private static final Schema ROOT = Schema.of("the top level",
-            "services, chains, hops, authers, bypasses, log, api, metrics, netns, tls", "section:");
+            "services, chains, hops, authers, bypasses, admissions, limiters, climiters, rlimiters, hosts, resolvers,"
+                    + " log, api, metrics, netns, tls", "section:");
     private static final Schema SERVICE = Schema.of("a service",
-            "name, addr, handler, listener, forwarder, bypass, bypasses, metadata", "section:services[]");
+            "name, addr, handler, listener, forwarder, admission, admissions, bypass, bypasses, limiter, climiter,"
+                    + " rlimiter, hosts, resolver, interface, sockopts, metadata", "section:services[]");
     private static final Schema HANDLER = Schema.of("a handler",
-            "type, retries, chain, auth, auther, authers, metadata, tls", "section:services[].handler");
+            "type, retries, chain, chainGroup, auth, auther, authers, metadata, tls", "section:services[].handler");
     private static final Schema LISTENER = Schema.of("a listener",
-            "type, chain, auth, auther, authers, metadata, tls", "section:services[].listener");
+            "type, chain, chainGroup, auth, auther, authers, metadata, tls", "section:services[].listener");
+    private static final Schema CHAIN_GROUP = Schema.of("a chainGroup", "chains, selector",
+            "section:services[].handler.chainGroup");
+    private static final Schema CHAIN_GROUP_ENTRY = Schema.of("a chainGroup entry", "chain",
+            "section:services[].handler.chainGroup.chains[]");
     private static final Schema CONNECTOR = Schema.of("a connector", "type, auth, metadata, tls",
             "section:chains[].hops[].nodes[].connector");
     private static final Schema DIALER = Schema.of("a dialer", "type, auth, metadata, tls",
@@ -60,15 +66,43 @@ final class ConfigTreeMapper {
     private static final Schema SELECTOR = Schema.of("a selector", "strategy, maxFails, failTimeout",
             "section:chains[].hops[].selector");
     private static final Schema CHAIN = Schema.of("a chain", "name, hops, metadata", "section:chains[]");
-    private static final Schema HOP = Schema.of("a hop", "name, selector, nodes, metadata",
+    private static final Schema HOP = Schema.of("a hop",
+            "name, selector, bypass, bypasses, hosts, resolver, interface, sockopts, nodes, metadata",
             "section:chains[].hops[]");
-    private static final Schema NODE = Schema.of("a node", "name, addr, connector, dialer, netns, metadata",
+    private static final Schema NODE = Schema.of("a node",
+            "name, addr, connector, dialer, netns, bypass, bypasses, hosts, resolver, interface, sockopts, metadata",
             "section:chains[].hops[].nodes[]");
     private static final Schema FORWARD_NODE = Schema.of("a forwarder node",
             "name, addr, connector, dialer, metadata", "section:services[].forwarder.nodes[]");
-    private static final Schema AUTHER = Schema.of("an auther", "name, auths", "section:authers[]");
-    private static final Schema AUTH = Schema.of("an auth", "username, password", "section:authers[].auths[]");
-    private static final Schema BYPASS = Schema.of("a bypass", "name, whitelist, matchers", "section:bypasses[]");
+    private static final Schema SOCKOPTS = Schema.of("sockopts", "mark", "section:services[].sockopts");
+    private static final Schema AUTHER = Schema.of("an auther", "name, auths, file, redis, http, reload, plugin",
+            "section:authers[]");
+    private static final Schema AUTH = Schema.of("an auth", "username, password, file", "section:authers[].auths[]");
+    private static final Schema BYPASS = Schema.of("a bypass",
+            "name, whitelist, reverse, network, matchers, file, redis, http, reload", "section:bypasses[]");
+    private static final Schema ADMISSION = Schema.of("an admission",
+            "name, whitelist, reverse, matchers, file, redis, http, reload", "section:admissions[]");
+    private static final Schema LIMITER = Schema.of("a limiter", "name, limits, file, redis, http, reload",
+            "section:limiters[]");
+    private static final Schema CLIMITER = Schema.of("a climiter", "name, limits, file, redis, http, reload",
+            "section:climiters[]");
+    private static final Schema RLIMITER = Schema.of("an rlimiter", "name, limits, file, redis, http, reload",
+            "section:rlimiters[]");
+    private static final Schema HOSTS = Schema.of("a hosts mapper", "name, mappings, file, redis, http, reload",
+            "section:hosts[]");
+    private static final Schema MAPPING = Schema.of("a host mapping", "ip, hostname, aliases",
+            "section:hosts[].mappings[]");
+    private static final Schema RESOLVER = Schema.of("a resolver", "name, nameservers", "section:resolvers[]");
+    private static final Schema NAMESERVER = Schema.of("a nameserver",
+            "addr, chain, prefer, only, clientIP, hostname, ttl, timeout, async", "section:resolvers[].nameservers[]");
+    private static final Schema FILE_SOURCE = Schema.of("a file source", "path", "section:authers[].file");
+    private static final Schema REDIS_SOURCE = Schema.of("a redis source", "addr, db, username, password, key, type",
+            "section:authers[].redis");
+    private static final Schema HTTP_SOURCE = Schema.of("an http source", "url, timeout", "section:authers[].http");
+    private static final Schema CONTROL_PLUGIN = Schema.of("a plugin", "type, addr, timeout, token, tls",
+            "section:authers[].plugin");
+    private static final Schema PLUGIN_TLS = Schema.of("a plugin's tls", "secure",
+            "section:authers[].plugin.tls");
     private static final Schema LOG = Schema.of("log", "level, format, output, rotation", "section:log");
     private static final Schema LOG_ROTATION = Schema.of("log.rotation",
             "maxSize, maxAge, maxBackups, localTime, compress", "section:log.rotation");
@@ -86,9 +120,10 @@ final class ConfigTreeMapper {
 
     private static Map<String, Schema> schemasByScope() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
-        for (Schema schema : List.of(ROOT, SERVICE, HANDLER, LISTENER, CONNECTOR, DIALER, FORWARDER, SELECTOR, CHAIN,
-                HOP, NODE, FORWARD_NODE, AUTHER, AUTH, BYPASS, LOG, LOG_ROTATION, API, API_AUTH, METRICS,
-                METRICS_AUTH, TLS, TLS_OPTIONS)) {
+        for (Schema schema : List.of(ROOT, SERVICE, HANDLER, LISTENER, CHAIN_GROUP, CHAIN_GROUP_ENTRY, CONNECTOR,
+                DIALER, FORWARDER, SELECTOR, CHAIN, HOP, NODE, FORWARD_NODE, SOCKOPTS, AUTHER, AUTH, BYPASS, ADMISSION,
+                LIMITER, CLIMITER, RLIMITER, HOSTS, MAPPING, RESOLVER, NAMESERVER, LOG, LOG_ROTATION, API, API_AUTH,
+                METRICS, METRICS_AUTH, TLS, TLS_OPTIONS)) {
             schemas.put(schema.scope, schema);
         }
         // The same objects where GOST's schema has them too.
@@ -98,10 +133,24 @@ final class ConfigTreeMapper {
         schemas.put("section:hops[].nodes[].dialer", DIALER);
         schemas.put("section:hops[].selector", SELECTOR);
         schemas.put("section:services[].forwarder.selector", SELECTOR);
+        schemas.put("section:services[].listener.chainGroup", CHAIN_GROUP);
+        schemas.put("section:services[].listener.chainGroup.chains[]", CHAIN_GROUP_ENTRY);
+        schemas.put("section:services[].handler.chainGroup.selector", SELECTOR);
+        schemas.put("section:services[].listener.chainGroup.selector", SELECTOR);
+        for (String sockopts : List.of("section:chains[].hops[].sockopts", "section:chains[].hops[].nodes[].sockopts",
+                "section:hops[].sockopts", "section:hops[].nodes[].sockopts")) {
+            schemas.put(sockopts, SOCKOPTS);
+        }
         for (String auth : List.of("section:services[].handler.auth", "section:services[].listener.auth",
                 "section:chains[].hops[].nodes[].connector.auth", "section:chains[].hops[].nodes[].dialer.auth",
                 "section:hops[].nodes[].connector.auth", "section:hops[].nodes[].dialer.auth")) {
             schemas.put(auth, AUTH);
+        }
+        for (String section : List.of("authers", "bypasses", "admissions", "limiters", "climiters", "rlimiters",
+                "hosts")) {
+            schemas.put("section:" + section + "[].file", FILE_SOURCE);
+            schemas.put("section:" + section + "[].redis", REDIS_SOURCE);
+            schemas.put("section:" + section + "[].http", HTTP_SOURCE);
         }
         // One tls block wherever GOST has it on a plugin: which keys a plugin may have is planning's business.
         for (String plugin : List.of("section:services[].handler", "section:services[].listener",
@@ -178,6 +227,15 @@ final class ConfigTreeMapper {
         List<ChainConfig> chains = list(fields, "chains", (node, origin, index) -> chain(node, origin, index, hops));
         List<ServiceConfig> services =
                 list(fields, "services", (node, origin, index) -> service(node, origin, index, hops));
+        List<LimiterConfig> limiters = new ArrayList<>();
+        limiters.addAll(list(fields, "limiters", (node, origin, index) ->
+                limiter(node, origin, LimiterConfig.Kind.TRAFFIC, LIMITER)));
+        limiters.addAll(list(fields, "climiters", (node, origin, index) ->
+                limiter(node, origin, LimiterConfig.Kind.CONNECTIONS, CLIMITER)));
+        limiters.addAll(list(fields, "rlimiters", (node, origin, index) ->
+                limiter(node, origin, LimiterConfig.Kind.REQUESTS, RLIMITER)));
+        ControlConfigs controls = new ControlConfigs(list(fields, "admissions", this::admission), limiters,
+                list(fields, "hosts", this::hostsMapper), list(fields, "resolvers", this::resolver));
         LogConfig log = log(fields);
         String netnsProvider = netnsProvider(fields);
         ApiConfig api = api(fields);
@@ -186,8 +244,8 @@ final class ConfigTreeMapper {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GostConfig(services, chains, authers, bypasses, log, netnsProvider, topLevelHops, api, metrics,
-                source, tls);
+        return new GostConfig(services, chains, authers, bypasses, controls, log, netnsProvider, topLevelHops, api,
+                metrics, source, tls);
     }
 
     // ---- objects ---------------------------------------------------------------------------------------
@@ -202,13 +260,14 @@ final class ConfigTreeMapper {
         PluginConfig handler = plugin(fields, "handler", HANDLER, "auto");
         PluginConfig listener = plugin(fields, "listener", LISTENER, "tcp");
         HopConfig forwarder = forwarder(fields, name, hops);
-        MetadataBlock metadata = metadata(fields, "metadata");
-        String bypass = singleReference(fields, "bypass", "bypasses", "one bypass per service",
-                "put all their matchers into one bypass");
+        MetadataBlock metadata = socketOptions(fields, metadata(fields, "metadata"));
+        ControlRefs controls = new ControlRefs(references(fields, "admission", "admissions"),
+                references(fields, "bypass", "bypasses"), string(fields, "limiter"), string(fields, "climiter"),
+                string(fields, "rlimiter"), string(fields, "hosts"), string(fields, "resolver"));
         // Built even when a part failed: the parts then fall back to defaults, and a missing addr is still
         // reported together with the other problems.
-        return build(() -> new ServiceConfig(name, addr, handler, listener, forwarder, metadata.values(), bypass, origin,
-                metadata.origins()));
+        return build(() -> new ServiceConfig(name, addr, handler, listener, forwarder, metadata.values(), controls,
+                origin, metadata.origins()));
     }
 
     private PluginConfig plugin(Fields parent, String key, Schema schema, String defaultType) {
@@ -226,10 +285,11 @@ final class ConfigTreeMapper {
         Integer retries = integer(fields, "retries");
         Credentials auth = auth(fields, "auth");
         List<String> authers = autherReferences(fields);
+        ChainGroupConfig chainGroup = chainGroup(fields);
         MetadataBlock metadata = metadata(fields, "metadata");
         TlsConfig tls = tls(fields);
         return build(() -> new PluginConfig(type, chain, retries == null ? 0 : retries, auth, authers,
-                metadata.values(), origin, metadata.origins(), tls));
+                metadata.values(), chainGroup, origin, metadata.origins(), tls));
     }
 
     /** {@code auther: NAME} and {@code authers: [NAME, ...]}, joined as GOST joins them. */
@@ -249,35 +309,6 @@ final class ConfigTreeMapper {
         return names;
     }
 
-    /**
-     * {@code key: NAME}, or GOST's list form {@code listKey: [NAME]} with a single name.
-     *
-     * @param supported what gost-java supports, for the message when the list has several names
-     * @param advice    what to do instead
-     */
-    private String singleReference(Fields fields, String key, String listKey, String supported, String advice) {
-        String single = string(fields, key);
-        Entry list = fields.get(listKey);
-        if (absent(list)) {
-            return single;
-        }
-        Origin origin = fields.at(listKey);
-        List<String> names = stringList(list.value(), origin);
-        if (names == null) {
-            return single;
-        }
-        if (single != null) {
-            problem(origin, "give either " + key + " or " + listKey + ", not both");
-            return single;
-        }
-        if (names.size() > 1) {
-            problem(origin, "gost-java supports " + supported + ", got " + names.size()
-                    + " (" + String.join(", ", names) + "); " + advice);
-            return null;
-        }
-        return names.isEmpty() ? null : names.get(0);
-    }
-
     private Credentials auth(Fields parent, String key) {
         Entry entry = parent.get(key);
         if (absent(entry)) {
@@ -290,11 +321,43 @@ final class ConfigTreeMapper {
     private Credentials credentials(Fields fields) {
         String username = string(fields, "username");
         String password = string(fields, "password");
+        String file = string(fields, "file");
+        if (file != null && username == null) {
+            return credentialsFile(file, fields.at("file"));
+        }
+        if (file != null) {
+            problem(fields.at("file"), "give either username and password or a file, not both");
+        }
         if (username == null) {
             problem(fields.origin.child("username"), "a username is required");
             return null;
         }
         return new Credentials(username, password == null ? "" : password);
+    }
+
+    /**
+     * GOST's {@code auth.file}: the first {@code user password} line of the file ({@code #} lines are
+     * comments), read once when the configuration is loaded.
+     */
+    private Credentials credentialsFile(String path, Origin origin) {
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(path), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | RuntimeException e) {
+            problem(origin, "cannot read the auth file '" + path + "': " + e);
+            return null;
+        }
+        for (String line : lines) {
+            String trimmed = line.replace('\t', ' ').trim();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            int space = trimmed.indexOf(' ');
+            return space < 0 ? new Credentials(trimmed, "")
+                    : new Credentials(trimmed.substring(0, space), trimmed.substring(space + 1).trim());
+        }
+        problem(origin, "the auth file '" + path + "' has no 'user password' line");
+        return null;
     }
 
     private HopConfig forwarder(Fields service, String serviceName, Map<String, HopConfig> hops) {
@@ -401,11 +464,13 @@ final class ConfigTreeMapper {
         int before = problems.size();
         List<NodeConfig> nodes = list(fields, "nodes", (node, nodeOrigin, nodeIndex) ->
                 node(node, nodeOrigin, nodeIndex, NodeRole.CHAIN));
-        MetadataBlock metadata = metadata(fields, "metadata");
+        MetadataBlock metadata = socketOptions(fields, metadata(fields, "metadata"));
+        ControlRefs controls = routeReferences(fields);
         if (nodes.isEmpty() && problems.size() > before) {
             return null;
         }
-        return build(() -> new HopConfig(name, selector, nodes, metadata.values(), origin, metadata.origins()));
+        return build(() -> new HopConfig(name, selector, nodes, metadata.values(), controls, origin,
+                metadata.origins()));
     }
 
     /**
@@ -443,11 +508,13 @@ final class ConfigTreeMapper {
         // No defaults here: a top-level hop serves chains (whose nodes speak http over tcp unless told
         // otherwise) and forwarders (whose targets are dialed directly) alike; planning fills them in.
         String netns = string(fields, "netns");
-        MetadataBlock metadata = metadata(fields, "metadata");
+        MetadataBlock metadata = role == NodeRole.CHAIN ? socketOptions(fields, metadata(fields, "metadata"))
+                : metadata(fields, "metadata");
+        ControlRefs controls = role == NodeRole.CHAIN ? routeReferences(fields) : ControlRefs.NONE;
         PluginConfig nodeConnector = connector;
         PluginConfig nodeDialer = dialer;
-        return build(() -> new NodeConfig(name, addr, nodeConnector, nodeDialer, netns, metadata.values(), origin,
-                metadata.origins()));
+        return build(() -> new NodeConfig(name, addr, nodeConnector, nodeDialer, netns, metadata.values(), controls,
+                origin, metadata.origins()));
     }
 
 
@@ -461,7 +528,9 @@ final class ConfigTreeMapper {
             Fields authFields = fields(auth, authOrigin, AUTH);
             return authFields == null ? null : credentials(authFields);
         });
-        return build(() -> new AutherConfig(name, auths, origin));
+        DataSources sources = sources(fields, origin);
+        ControlPlugin plugin = controlPlugin(fields);
+        return build(() -> new AutherConfig(name, auths, sources, plugin, origin));
     }
 
     private BypassConfig bypass(ConfigTree node, Origin origin, int index) {
@@ -470,10 +539,273 @@ final class ConfigTreeMapper {
             return null;
         }
         String name = string(fields, "name");
-        Boolean whitelist = bool(fields, "whitelist");
+        boolean whitelist = whitelist(fields);
         List<String> matchers = absent(fields.get("matchers")) ? List.of()
                 : stringList(fields.get("matchers").value(), fields.at("matchers"));
-        return build(() -> new BypassConfig(name, whitelist != null && whitelist, matchers, origin));
+        String network = string(fields, "network");
+        if (network != null && !List.of("tcp", "udp").contains(network.trim().toLowerCase(Locale.ROOT))) {
+            problem(fields.at("network"), "unknown network '" + network + "'; use tcp or udp (or leave it out for"
+                    + " both)");
+            network = null;
+        }
+        String bypassNetwork = network;
+        DataSources sources = sources(fields, origin);
+        return build(() -> new BypassConfig(name, whitelist, matchers, bypassNetwork, sources, origin));
+    }
+
+    private AdmissionConfig admission(ConfigTree node, Origin origin, int index) {
+        Fields fields = fields(node, origin, ADMISSION);
+        if (fields == null) {
+            return null;
+        }
+        String name = string(fields, "name");
+        boolean whitelist = whitelist(fields);
+        List<String> matchers = absent(fields.get("matchers")) ? List.of()
+                : stringList(fields.get("matchers").value(), fields.at("matchers"));
+        DataSources sources = sources(fields, origin);
+        return build(() -> new AdmissionConfig(name, whitelist, matchers, sources, origin));
+    }
+
+    private LimiterConfig limiter(ConfigTree node, Origin origin, LimiterConfig.Kind kind, Schema schema) {
+        Fields fields = fields(node, origin, schema);
+        if (fields == null) {
+            return null;
+        }
+        String name = string(fields, "name");
+        List<String> limits = absent(fields.get("limits")) ? List.of()
+                : lines(fields.get("limits").value(), fields.at("limits"));
+        DataSources sources = sources(fields, origin);
+        return build(() -> new LimiterConfig(kind, name, limits, sources, origin));
+    }
+
+    private HostsConfig hostsMapper(ConfigTree node, Origin origin, int index) {
+        Fields fields = fields(node, origin, HOSTS);
+        if (fields == null) {
+            return null;
+        }
+        String name = string(fields, "name");
+        List<HostsConfig.Mapping> mappings = list(fields, "mappings", (mapping, mappingOrigin, mappingIndex) -> {
+            Fields mappingFields = fields(mapping, mappingOrigin, MAPPING);
+            if (mappingFields == null) {
+                return null;
+            }
+            String ip = string(mappingFields, "ip");
+            String hostname = string(mappingFields, "hostname");
+            if (ip == null || hostname == null) {
+                problem(mappingOrigin, "a mapping needs an ip and a hostname");
+                return null;
+            }
+            List<String> aliases = absent(mappingFields.get("aliases")) ? List.of()
+                    : stringList(mappingFields.get("aliases").value(), mappingFields.at("aliases"));
+            return new HostsConfig.Mapping(ip, hostname, aliases == null ? List.of() : aliases);
+        });
+        DataSources sources = sources(fields, origin);
+        return build(() -> new HostsConfig(name, mappings, sources, origin));
+    }
+
+    private ResolverConfig resolver(ConfigTree node, Origin origin, int index) {
+        Fields fields = fields(node, origin, RESOLVER);
+        if (fields == null) {
+            return null;
+        }
+        String name = string(fields, "name");
+        List<ResolverConfig.Nameserver> nameservers = list(fields, "nameservers", (server, serverOrigin, i) -> {
+            Fields serverFields = fields(server, serverOrigin, NAMESERVER);
+            if (serverFields == null) {
+                return null;
+            }
+            String addr = string(serverFields, "addr");
+            if (addr == null || addr.isBlank()) {
+                problem(serverOrigin.child("addr"), "a nameserver needs an addr such as 1.1.1.1 or tcp://8.8.8.8:53");
+                return null;
+            }
+            Boolean async = bool(serverFields, "async");
+            return new ResolverConfig.Nameserver(addr, string(serverFields, "chain"),
+                    string(serverFields, "prefer"), string(serverFields, "only"), string(serverFields, "clientIP"),
+                    string(serverFields, "hostname"), duration(serverFields, "ttl"),
+                    duration(serverFields, "timeout"), async != null && async, serverOrigin);
+        });
+        return build(() -> new ResolverConfig(name, nameservers, origin));
+    }
+
+    /** {@code whitelist: true} or GOST's older {@code reverse: true}. */
+    private boolean whitelist(Fields fields) {
+        Boolean whitelist = bool(fields, "whitelist");
+        Boolean reverse = bool(fields, "reverse");
+        return (whitelist != null && whitelist) || (reverse != null && reverse);
+    }
+
+    /** GOST's data sources of a control object: {@code reload}, {@code file}, {@code redis}, {@code http}. */
+    private DataSources sources(Fields fields, Origin origin) {
+        Duration reload = duration(fields, "reload");
+        String file = null;
+        Entry fileEntry = fields.get("file");
+        if (!absent(fileEntry)) {
+            Fields fileFields = fields(fileEntry.value(), fields.at("file"), FILE_SOURCE);
+            if (fileFields != null) {
+                file = string(fileFields, "path");
+                if (file == null || file.isBlank()) {
+                    problem(fields.at("file"), "a file source needs a path");
+                }
+            }
+        }
+        DataSources.Redis redis = null;
+        Entry redisEntry = fields.get("redis");
+        if (!absent(redisEntry)) {
+            Fields redisFields = fields(redisEntry.value(), fields.at("redis"), REDIS_SOURCE);
+            if (redisFields != null) {
+                String addr = string(redisFields, "addr");
+                Integer db = integer(redisFields, "db");
+                String type = string(redisFields, "type");
+                if (type != null && !List.of("set", "list").contains(type.trim().toLowerCase(Locale.ROOT))) {
+                    problem(redisFields.at("type"), "unknown redis type '" + type + "'; use set or list");
+                }
+                if (addr == null || addr.isBlank()) {
+                    problem(fields.at("redis"), "a redis source needs an addr such as 127.0.0.1:6379");
+                } else {
+                    redis = new DataSources.Redis(addr, db == null ? 0 : db, string(redisFields, "username"),
+                            string(redisFields, "password"), string(redisFields, "key"), type, fields.at("redis"));
+                }
+            }
+        }
+        DataSources.Http http = null;
+        Entry httpEntry = fields.get("http");
+        if (!absent(httpEntry)) {
+            Fields httpFields = fields(httpEntry.value(), fields.at("http"), HTTP_SOURCE);
+            if (httpFields != null) {
+                String url = string(httpFields, "url");
+                if (url == null || url.isBlank()) {
+                    problem(fields.at("http"), "an http source needs a url");
+                } else {
+                    http = new DataSources.Http(url, duration(httpFields, "timeout"), fields.at("http"));
+                }
+            }
+        }
+        return new DataSources(reload, file, redis, http, origin);
+    }
+
+    /** An auther's {@code plugin} block. */
+    private ControlPlugin controlPlugin(Fields fields) {
+        Entry entry = fields.get("plugin");
+        if (absent(entry)) {
+            return null;
+        }
+        Origin origin = fields.at("plugin");
+        Fields pluginFields = fields(entry.value(), origin, CONTROL_PLUGIN);
+        if (pluginFields == null) {
+            return null;
+        }
+        boolean secure = false;
+        Entry tls = pluginFields.get("tls");
+        if (!absent(tls)) {
+            Fields tlsFields = fields(tls.value(), pluginFields.at("tls"), PLUGIN_TLS);
+            Boolean verify = tlsFields == null ? null : bool(tlsFields, "secure");
+            secure = verify != null && verify;
+        }
+        String addr = string(pluginFields, "addr");
+        if (addr == null || addr.isBlank()) {
+            problem(origin, "a plugin needs an addr");
+            return null;
+        }
+        return new ControlPlugin(string(pluginFields, "type"), addr, duration(pluginFields, "timeout"),
+                string(pluginFields, "token"), secure, origin);
+    }
+
+    /** A handler's or listener's {@code chainGroup}. */
+    private ChainGroupConfig chainGroup(Fields fields) {
+        Entry entry = fields.get("chainGroup");
+        if (absent(entry)) {
+            return null;
+        }
+        Origin origin = fields.at("chainGroup");
+        Fields groupFields = fields(entry.value(), origin, CHAIN_GROUP);
+        if (groupFields == null) {
+            return null;
+        }
+        List<String> chains = list(groupFields, "chains", (item, itemOrigin, index) -> {
+            if (item instanceof ScalarNode scalar && scalar.value() != null) {
+                return String.valueOf(scalar.value());
+            }
+            Fields entryFields = fields(item, itemOrigin, CHAIN_GROUP_ENTRY);
+            if (entryFields == null) {
+                return null;
+            }
+            String chain = string(entryFields, "chain");
+            if (chain == null) {
+                problem(itemOrigin, "a chainGroup entry needs a chain name");
+            }
+            return chain;
+        });
+        if (chains.isEmpty()) {
+            problem(origin, "a chainGroup needs chains");
+        }
+        return new ChainGroupConfig(chains, selector(groupFields), origin);
+    }
+
+    /** {@code key: NAME} and {@code listKey: [NAME, ...]}, joined in that order without repeats. */
+    private List<String> references(Fields fields, String key, String listKey) {
+        List<String> names = new ArrayList<>();
+        String single = string(fields, key);
+        if (single != null && !single.isBlank()) {
+            names.add(single.trim());
+        }
+        Entry list = fields.get(listKey);
+        if (!absent(list)) {
+            List<String> listed = stringList(list.value(), fields.at(listKey));
+            if (listed != null) {
+                listed.stream().map(String::trim).filter(name -> !names.contains(name)).forEach(names::add);
+            }
+        }
+        return names;
+    }
+
+    /** What a hop or chain node names: bypasses, a host mapper, a resolver. */
+    private ControlRefs routeReferences(Fields fields) {
+        return new ControlRefs(List.of(), references(fields, "bypass", "bypasses"), null, null, null,
+                string(fields, "hosts"), string(fields, "resolver"));
+    }
+
+    /**
+     * GOST's {@code interface} and {@code sockopts.mark} fields, moved into the metadata as {@code interface}
+     * and {@code so_mark} unless the metadata sets those itself (which wins in GOST).
+     */
+    private MetadataBlock socketOptions(Fields fields, MetadataBlock block) {
+        Metadata values = block.values();
+        Map<String, Origin> origins = new LinkedHashMap<>(block.origins().keys());
+        String ifce = string(fields, "interface");
+        if (ifce != null && !values.contains("interface")) {
+            values = values.with("interface", ifce);
+            origins.put("interface", fields.at("interface"));
+        }
+        Entry sockopts = fields.get("sockopts");
+        if (!absent(sockopts)) {
+            Fields sockoptsFields = fields(sockopts.value(), fields.at("sockopts"), SOCKOPTS);
+            Integer mark = sockoptsFields == null ? null : integer(sockoptsFields, "mark");
+            if (mark != null && mark != 0 && !values.contains("so_mark")) {
+                values = values.with("so_mark", mark);
+                origins.put("so_mark", sockoptsFields.at("mark"));
+            }
+        }
+        return values == block.values() ? block
+                : new MetadataBlock(values, new KeyOrigins(block.origins().block(), origins));
+    }
+
+    /** A list of text lines ({@code limits}); numbers are taken as written. */
+    private List<String> lines(ConfigTree node, Origin origin) {
+        if (!(node instanceof ListNode list)) {
+            problem(origin, "expected a list of lines such as '$ 100MB 100MB', got " + node.kind());
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            ConfigTree item = list.items().get(i);
+            if (item instanceof ScalarNode scalar && scalar.value() != null) {
+                lines.add(String.valueOf(scalar.value()));
+            } else {
+                problem(itemOrigin(origin, item, i), "expected a line such as '$ 100MB 100MB', got " + item.kind());
+            }
+        }
+        return lines;
     }
 
     private LogConfig log(Fields root) {

@@ -82,6 +82,13 @@ public final class ConfigWriter {
         putIfNotEmpty(root, "hops", topLevel.stream().map(ConfigWriter::hop).toList());
         putIfNotEmpty(root, "authers", config.authers().stream().map(ConfigWriter::auther).toList());
         putIfNotEmpty(root, "bypasses", config.bypasses().stream().map(ConfigWriter::bypass).toList());
+        ControlConfigs controls = config.controls();
+        putIfNotEmpty(root, "admissions", controls.admissions().stream().map(ConfigWriter::admission).toList());
+        for (LimiterConfig.Kind kind : LimiterConfig.Kind.values()) {
+            putIfNotEmpty(root, kind.section(), controls.limiters(kind).stream().map(ConfigWriter::limiter).toList());
+        }
+        putIfNotEmpty(root, "hosts", controls.hosts().stream().map(ConfigWriter::hostsMapper).toList());
+        putIfNotEmpty(root, "resolvers", controls.resolvers().stream().map(ConfigWriter::resolver).toList());
         if (!config.log().equals(LogConfig.DEFAULT)) {
             Map<String, Object> log = new LinkedHashMap<>();
             log.put("level", config.log().level());
@@ -164,9 +171,28 @@ public final class ConfigWriter {
             forwarderMap.put("nodes", forwarder.nodes().stream().map(ConfigWriter::node).toList());
             map.put("forwarder", forwarderMap);
         }
-        putIfNotNull(map, "bypass", service.bypass());
+        putReferences(map, service.controls());
         putMetadata(map, service.metadata());
         return map;
+    }
+
+    /** GOST's reference fields: one name as {@code key}, several as its list form. */
+    private static void putReferences(Map<String, Object> map, ControlRefs refs) {
+        putNames(map, "admission", "admissions", refs.admissions());
+        putNames(map, "bypass", "bypasses", refs.bypasses());
+        putIfNotNull(map, "limiter", refs.limiter());
+        putIfNotNull(map, "climiter", refs.climiter());
+        putIfNotNull(map, "rlimiter", refs.rlimiter());
+        putIfNotNull(map, "hosts", refs.hosts());
+        putIfNotNull(map, "resolver", refs.resolver());
+    }
+
+    private static void putNames(Map<String, Object> map, String single, String plural, List<String> names) {
+        if (names.size() == 1) {
+            map.put(single, names.get(0));
+        } else if (!names.isEmpty()) {
+            map.put(plural, names);
+        }
     }
 
     private static Map<String, Object> plugin(PluginConfig plugin) {
@@ -176,6 +202,12 @@ public final class ConfigWriter {
             map.put("retries", plugin.retries());
         }
         putIfNotNull(map, "chain", plugin.chain());
+        if (plugin.chainGroup() != null) {
+            Map<String, Object> group = new LinkedHashMap<>();
+            group.put("chains", plugin.chainGroup().chains());
+            putSelector(group, plugin.chainGroup().selector());
+            map.put("chainGroup", group);
+        }
         if (plugin.authers().size() == 1) {
             map.put("auther", plugin.authers().get(0));
         } else if (!plugin.authers().isEmpty()) {
@@ -228,6 +260,7 @@ public final class ConfigWriter {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("name", hop.name());
         putSelector(map, hop.selector());
+        putReferences(map, hop.controls());
         putMetadata(map, hop.metadata());
         map.put("nodes", hop.nodes().stream().map(ConfigWriter::node).toList());
         return map;
@@ -244,6 +277,7 @@ public final class ConfigWriter {
             map.put("dialer", plugin(node.dialer()));
         }
         putIfNotNull(map, "netns", node.netns());
+        putReferences(map, node.controls());
         putMetadata(map, node.metadata());
         return map;
     }
@@ -251,8 +285,112 @@ public final class ConfigWriter {
     private static Map<String, Object> auther(AutherConfig auther) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("name", auther.name());
-        map.put("auths", auther.auths().stream().map(ConfigWriter::auth).toList());
+        putIfNotEmpty(map, "auths", auther.auths().stream().map(ConfigWriter::auth).toList());
+        putSources(map, auther.sources());
+        if (auther.plugin() != null) {
+            Map<String, Object> plugin = new LinkedHashMap<>();
+            plugin.put("type", auther.plugin().type());
+            plugin.put("addr", auther.plugin().addr());
+            putIfNotNull(plugin, "token", auther.plugin().token());
+            if (auther.plugin().timeout() != null) {
+                plugin.put("timeout", goDuration(auther.plugin().timeout()));
+            }
+            if (auther.plugin().secure()) {
+                plugin.put("tls", Map.of("secure", true));
+            }
+            map.put("plugin", plugin);
+        }
         return map;
+    }
+
+    private static Map<String, Object> admission(AdmissionConfig admission) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", admission.name());
+        if (admission.whitelist()) {
+            map.put("whitelist", true);
+        }
+        putIfNotEmpty(map, "matchers", admission.matchers());
+        putSources(map, admission.sources());
+        return map;
+    }
+
+    private static Map<String, Object> limiter(LimiterConfig limiter) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", limiter.name());
+        putIfNotEmpty(map, "limits", limiter.limits());
+        putSources(map, limiter.sources());
+        return map;
+    }
+
+    private static Map<String, Object> hostsMapper(HostsConfig hosts) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", hosts.name());
+        putIfNotEmpty(map, "mappings", hosts.mappings().stream().map(mapping -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("ip", mapping.ip());
+            entry.put("hostname", mapping.hostname());
+            putIfNotEmpty(entry, "aliases", mapping.aliases());
+            return entry;
+        }).toList());
+        putSources(map, hosts.sources());
+        return map;
+    }
+
+    private static Map<String, Object> resolver(ResolverConfig resolver) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", resolver.name());
+        map.put("nameservers", resolver.nameservers().stream().map(server -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("addr", server.addr());
+            putIfNotNull(entry, "chain", server.chain());
+            putIfNotNull(entry, "prefer", server.prefer());
+            putIfNotNull(entry, "only", server.only());
+            putIfNotNull(entry, "clientIP", server.clientIp());
+            putIfNotNull(entry, "hostname", server.hostname());
+            if (server.ttl() != null) {
+                entry.put("ttl", goDuration(server.ttl()));
+            }
+            if (!server.timeout().equals(java.time.Duration.ofSeconds(5))) {
+                entry.put("timeout", goDuration(server.timeout()));
+            }
+            if (server.async()) {
+                entry.put("async", true);
+            }
+            return entry;
+        }).toList());
+        return map;
+    }
+
+    private static void putSources(Map<String, Object> map, DataSources sources) {
+        if (sources.reload() != null) {
+            map.put("reload", goDuration(sources.reload()));
+        }
+        if (sources.file() != null) {
+            map.put("file", Map.of("path", sources.file()));
+        }
+        if (sources.redis() != null) {
+            DataSources.Redis redis = sources.redis();
+            Map<String, Object> redisMap = new LinkedHashMap<>();
+            redisMap.put("addr", redis.addr());
+            if (redis.db() != 0) {
+                redisMap.put("db", redis.db());
+            }
+            putIfNotNull(redisMap, "username", redis.username());
+            putIfNotNull(redisMap, "password", redis.password());
+            redisMap.put("key", redis.key());
+            if (!redis.type().equals("set")) {
+                redisMap.put("type", redis.type());
+            }
+            map.put("redis", redisMap);
+        }
+        if (sources.http() != null) {
+            Map<String, Object> http = new LinkedHashMap<>();
+            http.put("url", sources.http().url());
+            if (sources.http().timeout() != null) {
+                http.put("timeout", goDuration(sources.http().timeout()));
+            }
+            map.put("http", http);
+        }
     }
 
     private static Map<String, Object> bypass(BypassConfig bypass) {
@@ -261,7 +399,9 @@ public final class ConfigWriter {
         if (bypass.whitelist()) {
             map.put("whitelist", true);
         }
-        map.put("matchers", bypass.matchers());
+        putIfNotNull(map, "network", bypass.network());
+        putIfNotEmpty(map, "matchers", bypass.matchers());
+        putSources(map, bypass.sources());
         return map;
     }
 

@@ -17,12 +17,14 @@ import java.util.Objects;
  * @param authers  the names of {@code authers} entries ({@code auther} and {@code authers} together, as GOST
  *                 joins them); a client any of them accepts is in
  * @param metadata the plugin's own options
+ * @param chainGroup several chains to pick one from per connection (handler and listener), or {@code null}
  * @param origin   where the block was configured
  * @param metadataOrigins where each metadata key was written
  * @param tls      its {@code tls} block, or {@code null}
  */
 public record PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
-                           Metadata metadata, Origin origin, KeyOrigins metadataOrigins, TlsConfig tls) {
+                           Metadata metadata, ChainGroupConfig chainGroup, Origin origin, KeyOrigins metadataOrigins,
+                           TlsConfig tls) {
 
     public PluginConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -38,16 +40,29 @@ public record PluginConfig(String type, String chain, int retries, Credentials a
         metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
     }
 
-    /** A block without a {@code tls} block. */
+    /** A block without a chain group or a {@code tls} block. */
     public PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
                         Metadata metadata, Origin origin, KeyOrigins metadataOrigins) {
-        this(type, chain, retries, auth, authers, metadata, origin, metadataOrigins, null);
+        this(type, chain, retries, auth, authers, metadata, null, origin, metadataOrigins, null);
+    }
+
+    /** A block without a {@code tls} block. */
+    public PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
+                        Metadata metadata, ChainGroupConfig chainGroup, Origin origin, KeyOrigins metadataOrigins) {
+        this(type, chain, retries, auth, authers, metadata, chainGroup, origin, metadataOrigins, null);
+    }
+
+    /** A block without a chain group. */
+    public PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
+                        Metadata metadata, Origin origin, KeyOrigins metadataOrigins, TlsConfig tls) {
+        this(type, chain, retries, auth, authers, metadata, null, origin, metadataOrigins, tls);
     }
 
     /** A block whose metadata keys have no positions of their own. */
     public PluginConfig(String type, String chain, int retries, Credentials auth, String auther, Metadata metadata,
                         Origin origin) {
-        this(type, chain, retries, auth, auther == null ? List.of() : List.of(auther), metadata, origin, null, null);
+        this(type, chain, retries, auth, auther == null ? List.of() : List.of(auther), metadata, null, origin, null,
+                null);
     }
 
     /** A block with only a type. */

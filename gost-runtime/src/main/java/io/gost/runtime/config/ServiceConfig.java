@@ -1,6 +1,7 @@
 package io.gost.runtime.config;
 
 import io.gost.api.Metadata;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,13 +13,12 @@ import java.util.Objects;
  * @param listener  the transport accepting clients (GOST default {@code tcp})
  * @param forwarder fixed targets for forwarding handlers, or {@code null}
  * @param metadata  service options: {@code netns}, {@code netns.out}, timeouts ...
- * @param bypass    the name of a {@code bypasses} entry that decides which targets are forbidden, or
- *                  {@code null}
+ * @param controls  the admissions, bypasses, limiters, host mapper and resolver it names
  * @param origin    where it was configured
  * @param metadataOrigins where each metadata key was written
  */
 public record ServiceConfig(String name, String addr, PluginConfig handler, PluginConfig listener,
-                            HopConfig forwarder, Metadata metadata, String bypass, Origin origin,
+                            HopConfig forwarder, Metadata metadata, ControlRefs controls, Origin origin,
                             KeyOrigins metadataOrigins) {
 
     public ServiceConfig {
@@ -32,19 +32,33 @@ public record ServiceConfig(String name, String addr, PluginConfig handler, Plug
         handler = Objects.requireNonNullElse(handler, PluginConfig.of("auto"));
         listener = Objects.requireNonNullElse(listener, PluginConfig.of("tcp"));
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
-        bypass = bypass == null || bypass.isBlank() ? null : bypass;
+        controls = Objects.requireNonNullElse(controls, ControlRefs.NONE);
         metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
+    }
+
+    /** A service naming at most one bypass and no other control objects. */
+    public ServiceConfig(String name, String addr, PluginConfig handler, PluginConfig listener,
+                         HopConfig forwarder, Metadata metadata, String bypass, Origin origin,
+                         KeyOrigins metadataOrigins) {
+        this(name, addr, handler, listener, forwarder, metadata,
+                bypass == null || bypass.isBlank() ? ControlRefs.NONE : ControlRefs.bypasses(List.of(bypass)),
+                origin, metadataOrigins);
+    }
+
+    /** The first bypass it names, or {@code null}; {@link #controls()} has them all. */
+    public String bypass() {
+        return controls.bypasses().isEmpty() ? null : controls.bypasses().get(0);
     }
 
     /** A service whose metadata keys have no positions of their own. */
     public ServiceConfig(String name, String addr, PluginConfig handler, PluginConfig listener,
                          HopConfig forwarder, Metadata metadata, String bypass, Origin origin) {
-        this(name, addr, handler, listener, forwarder, metadata, bypass, origin, null);
+        this(name, addr, handler, listener, forwarder, metadata, bypass, origin, (KeyOrigins) null);
     }
 
     /** A service without a bypass (the shape before bypasses were supported). */
     public ServiceConfig(String name, String addr, PluginConfig handler, PluginConfig listener,
                          HopConfig forwarder, Metadata metadata, Origin origin) {
-        this(name, addr, handler, listener, forwarder, metadata, null, origin);
+        this(name, addr, handler, listener, forwarder, metadata, (String) null, origin);
     }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * @param services      in configuration order
  * @param chains        every chain, used or not
- * @param bypasses      every bypass
+ * @param controls      every auther, bypass, admission, limiter, host mapper and resolver
  * @param log           logging
  * @param netnsProvider the namespace provider named in the configuration, or {@code null}
  * @param warnings      things worth a look that do not stop the plan (a metadata key no plugin reads ...),
@@ -26,21 +26,21 @@ import java.util.Set;
  * @param config        the configuration it was made from
  * @param operations    the Web API and the metrics endpoint
  */
-public record GostPlan(List<ServicePlan> services, List<ChainPlan> chains, List<BypassPlan> bypasses, LogConfig log,
+public record GostPlan(List<ServicePlan> services, List<ChainPlan> chains, ControlPlan controls, LogConfig log,
                        String netnsProvider, List<String> warnings, PluginRegistry registry, GostConfig config,
                        OperationsPlan operations) {
 
     /** A plan without operator endpoints. */
-    public GostPlan(List<ServicePlan> services, List<ChainPlan> chains, List<BypassPlan> bypasses, LogConfig log,
+    public GostPlan(List<ServicePlan> services, List<ChainPlan> chains, ControlPlan controls, LogConfig log,
                     String netnsProvider, List<String> warnings, PluginRegistry registry, GostConfig config) {
-        this(services, chains, bypasses, log, netnsProvider, warnings, registry, config, OperationsPlan.NONE);
+        this(services, chains, controls, log, netnsProvider, warnings, registry, config, OperationsPlan.NONE);
     }
 
     public GostPlan {
         operations = Objects.requireNonNullElse(operations, OperationsPlan.NONE);
         services = List.copyOf(services);
         chains = List.copyOf(chains);
-        bypasses = List.copyOf(bypasses);
+        controls = Objects.requireNonNullElse(controls, ControlPlan.NONE);
         Objects.requireNonNull(log, "log");
         warnings = List.copyOf(warnings);
         Objects.requireNonNull(registry, "registry");

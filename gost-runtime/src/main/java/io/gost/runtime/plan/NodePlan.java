@@ -22,11 +22,13 @@ import java.util.OptionalInt;
  * @param backup      used only when no other node is alive
  * @param maxFails    its own {@code maxFails}, overriding the selector's
  * @param failTimeout its own {@code failTimeout}, overriding the selector's
+ * @param controls    its bypasses (not selectable for a target they apply to), and the host mapper, resolver and
+ *                    outgoing interface and mark for reaching it, with the hop's filled in where it sets none
  * @param origin      where it was configured
  */
 public record NodePlan(String name, String addr, InetSocketAddress address, PluginPlan dialer, PluginPlan connector,
                        NetnsRef netns, String netnsSource, int weight, boolean backup, OptionalInt maxFails,
-                       Optional<Duration> failTimeout, Origin origin) {
+                       Optional<Duration> failTimeout, RouteControls controls, Origin origin) {
 
     public NodePlan {
         Objects.requireNonNull(name, "name");
@@ -34,5 +36,6 @@ public record NodePlan(String name, String addr, InetSocketAddress address, Plug
         weight = Math.max(1, weight);
         Objects.requireNonNull(maxFails, "maxFails");
         Objects.requireNonNull(failTimeout, "failTimeout");
+        controls = Objects.requireNonNullElse(controls, RouteControls.NONE);
     }
 }

@@ -6,6 +6,13 @@ import io.gost.api.MetadataSchema;
 import io.gost.api.NetnsRef;
 import io.gost.api.TlsOptions;
 import io.gost.runtime.chain.Node;
+import io.gost.runtime.config.AdmissionConfig;
+import io.gost.runtime.config.AutherConfig;
+import io.gost.runtime.config.BypassConfig;
+import io.gost.runtime.config.DataSources;
+import io.gost.runtime.config.HostsConfig;
+import io.gost.runtime.config.LimiterConfig;
+import io.gost.runtime.limit.LimitTable;
 import io.gost.runtime.config.ConfigWriter;
 import io.gost.runtime.config.SelectorConfig;
 import io.gost.runtime.registry.PluginKind;
@@ -33,13 +40,77 @@ public final class PlanDescription {
         for (ChainPlan chain : plan.chains()) {
             chain(text, chain);
         }
-        for (BypassPlan bypass : plan.bypasses()) {
-            text.append("bypass ").append(bypass.name()).append(": ")
-                    .append(bypass.whitelist() ? "only " : "not ").append(String.join(", ", bypass.matchers()))
-                    .append('\n');
-        }
+        controls(text, plan.controls());
         operations(text, plan);
         return text.toString();
+    }
+
+    /** Each control object: what it holds inline and where else it reads from. */
+    private static void controls(StringBuilder text, ControlPlan controls) {
+        for (AutherConfig auther : controls.authers()) {
+            text.append("auther ").append(auther.name()).append(": ");
+            if (auther.plugin() != null) {
+                text.append("asks the ").append(auther.plugin().type()).append(" plugin at ")
+                        .append(auther.plugin().addr());
+            } else {
+                text.append(auther.auths().size()).append(" inline user(s)");
+            }
+            sources(text, auther.sources());
+        }
+        for (BypassConfig bypass : controls.bypasses()) {
+            text.append("bypass ").append(bypass.name()).append(": ")
+                    .append(bypass.whitelist() ? "only " : "not ").append(String.join(", ", bypass.matchers()));
+            if (bypass.network() != null) {
+                text.append(" (").append(bypass.network()).append(" only)");
+            }
+            sources(text, bypass.sources());
+        }
+        for (AdmissionConfig admission : controls.admissions()) {
+            text.append("admission ").append(admission.name()).append(": ")
+                    .append(admission.whitelist() ? "only " : "not ").append(String.join(", ", admission.matchers()));
+            sources(text, admission.sources());
+        }
+        for (LimiterConfig limiter : controls.limiters()) {
+            text.append(limiter.kind().reference()).append(' ').append(limiter.name()).append(": ");
+            LimitTable<?> table = ControlPlanner.compileLimits(limiter, (line, why) -> { });
+            List<String> lines = new ArrayList<>();
+            table.lines().forEach((key, value) -> lines.add(key + " " + (value == null ? "unlimited" : value)));
+            text.append(lines.isEmpty() ? "no inline limits" : String.join("; ", lines));
+            sources(text, limiter.sources());
+        }
+        for (HostsConfig hosts : controls.hosts()) {
+            text.append("hosts ").append(hosts.name()).append(": ").append(hosts.mappings().size())
+                    .append(" inline mapping(s)");
+            sources(text, hosts.sources());
+        }
+        for (ControlPlan.Resolver resolver : controls.resolvers()) {
+            List<String> servers = new ArrayList<>();
+            resolver.nameservers().forEach(server -> servers.add(server + " (" + (server.only() != null ? "only "
+                    + server.only() : "prefer " + server.prefer()) + ", timeout " + duration(server.timeout())
+                    + ", ttl " + (server.ttl() == null ? "from the answer" : server.ttl().isNegative() ? "no cache"
+                    : duration(server.ttl())) + (server.async() ? ", async" : "")
+                    + (server.clientSubnet() != null ? ", ECS " + server.clientSubnet().getHostAddress() : "") + ")"));
+            text.append("resolver ").append(resolver.name()).append(": ").append(String.join(", ", servers))
+                    .append('\n');
+        }
+    }
+
+    private static void sources(StringBuilder text, DataSources sources) {
+        List<String> parts = new ArrayList<>();
+        if (sources.file() != null) {
+            parts.add("file " + sources.file());
+        }
+        if (sources.redis() != null) {
+            parts.add(sources.redis().toString());
+        }
+        if (sources.http() != null) {
+            parts.add("http " + sources.http().url());
+        }
+        if (!parts.isEmpty()) {
+            text.append("; and from ").append(String.join(", ", parts)).append(sources.reload() == null
+                    ? ", read once at start" : ", reloaded every " + duration(sources.reload()));
+        }
+        text.append('\n');
     }
 
     /** The Web API, the metrics and the logging, when they differ from nothing and the defaults. */
@@ -101,9 +172,17 @@ public final class PlanDescription {
         plugin(text, "listener", service.listener());
         plugin(text, "handler ", service.handler());
         if (service.handler().requiresAuthentication() || service.listener().requiresAuthentication()) {
+            List<String> authers = new ArrayList<>(service.handler().authers());
+            authers.addAll(service.listener().authers());
+            int inline = service.handler().accepted().size() + service.listener().accepted().size();
             text.append("           clients must authenticate (")
-                    .append(service.handler().accepted().size() + service.listener().accepted().size())
-                    .append(" user(s))\n");
+                    .append(inline > 0 ? inline + " inline user(s)" : "")
+                    .append(inline > 0 && !authers.isEmpty() ? ", " : "")
+                    .append(authers.isEmpty() ? "" : "auther " + String.join(", ", authers)).append(")");
+            if (!service.handler().skipauth().isEmpty()) {
+                text.append("; not from ").append(String.join(", ", service.handler().skipauth().patterns()));
+            }
+            text.append('\n');
         } else if (service.openProxyWarning()) {
             text.append("           no authentication: anyone who reaches the port can use it as a proxy\n");
         }
@@ -113,7 +192,11 @@ public final class PlanDescription {
             text.append("           selector ").append(selector(service.forwarder().selector())).append('\n');
         }
         text.append("  dial     ");
-        if (service.chain() != null) {
+        if (service.chainGroup() != null) {
+            text.append("through one of chains ").append(String.join(", ",
+                    service.chainGroup().chains().stream().map(ChainPlan::name).toList()))
+                    .append(" (selector ").append(selector(service.chainGroup().selector())).append(")");
+        } else if (service.chain() != null) {
             text.append("through chain ").append(service.chain().name());
             if (service.hashByTarget()) {
                 text.append(" (hash selectors by target host)");
@@ -131,8 +214,38 @@ public final class PlanDescription {
             text.append("           netns.out ").append(service.netnsOut())
                     .append(" applies to no dial: the chain's nodes have their own namespaces (as in GOST)\n");
         }
-        if (service.bypass() != null) {
-            text.append("  bypass   ").append(service.bypass().name()).append('\n');
+        ServiceControls controls = service.controls();
+        if (!controls.outbound().isEmpty()) {
+            text.append("           direct dials: ").append(controls.outbound()).append('\n');
+        }
+        if (controls.hosts() != null || controls.resolver() != null) {
+            text.append("  names    ").append(controls.hosts() == null ? "" : "hosts " + controls.hosts())
+                    .append(controls.hosts() != null && controls.resolver() != null ? ", then " : "")
+                    .append(controls.resolver() == null ? "" : "resolver " + controls.resolver())
+                    .append(" (targets, before routing)\n");
+        }
+        if (!controls.bypasses().isEmpty()) {
+            text.append("  bypass   ").append(String.join(", ", controls.bypasses())).append('\n');
+        }
+        if (!controls.admissions().isEmpty()) {
+            text.append("  admit    by admission ").append(String.join(", ", controls.admissions()))
+                    .append(" (at accept, before reading)\n");
+        }
+        List<String> limiters = new ArrayList<>();
+        if (controls.limiter() != null) {
+            limiters.add("traffic: limiter " + controls.limiter() + (controls.limiterScope()
+                    == io.gost.runtime.limit.TrafficLimiter.Scope.ALL ? "" : " (" + controls.limiterScope()
+                    .name().toLowerCase(java.util.Locale.ROOT) + " lines only)") + ", refresh "
+                    + duration(controls.limiterRefresh()) + ", cleanup " + duration(controls.limiterCleanup()));
+        }
+        if (controls.climiter() != null) {
+            limiters.add("connections: climiter " + controls.climiter());
+        }
+        if (controls.rlimiter() != null) {
+            limiters.add("requests: rlimiter " + controls.rlimiter());
+        }
+        if (!limiters.isEmpty()) {
+            text.append("  limit    ").append(String.join("; ", limiters)).append('\n');
         }
         text.append("  limits   idle timeout ")
                 .append(service.idleTimeout() == null ? "none" : duration(service.idleTimeout()))
@@ -147,6 +260,10 @@ public final class PlanDescription {
             text.append("  hop ").append(hop.name()).append(": selector ").append(selector(hop.selector()));
             if (hop.netns() != null) {
                 text.append("; network namespace ").append(namespace(hop.netns()));
+            }
+            if (!hop.controls().bypasses().isEmpty()) {
+                text.append("; bypass ").append(String.join(", ", hop.controls().bypasses()))
+                        .append(" (the route ends before this hop for what it applies to)");
             }
             text.append('\n');
             text.append("    ");
@@ -173,6 +290,19 @@ public final class PlanDescription {
             node.failTimeout().ifPresent(timeout -> notes.add("failTimeout " + duration(timeout)));
             if (node.netns() != null) {
                 notes.add("network namespace " + namespace(node.netns()) + " (from " + node.netnsSource() + ")");
+            }
+            RouteControls controls = node.controls();
+            if (!controls.bypasses().isEmpty()) {
+                notes.add("bypass " + String.join(", ", controls.bypasses()));
+            }
+            if (controls.hosts() != null) {
+                notes.add("hosts " + controls.hosts());
+            }
+            if (controls.resolver() != null) {
+                notes.add("resolver " + controls.resolver());
+            }
+            if (!controls.outbound().isEmpty()) {
+                notes.add(controls.outbound().toString());
             }
             if (!notes.isEmpty()) {
                 text.append(" (").append(String.join(", ", notes)).append(')');

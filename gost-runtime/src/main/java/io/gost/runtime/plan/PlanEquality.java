@@ -17,13 +17,14 @@ import java.util.Set;
  * <p>Records are compared component by component, {@link Origin}s skipped, nested records, lists and maps
  * likewise; so a field another feature adds to a plan record takes part without anyone remembering to.
  * The records named in {@link #OWN_EQUALITY} define equality themselves, without origins (a
- * {@link PluginPlan} compares its factory's class, a {@link BypassPlan} its rules rather than the compiled
- * matcher); everything else uses its {@code equals}.
+ * {@link PluginPlan} compares its factory's class); everything else uses its {@code equals}. Services refer
+ * to control objects (bypasses, admissions, limiters ...) by name, so a service is "the same" when only a
+ * control object changed: the runtime builds every service of a new plan with that plan's controls anyway.
  */
 public final class PlanEquality {
 
     /** Records whose own {@code equals} already means "would run the same". */
-    private static final Set<Class<?>> OWN_EQUALITY = Set.of(PluginPlan.class, BypassPlan.class);
+    private static final Set<Class<?>> OWN_EQUALITY = Set.of(PluginPlan.class);
 
     private PlanEquality() {
     }

@@ -8,11 +8,10 @@ import io.gost.api.Metadata;
 import io.gost.api.NetnsRef;
 import io.gost.api.PluginFactory;
 import io.gost.api.TlsOptions;
-import io.gost.runtime.bypass.Bypass;
 import io.gost.runtime.config.ApiConfig;
 import io.gost.runtime.config.AutherConfig;
+import io.gost.runtime.config.ChainGroupConfig;
 import io.gost.runtime.config.MetricsConfig;
-import io.gost.runtime.config.BypassConfig;
 import io.gost.runtime.config.ChainConfig;
 import io.gost.runtime.config.CommandLineParser;
 import io.gost.runtime.config.ConfigException;
@@ -88,22 +87,28 @@ public final class Planner {
     private final List<String> warnings = new ArrayList<>();
     private final MetadataCheck metadataCheck;
     private final Map<String, ChainPlan> chains = new LinkedHashMap<>();
-    private final Map<String, BypassPlan> bypasses = new LinkedHashMap<>();
+    private final ControlPlanner controls;
     /** Plugins whose TLS files were already found missing: creating them would only say so again. */
     private final Set<PluginPlan> tlsFileProblems = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /** Whether a TLS server took its defaults from the top-level {@code tls} block. */
     private boolean topLevelTlsUsed;
 
-    private Planner(GostConfig config, PluginRegistry registry, GostKeys catalog) {
+    private Planner(GostConfig config, PluginRegistry registry, GostKeys catalog, HostInterfaces interfaces) {
         this.config = config;
         this.registry = registry;
         this.catalog = catalog;
         this.metadataCheck = new MetadataCheck(catalog, problems, warnings);
+        this.controls = new ControlPlanner(config, problems, interfaces);
     }
 
     /** Plans {@code config} against the plugins of {@code registry}. */
     public static Result plan(GostConfig config, PluginRegistry registry) {
-        return new Planner(config, registry, GostKeys.shipped()).plan();
+        return plan(config, registry, HostInterfaces.SYSTEM);
+    }
+
+    /** Plans {@code config}, checking {@code interface} values against {@code interfaces}. */
+    public static Result plan(GostConfig config, PluginRegistry registry, HostInterfaces interfaces) {
+        return new Planner(config, registry, GostKeys.shipped(), interfaces).plan();
     }
 
     /** Plans {@code config}, or throws a {@link ConfigException} listing every problem. */
@@ -112,6 +117,7 @@ public final class Planner {
     }
 
     private Result plan() {
+        ControlPlan controlPlan = controls.plan();
         TlsConfig topLevelTls = config.tls();
         if (topLevelTls != null) {
             for (String key : topLevelTls.written()) {
@@ -121,26 +127,6 @@ public final class Planner {
                 }
             }
             checkTlsFiles(topLevelTls);
-        }
-        for (BypassConfig bypassConfig : config.bypasses()) {
-            if (bypasses.containsKey(bypassConfig.name())) {
-                problem(bypassConfig.origin(), "a bypass named '" + bypassConfig.name() + "' is defined twice");
-                continue;
-            }
-            try {
-                bypasses.put(bypassConfig.name(), new BypassPlan(bypassConfig.name(), bypassConfig.whitelist(),
-                        bypassConfig.matchers(), Bypass.of(bypassConfig.name(), bypassConfig.whitelist(),
-                        bypassConfig.matchers()), bypassConfig.origin()));
-            } catch (IllegalArgumentException e) {
-                problem(bypassConfig.origin().child("matchers"), "bypass '" + bypassConfig.name() + "': "
-                        + e.getMessage());
-            }
-        }
-        Set<String> autherNames = new LinkedHashSet<>();
-        for (AutherConfig auther : config.authers()) {
-            if (!autherNames.add(auther.name())) {
-                problem(auther.origin(), "an auther named '" + auther.name() + "' is defined twice");
-            }
         }
         for (ChainConfig chainConfig : config.chains()) {
             if (chains.containsKey(chainConfig.name())) {
@@ -175,7 +161,7 @@ public final class Planner {
         if (!problems.isEmpty()) {
             return new Result(null, problems, warnings);
         }
-        GostPlan plan = new GostPlan(services, List.copyOf(chains.values()), List.copyOf(bypasses.values()),
+        GostPlan plan = new GostPlan(services, List.copyOf(chains.values()), controlPlan,
                 config.log(), config.netnsProvider(), warnings, registry, config, operations);
         return new Result(plan, problems, warnings);
     }
@@ -317,20 +303,38 @@ public final class Planner {
         if (reverseListener) {
             chain = chainNamed(serviceConfig.handler().chain(), serviceConfig, true);
             listenerChain = chainNamed(serviceConfig.listener().chain(), serviceConfig, false);
+            if (serviceConfig.listener().chainGroup() != null) {
+                // The port opens on the last hop of one chain, kept open; a group would pick per connection.
+                problem(serviceConfig.listener().chainGroup().origin(), "a reverse listener (" + listener.type()
+                        + ") opens its port through one chain, listener.chain; a listener chainGroup is not"
+                        + " supported for it (a chainGroup on the handler picks the chain to the targets)");
+            }
         } else {
             boolean onHandler = serviceConfig.handler().chain() != null;
             chain = chainNamed(onHandler ? serviceConfig.handler().chain() : serviceConfig.listener().chain(),
                     serviceConfig, onHandler);
         }
-        BypassPlan bypass = null;
-        if (serviceConfig.bypass() != null) {
-            bypass = bypasses.get(serviceConfig.bypass());
-            if (bypass == null && config.bypass(serviceConfig.bypass()).isEmpty()) {
-                problem(origin.child("bypass"), "no bypass named '" + serviceConfig.bypass() + "' in bypasses"
-                        + (config.bypasses().isEmpty() ? "" : "; known: "
-                        + String.join(", ", config.bypasses().stream().map(BypassConfig::name).toList())));
+        ChainGroupPlan chainGroup = null;
+        ChainGroupConfig groupConfig = serviceConfig.handler().chainGroup() != null
+                ? serviceConfig.handler().chainGroup()
+                : reverseListener ? null : serviceConfig.listener().chainGroup();
+        if (groupConfig != null) {
+            List<ChainPlan> grouped = new ArrayList<>();
+            if (chain != null) {
+                grouped.add(chain); // GOST puts the handler's own chain first
             }
+            for (String grouped1 : groupConfig.chains()) {
+                ChainPlan member = chainReference(grouped1, groupConfig.origin().child("chains"));
+                if (member != null && !grouped.contains(member)) {
+                    grouped.add(member);
+                }
+            }
+            chainGroup = new ChainGroupPlan(grouped, groupConfig.selector(), groupConfig.origin());
+            chain = null;
         }
+        ServiceControls serviceControls = controls.service(serviceConfig.controls(), origin, metadata, keys,
+                handler == null ? null : handler.metadata(), serviceConfig.handler().metadataOrigins(),
+                netnsOut != null);
         HopPlan forwarder = serviceConfig.forwarder() == null ? null : forwarder(serviceConfig.forwarder());
 
         if (handler != null && handler.factory() instanceof HandlerFactory handlerFactory) {
@@ -359,8 +363,12 @@ public final class Planner {
                 && handlerFactory.letsClientsChooseTargets();
         boolean openProxy = lettingClientsChoose && !handler.requiresAuthentication()
                 && !listener.requiresAuthentication();
+        if (!serviceControls.skipauth().isEmpty()) {
+            handler = handler.withSkipauth(serviceControls.skipauth());
+        }
         return new ServicePlan(serviceConfig.name(), serviceConfig.addr(), bindAddress, listener, handler, forwarder,
-                chain, listenerChain, bypass, netns, netnsOut, dialTimeout, idleTimeout, Math.max(0, maxConnections),
+                chain, chainGroup, listenerChain, serviceControls, netns, netnsOut, dialTimeout, idleTimeout,
+                Math.max(0, maxConnections),
                 serviceConfig.handler().retries(), hashByTarget, openProxy, origin);
     }
 
@@ -396,12 +404,22 @@ public final class Planner {
             metadataCheck.check("forwarder target " + nodeConfig.name(), List.of(new MetadataCheck.Reader(
                     "the forwarder", nodeConfig.metadata(), nodeConfig.metadataOrigins(), List.of(RuntimeKeys.NODE),
                     List.of("metadata:node"))));
-            NodePlan node = node(nodeConfig, null, null, null, "");
+            NodePlan node = node(nodeConfig, null, null, null, "", RouteControls.NONE);
             if (node != null) {
                 nodes.add(node);
             }
         }
-        return new HopPlan(hopConfig.name(), hopConfig.selector(), nodes, null, hopConfig.origin());
+        return new HopPlan(hopConfig.name(), hopConfig.selector(), nodes, null, RouteControls.NONE, hopConfig.origin());
+    }
+
+    /** The chain called {@code name}, or {@code null} with a problem when there is none. */
+    private ChainPlan chainReference(String name, Origin where) {
+        ChainPlan found = chains.get(name);
+        if (found == null && config.chain(name).isEmpty()) {
+            problem(where, "no chain named '" + name + "' in chains" + (config.chains().isEmpty() ? ""
+                    : "; known: " + String.join(", ", config.chains().stream().map(ChainConfig::name).toList())));
+        }
+        return found;
     }
 
     // ---- chains ----------------------------------------------------------------------------------------
@@ -418,12 +436,20 @@ public final class Planner {
                 hops.add(hop);
             }
         }
-        return problems.size() > before ? null : new ChainPlan(chainConfig.name(), hops, chainConfig.origin());
+        boolean backup = false;
+        try {
+            backup = chainConfig.metadata().getBoolean("backup", false);
+        } catch (InvalidMetadataException e) {
+            // reported by the metadata check
+        }
+        return problems.size() > before ? null : new ChainPlan(chainConfig.name(), hops, backup, chainConfig.origin());
     }
 
     private HopPlan hop(HopConfig hopConfig) {
         int before = problems.size();
         NetnsRef hopNamespace = namespace(hopConfig.metadata(), "netns", hopConfig.metadataOrigins());
+        RouteControls hopControls = controls.hop(hopConfig.controls(), hopConfig.origin(), hopConfig.metadata(),
+                hopConfig.metadataOrigins(), hopNamespace != null);
         List<MetadataCheck.Reader> readers = new ArrayList<>();
         readers.add(new MetadataCheck.Reader("the hop", hopConfig.metadata(), hopConfig.metadataOrigins(),
                 List.of(RuntimeKeys.HOP), List.of("metadata:hop")));
@@ -456,7 +482,7 @@ public final class Planner {
             if (connector != null) {
                 validateByCreating(connector, nodeConfig.name(), connectorConfig.metadataOrigins());
             }
-            NodePlan node = node(nodeConfig, dialer, connector, hopNamespace, "hop " + hopConfig.name());
+            NodePlan node = node(nodeConfig, dialer, connector, hopNamespace, "hop " + hopConfig.name(), hopControls);
             if (node != null) {
                 nodes.add(node);
             }
@@ -465,11 +491,12 @@ public final class Planner {
         // and into each node's, connector's and dialer's, and each reads only its own.
         metadataCheck.check("hop " + hopConfig.name(), readers);
         return problems.size() > before ? null
-                : new HopPlan(hopConfig.name(), hopConfig.selector(), nodes, hopNamespace, hopConfig.origin());
+                : new HopPlan(hopConfig.name(), hopConfig.selector(), nodes, hopNamespace, hopControls,
+                        hopConfig.origin());
     }
 
     private NodePlan node(NodeConfig nodeConfig, PluginPlan dialer, PluginPlan connector, NetnsRef hopNamespace,
-                          String hopLabel) {
+                          String hopLabel, RouteControls hopControls) {
         KeyOrigins keys = nodeConfig.metadataOrigins();
         InetSocketAddress address;
         try {
@@ -508,8 +535,10 @@ public final class Planner {
         } catch (InvalidMetadataException e) {
             return null; // reported by the metadata check, at the key
         }
+        RouteControls nodeControls = controls.node(nodeConfig.controls(), nodeConfig.origin(), metadata, keys,
+                hopControls, netns != null);
         return new NodePlan(nodeConfig.name(), nodeConfig.addr(), address, dialer, connector, netns, netnsSource,
-                weight, backup, maxFails, failTimeout, nodeConfig.origin());
+                weight, backup, maxFails, failTimeout, nodeControls, nodeConfig.origin());
     }
 
     // ---- plugins ---------------------------------------------------------------------------------------
@@ -522,6 +551,7 @@ public final class Planner {
         }
         PluginEntry entry = registry.require(kind, type);
         List<Credentials> accepted = new ArrayList<>();
+        List<String> authers = List.of();
         Credentials presented = null;
         if (kind == PluginKind.HANDLER || kind == PluginKind.LISTENER) {
             if (pluginConfig.auth() != null) {
@@ -535,20 +565,21 @@ public final class Planner {
                             + String.join(", ", config.authers().stream().map(AutherConfig::name).toList())));
                     return null;
                 }
-                if (auther.get().auths().isEmpty()) {
+                if (auther.get().auths().isEmpty() && !auther.get().sources().external()
+                        && auther.get().plugin() == null) {
                     problem(origin.child("auther"), "auther '" + autherName + "' has no users, so nobody could"
-                            + " log in; add auths to it");
+                            + " log in; add auths to it, or a file, redis or http source");
                     return null;
                 }
-                accepted.addAll(auther.get().auths());
             }
+            authers = pluginConfig.authers();
         } else {
             presented = pluginConfig.auth();
         }
         int before = problems.size();
         TlsOptions tls = tls(kind, entry.factory(), pluginConfig);
         PluginPlan plan = new PluginPlan(kind, type, entry.factory(), entry.source(), pluginConfig.metadata(), accepted,
-                presented, origin, tls);
+                authers, null, presented, origin, tls);
         if (problems.size() > before) {
             tlsFileProblems.add(plan);
         }

@@ -13,6 +13,10 @@ import io.gost.api.TlsOptions;
 import io.gost.runtime.config.Origin;
 import io.gost.runtime.registry.PluginKind;
 import io.gost.runtime.registry.PluginRegistry;
+import io.gost.runtime.auth.CredentialCheck;
+import io.gost.runtime.auth.ServiceAuthenticator;
+import io.gost.runtime.control.Registry;
+import io.gost.runtime.match.AddressPatterns;
 import io.gost.runtime.service.CredentialsAuthenticator;
 import java.util.List;
 import java.util.Objects;
@@ -28,7 +32,10 @@ import java.util.Optional;
  * @param factory     the registry's factory for it
  * @param source      the module and jar the factory came from, as {@code gost plugins} shows it
  * @param metadata    the plugin's options, checked against its declared keys
- * @param accepted    credentials the plugin checks (handler and listener {@code auth}/{@code auther})
+ * @param accepted    inline credentials the plugin checks (handler and listener {@code auth})
+ * @param authers     the authers it checks credentials against, by name (handler and listener {@code auther},
+ *                    {@code authers})
+ * @param skipauth    clients that need no credentials (the handler's {@code skipauth})
  * @param credentials credentials the plugin presents to the next hop (connector and dialer {@code auth})
  * @param origin      where the block was configured
  * @param tls         the TLS settings the plugin is given ({@link PluginContext#tls()}): its own {@code tls}
@@ -36,7 +43,8 @@ import java.util.Optional;
  *                    use TLS
  */
 public record PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
-                         List<Credentials> accepted, Credentials credentials, Origin origin, TlsOptions tls) {
+                         List<Credentials> accepted, List<String> authers, AddressPatterns skipauth,
+                         Credentials credentials, Origin origin, TlsOptions tls) {
 
     public PluginPlan {
         Objects.requireNonNull(kind, "kind");
@@ -44,26 +52,67 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
         Objects.requireNonNull(factory, "factory");
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
         accepted = List.copyOf(Objects.requireNonNullElse(accepted, List.of()));
+        authers = List.copyOf(Objects.requireNonNullElse(authers, List.of()));
+        skipauth = Objects.requireNonNullElse(skipauth, AddressPatterns.empty());
     }
 
-    /** A plugin without TLS settings. */
+    /** A plugin use without authers, skipauth or TLS settings. */
     public PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
                       List<Credentials> accepted, Credentials credentials, Origin origin) {
-        this(kind, type, factory, source, metadata, accepted, credentials, origin, null);
+        this(kind, type, factory, source, metadata, accepted, List.of(), AddressPatterns.empty(), credentials,
+                origin, null);
+    }
+
+    /** A plugin use without authers or skipauth. */
+    public PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
+                      List<Credentials> accepted, Credentials credentials, Origin origin, TlsOptions tls) {
+        this(kind, type, factory, source, metadata, accepted, List.of(), AddressPatterns.empty(), credentials,
+                origin, tls);
+    }
+
+    /** A plugin use without TLS settings. */
+    public PluginPlan(PluginKind kind, String type, PluginFactory factory, String source, Metadata metadata,
+                      List<Credentials> accepted, List<String> authers, AddressPatterns skipauth,
+                      Credentials credentials, Origin origin) {
+        this(kind, type, factory, source, metadata, accepted, authers, skipauth, credentials, origin, null);
+    }
+
+    /** The same plugin use, with clients from {@code patterns} let in without credentials. */
+    public PluginPlan withSkipauth(AddressPatterns patterns) {
+        return new PluginPlan(kind, type, factory, source, metadata, accepted, authers, patterns, credentials, origin,
+                tls);
     }
 
     /** True when clients must present credentials to this plugin. */
     public boolean requiresAuthentication() {
-        return !accepted.isEmpty();
+        return !accepted.isEmpty() || !authers.isEmpty();
     }
 
     /**
-     * Creates the plugin for {@code owner} (a service or node name). Allocates nothing.
+     * Creates the plugin for {@code owner} (a service or node name) to check its options: credentials are its
+     * inline ones only. Allocates nothing.
      *
      * @throws RuntimeException as the factory throws it for values only it can judge
      */
     public AutoCloseable create(String owner, PluginRegistry registry) {
-        PluginContext context = context(owner, registry);
+        Optional<Authenticator> authenticator = accepted.isEmpty() && authers.isEmpty() ? Optional.empty()
+                : Optional.of(new CredentialsAuthenticator(accepted));
+        return create(owner, registry, authenticator);
+    }
+
+    /**
+     * Creates the plugin for {@code owner} to run: credentials are checked against its inline ones and its
+     * authers as {@code authers} has them now and later. Allocates nothing.
+     */
+    public AutoCloseable create(String owner, PluginRegistry registry, Registry<CredentialCheck> authersByName) {
+        Optional<Authenticator> authenticator = accepted.isEmpty() && authers.isEmpty() ? Optional.empty()
+                : Optional.of(new ServiceAuthenticator(owner, accepted,
+                        authers.stream().map(authersByName::ref).toList(), skipauth));
+        return create(owner, registry, authenticator);
+    }
+
+    private AutoCloseable create(String owner, PluginRegistry registry, Optional<Authenticator> authenticator) {
+        PluginContext context = context(owner, registry, authenticator);
         return switch (kind) {
             case LISTENER -> ((ListenerFactory) factory).create(metadata, context);
             case HANDLER -> ((HandlerFactory) factory).create(metadata, context);
@@ -72,9 +121,7 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
         };
     }
 
-    private PluginContext context(String owner, PluginRegistry registry) {
-        Optional<Authenticator> authenticator = accepted.isEmpty() ? Optional.empty()
-                : Optional.of(new CredentialsAuthenticator(accepted));
+    private PluginContext context(String owner, PluginRegistry registry, Optional<Authenticator> authenticator) {
         Optional<Credentials> presented = Optional.ofNullable(credentials);
         Optional<TlsOptions> tlsOptions = Optional.ofNullable(tls);
         return new PluginContext() {
@@ -114,13 +161,14 @@ public record PluginPlan(PluginKind kind, String type, PluginFactory factory, St
     public boolean equals(Object other) {
         return other instanceof PluginPlan that && kind == that.kind && type.equals(that.type)
                 && factory.getClass() == that.factory.getClass() && metadata.equals(that.metadata)
-                && accepted.equals(that.accepted) && Objects.equals(credentials, that.credentials)
+                && accepted.equals(that.accepted) && authers.equals(that.authers)
+                && skipauth.equals(that.skipauth) && Objects.equals(credentials, that.credentials)
                 && Objects.equals(tls, that.tls);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, type, factory.getClass(), metadata, accepted, credentials, tls);
+        return Objects.hash(kind, type, factory.getClass(), metadata, accepted, authers, credentials, tls);
     }
 
     @Override

@@ -17,11 +17,13 @@ import java.util.Set;
  * @param listener        the transport accepting clients
  * @param handler         the protocol spoken to them
  * @param forwarder       fixed targets, or {@code null}
- * @param chain           the chain targets are reached through, or {@code null} for direct dials
+ * @param chain           the chain targets are reached through, or {@code null} for direct dials (or a group)
+ * @param chainGroup      several chains to pick one from per connection, or {@code null}
  * @param listenerChain   for a reverse listener ({@code rtcp}, {@code rudp}): the chain whose last hop opens its
  *                        port ({@code listener.chain}), or {@code null} to open it locally; always {@code null}
  *                        for other listeners, whose {@code listener.chain} (if any) is the handler's {@code chain}
- * @param bypass          targets forbidden to clients, or {@code null}
+ * @param controls        the admissions, bypasses, limiters, host mapper and resolver it names, and its options
+ *                        for them
  * @param netns           where the listener's socket (and client-side sockets) are created, or {@code null}
  * @param netnsOut        where direct and forwarder dials are made from, or {@code null}
  * @param dialTimeout     the limit for each step of a dial
@@ -34,8 +36,8 @@ import java.util.Set;
  * @param origin          where it was configured
  */
 public record ServicePlan(String name, String addr, InetSocketAddress bindAddress, PluginPlan listener,
-                          PluginPlan handler, HopPlan forwarder, ChainPlan chain, ChainPlan listenerChain,
-                          BypassPlan bypass, NetnsRef netns,
+                          PluginPlan handler, HopPlan forwarder, ChainPlan chain, ChainGroupPlan chainGroup,
+                          ChainPlan listenerChain, ServiceControls controls, NetnsRef netns,
                           NetnsRef netnsOut, Duration dialTimeout, Duration idleTimeout, int maxConnections,
                           int retries, boolean hashByTarget, boolean openProxyWarning, Origin origin) {
 
@@ -45,6 +47,15 @@ public record ServicePlan(String name, String addr, InetSocketAddress bindAddres
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(dialTimeout, "dialTimeout");
+        controls = Objects.requireNonNullElse(controls, ServiceControls.NONE);
+    }
+
+    /** Every chain it may route through: its chain, or its group's. */
+    public java.util.List<ChainPlan> chains() {
+        if (chainGroup != null) {
+            return chainGroup.chains();
+        }
+        return chain == null ? java.util.List.of() : java.util.List.of(chain);
     }
 
     /** Every namespace this service creates sockets in: listen, dial-out, and its chains' nodes. */
@@ -56,15 +67,15 @@ public record ServicePlan(String name, String addr, InetSocketAddress bindAddres
         if (netnsOut != null) {
             namespaces.add(netnsOut);
         }
-        for (ChainPlan used : new ChainPlan[] {chain, listenerChain}) {
-            if (used != null) {
-                used.hops().forEach(hop -> hop.nodes().forEach(node -> {
-                    if (node.netns() != null) {
-                        namespaces.add(node.netns());
-                    }
-                }));
-            }
+        java.util.List<ChainPlan> used = new java.util.ArrayList<>(chains());
+        if (listenerChain != null) {
+            used.add(listenerChain);
         }
+        used.forEach(each -> each.hops().forEach(hop -> hop.nodes().forEach(node -> {
+            if (node.netns() != null) {
+                namespaces.add(node.netns());
+            }
+        })));
         return namespaces;
     }
 }

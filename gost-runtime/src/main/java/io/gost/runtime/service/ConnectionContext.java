@@ -4,6 +4,7 @@ import io.gost.api.BindRequest;
 import io.gost.api.Binding;
 import io.gost.api.Forwarder;
 import io.gost.api.HandlerContext;
+import io.gost.api.Refusal;
 import io.gost.api.ListenContext;
 import io.gost.api.RelayResult;
 import io.gost.api.Router;
@@ -34,6 +35,8 @@ final class ConnectionContext implements HandlerContext {
     private HopForwarder forwarder;
     /** What the service's observer (the metrics) keeps of this connection. */
     final ConnectionObserver.Connection observed;
+    /** The connection limit's refusal decided at accept, handed to the handler at its first request. */
+    private Refusal pendingRefusal;
 
     /** The last target the handler asked for, for the log line. */
     String target;
@@ -43,8 +46,9 @@ final class ConnectionContext implements HandlerContext {
     boolean relayed;
     boolean finished;
 
-    ConnectionContext(Service service, Channel client, String sessionId) {
+    ConnectionContext(Service service, Channel client, String sessionId, Refusal refusal) {
         this.service = service;
+        this.pendingRefusal = refusal;
         this.client = client;
         this.sessionId = sessionId;
         InetSocketAddress peer = client.attr(Binding.PEER_ADDRESS).get();
@@ -166,6 +170,24 @@ final class ConnectionContext implements HandlerContext {
     }
 
     @Override
+    public Optional<String> ownSocketsRefusal() {
+        return Optional.ofNullable(service.ownSocketsRefusal());
+    }
+
+    @Override
+    public Optional<Refusal> admitRequest() {
+        Refusal refusal = pendingRefusal;
+        pendingRefusal = null;
+        if (refusal == null) {
+            refusal = service.access().checkRequest(service.name(), clientAddress);
+        }
+        if (refusal != null) {
+            recordError(new RefusedException(refusal));
+        }
+        return Optional.ofNullable(refusal);
+    }
+
+    @Override
     public Future<RelayResult> relay(Channel upstream) {
         relayed = true;
         Future<RelayResult> result = Relay.start(client, upstream, service.idleTimeout(),
@@ -233,5 +255,14 @@ final class ConnectionContext implements HandlerContext {
                     }
                 });
         return result;
+    }
+
+    /** A refused request, as the connection's log line names it. */
+    static final class RefusedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(Refusal refusal) {
+            super("refused: " + refusal.message(), null, false, false);
+        }
     }
 }

@@ -4,11 +4,16 @@ import io.gost.api.Handler;
 import io.gost.api.HostPort;
 import io.gost.api.Listener;
 import io.gost.api.NetnsRef;
+import io.gost.api.Refusal;
+import io.gost.api.RemotePort;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
 import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.Hop;
 import io.gost.runtime.chain.SocketPlacement;
+import io.gost.runtime.limit.ConnectionLimiter;
+import io.gost.runtime.limit.ThrottleHandler;
+import io.gost.runtime.limit.TrafficLimiter;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -57,14 +62,23 @@ public final class Service implements AutoCloseable {
     private final Duration idleTimeout;
     private final int maxConnections;
     private final boolean warnWhenReachableWithoutAuth;
+    /** Why handlers may not open sockets of their own toward targets, or {@code null}. */
+    private final String ownSocketsRefusal;
+    private final AccessControl access;
+    private final boolean handlerAnswersRefusals;
     private final AtomicLong refusedConnections = new AtomicLong();
     /** Refusals not yet reported in a log line, and when the next line may be written. */
     private final AtomicLong unreportedRefusals = new AtomicLong();
     private final AtomicLong nextRefusalReportNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong sessions = new AtomicLong();
-    private final ServiceStats stats = new ServiceStats();
-    private final AtomicLong currentConnections = stats.currentConnections;
-    private final AtomicLong totalConnections = stats.totalConnections;
+    /**
+     * GOST's stats: this service's own, or those of the unchanged service it replaced in a reload (a reload
+     * builds every service anew with the new plan's controls, and an unchanged one carries its counters on).
+     */
+    private final ServiceStats stats;
+    /** This service's own open connections (a drain waits for them); the stats count those of predecessors too. */
+    private final AtomicLong currentConnections = new AtomicLong();
+    private final AtomicLong totalConnections;
     /** Client channels open now, to close what is left when a drain's grace period ends. */
     private final Set<Channel> openChannels = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -96,6 +110,11 @@ public final class Service implements AutoCloseable {
         this.idleTimeout = builder.idleTimeout;
         this.maxConnections = builder.maxConnections;
         this.warnWhenReachableWithoutAuth = builder.warnWhenReachableWithoutAuth;
+        this.ownSocketsRefusal = builder.ownSocketsRefusal;
+        this.access = builder.access;
+        this.handlerAnswersRefusals = builder.handlerAnswersRefusals;
+        this.stats = builder.stats != null ? builder.stats : new ServiceStats();
+        this.totalConnections = stats.totalConnections;
     }
 
     /** Starts building a service. */
@@ -159,6 +178,19 @@ public final class Service implements AutoCloseable {
     /** Connections closed at accept because {@code maxConnections} were open. */
     public long refusedConnections() {
         return refusedConnections.get();
+    }
+
+    /** Connections refused by the service's admissions, connection limit and request-rate limit since start. */
+    public long accessRefusals() {
+        return access.refusals();
+    }
+
+    String ownSocketsRefusal() {
+        return ownSocketsRefusal;
+    }
+
+    AccessControl access() {
+        return access;
     }
 
     /**
@@ -307,14 +339,51 @@ public final class Service implements AutoCloseable {
     /** A connection the listener accepted. */
     void accept(Channel client) {
         // Counted first, so that connections accepted at once on several event loops cannot all pass.
-        long open = currentConnections.incrementAndGet();
+        long open = connectionOpened();
         if (maxConnections > 0 && open > maxConnections) {
-            currentConnections.decrementAndGet();
+            connectionGone();
             refuse(client);
             return;
         }
+        // Admission and limits, before anything is read from the client.
+        // On a reverse listener's port opened through a chain the channel's remote address is the hop: the
+        // admissions and limits are about the peer that connected there, which the binding names.
+        InetSocketAddress peer = client.attr(io.gost.api.Binding.PEER_ADDRESS).get();
+        InetSocketAddress remote = peer != null ? peer
+                : client.remoteAddress() instanceof InetSocketAddress address ? address : null;
+        if (!access.admits(name, remote)) {
+            connectionGone();
+            client.close();
+            return;
+        }
+        Refusal refusal = null;
+        Object slot = access.acquireConnection(name, remote);
+        if (slot instanceof Refusal refused) {
+            if (!handlerAnswersRefusals) {
+                connectionGone();
+                client.close();
+                return;
+            }
+            refusal = refused; // the handler answers it in its protocol
+        } else if (slot instanceof ConnectionLimiter.Permit permit) {
+            client.closeFuture().addListener(closed -> permit.release());
+        }
+        if (refusal == null && !handlerAnswersRefusals && access.checkRequest(name, remote) != null) {
+            // GOST checks the request rate once per connection, and closes it without an answer.
+            connectionGone();
+            client.close();
+            return;
+        }
+        if (refusal == null) {
+            TrafficLimiter.ConnectionThrottle throttle = access.throttle(remote);
+            if (throttle != null) {
+                // At the head of the pipeline: every byte to and from the client, whoever moves it.
+                client.pipeline().addFirst(ThrottleHandler.NAME, new ThrottleHandler(throttle.fromClient(),
+                        throttle.toClient(), throttle));
+            }
+        }
         String sessionId = Long.toString(sessions.incrementAndGet(), 36) + "-" + name;
-        ConnectionContext context = new ConnectionContext(this, client, sessionId);
+        ConnectionContext context = new ConnectionContext(this, client, sessionId, refusal);
         totalConnections.incrementAndGet();
         openChannels.add(client);
         client.closeFuture().addListener(closed -> {
@@ -352,6 +421,16 @@ public final class Service implements AutoCloseable {
         }
     }
 
+    private long connectionOpened() {
+        stats.currentConnections.incrementAndGet();
+        return currentConnections.incrementAndGet();
+    }
+
+    private long connectionGone() {
+        stats.currentConnections.decrementAndGet();
+        return currentConnections.decrementAndGet();
+    }
+
     /** Counts and logs a finished connection, once. */
     void connectionClosed(ConnectionContext context) {
         if (context.finished) {
@@ -362,7 +441,7 @@ public final class Service implements AutoCloseable {
             stats.countError();
         }
         context.observed.closed(System.nanoTime() - context.startNanos(), context.error != null);
-        long open = currentConnections.decrementAndGet();
+        long open = connectionGone();
         connectionLog.closed(this, context);
         if (open == 0 && draining) {
             drained.complete(null);
@@ -447,6 +526,10 @@ public final class Service implements AutoCloseable {
         private Duration idleTimeout;
         private int maxConnections;
         private boolean warnWhenReachableWithoutAuth;
+        private String ownSocketsRefusal;
+        private AccessControl access = AccessControl.NONE;
+        private boolean handlerAnswersRefusals;
+        private ServiceStats stats;
 
         public Builder name(String name) {
             this.name = name;
@@ -539,6 +622,32 @@ public final class Service implements AutoCloseable {
          */
         public Builder warnWhenReachableWithoutAuth(boolean warn) {
             this.warnWhenReachableWithoutAuth = warn;
+            return this;
+        }
+
+        /**
+         * The service's admissions and limiters; {@code handlerAnswersRefusals} when its handler answers refused
+         * requests in its protocol ({@link io.gost.api.HandlerFactory#answersRefusals()}).
+         */
+        public Builder access(AccessControl access, boolean handlerAnswersRefusals) {
+            this.access = java.util.Objects.requireNonNull(access, "access");
+            this.handlerAnswersRefusals = handlerAnswersRefusals;
+            return this;
+        }
+
+        /**
+         * Why handlers may not open sockets of their own toward targets ({@link
+         * io.gost.api.HandlerContext#ownSocketsRefusal()}): the controls such sockets would go around, or
+         * {@code null} for none.
+         */
+        public Builder ownSocketsRefusal(String reason) {
+            this.ownSocketsRefusal = reason;
+            return this;
+        }
+
+        /** Counters to go on with (those of the unchanged service this one replaces), or {@code null} for new ones. */
+        public Builder stats(ServiceStats stats) {
+            this.stats = stats;
             return this;
         }
 

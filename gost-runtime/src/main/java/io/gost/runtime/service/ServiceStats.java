@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.LongAdder;
  * A service's counters, GOST's {@code stats} fields: connections (total and open), connections that ended
  * with an error, and bytes from and to clients. Counted without locks: the byte counters are
  * {@link LongAdder}s, which event loops add to without contending, summed only when someone reads them
- * (the Web API, a metrics scrape). A reload that keeps a service keeps its counters; a service replaced by
- * a reload starts from zero, as GOST's do.
+ * (the Web API, a metrics scrape). A reload that keeps a service's configuration keeps its counters (the
+ * service is built anew with the new plan's controls and carries them on; connections still draining on its
+ * predecessor count until they end); a service whose configuration changed starts from zero, as GOST's do.
  */
 public final class ServiceStats {
 

@@ -146,7 +146,7 @@ class ChainRouterTest {
     @Test
     void directDialThatNeverAnswersFailsAsTimeoutAfterTheDialTimeout() throws Exception {
         SilentDialer silent = new SilentDialer();
-        ChainRouter router = new ChainRouter(null, null, 0, Duration.ofMillis(200), transport, placement, silent,
+        ChainRouter router = new ChainRouter((Chain) null, null, 0, Duration.ofMillis(200), transport, placement, silent,
                 "service-0", null);
 
         long start = System.nanoTime();
@@ -321,7 +321,7 @@ class ChainRouterTest {
 
     @Test
     void aNameThatDoesNotResolveFailsAsUnreachable() throws Exception {
-        ChainRouter router = new ChainRouter(null, null, 0, TIMEOUT, transport, placement,
+        ChainRouter router = new ChainRouter((Chain) null, null, 0, TIMEOUT, transport, placement,
                 TestDialers.failing(() -> new java.net.UnknownHostException("no.such.host")), "service-0", null);
 
         RouteException failure = failureOf(router.dial(loop, "tcp",
@@ -333,7 +333,7 @@ class ChainRouterTest {
 
     @Test
     void inlinePlacementRefusesToIgnoreANamespace() throws Exception {
-        ChainRouter router = new ChainRouter(null, NetnsRef.parse("ns1"), 0, TIMEOUT, transport,
+        ChainRouter router = new ChainRouter((Chain) null, NetnsRef.parse("ns1"), 0, TIMEOUT, transport,
                 SocketPlacement.INLINE, tcp, "service-0", null);
 
         RouteException failure = failureOf(router.dial(loop, "tcp",

@@ -30,7 +30,7 @@ class HopForwarderTest {
     void start() {
         transport = NettyTransport.create(1);
         loop = transport.ioGroup().next();
-        router = new ChainRouter(null, null, 0, Duration.ofSeconds(5), transport, SocketPlacement.INLINE, tcp,
+        router = new ChainRouter((Chain) null, null, 0, Duration.ofSeconds(5), transport, SocketPlacement.INLINE, tcp,
                 "service-0", null);
     }
 

@@ -77,12 +77,12 @@ class BypassConfigTest {
     }
 
     @Test
-    void moreThanOneBypassForAServiceIsRefused() {
-        assertThatThrownBy(() -> yaml(
+    void aServiceNamesEveryBypassOfBypassAndBypassesOnceEach() {
+        GostConfig config = yaml(
                 "services:",
-                "- {name: proxy, addr: ':8080', bypasses: [a, b]}"))
-                .hasMessage("app.yaml:2: services[0].bypasses: gost-java supports one bypass per service, got 2 (a, b);"
-                        + " put all their matchers into one bypass");
+                "- {name: proxy, addr: ':8080', bypass: a, bypasses: [b, a, c]}");
+
+        assertThat(config.services().get(0).controls().bypasses()).containsExactly("a", "b", "c");
     }
 
     @Test

@@ -446,17 +446,13 @@ class CommandLineParserTest {
 
         @Test
         void keysForObjectsNotImplementedYetAreRefusedNamingTheKey() {
-            assertThatThrownBy(() -> gost("-L", "http://:8080?admission=127.0.0.1&limiter.in=1MB"))
+            // quotas: GOST's, not yet here (TLS files, the earlier example, are now taken into tls blocks).
+            assertThatThrownBy(() -> gost("-L", "http://:8080?quotas=q1"))
                     .isInstanceOf(ConfigException.class)
-                    .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
-                            "-L 'http://:8080?admission=127.0.0.1&limiter.in=1MB': query key 'admission' is GOST's,"
-                                    + " but gost-java does not support it yet (access control); remove it, or run"
-                                    + " this configuration with GOST",
-                            "-L 'http://:8080?admission=127.0.0.1&limiter.in=1MB': query key 'limiter.in' is GOST's,"
-                                    + " but gost-java does not support it yet (limiters); remove it, or run this"
+                    .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                            "-L 'http://:8080?quotas=q1': query key 'quotas' is GOST's, but"
+                                    + " gost-java does not support it yet (limiters); remove it, or run this"
                                     + " configuration with GOST"));
-            assertThatThrownBy(() -> gost("-L", ":8080", "-F", "http://127.0.0.1:3128?bypass=10.0.0.0/8"))
-                    .hasMessageContaining("query key 'bypass' is GOST's, but gost-java does not support it yet");
         }
 
         @Test

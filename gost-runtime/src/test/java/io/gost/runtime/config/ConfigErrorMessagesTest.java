@@ -109,7 +109,8 @@ class ConfigErrorMessagesTest {
                 "- addr: :8080",
                 "  colour: blue"))
                 .hasMessage("app.yaml:3: services[0].colour: unknown key 'colour';"
-                        + " a service has name, addr, handler, listener, forwarder, bypass, bypasses, metadata");
+                        + " a service has name, addr, handler, listener, forwarder, admission, admissions, bypass,"
+                        + " bypasses, limiter, climiter, rlimiter, hosts, resolver, interface, sockopts, metadata");
     }
 
     @Test

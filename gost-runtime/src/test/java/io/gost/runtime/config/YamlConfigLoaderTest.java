@@ -196,22 +196,22 @@ class YamlConfigLoaderTest {
                 "services:",
                 "- addr: :8080",
                 "  bypass: bp",
-                "  admission: adm",
+                "  quotas: [q]",
                 "  handler: {type: http, tls: {certFile: a}, limiter: l}",
-                "  listener: {type: tcp, chainGroup: {chains: [a]}}"))
+                "  listener: {type: tcp, chainGroup: {chains: [{chain: a, matcher: {rule: 'Host(`a.com`)'}}]}}"))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
                         "app.yaml:2: loggers: 'loggers' is GOST's, but gost-java does not support it yet (operations"
                                 + " (API, metrics, logs, reload)); remove it, or run this configuration with GOST",
                         "app.yaml:3: recorders: 'recorders' is GOST's, but gost-java does not support it yet"
                                 + " (recorders); remove it, or run this configuration with GOST",
-                        "app.yaml:8: services[0].admission: 'admission' is GOST's, but gost-java does not support it"
-                                + " yet (access control); remove it, or run this configuration with GOST",
+                        "app.yaml:8: services[0].quotas: 'quotas' is GOST's, but gost-java does not support it"
+                                + " yet (limiters); remove it, or run this configuration with GOST",
                         "app.yaml:9: services[0].handler.limiter: 'limiter' is GOST's, but gost-java does not support"
                                 + " it yet (limiters); remove it, or run this configuration with GOST",
-                        "app.yaml:10: services[0].listener.chainGroup: 'chainGroup' is GOST's, but gost-java does not"
-                                + " support it yet (routing (chain groups, matchers, ingress, routers)); remove it, or"
-                                + " run this configuration with GOST"));
+                        "app.yaml:10: services[0].listener.chainGroup.chains[0].matcher: 'matcher' is GOST's, but"
+                                + " gost-java does not support it yet (routing (chain groups, matchers, ingress,"
+                                + " routers)); remove it, or run this configuration with GOST"));
     }
 
     @Test

@@ -35,6 +35,24 @@ class GostDocsCorpusTest {
     private static final Path EXPECTED = CORPUS.resolve("EXPECTED.tsv");
     private static final PluginRegistry REGISTRY = PluginRegistry.load();
 
+    /**
+     * The host the examples are planned on, so that their outcome does not depend on the machine: the
+     * interfaces and addresses the docs' multi-homed examples name ({@code eth0}, {@code eth1},
+     * {@code 192.168.0.1}, {@code 192.168.0.123}, {@code fd::1}).
+     */
+    static final HostInterfaces DOCS_HOST = new HostInterfaces() {
+        @Override
+        public boolean hasInterface(String name) {
+            return List.of("lo", "eth0", "eth1").contains(name);
+        }
+
+        @Override
+        public boolean hasAddress(byte[] ip) {
+            String text = io.gost.runtime.match.IpAddress.format(ip);
+            return List.of("127.0.0.1", "192.168.0.1", "192.168.0.123", "fd::1").contains(text);
+        }
+    };
+
     /** What happened to one example. */
     record Outcome(String kind, String detail) {
 
@@ -120,7 +138,7 @@ class GostDocsCorpusTest {
             if (config == null) {
                 return new Outcome("skip", "reads a configuration file the page does not show");
             }
-            Planner.Result result = Planner.plan(config, REGISTRY);
+            Planner.Result result = Planner.plan(config, REGISTRY, DOCS_HOST);
             if (!result.problems().isEmpty()) {
                 return new Outcome("error", result.problems().get(0));
             }

@@ -189,4 +189,58 @@ class ReverseForwardTest {
             return false;
         }
     }
+
+    @Test
+    void admissionsOfAnRtcpServiceThroughAChainJudgeThePeerThatConnectedOnTheHopNotTheHop() throws Exception {
+        int remotePort = freeTcpPort();
+        // Only 127.0.0.2 is admitted. The tunnel to the hop comes from 127.0.0.1, so judging the channel's own
+        // remote address would refuse the admitted peer and (with a blacklist) admit a refused one.
+        try (io.gost.runtime.testing.EchoServer echo = new io.gost.runtime.testing.EchoServer();
+             RunningGost hop = RunningGost.start("socks5://127.0.0.1:0?bind=true");
+             RunningGost gost = RunningGost.start(List.of("rtcp://127.0.0.1:" + remotePort + "/127.0.0.1:"
+                     + echo.port() + "?admission=~127.0.0.2"), List.of("socks5://127.0.0.1:" + hop.port(0)))) {
+            Service service = gost.service(0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> service.remoteBoundAddress() != null);
+
+            try (Socket admitted = new Socket("127.0.0.1", remotePort, java.net.InetAddress.getByName("127.0.0.2"),
+                    0)) {
+                admitted.setSoTimeout(5_000);
+                admitted.getOutputStream().write(bytes("admitted"));
+                byte[] echoed = new byte[8];
+                new DataInputStream(admitted.getInputStream()).readFully(echoed);
+                assertThat(echoed).isEqualTo(bytes("admitted"));
+            }
+            try (Socket refused = new Socket("127.0.0.1", remotePort)) {
+                refused.setSoTimeout(5_000);
+                refused.getOutputStream().write(bytes("refused"));
+                assertThat(refused.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+            }
+            assertThat(service.accessRefusals()).isEqualTo(1);
+            assertThat(echo.accepted()).as("only the admitted peer reached the target").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void onAServiceWithABypassEveryUdpAndBindCommandIsRefusedWith0x02WithOrWithoutAChain() throws Exception {
+        // Their datagrams and bound connections would not meet the bypass (nor a limiter, hosts, resolver,
+        // interface or so_mark): refused rather than carried around it. CONNECT still works.
+        InetSocketAddress any = new InetSocketAddress("0.0.0.0", 0);
+        try (RunningGost hop = RunningGost.start("socks5://127.0.0.1:0?udp=true&bind=true");
+             RunningGost direct = RunningGost.start("socks5://127.0.0.1:0?udp=true&bind=true&bypass=10.0.0.0/8");
+             RunningGost chained = RunningGost.start(
+                     List.of("socks5://127.0.0.1:0?udp=true&bind=true&bypass=10.0.0.0/8"),
+                     List.of("socks5://127.0.0.1:" + hop.port(0)))) {
+            for (RunningGost gost : List.of(direct, chained)) {
+                for (int command : new int[] {0x03, 0x02, 0xF3, 0xF2}) { // UDP ASSOCIATE, BIND, UDP-TUN, MBIND
+                    try (Socket control = new Socket("127.0.0.1", gost.port(0))) {
+                        control.setSoTimeout(5_000);
+                        assertThat(UdpThroughChainsTest.request(control, command, any)[1])
+                                .as("command 0x%02X on %s", command, gost.service(0).name())
+                                .isEqualTo((byte) 0x02);
+                    }
+                }
+            }
+            assertThat(hop.service(0).totalConnections()).as("nothing reached the hop").isZero();
+        }
+    }
 }

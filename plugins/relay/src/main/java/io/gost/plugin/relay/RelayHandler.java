@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a request GOST could not read (another version, an unknown feature, a truncated one) closes the
  *       connection without an answer; so does a client that has not sent a complete request within
  *       {@code readTimeout};</li>
- *   <li>with credentials configured, a request whose user auth feature is missing or wrong is answered 2;</li>
+ *   <li>a request the service's connection or request-rate limit refuses is answered 5;</li>
+ *   <li>with credentials configured (and the client not in {@code skipauth}), a request whose user auth
+ *       feature is missing or wrong is answered 2;</li>
  *   <li>forwarder mode: the target is the forwarder's node (command and address are ignored); no node or a
  *       failed dial answers 6;</li>
  *   <li>CONNECT: no address answers 1, a target the bypass forbids 3, a failed dial 7; BIND answers 3 and UDP
@@ -153,15 +155,36 @@ final class RelayHandler implements Handler {
         }
 
         private void onRequest(RelayMessage request) {
-            if (authenticator.isPresent()) {
+            // The service's connection and request-rate limits (the runtime has logged a refusal).
+            Optional<io.gost.api.Refusal> limited = context.admitRequest();
+            if (limited.isPresent()) {
+                refuse(RelayProtocol.STATUS_SERVICE_UNAVAILABLE, limited.get().message());
+                return;
+            }
+            // GOST's skipauth: clients from those addresses are asked for no credentials.
+            if (authenticator.isPresent() && authenticator.get().requiredFor(context.clientAddress())) {
                 String user = request.username() == null ? "" : request.username();
                 String pass = request.password() == null ? "" : request.password();
-                if (!authenticator.get().authenticate(user, pass)) {
-                    refuse(RelayProtocol.STATUS_UNAUTHORIZED, request.username() == null
-                            ? "no credentials in the request" : "wrong credentials for user '" + user + "'");
-                    return;
-                }
+                // May be answered later (an auther's HTTP plugin): act on it back on the connection's loop.
+                authenticator.get().authenticate(user, pass, context.clientAddress()).whenComplete((accepted, error) ->
+                        client.eventLoop().execute(() -> {
+                            if (!client.isActive()) {
+                                return;
+                            }
+                            if (error == null && Boolean.TRUE.equals(accepted)) {
+                                onAuthenticated(request);
+                            } else {
+                                refuse(RelayProtocol.STATUS_UNAUTHORIZED, request.username() == null
+                                        ? "no credentials in the request"
+                                        : "wrong credentials for user '" + user + "'");
+                            }
+                        }));
+                return;
             }
+            onAuthenticated(request);
+        }
+
+        private void onAuthenticated(RelayMessage request) {
             String network = request.networkName();
             Optional<Forwarder> forwarder = context.forwarder();
             if (forwarder.isPresent()) {

@@ -36,6 +36,12 @@ public final class RelayHandlerFactory implements HandlerFactory {
                 + " one";
     }
 
+    /** A request the service's limits refuse is answered status 5 (service unavailable). */
+    @Override
+    public boolean answersRefusals() {
+        return true;
+    }
+
     @Override
     public boolean letsClientsChooseTargets() {
         return true;

@@ -118,6 +118,20 @@ final class ClientConnection {
         return false;
     }
 
+    /**
+     * Answers a request a service limit refuses (503, 429) and closes; not logged here, since the runtime logs
+     * its refusals (at most a line a second, naming the limiter) and a flood must not become a flood of lines.
+     */
+    void refuseByLimit(HttpRequest request, ProxyRequestException refusal) {
+        HttpResponse response = settings.errorResponse(refusal.status(), refusal.getMessage(), false,
+                request.protocolVersion());
+        if (refusal.status().code() == 429 || refusal.status().code() == 503) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        }
+        ReferenceCountUtil.release(request);
+        closeAfter(client.writeAndFlush(response));
+    }
+
     /** Answers with an error the proxy met itself (a failed dial, a broken upstream, a timeout), then closes. */
     void respondAndClose(HttpResponseStatus status, String detail, HttpVersion clientVersion) {
         String line = "answered " + status.code() + " " + status.reasonPhrase() + ": " + detail;

@@ -55,6 +55,12 @@ public final class HttpHandlerFactory implements HandlerFactory {
         return true;
     }
 
+    /** Each request asks {@link io.gost.api.HandlerContext#admitRequest()}; a refusal is answered 503 or 429. */
+    @Override
+    public boolean answersRefusals() {
+        return true;
+    }
+
     /** Clients name the targets; a forwarder has no part in it. */
     @Override
     public ForwarderUse forwarderUse() {

@@ -31,8 +31,10 @@ final class HttpProxyHandler implements Handler {
                 .addLast(HttpProxyPipeline.SERVER_CODEC, new HttpServerCodec(HttpProxyPipeline.decoderConfig()))
                 .addLast(HttpProxyPipeline.REQUEST_QUEUE, new RequestQueue(connection))
                 .addLast(HttpProxyPipeline.REQUEST, new RequestValidator(connection));
-        settings.authenticator().ifPresent(authenticator ->
-                pipeline.addLast(HttpProxyPipeline.AUTH, new ProxyAuthenticator(connection, authenticator)));
+        // GOST's skipauth: clients from those addresses are asked for no credentials.
+        settings.authenticator().filter(authenticator -> authenticator.requiredFor(context.clientAddress()))
+                .ifPresent(authenticator ->
+                        pipeline.addLast(HttpProxyPipeline.AUTH, new ProxyAuthenticator(connection, authenticator)));
         pipeline.addLast(HttpProxyPipeline.CONNECT, new ConnectTunnel(connection))
                 .addLast(HttpProxyPipeline.FORWARD, new RequestForwarder(connection));
         if (client.isActive()) {

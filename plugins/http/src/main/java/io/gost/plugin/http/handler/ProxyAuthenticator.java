@@ -8,12 +8,14 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The authentication phase, present when the service has credentials: a request without acceptable
  * {@code Proxy-Authorization: Basic} credentials is answered 407 with {@code Proxy-Authenticate}. When the
  * connection stays open for the retry, the rest of the refused request is dropped and the next head asked
- * for.
+ * for. Credentials may be checked remotely (an auther's HTTP plugin): the request then waits, unread beyond
+ * its head, until the answer is back on the connection's event loop.
  */
 final class ProxyAuthenticator extends ChannelInboundHandlerAdapter {
 
@@ -37,23 +39,42 @@ final class ProxyAuthenticator extends ChannelInboundHandlerAdapter {
             }
             discarding = !(msg instanceof LastHttpContent);
             ctx.read();
-        } else if (msg instanceof ProxyRequest proxyRequest && !accepted(proxyRequest)) {
+        } else if (msg instanceof ProxyRequest proxyRequest) {
             String field = proxyRequest.request().headers().get(HttpHeaderNames.PROXY_AUTHORIZATION);
-            discarding = connection.refuse(proxyRequest.request(), ProxyRequestException.authenticationRequired(
-                    field == null ? "this proxy needs a user name and password (Proxy-Authorization: Basic)"
-                            : "the credentials in Proxy-Authorization were not accepted"));
-            if (discarding) {
-                ctx.read();
+            Optional<Credentials> credentials = BasicProxyAuthorization.parse(field);
+            if (credentials.isEmpty()) {
+                refuse(ctx, proxyRequest, field);
+                return;
+            }
+            CompletableFuture<Boolean> answer = authenticator.authenticate(credentials.get().username(),
+                    credentials.get().password(), connection.context().clientAddress()).toCompletableFuture();
+            if (answer.isDone()) {
+                decided(ctx, proxyRequest, field, answer.getNow(false));
+            } else {
+                answer.whenComplete((accepted, error) -> ctx.executor().execute(() ->
+                        decided(ctx, proxyRequest, field, error == null && Boolean.TRUE.equals(accepted))));
             }
         } else {
             ctx.fireChannelRead(msg);
         }
     }
 
-    private boolean accepted(ProxyRequest proxyRequest) {
-        String field = proxyRequest.request().headers().get(HttpHeaderNames.PROXY_AUTHORIZATION);
-        Optional<Credentials> credentials = BasicProxyAuthorization.parse(field);
-        return credentials.isPresent()
-                && authenticator.authenticate(credentials.get().username(), credentials.get().password());
+    private void decided(ChannelHandlerContext ctx, ProxyRequest proxyRequest, String field, boolean accepted) {
+        if (connection.isClosed()) {
+            ReferenceCountUtil.release(proxyRequest.request());
+        } else if (accepted) {
+            ctx.fireChannelRead(proxyRequest);
+        } else {
+            refuse(ctx, proxyRequest, field);
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, ProxyRequest proxyRequest, String field) {
+        discarding = connection.refuse(proxyRequest.request(), ProxyRequestException.authenticationRequired(
+                field == null ? "this proxy needs a user name and password (Proxy-Authorization: Basic)"
+                        : "the credentials in Proxy-Authorization were not accepted"));
+        if (discarding) {
+            ctx.read();
+        }
     }
 }

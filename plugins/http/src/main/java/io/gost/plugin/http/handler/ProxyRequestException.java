@@ -29,6 +29,15 @@ final class ProxyRequestException extends Exception {
         return of(HttpResponseStatus.BAD_REQUEST, message);
     }
 
+    /**
+     * The runtime's refusal of a request by a service limit: {@code 503 Service Unavailable} for a connection
+     * limit, {@code 429 Too Many Requests} for a request rate; the connection is closed.
+     */
+    static ProxyRequestException refused(io.gost.api.Refusal refusal) {
+        return of(refusal.reason() == io.gost.api.Refusal.Reason.RATE_LIMIT ? HttpResponseStatus.TOO_MANY_REQUESTS
+                : HttpResponseStatus.SERVICE_UNAVAILABLE, refusal.message());
+    }
+
     /** {@code 407 Proxy Authentication Required}; the connection may stay open for a retry. */
     static ProxyRequestException authenticationRequired(String message) {
         return new ProxyRequestException(HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED, message, true);

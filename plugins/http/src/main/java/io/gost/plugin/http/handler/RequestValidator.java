@@ -76,6 +76,12 @@ final class RequestValidator extends ChannelDuplexHandler {
     private void onHead(HttpRequest request) {
         cancelHeadTimeout();
         firstRequest = false;
+        // The service's connection and request-rate limits, before anything else is done for the request.
+        java.util.Optional<io.gost.api.Refusal> limited = connection.context().admitRequest();
+        if (limited.isPresent()) {
+            connection.refuseByLimit(request, ProxyRequestException.refused(limited.get()));
+            return;
+        }
         RequestTarget target;
         try {
             target = validate(request);

@@ -29,8 +29,14 @@ public final class AutoHandler implements Handler {
     private final Optional<Handler> socks4;
     private final Optional<Handler> http;
     private final Duration sniffTimeout;
+    /** Delegates that do not ask about refusals themselves: the auto handler asks for them. */
+    private final boolean checksForSocks4;
+    private final boolean checksForHttp;
 
-    AutoHandler(Handler socks5, Optional<Handler> socks4, Optional<Handler> http, Duration sniffTimeout) {
+    AutoHandler(Handler socks5, Optional<Handler> socks4, Optional<Handler> http, Duration sniffTimeout,
+                boolean checksForSocks4, boolean checksForHttp) {
+        this.checksForSocks4 = checksForSocks4;
+        this.checksForHttp = checksForHttp;
         this.socks5 = Objects.requireNonNull(socks5, "socks5");
         this.socks4 = Objects.requireNonNull(socks4, "socks4");
         this.http = Objects.requireNonNull(http, "http");
@@ -41,6 +47,11 @@ public final class AutoHandler implements Handler {
     public void handle(Channel client, HandlerContext context) {
         client.pipeline().addLast(SocksPipelineNames.AUTO_SNIFF, new ProtocolSniffHandler(this, context, sniffTimeout));
         client.read();
+    }
+
+    /** True when the delegate for {@code first} does not answer refusals, so the auto handler must. */
+    boolean checksRefusalsFor(byte first) {
+        return first == 0x04 ? checksForSocks4 : first != 0x05 && checksForHttp;
     }
 
     /** The handler for a connection whose first byte is {@code first}, if there is one. */

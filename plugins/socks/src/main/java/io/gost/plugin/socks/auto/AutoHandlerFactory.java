@@ -58,6 +58,15 @@ public final class AutoHandlerFactory implements HandlerFactory {
         return true;
     }
 
+    /**
+     * The socks5 and http handlers answer refusals; for a delegate that does not (a socks4 plugin built before
+     * they existed), the auto handler asks itself and answers SOCKS4's 0x5B.
+     */
+    @Override
+    public boolean answersRefusals() {
+        return true;
+    }
+
     /** Clients name the targets; a forwarder has no part in it. */
     @Override
     public ForwarderUse forwarderUse() {
@@ -68,8 +77,12 @@ public final class AutoHandlerFactory implements HandlerFactory {
     public Handler create(Metadata metadata, PluginContext context) {
         Socks5HandlerConfig config = Socks5HandlerConfig.from(metadata, context);
         Handler socks5 = new Socks5Handler(config);
-        Optional<Handler> socks4 = context.handlerFactory("socks4").map(factory -> factory.create(metadata, context));
-        Optional<Handler> http = context.handlerFactory("http").map(factory -> factory.create(metadata, context));
-        return new AutoHandler(socks5, socks4, http, config.handshakeTimeout());
+        Optional<HandlerFactory> socks4Factory = context.handlerFactory("socks4");
+        Optional<HandlerFactory> httpFactory = context.handlerFactory("http");
+        Optional<Handler> socks4 = socks4Factory.map(factory -> factory.create(metadata, context));
+        Optional<Handler> http = httpFactory.map(factory -> factory.create(metadata, context));
+        return new AutoHandler(socks5, socks4, http, config.handshakeTimeout(),
+                !socks4Factory.map(HandlerFactory::answersRefusals).orElse(true),
+                !httpFactory.map(HandlerFactory::answersRefusals).orElse(true));
     }
 }

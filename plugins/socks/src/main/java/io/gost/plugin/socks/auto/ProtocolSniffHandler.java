@@ -76,6 +76,17 @@ final class ProtocolSniffHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, first);
             return;
         }
+        if (auto.checksRefusalsFor(first) && context.admitRequest().isPresent()) {
+            // The runtime has logged it; a SOCKS4 client gets its protocol's refusal, others a close.
+            chunk.release();
+            if (first == 0x04) {
+                ctx.writeAndFlush(ctx.alloc().buffer(SOCKS4_REJECTED.length).writeBytes(SOCKS4_REJECTED))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+            return;
+        }
         ctx.pipeline().replace(this, SocksPipelineNames.unique(ctx.pipeline(), SocksPipelineNames.REPLAY),
                 new HeldInbound(List.of(chunk), false));
         try {

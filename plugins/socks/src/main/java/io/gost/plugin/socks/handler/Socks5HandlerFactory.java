@@ -35,6 +35,11 @@ public final class Socks5HandlerFactory implements HandlerFactory {
 
     /** Clients name their targets: without credentials on a reachable address this is an open proxy. */
     @Override
+    public boolean answersRefusals() {
+        return true; // a refused request gets reply 0x02 (not allowed by ruleset)
+    }
+
+    @Override
     public boolean letsClientsChooseTargets() {
         return true;
     }

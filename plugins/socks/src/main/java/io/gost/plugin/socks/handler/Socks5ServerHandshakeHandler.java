@@ -31,6 +31,7 @@ import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -127,8 +128,9 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         if (failedToDecode(greeting.decoderResult(), "greeting")) {
             return;
         }
-        Socks5AuthMethod required = config.authenticator().isPresent()
-                ? Socks5AuthMethod.PASSWORD : Socks5AuthMethod.NO_AUTH;
+        // GOST's skipauth: clients from those addresses are asked for no credentials.
+        Socks5AuthMethod required = config.authenticator().filter(a -> a.requiredFor(context.clientAddress()))
+                .isPresent() ? Socks5AuthMethod.PASSWORD : Socks5AuthMethod.NO_AUTH;
         List<Socks5AuthMethod> offered = greeting.authMethods();
         if (!offered.contains(required)) {
             LOGGER.info("{}: the client offers SOCKS5 methods {} but this service requires {}; replying 0xff",
@@ -151,9 +153,23 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         if (failedToDecode(credentials.decoderResult(), "username/password request")) {
             return;
         }
-        if (!authenticate(credentials.username(), credentials.password())) {
-            LOGGER.info("{}: SOCKS5 username/password rejected for user '{}'; replying 0x01", describe(),
-                    credentials.username());
+        String username = credentials.username();
+        java.util.concurrent.CompletableFuture<Boolean> answer = authenticate(username, credentials.password());
+        if (answer.isDone()) {
+            authenticated(username, answer.getNow(false));
+        } else {
+            // Checked remotely (an auther's HTTP plugin): nothing is read until the answer is back on the loop.
+            answer.whenComplete((accepted, error) -> ctx.executor().execute(() ->
+                    authenticated(username, error == null && Boolean.TRUE.equals(accepted))));
+        }
+    }
+
+    private void authenticated(String username, boolean accepted) {
+        if (phase != Phase.PASSWORD || !ctx.channel().isActive()) {
+            return;
+        }
+        if (!accepted) {
+            LOGGER.info("{}: SOCKS5 username/password rejected for user '{}'; replying 0x01", describe(), username);
             replyThenClose(new DefaultSocks5PasswordAuthResponse(CREDENTIALS_REJECTED));
             return;
         }
@@ -163,21 +179,26 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         ctx.read();
     }
 
-    private boolean authenticate(String username, String password) {
+    private java.util.concurrent.CompletableFuture<Boolean> authenticate(String username, String password) {
         Authenticator authenticator = config.authenticator().orElse(null);
         if (authenticator == null) {
-            return false;
+            return java.util.concurrent.CompletableFuture.completedFuture(false);
         }
         try {
-            return authenticator.authenticate(username, password);
+            return authenticator.authenticate(username, password, context.clientAddress()).toCompletableFuture();
         } catch (RuntimeException e) {
             LOGGER.warn("{}: the authenticator failed; treating the credentials as rejected", describe(), e);
-            return false;
+            return java.util.concurrent.CompletableFuture.completedFuture(false);
         }
     }
 
     private void onCommand(Socks5CommandRequest request) {
         cancelDeadline();
+        // The service's connection and request-rate limits (the runtime has logged a refusal).
+        if (context.admitRequest().isPresent()) {
+            fail(Socks5CommandStatus.FORBIDDEN);
+            return;
+        }
         DecoderResult result = request.decoderResult();
         if (!result.isSuccess()) {
             if (result.cause() instanceof TargetAddressDecoder.UnsupportedAddressTypeException unsupported) {
@@ -194,18 +215,18 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         if (type == Socks5CommandType.CONNECT) {
             command = new ConnectCommand(this, address);
         } else if (type == Socks5CommandType.BIND) {
-            if (!allowed(type, config.bindEnabled(), "bind")) {
+            if (!allowed(type, config.bindEnabled(), "bind") || refusedForOwnSockets(type)) {
                 return;
             }
             // Through a chain the port opens on its last hop, never here around the chain.
             command = context.routesThroughChain() ? new ChainedBindCommand(this, address) : new BindCommand(this);
         } else if (type == Socks5CommandType.UDP_ASSOCIATE) {
-            if (!allowed(type, config.udpEnabled(), "udp")) {
+            if (!allowed(type, config.udpEnabled(), "udp") || refusedForOwnSockets(type)) {
                 return;
             }
             command = new UdpAssociation(this);
         } else if (type.equals(Socks5Commands.MBIND)) {
-            if (!allowed(type, config.bindEnabled(), "bind")) {
+            if (!allowed(type, config.bindEnabled(), "bind") || refusedForOwnSockets(type)) {
                 return;
             }
             if (context.routesThroughChain()) {
@@ -219,7 +240,7 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
         } else if (type.equals(Socks5Commands.UDP_TUN)) {
             UdpTunCommand tunnel = new UdpTunCommand(this, address);
             if (!allowed(type, tunnel.listening() ? config.bindEnabled() : config.udpEnabled(),
-                    tunnel.listening() ? "bind" : "udp")) {
+                    tunnel.listening() ? "bind" : "udp") || refusedForOwnSockets(type)) {
                 return;
             }
             command = tunnel;
@@ -252,6 +273,23 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
                 describe(), Socks5Commands.name(type), key, Socks5Replies.describe(Socks5CommandStatus.FORBIDDEN));
         fail(Socks5CommandStatus.FORBIDDEN);
         return false;
+    }
+
+    /**
+     * Refuses (0x02) a command whose sockets toward targets the handler opens itself or asks the route for (a UDP
+     * relay, a bound port, a UDP tunnel, MBIND) while the service has controls only applied to what the runtime
+     * dials (bypass, limiter, hosts, resolver, interface, so_mark): going around them is not allowed. Through a
+     * chain too, since the datagrams and bound connections would not meet them either.
+     */
+    private boolean refusedForOwnSockets(Socks5CommandType type) {
+        Optional<String> refusal = context.ownSocketsRefusal();
+        if (refusal.isEmpty()) {
+            return false;
+        }
+        LOGGER.warn("{}: SOCKS5 {} refused: {}; replying {}", describe(), Socks5Commands.name(type), refusal.get(),
+                Socks5Replies.describe(Socks5CommandStatus.FORBIDDEN));
+        fail(Socks5CommandStatus.FORBIDDEN);
+        return true;
     }
 
     private boolean failedToDecode(DecoderResult result, String what) {

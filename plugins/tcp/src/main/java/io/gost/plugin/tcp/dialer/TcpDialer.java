@@ -58,7 +58,11 @@ public final class TcpDialer implements Dialer {
         Transport transport = context.transport();
         Promise<Channel> connected = eventLoop.newPromise();
         // Bootstrap.connect creates the socket here, on the calling thread.
-        ChannelFuture connect = new Bootstrap()
+        Bootstrap bootstrap = new Bootstrap();
+        // What the runtime asks of the socket (GOST's interface and so_mark): set before it connects.
+        context.socketOptions().forEach((option, value) -> setOption(bootstrap, option, value));
+        context.localAddress().ifPresent(bootstrap::localAddress);
+        ChannelFuture connect = bootstrap
                 .group(eventLoop)
                 .channelFactory(transport.socketChannelFactory())
                 .resolver(transport.resolver())
@@ -94,6 +98,11 @@ public final class TcpDialer implements Dialer {
             }
         });
         return connected;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void setOption(Bootstrap bootstrap, io.netty.channel.ChannelOption<T> option, Object value) {
+        bootstrap.option(option, (T) value);
     }
 
     /** Netty counts the connect timeout in int milliseconds, 0 meaning none. */

@@ -192,6 +192,29 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void oneReadBringsAWholeMessageThatSpansManySocketReads() throws Exception {
+        InetSocketAddress server = fixture.echoServer(false, Metadata.empty());
+        // 4 KiB socket reads: the 512 KiB message echoed back arrives in over a hundred of them.
+        Channel channel = fixture.dial(fixture.dialer(false, Metadata.of("ws.readBufferSize", "4096")), server)
+                .getNow();
+        CompletableFuture<Integer> firstRead = new CompletableFuture<>();
+        channel.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object message) {
+                io.netty.buffer.ByteBuf bytes = (io.netty.buffer.ByteBuf) message;
+                firstRead.complete(bytes.readableBytes());
+                bytes.release();
+            }
+        });
+
+        channel.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(new byte[512 * 1024]));
+        // One read, as a relay asks it: the stage must keep reading the socket until the message is whole.
+        channel.read();
+
+        assertThat(firstRead.get(10, TimeUnit.SECONDS)).isEqualTo(512 * 1024);
+    }
+
+    @Test
     void badValuesAreRefusedNamingTheKey() {
         assertThatThrownBy(() -> new WsDialerFactory().create(Metadata.of("path", "ws"), WsFixture.context("n", null)))
                 .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("'path'");

@@ -1,0 +1,126 @@
+package io.gost.runtime.dns;
+
+import io.gost.runtime.config.ResolverConfig;
+import io.gost.runtime.match.IpAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * One nameserver of a resolver, read from its configuration.
+ *
+ * @param protocol {@code udp} or {@code tcp}
+ * @param address  the server's IP and port (53 unless given)
+ * @param prefer   {@code ipv4} or {@code ipv6}: which family is asked first
+ * @param only     {@code ipv4} or {@code ipv6}: the only family asked; {@code null} for both
+ * @param clientSubnet the address sent as EDNS Client Subnet, or {@code null}
+ * @param ttl      {@code null}: the answer's TTL; negative: no cache; positive: this long
+ * @param timeout  one query's limit
+ * @param async    an expired answer is served while a fresh one is fetched
+ */
+public record Nameserver(String protocol, InetSocketAddress address, String prefer, String only,
+                         InetAddress clientSubnet, Duration ttl, Duration timeout, boolean async) {
+
+    /**
+     * Reads a nameserver.
+     *
+     * @throws IllegalArgumentException naming what gost-java cannot use (DoT/DoH, a chain, a host name)
+     */
+    public static Nameserver of(ResolverConfig.Nameserver config) {
+        String addr = config.addr().trim();
+        String protocol = "udp";
+        int scheme = addr.indexOf("://");
+        if (scheme >= 0) {
+            protocol = addr.substring(0, scheme).toLowerCase(Locale.ROOT);
+            addr = addr.substring(scheme + 3);
+        }
+        switch (protocol) {
+            case "udp", "tcp" -> {
+            }
+            case "tls", "dot", "https", "doh" -> throw new IllegalArgumentException("nameserver '" + config.addr()
+                    + "': DNS over " + (protocol.startsWith("http") || protocol.equals("doh") ? "HTTPS" : "TLS")
+                    + " is GOST's, but gost-java does not support it yet (hosts and resolvers); use udp:// or"
+                    + " tcp://, or run this configuration with GOST");
+            default -> throw new IllegalArgumentException("nameserver '" + config.addr() + "': unknown protocol '"
+                    + protocol + "'; use udp:// (the default) or tcp://");
+        }
+        if (config.chain() != null) {
+            throw new IllegalArgumentException("nameserver '" + config.addr() + "': asking it through chain '"
+                    + config.chain() + "' is GOST's, but gost-java does not support it yet (hosts and resolvers);"
+                    + " remove chain, or run this configuration with GOST");
+        }
+        if (config.hostname() != null) {
+            throw new IllegalArgumentException("nameserver '" + config.addr() + "': hostname is the TLS server name of"
+                    + " DNS over TLS or HTTPS, which gost-java does not support yet; remove it");
+        }
+        String host = addr;
+        int port = 53;
+        if (addr.startsWith("[")) {
+            int close = addr.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("nameserver '" + config.addr() + "': '[' without ']'");
+            }
+            host = addr.substring(1, close);
+            if (addr.length() > close + 1) {
+                port = port(config.addr(), addr.substring(close + 1));
+            }
+        } else if (addr.indexOf(':') >= 0 && addr.indexOf(':') == addr.lastIndexOf(':')) {
+            host = addr.substring(0, addr.indexOf(':'));
+            port = port(config.addr(), addr.substring(addr.indexOf(':')));
+        }
+        byte[] ip = IpAddress.parse(host);
+        if (ip == null) {
+            throw new IllegalArgumentException("nameserver '" + config.addr() + "': '" + host + "' is not an IP"
+                    + " address; a nameserver is written [udp://|tcp://]IP[:PORT]");
+        }
+        String prefer = family(config.addr(), "prefer", config.prefer());
+        String only = family(config.addr(), "only", config.only());
+        InetAddress subnet = null;
+        if (config.clientIp() != null) {
+            byte[] client = IpAddress.parse(config.clientIp());
+            if (client == null) {
+                throw new IllegalArgumentException("nameserver '" + config.addr() + "': clientIP '"
+                        + config.clientIp() + "' is not an IP address");
+            }
+            subnet = address(client);
+        }
+        return new Nameserver(protocol, new InetSocketAddress(address(ip), port), prefer == null ? "ipv4" : prefer,
+                only, subnet, config.ttl(), config.timeout(), config.async());
+    }
+
+    private static int port(String addr, String text) {
+        if (!text.startsWith(":") || !text.substring(1).matches("\\d{1,5}")
+                || Integer.parseInt(text.substring(1)) > 65535) {
+            throw new IllegalArgumentException("nameserver '" + addr + "': '" + text + "' is not :PORT");
+        }
+        return Integer.parseInt(text.substring(1));
+    }
+
+    private static String family(String addr, String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (!lower.equals("ipv4") && !lower.equals("ipv6")) {
+            throw new IllegalArgumentException("nameserver '" + addr + "': " + key + " '" + value
+                    + "' is neither ipv4 nor ipv6");
+        }
+        return lower;
+    }
+
+    private static InetAddress address(byte[] ip) {
+        try {
+            return InetAddress.getByAddress(ip);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        String host = address.getAddress().getHostAddress();
+        return protocol + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,354 @@
+package io.gost.runtime.plan;
+
+import io.gost.api.InvalidMetadataException;
+import io.gost.api.Metadata;
+import io.gost.runtime.admission.Admission;
+import io.gost.runtime.chain.Outbound;
+import io.gost.runtime.config.AdmissionConfig;
+import io.gost.runtime.config.AutherConfig;
+import io.gost.runtime.config.BypassConfig;
+import io.gost.runtime.config.ControlRefs;
+import io.gost.runtime.config.GostConfig;
+import io.gost.runtime.config.HostsConfig;
+import io.gost.runtime.config.KeyOrigins;
+import io.gost.runtime.config.LimiterConfig;
+import io.gost.runtime.config.Origin;
+import io.gost.runtime.config.ResolverConfig;
+import io.gost.runtime.config.Unsupported;
+import io.gost.runtime.dns.HostMapper;
+import io.gost.runtime.dns.Nameserver;
+import io.gost.runtime.limit.Count;
+import io.gost.runtime.limit.LimitTable;
+import io.gost.runtime.limit.TrafficLimiter;
+import io.gost.runtime.match.AddressPatterns;
+import java.net.SocketException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The planner's part for control objects: checks every auther, bypass, admission, limiter, host mapper and
+ * resolver (what they say inline, their data sources' settings), and every reference to them from services,
+ * hops and nodes, so that a name that does not exist, a limit that cannot be read or an interface that is not
+ * there is an error with file:line before anything starts.
+ */
+final class ControlPlanner {
+
+    private final GostConfig config;
+    private final List<String> problems;
+    private final HostInterfaces interfaces;
+    private final Map<String, AutherConfig> authers = new LinkedHashMap<>();
+    private final Map<String, BypassConfig> bypasses = new LinkedHashMap<>();
+    private final Map<String, AdmissionConfig> admissions = new LinkedHashMap<>();
+    private final Map<String, LimiterConfig> limiters = new LinkedHashMap<>();
+    private final Map<String, HostsConfig> hosts = new LinkedHashMap<>();
+    private final Map<String, ControlPlan.Resolver> resolvers = new LinkedHashMap<>();
+
+    ControlPlanner(GostConfig config, List<String> problems, HostInterfaces interfaces) {
+        this.config = config;
+        this.problems = problems;
+        this.interfaces = interfaces;
+    }
+
+    /** Checks the named objects; the plan of those without problems. */
+    ControlPlan plan() {
+        for (AutherConfig auther : config.authers()) {
+            if (unique(authers, auther.name(), "an auther", auther.origin())) {
+                checkAuther(auther);
+                authers.put(auther.name(), auther);
+            }
+        }
+        for (BypassConfig bypass : config.bypasses()) {
+            if (unique(bypasses, bypass.name(), "a bypass", bypass.origin())) {
+                try {
+                    AddressPatterns.compile(bypass.matchers());
+                } catch (IllegalArgumentException e) {
+                    problem(bypass.origin().child("matchers"), "bypass '" + bypass.name() + "': " + e.getMessage());
+                }
+                bypasses.put(bypass.name(), bypass);
+            }
+        }
+        for (AdmissionConfig admission : config.controls().admissions()) {
+            if (unique(admissions, admission.name(), "an admission", admission.origin())) {
+                for (String matcher : admission.matchers()) {
+                    try {
+                        Admission.check(matcher);
+                    } catch (IllegalArgumentException e) {
+                        problem(admission.origin().child("matchers"), "admission '" + admission.name() + "': "
+                                + e.getMessage());
+                    }
+                }
+                admissions.put(admission.name(), admission);
+            }
+        }
+        for (LimiterConfig limiter : config.controls().limiters()) {
+            String key = limiter.kind() + " " + limiter.name();
+            if (limiters.containsKey(key)) {
+                problem(limiter.origin(), "a " + limiter.kind().reference() + " named '" + limiter.name()
+                        + "' is defined twice");
+                continue;
+            }
+            compileLimits(limiter, (line, why) -> problem(limiter.origin().child("limits"),
+                    limiter.kind().reference() + " '" + limiter.name() + "': '" + line.trim() + "': " + why));
+            limiters.put(key, limiter);
+        }
+        for (HostsConfig mapper : config.controls().hosts()) {
+            if (unique(hosts, mapper.name(), "a hosts mapper", mapper.origin())) {
+                HostMapper.table(mapper.mappings(), List.of(), (entry, why) -> problem(mapper.origin().child("mappings"),
+                        "hosts '" + mapper.name() + "': " + why));
+                hosts.put(mapper.name(), mapper);
+            }
+        }
+        for (ResolverConfig resolver : config.controls().resolvers()) {
+            if (resolvers.containsKey(resolver.name())) {
+                problem(resolver.origin(), "a resolver named '" + resolver.name() + "' is defined twice");
+                continue;
+            }
+            List<Nameserver> nameservers = new ArrayList<>();
+            for (ResolverConfig.Nameserver nameserver : resolver.nameservers()) {
+                try {
+                    nameservers.add(Nameserver.of(nameserver));
+                } catch (IllegalArgumentException e) {
+                    problem(nameserver.origin(), e.getMessage());
+                }
+            }
+            if (nameservers.size() == resolver.nameservers().size()) {
+                resolvers.put(resolver.name(), new ControlPlan.Resolver(resolver, nameservers));
+            }
+        }
+        return new ControlPlan(List.copyOf(authers.values()), List.copyOf(bypasses.values()),
+                List.copyOf(admissions.values()), List.copyOf(limiters.values()), List.copyOf(hosts.values()),
+                List.copyOf(resolvers.values()));
+    }
+
+    /** A limiter's lines compiled, each line it cannot read handed to {@code rejected}. */
+    static LimitTable<?> compileLimits(LimiterConfig limiter, java.util.function.BiConsumer<String, String> rejected) {
+        return switch (limiter.kind()) {
+            case TRAFFIC -> LimitTable.compile(limiter.limits(), TrafficLimiter.Rate::parse, rejected);
+            case CONNECTIONS -> LimitTable.compile(limiter.limits(), Count::connections, rejected);
+            case REQUESTS -> LimitTable.compile(limiter.limits(), Count::requests, rejected);
+        };
+    }
+
+    private void checkAuther(AutherConfig auther) {
+        if (auther.plugin() != null) {
+            if (!auther.plugin().type().equals("http")) {
+                problem(auther.plugin().origin().child("type"), Unsupported.message("plugin type '"
+                        + auther.plugin().type() + "'", "access") + "; gost-java asks auth plugins over HTTP"
+                        + " (type: http)");
+            } else {
+                try {
+                    URI uri = URI.create(auther.plugin().addr());
+                    if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).startsWith("http")
+                            || uri.getHost() == null) {
+                        throw new IllegalArgumentException("not an http:// or https:// URL");
+                    }
+                } catch (IllegalArgumentException e) {
+                    problem(auther.plugin().origin().child("addr"), "auther '" + auther.name() + "': plugin addr '"
+                            + auther.plugin().addr() + "' is not an http:// or https:// URL");
+                }
+            }
+            if (!auther.auths().isEmpty() || auther.sources().external()) {
+                problem(auther.plugin().origin(), "auther '" + auther.name() + "': a plugin decides alone (GOST"
+                        + " ignores auths, file, redis and http next to it); remove them or the plugin");
+            }
+        }
+    }
+
+    private <T> boolean unique(Map<String, T> seen, String name, String what, Origin origin) {
+        if (seen.containsKey(name)) {
+            problem(origin, what + " named '" + name + "' is defined twice");
+            return false;
+        }
+        return true;
+    }
+
+    // ---- references ------------------------------------------------------------------------------------
+
+    boolean hasAuther(String name) {
+        return authers.containsKey(name) || config.auther(name).isPresent();
+    }
+
+    /** Checks that every name in {@code names} exists among {@code known} (a map of this planner's). */
+    private void requireAll(List<String> names, Function<String, Boolean> exists, List<String> known, String what,
+                            String section, Origin origin) {
+        for (String name : names) {
+            if (!exists.apply(name)) {
+                problem(origin, "no " + what + " named '" + name + "' in " + section
+                        + (known.isEmpty() ? "" : "; known: " + String.join(", ", known)));
+            }
+        }
+    }
+
+    private void requireBypasses(List<String> names, Origin origin) {
+        requireAll(names, name -> bypasses.containsKey(name) || config.bypass(name).isPresent(),
+                config.bypasses().stream().map(BypassConfig::name).toList(), "bypass", "bypasses", origin);
+    }
+
+    private void requireHosts(String name, Origin origin) {
+        if (name != null) {
+            requireAll(List.of(name), n -> hosts.containsKey(n) || config.controls().hostsMapper(n).isPresent(),
+                    config.controls().hosts().stream().map(HostsConfig::name).toList(), "hosts mapper", "hosts",
+                    origin);
+        }
+    }
+
+    private void requireResolver(String name, Origin origin) {
+        if (name != null) {
+            requireAll(List.of(name), n -> resolvers.containsKey(n) || config.controls().resolver(n).isPresent(),
+                    config.controls().resolvers().stream().map(ResolverConfig::name).toList(), "resolver",
+                    "resolvers", origin);
+        }
+    }
+
+    /**
+     * A service's controls: its references checked, and its own options read from its metadata
+     * ({@code limiter.*}, {@code interface}, {@code so_mark}) and its handler's ({@code skipauth}).
+     *
+     * @param namespace true when direct dials are made in another namespace ({@code netns.out}), where the
+     *                  interface is checked when the service starts instead
+     */
+    ServiceControls service(ControlRefs refs, Origin origin, Metadata metadata, KeyOrigins keys,
+                            Metadata handlerMetadata, KeyOrigins handlerKeys, boolean namespace) {
+        requireAll(refs.admissions(), name -> admissions.containsKey(name)
+                        || config.controls().admission(name).isPresent(),
+                config.controls().admissions().stream().map(AdmissionConfig::name).toList(), "admission",
+                "admissions", origin.child("admission"));
+        requireBypasses(refs.bypasses(), origin.child("bypass"));
+        for (LimiterConfig.Kind kind : LimiterConfig.Kind.values()) {
+            String name = refs.limiter(kind);
+            if (name != null) {
+                requireAll(List.of(name), n -> limiters.containsKey(kind + " " + n)
+                                || config.controls().limiter(kind, n).isPresent(),
+                        config.controls().limiters(kind).stream().map(LimiterConfig::name).toList(),
+                        kind.reference(), kind.section(), origin.child(kind.reference()));
+            }
+        }
+        requireHosts(refs.hosts(), origin.child("hosts"));
+        requireResolver(refs.resolver(), origin.child("resolver"));
+
+        TrafficLimiter.Scope scope = TrafficLimiter.Scope.ALL;
+        try {
+            scope = TrafficLimiter.Scope.parse(metadata.getString("limiter.scope", ""));
+        } catch (IllegalArgumentException e) {
+            problem(keys.of("limiter.scope"), e.getMessage());
+        }
+        Duration refresh = duration(metadata, "limiter.refreshInterval", ServiceControls.DEFAULT_REFRESH);
+        Duration cleanup = duration(metadata, "limiter.cleanupInterval", ServiceControls.DEFAULT_CLEANUP);
+        AddressPatterns skipauth = skipauth(handlerMetadata, handlerKeys);
+        Outbound outbound = outbound(metadata, keys, namespace);
+        return new ServiceControls(refs.admissions(), refs.bypasses(), refs.limiter(), scope, refresh, cleanup,
+                refs.climiter(), refs.rlimiter(), refs.hosts(), refs.resolver(), skipauth, outbound);
+    }
+
+    /** A hop's controls. */
+    RouteControls hop(ControlRefs refs, Origin origin, Metadata metadata, KeyOrigins keys, boolean namespace) {
+        requireBypasses(refs.bypasses(), origin.child("bypass"));
+        requireHosts(refs.hosts(), origin.child("hosts"));
+        requireResolver(refs.resolver(), origin.child("resolver"));
+        return new RouteControls(refs.bypasses(), refs.hosts(), refs.resolver(), outbound(metadata, keys, namespace));
+    }
+
+    /** A node's controls, the hop's filled in where the node sets none (GOST's inheritance). */
+    RouteControls node(ControlRefs refs, Origin origin, Metadata metadata, KeyOrigins keys, RouteControls hop,
+                       boolean namespace) {
+        requireBypasses(refs.bypasses(), origin.child("bypass"));
+        requireHosts(refs.hosts(), origin.child("hosts"));
+        requireResolver(refs.resolver(), origin.child("resolver"));
+        Outbound own = outbound(metadata, keys, namespace);
+        Outbound outbound = new Outbound(metadata.contains("interface") ? own.interfaces() : hop.outbound().interfaces(),
+                metadata.contains("so_mark") ? own.mark() : hop.outbound().mark());
+        return new RouteControls(refs.bypasses().isEmpty() ? hop.bypasses() : refs.bypasses(),
+                refs.hosts() != null ? refs.hosts() : hop.hosts(),
+                refs.resolver() != null ? refs.resolver() : hop.resolver(), outbound);
+    }
+
+    /** GOST's {@code skipauth}: IPs and CIDRs (a list, or comma-separated text). */
+    private AddressPatterns skipauth(Metadata metadata, KeyOrigins keys) {
+        if (metadata == null || !metadata.contains("skipauth")) {
+            return AddressPatterns.empty();
+        }
+        List<String> entries = metadata.getStringList("skipauth");
+        for (String entry : entries) {
+            if (!entry.contains("/") && io.gost.runtime.match.IpAddress.parse(entry) == null) {
+                problem(keys.of("skipauth"), "skipauth '" + entry + "' is neither an IP nor a CIDR (GOST skips it"
+                        + " silently; gost-java would rather tell)");
+                return AddressPatterns.empty();
+            }
+        }
+        try {
+            return AddressPatterns.compile(entries);
+        } catch (IllegalArgumentException e) {
+            problem(keys.of("skipauth"), "skipauth: " + e.getMessage());
+            return AddressPatterns.empty();
+        }
+    }
+
+    /** {@code interface} and {@code so_mark} of a service, hop or node's metadata. */
+    private Outbound outbound(Metadata metadata, KeyOrigins keys, boolean namespace) {
+        List<Outbound.Interface> interfaces = List.of();
+        int mark = 0;
+        if (metadata.contains("interface")) {
+            try {
+                interfaces = Outbound.parseInterfaces(metadata.getString("interface", ""));
+                if (!namespace) {
+                    interfaces.forEach(entry -> checkInterface(entry, keys.of("interface")));
+                }
+            } catch (IllegalArgumentException e) {
+                problem(keys.of("interface"), e.getMessage());
+            }
+        }
+        if (metadata.contains("so_mark")) {
+            try {
+                long value = metadata.getLong("so_mark", 0);
+                if (value < 0 || value > 0xffff_ffffL) {
+                    problem(keys.of("so_mark"), "so_mark must be 0 to 4294967295, got " + value);
+                } else {
+                    mark = (int) value;
+                }
+            } catch (InvalidMetadataException e) {
+                // reported by the metadata check
+            }
+        }
+        return new Outbound(interfaces, mark);
+    }
+
+    /** A named interface must exist here, in the process's own namespace; an address must be one of ours. */
+    private void checkInterface(Outbound.Interface entry, Origin origin) {
+        try {
+            if (entry.name() != null) {
+                if (!interfaces.hasInterface(entry.name())) {
+                    problem(origin, "interface '" + entry.name() + "' does not exist on this host (`ip link` lists"
+                            + " them)");
+                }
+            } else if (!interfaces.hasAddress(entry.ip())) {
+                problem(origin, "interface address " + entry + " is not an address of this host (`ip addr` lists"
+                        + " them)");
+            }
+        } catch (SocketException e) {
+            problem(origin, "cannot look interface " + entry + " up: " + e.getMessage());
+        }
+    }
+
+    private Duration duration(Metadata metadata, String key, Duration absent) {
+        try {
+            Duration value = metadata.getDuration(key, absent);
+            return value.isZero() || value.isNegative() ? absent : value;
+        } catch (InvalidMetadataException e) {
+            return absent; // reported by the metadata check
+        }
+    }
+
+    private void problem(Origin origin, String message) {
+        String text = origin + ": " + message;
+        if (!problems.contains(text)) {
+            problems.add(text);
+        }
+    }
+
+}
