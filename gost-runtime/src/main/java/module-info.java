@@ -8,6 +8,15 @@ module io.gost.runtime {
     requires io.netty.resolver.dns;
     requires io.netty.codec.dns;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.codec;
+    // The JVM metrics (memory pools, GC, threads, process) beside GOST's.
+    requires java.management;
+    requires jdk.management;
+    requires io.netty.codec.http;
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.writer.text;
+    requires io.prometheus.metrics.instrumentation.jvm;
     requires io.netty.transport.unix.common;
     requires io.netty.transport.classes.io_uring;
     requires typesafe.config;
@@ -21,10 +30,13 @@ module io.gost.runtime {
     exports io.gost.runtime;
     exports io.gost.runtime.config;
     exports io.gost.runtime.registry;
+    // gost-logging implements LogBackend.
+    exports io.gost.runtime.logging;
 
     uses io.gost.api.ListenerFactory;
     uses io.gost.api.HandlerFactory;
     uses io.gost.api.DialerFactory;
     uses io.gost.api.ConnectorFactory;
     uses io.gost.api.NetnsProvider;
+    uses io.gost.runtime.logging.LogBackend;
 }

@@ -51,15 +51,6 @@ class CommandLineIT {
     }
 
     @Test
-    void gostFlagsNotSupportedYetAreRefusedByName() {
-        GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + resources.freePort(), "-api", ":18080");
-
-        assertThat(gost.awaitExit()).as(gost::describe).isEqualTo(2);
-        assertThat(gost.stderr()).as(gost::describe).contains("-api ':18080': the flag -api is GOST's, but gost-java"
-                + " does not support it yet");
-    }
-
-    @Test
     void terminateSignalStopsAServingGostWithExitCodeZero() {
         int port = resources.freePort();
         GostProcess gost = resources.gost("-L", "http://127.0.0.1:" + port).awaitPort(port);

@@ -123,6 +123,7 @@ public final class ChainRouter {
     private final BypassCheck bypass;
     private final NameLookup names;
     private final Outbound outbound;
+    private volatile RouteObserver observer = RouteObserver.NONE;
 
     /**
      * @param chain        the service's chain, or {@code null} to dial targets directly
@@ -164,6 +165,11 @@ public final class ChainRouter {
         this.bypass = controls.bypass();
         this.names = controls.names();
         this.outbound = controls.outbound();
+    }
+
+    /** Sets what hears of routes through the chains (the metrics). */
+    public void observe(RouteObserver observer) {
+        this.observer = observer == null ? RouteObserver.NONE : observer;
     }
 
     /** The first chain, or {@code null} when targets are dialed directly. */
@@ -596,6 +602,8 @@ public final class ChainRouter {
         private final Goal<T> goal;
         private final String clientKey;
         private final Promise<T> result;
+        /** When the current attempt began dialing its first node. */
+        private long firstNodeStart;
 
         RouteDial(EventLoop loop, Goal<T> goal, String clientKey, Promise<T> result) {
             this.loop = loop;
@@ -785,6 +793,7 @@ public final class ChainRouter {
 
         private void dialFirstNode(Chain chain, List<Node> route, Promise<T> attempt) {
             Node first = route.get(0);
+            firstNodeStart = System.nanoTime();
             Dialer dialer = first.dialer() != null ? first.dialer() : directDialer;
             SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.DIAL_NODE, first.name(), first.addressText());
             Future<InetSocketAddress> address = first.route().names() == null ? loop.newSucceededFuture(first.address())
@@ -792,6 +801,7 @@ public final class ChainRouter {
             address.addListener(resolved -> {
                 if (!resolved.isSuccess()) {
                     first.marker().mark();
+                    observer.failed(chain.name(), first.name());
                     attempt.tryFailure(RouteFailures.failure(describe(chain, 0, first),
                             "while reaching " + goal.describe(), resolved.cause(), dialTimeout));
                     return;
@@ -800,6 +810,7 @@ public final class ChainRouter {
                         first.route().outbound()).addListener(dialed -> {
                     if (!dialed.isSuccess()) {
                         first.marker().mark();
+                        observer.failed(chain.name(), first.name());
                         attempt.tryFailure(RouteFailures.failure(describe(chain, 0, first),
                                 "while reaching " + goal.describe(), dialed.cause(), dialTimeout));
                         return;
@@ -820,6 +831,9 @@ public final class ChainRouter {
                 Future<T> done = bounded(goal.atLastHop(via, channel, loop), goal, () -> new TimeoutException(
                         "no answer to the handshake within " + RouteFailures.format(dialTimeout)));
                 done.addListener(step -> {
+                    if (index == 1 && step.isSuccess()) {
+                        observer.connected(chain.name(), via.name(), System.nanoTime() - firstNodeStart);
+                    }
                     if (step.isSuccess()) {
                         @SuppressWarnings("unchecked")
                         T value = (T) step.getNow();
@@ -828,6 +842,7 @@ public final class ChainRouter {
                         }
                         return;
                     }
+                    observer.failed(chain.name(), via.name());
                     channel.close();
                     attempt.tryFailure(RouteFailures.failure(describe(chain, index - 1, via),
                             "while asking for " + goal.describe(), step.cause(), dialTimeout));
@@ -838,7 +853,11 @@ public final class ChainRouter {
             Future<Channel> connected = bounded(connect(via, channel, "tcp", next.address(), loop), CLOSE_CHANNEL,
                     () -> new TimeoutException("no answer to the handshake within " + RouteFailures.format(dialTimeout)));
             connected.addListener(done -> {
+                if (index == 1 && done.isSuccess()) {
+                    observer.connected(chain.name(), via.name(), System.nanoTime() - firstNodeStart);
+                }
                 if (!done.isSuccess()) {
+                    observer.failed(chain.name(), via.name());
                     channel.close();
                     next.marker().mark();
                     attempt.tryFailure(RouteFailures.failure(describe(chain, index - 1, via),

@@ -5,12 +5,14 @@ import io.gost.api.NetnsRef;
 import io.gost.runtime.plan.GostPlan;
 import io.gost.runtime.plan.PlanDescription;
 import io.gost.runtime.plan.Planner;
+import io.gost.runtime.config.ApiConfig;
 import io.gost.runtime.config.CommandLineParser;
 import io.gost.runtime.config.ConfigException;
 import io.gost.runtime.config.ConfigLoader;
 import io.gost.runtime.config.ConfigWriter;
 import io.gost.runtime.config.GostConfig;
-import io.gost.runtime.config.Unsupported;
+import io.gost.runtime.config.MetricsConfig;
+import io.gost.runtime.reload.ConfigSource;
 import io.gost.runtime.registry.PluginEntry;
 import io.gost.runtime.registry.PluginKind;
 import io.gost.runtime.registry.PluginLayers;
@@ -165,9 +167,30 @@ public final class GostCommand {
     private static final String GRACE_PERIOD = "--grace-period";
     private static final String VERSION = "-V";
     private static final String PLUGINS = "--plugins";
+    private static final String API = "-api";
+    private static final String METRICS = "-metrics";
+    private static final String RELOAD_PERIOD = "-R";
+    /** GOST's environment variables for -api and -metrics. */
+    static final String API_ENV = "GOST_API";
+    static final String METRICS_ENV = "GOST_METRICS";
+
+    private static OptionSpec api() {
+        return OptionSpec.builder(API).paramLabel("[USER:PASS@]ADDR[?pathPrefix=/api&accesslog=true]").type(String.class)
+                .description("serve the Web API on ADDR (:PORT is loopback; 0.0.0.0:PORT for every interface);"
+                        + " also $" + API_ENV).build();
+    }
+
+    private static OptionSpec metrics() {
+        return OptionSpec.builder(METRICS).paramLabel("[USER:PASS@]ADDR[?path=/metrics]").type(String.class)
+                .description("serve Prometheus metrics on ADDR; also $" + METRICS_ENV).build();
+    }
+
+    private static OptionSpec reloadPeriod() {
+        return OptionSpec.builder(RELOAD_PERIOD).paramLabel("PERIOD").type(String.class)
+                .description("look at the configuration file every PERIOD (e.g. 30s) and reload it when it changed")
+                .build();
+    }
     private static final String TRANSPORT = "--transport";
-    /** GOST's flags for what gost-java does not have yet: read, so that they are refused by name. */
-    private static final List<String> NOT_YET = List.of("-api", "-metrics", "-R");
 
     private static OptionSpec services(String description) {
         return OptionSpec.builder(SERVICE).paramLabel("URL").type(List.class).auxiliaryTypes(String.class)
@@ -195,7 +218,8 @@ public final class GostCommand {
     private static OptionSpec gracePeriod() {
         return OptionSpec.builder(GRACE_PERIOD).paramLabel("DURATION").type(String.class)
                 .defaultValue(Serving.DEFAULT_GRACE_PERIOD)
-                .description("on SIGTERM/SIGINT, how long open connections may finish (default ${DEFAULT-VALUE})").build();
+                .description("on SIGTERM/SIGINT, and for services a reload replaces or removes, how long open"
+                        + " connections may finish (default ${DEFAULT-VALUE})").build();
     }
 
     static OptionSpec help() {
@@ -232,12 +256,11 @@ public final class GostCommand {
                     .addOption(gracePeriod())
                     .addOption(transport())
                     .addOption(OptionSpec.builder(VERSION, "--version").type(boolean.class).description("print the version and exit").build())
+                    .addOption(api())
+                    .addOption(metrics())
+                    .addOption(reloadPeriod())
                     .addOption(help())
                     .addOption(plugins());
-            for (String flag : NOT_YET) {
-                spec.addOption(OptionSpec.builder(flag).paramLabel("VALUE").type(String.class).hidden(true)
-                        .description("GOST's " + flag + "; not supported yet").build());
-            }
             spec.addSubcommand("run", new Run().spec);
             spec.addSubcommand("check", new Check().spec);
             spec.addSubcommand("plugins", new Plugins().spec);
@@ -250,33 +273,34 @@ public final class GostCommand {
                 out().println("gost " + version() + " (gost-java, Java " + Runtime.version() + ")");
                 return OK;
             }
-            refuseFlagsNotSupportedYet();
             Path configFile = value(CONFIG_FILE, null);
             List<String> services = value(SERVICE, List.of());
             if (configFile == null && services.isEmpty()) {
                 spec.commandLine().usage(err());
                 return USAGE;
             }
-            GostConfig config = configFile != null ? ConfigLoader.load(configFile)
-                    : new CommandLineParser().parse(services, value(NODE, List.of()));
-            return serveOrPrint(config);
+            List<String> nodes = value(NODE, List.of());
+            ConfigSource source = configFile != null
+                    ? ConfigSource.file(configFile, () -> withOperationFlags(ConfigLoader.load(configFile)))
+                    : ConfigSource.fixed("the command line", () -> withOperationFlags(
+                            new CommandLineParser().parse(services, nodes)));
+            return serveOrPrint(source);
         }
 
-        void refuseFlagsNotSupportedYet() {
-            List<String> problems = new ArrayList<>();
-            for (String flag : NOT_YET) {
-                String given = value(flag, null);
-                if (given != null) {
-                    problems.add(flag + " '" + given + "': " + Unsupported.message("the flag " + flag, "ops"));
-                }
+        /** The configuration with {@code -api} and {@code -metrics} (or GOST's variables for them) laid over it. */
+        GostConfig withOperationFlags(GostConfig config) {
+            String api = value(API, System.getenv(API_ENV));
+            String metrics = value(METRICS, System.getenv(METRICS_ENV));
+            if (api == null && metrics == null) {
+                return config;
             }
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
-            }
+            return config.withOperations(api == null || api.isBlank() ? config.api() : ApiConfig.fromFlag(api),
+                    metrics == null || metrics.isBlank() ? config.metrics() : MetricsConfig.fromFlag(metrics));
         }
 
         /** Prints the configuration ({@code -O}) or serves it. */
-        int serveOrPrint(GostConfig config) {
+        int serveOrPrint(ConfigSource source) {
+            GostConfig config = source.load();
             String outputFormat = value(OUTPUT_FORMAT, null);
             if (outputFormat != null) {
                 out().print(switch (outputFormat.toLowerCase(Locale.ROOT)) {
@@ -287,8 +311,8 @@ public final class GostCommand {
                 out().flush();
                 return OK;
             }
-            return Serving.serve(config, pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)),
-                    value(TRANSPORT, null));
+            return Serving.serve(source, config, pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)),
+                    Serving.reloadPeriod(value(RELOAD_PERIOD, null)), value(TRANSPORT, null));
         }
     }
 
@@ -332,12 +356,13 @@ public final class GostCommand {
             logLevel.accept(level);
         }
         try {
-            first.refuseFlagsNotSupportedYet();
             if (first.value(CONFIG_FILE, null) != null) {
                 throw new IllegalArgumentException("-C cannot be combined with '--' groups; give the services of a"
                         + " file in the file");
             }
-            return first.serveOrPrint(new CommandLineParser().parse(parsed));
+            Gost options = first;
+            return first.serveOrPrint(ConfigSource.fixed("the command line",
+                    () -> options.withOperationFlags(new CommandLineParser().parse(parsed))));
         } catch (RuntimeException e) {
             return Serving.reportFailure(err, e, level != null);
         }
@@ -352,6 +377,7 @@ public final class GostCommand {
                     .addOption(debug("debug logging, and stack traces with errors"))
                     .addOption(trace("trace logging, and stack traces with errors"))
                     .addOption(gracePeriod())
+                    .addOption(reloadPeriod())
                     .addOption(transport())
                     .addOption(help())
                     .addOption(plugins());
@@ -360,8 +386,9 @@ public final class GostCommand {
         @Override
         public Integer call() {
             Path file = spec.positionalParameters().get(0).getValue();
-            return Serving.serve(ConfigLoader.load(file), pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)),
-                    value(TRANSPORT, null));
+            ConfigSource source = ConfigSource.file(file, () -> ConfigLoader.load(file));
+            return Serving.serve(source, source.load(), pluginOptions(), Serving.gracePeriod(value(GRACE_PERIOD, null)),
+                    Serving.reloadPeriod(value(RELOAD_PERIOD, null)), value(TRANSPORT, null));
         }
     }
 

@@ -1,20 +1,29 @@
 package io.gost.runtime.cli;
 
 import io.gost.runtime.GostRuntime;
+import io.gost.runtime.reload.Reloader;
 import io.gost.runtime.transport.NettyTransport;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * What SIGTERM and SIGINT do to a serving gost: stop accepting at once, let open connections finish for
- * up to the grace period, close the rest and exit 0. A second signal exits at once.
+ * What signals do to a serving gost:
+ * <ul>
+ * <li>SIGTERM and SIGINT: stop accepting at once, let open connections finish for up to the grace period,
+ *     close the rest and exit 0. A second one exits at once;
+ * <li>SIGHUP: reload the configuration (only what changed is restarted; a configuration that fails is
+ *     logged and not applied);
+ * <li>SIGUSR1: reopen the log files, for logrotate's {@code postrotate}.
+ * </ul>
  *
  * <p>{@code sun.misc.Signal} (module jdk.unsupported) is used because a JVM shutdown hook can neither
- * choose the exit code nor tell a first signal from a second.
+ * choose the exit code nor tell a first signal from a second, and the JVM would otherwise exit on SIGHUP.
  */
 final class GracefulShutdown {
 
@@ -23,29 +32,54 @@ final class GracefulShutdown {
     private final GostRuntime runtime;
     private final NettyTransport transport;
     private final Duration gracePeriod;
+    private final Runnable beforeExit;
+    private final Runnable onStop;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GracefulShutdown(GostRuntime runtime, NettyTransport transport, Duration gracePeriod) {
+    private GracefulShutdown(GostRuntime runtime, NettyTransport transport, Duration gracePeriod, Runnable onStop,
+                             Runnable beforeExit) {
         this.runtime = runtime;
+        this.onStop = onStop;
         this.transport = transport;
         this.gracePeriod = gracePeriod;
+        this.beforeExit = beforeExit;
     }
 
-    static void install(GostRuntime runtime, NettyTransport transport, Duration gracePeriod) {
-        GracefulShutdown shutdown = new GracefulShutdown(runtime, transport, gracePeriod);
-        for (String name : new String[] {"TERM", "INT"}) {
-            try {
-                Signal.handle(new Signal(name), shutdown::onSignal);
-            } catch (IllegalArgumentException e) {
-                log.debug("cannot handle SIG{}: {}", name, e.getMessage());
-            }
-        }
-        // Any other way out (System.exit elsewhere, SIGHUP) still releases sockets and namespaces.
+    /**
+     * Installs the handlers.
+     *
+     * @param reloader   what SIGHUP asks to reload
+     * @param reopenLogs what SIGUSR1 runs
+     * @param onStop     runs when SIGTERM or SIGINT arrives (the health endpoint starts saying 503)
+     * @param beforeExit closes what else serves (the API, the metrics) before the runtime and transport
+     */
+    static void install(GostRuntime runtime, NettyTransport transport, Duration gracePeriod, Reloader reloader,
+                        Runnable reopenLogs, Runnable onStop, Runnable beforeExit) {
+        GracefulShutdown shutdown = new GracefulShutdown(runtime, transport, gracePeriod, onStop, beforeExit);
+        handle("TERM", shutdown::onStopSignal);
+        handle("INT", shutdown::onStopSignal);
+        handle("HUP", signal -> {
+            log.info("SIGHUP: reloading the configuration");
+            reloader.reload("SIGHUP");
+        });
+        handle("USR1", signal -> {
+            log.info("SIGUSR1: reopening log files");
+            reopenLogs.run();
+        });
+        // Any other way out (System.exit elsewhere) still releases sockets and namespaces.
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown::closeNow, "gost-shutdown-hook"));
     }
 
-    private void onSignal(Signal signal) {
+    private static void handle(String name, sun.misc.SignalHandler handler) {
+        try {
+            Signal.handle(new Signal(name), handler);
+        } catch (IllegalArgumentException e) {
+            log.debug("cannot handle SIG{}: {}", name, e.getMessage());
+        }
+    }
+
+    private void onStopSignal(Signal signal) {
         if (!stopping.compareAndSet(false, true)) {
             log.warn("second SIG{}: exiting now", signal.getName());
             Runtime.getRuntime().halt(1);
@@ -57,22 +91,17 @@ final class GracefulShutdown {
     }
 
     private void drainAndExit(Signal signal) {
-        runtime.stopAccepting();
+        onStop.run();
         long open = runtime.openConnections();
         log.info("SIG{}: stopped accepting; waiting up to {}s for {} open connection(s)", signal.getName(),
                 gracePeriod.toSeconds(), open);
-        long deadline = System.nanoTime() + gracePeriod.toNanos();
-        while (runtime.openConnections() > 0 && System.nanoTime() < deadline) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        long left = runtime.openConnections();
-        if (left > 0) {
-            log.info("grace period over: closing {} connection(s)", left);
+        try {
+            // The runtime closes what is left when the grace period ends; the extra second is for those closes.
+            runtime.drain(gracePeriod).get(gracePeriod.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.info("grace period over: closing {} connection(s)", runtime.openConnections());
         }
         closeNow();
         System.exit(0);
@@ -80,6 +109,11 @@ final class GracefulShutdown {
 
     private void closeNow() {
         if (closed.compareAndSet(false, true)) {
+            try {
+                beforeExit.run();
+            } catch (RuntimeException e) {
+                log.warn("closing: {}", e.toString());
+            }
             runtime.close();
             transport.close();
         }

@@ -41,7 +41,7 @@ final class ConfigTreeMapper {
 
     private static final Schema ROOT = Schema.of("the top level",
             "services, chains, hops, authers, bypasses, admissions, limiters, climiters, rlimiters, hosts, resolvers,"
-                    + " log, netns, tls", "section:");
+                    + " log, api, metrics, netns, tls", "section:");
     private static final Schema SERVICE = Schema.of("a service",
             "name, addr, handler, listener, forwarder, admission, admissions, bypass, bypasses, limiter, climiter,"
                     + " rlimiter, hosts, resolver, interface, sockopts, metadata", "section:services[]");
@@ -103,7 +103,15 @@ final class ConfigTreeMapper {
             "section:authers[].plugin");
     private static final Schema PLUGIN_TLS = Schema.of("a plugin's tls", "secure",
             "section:authers[].plugin.tls");
-    private static final Schema LOG = Schema.of("log", "level, format, output", "section:log");
+    private static final Schema LOG = Schema.of("log", "level, format, output, rotation", "section:log");
+    private static final Schema LOG_ROTATION = Schema.of("log.rotation",
+            "maxSize, maxAge, maxBackups, localTime, compress", "section:log.rotation");
+    private static final Schema API = Schema.of("api", "addr, pathPrefix, accesslog, auth, auther", "section:api");
+    private static final Schema API_AUTH = Schema.of("an auth", "username, password", "section:api.auth");
+    // clientLabel is gost-java's own (GOST always labels by client, without bound).
+    private static final Schema METRICS = Schema.of("metrics", "addr, path, auth, auther, clientLabel",
+            "section:metrics");
+    private static final Schema METRICS_AUTH = Schema.of("an auth", "username, password", "section:metrics.auth");
     // gost-java's own: the namespace provider; GOST has no such section.
     private static final Schema NETNS = Schema.of("netns", "provider", "");
 
@@ -114,7 +122,8 @@ final class ConfigTreeMapper {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         for (Schema schema : List.of(ROOT, SERVICE, HANDLER, LISTENER, CHAIN_GROUP, CHAIN_GROUP_ENTRY, CONNECTOR,
                 DIALER, FORWARDER, SELECTOR, CHAIN, HOP, NODE, FORWARD_NODE, SOCKOPTS, AUTHER, AUTH, BYPASS, ADMISSION,
-                LIMITER, CLIMITER, RLIMITER, HOSTS, MAPPING, RESOLVER, NAMESERVER, LOG, TLS, TLS_OPTIONS)) {
+                LIMITER, CLIMITER, RLIMITER, HOSTS, MAPPING, RESOLVER, NAMESERVER, LOG, LOG_ROTATION, API, API_AUTH,
+                METRICS, METRICS_AUTH, TLS, TLS_OPTIONS)) {
             schemas.put(schema.scope, schema);
         }
         // The same objects where GOST's schema has them too.
@@ -209,7 +218,8 @@ final class ConfigTreeMapper {
         List<AutherConfig> authers = list(fields, "authers", this::auther);
         List<BypassConfig> bypasses = list(fields, "bypasses", this::bypass);
         Map<String, HopConfig> hops = new LinkedHashMap<>();
-        for (HopConfig hop : list(fields, "hops", this::topLevelHop)) {
+        List<HopConfig> topLevelHops = list(fields, "hops", this::topLevelHop);
+        for (HopConfig hop : topLevelHops) {
             if (hops.putIfAbsent(hop.name(), hop) != null) {
                 problem(hop.origin().child("name"), "a hop called '" + hop.name() + "' is already defined above");
             }
@@ -228,11 +238,14 @@ final class ConfigTreeMapper {
                 list(fields, "hosts", this::hostsMapper), list(fields, "resolvers", this::resolver));
         LogConfig log = log(fields);
         String netnsProvider = netnsProvider(fields);
+        ApiConfig api = api(fields);
+        MetricsConfig metrics = metrics(fields);
         TlsConfig tls = tls(fields);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new GostConfig(services, chains, authers, bypasses, controls, log, netnsProvider, source, tls);
+        return new GostConfig(services, chains, authers, bypasses, controls, log, netnsProvider, topLevelHops, api,
+                metrics, source, tls);
     }
 
     // ---- objects ---------------------------------------------------------------------------------------
@@ -807,14 +820,85 @@ final class ConfigTreeMapper {
         String level = oneOf(fields, "level", LOG_LEVELS);
         String format = oneOf(fields, "format", LOG_FORMATS);
         String output = string(fields, "output");
-        if (output != null && !output.isBlank() && !output.trim().equalsIgnoreCase("stderr")) {
-            // Logs go to stderr today; another output would be accepted and not used.
-            problem(fields.at("output"), Unsupported.message("log output '" + output.trim() + "'", "ops")
-                    + " (gost-java logs to stderr; a Log4j file of your own in conf/log4j2.xml can send them"
-                    + " elsewhere)");
-            output = null;
+        LogConfig.Rotation rotation = rotation(fields);
+        if (rotation != null && (output == null || LogConfig.isStream(output.trim()))) {
+            problem(fields.at("rotation"), "rotation applies to a log file, and output is "
+                    + (output == null ? "stderr" : "'" + output.trim() + "'") + "; set output to a file path or remove"
+                    + " rotation");
         }
-        return new LogConfig(level, format, output);
+        return new LogConfig(level, format, output, rotation);
+    }
+
+    private LogConfig.Rotation rotation(Fields log) {
+        Entry entry = log.get("rotation");
+        if (absent(entry)) {
+            return null;
+        }
+        Fields fields = fields(entry.value(), log.at("rotation"), LOG_ROTATION);
+        if (fields == null) {
+            return null;
+        }
+        int maxSize = notNegative(fields, "maxSize");
+        int maxAge = notNegative(fields, "maxAge");
+        int maxBackups = notNegative(fields, "maxBackups");
+        Boolean localTime = bool(fields, "localTime");
+        Boolean compress = bool(fields, "compress");
+        return new LogConfig.Rotation(maxSize, maxAge, maxBackups, localTime != null && localTime,
+                compress != null && compress);
+    }
+
+    private int notNegative(Fields fields, String key) {
+        Integer value = integer(fields, key);
+        if (value != null && value < 0) {
+            problem(fields.at(key), key + " must be 0 or more, got " + value);
+            return 0;
+        }
+        return value == null ? 0 : value;
+    }
+
+    private ApiConfig api(Fields root) {
+        Entry entry = root.get("api");
+        if (absent(entry)) {
+            return null;
+        }
+        Origin origin = root.at("api");
+        Fields fields = fields(entry.value(), origin, API);
+        if (fields == null) {
+            return null;
+        }
+        String addr = string(fields, "addr");
+        String pathPrefix = string(fields, "pathPrefix");
+        Boolean accessLog = bool(fields, "accesslog");
+        Credentials auth = operationsAuth(fields, API_AUTH);
+        String auther = string(fields, "auther");
+        return build(() -> new ApiConfig(addr, pathPrefix, accessLog != null && accessLog, auth, auther, origin));
+    }
+
+    private MetricsConfig metrics(Fields root) {
+        Entry entry = root.get("metrics");
+        if (absent(entry)) {
+            return null;
+        }
+        Origin origin = root.at("metrics");
+        Fields fields = fields(entry.value(), origin, METRICS);
+        if (fields == null) {
+            return null;
+        }
+        String addr = string(fields, "addr");
+        String path = string(fields, "path");
+        Credentials auth = operationsAuth(fields, METRICS_AUTH);
+        String auther = string(fields, "auther");
+        Boolean clientLabel = bool(fields, "clientLabel");
+        return build(() -> new MetricsConfig(addr, path, auth, auther, clientLabel != null && clientLabel, origin));
+    }
+
+    private Credentials operationsAuth(Fields parent, Schema schema) {
+        Entry entry = parent.get("auth");
+        if (absent(entry)) {
+            return null;
+        }
+        Fields fields = fields(entry.value(), parent.at("auth"), schema);
+        return fields == null ? null : credentials(fields);
     }
 
     private String oneOf(Fields fields, String key, List<String> allowed) {

@@ -58,11 +58,31 @@ public final class ConfigWriter {
         return json.append('\n').toString();
     }
 
+    /** Maps, lists, strings, numbers and booleans as JSON, indented by two spaces (the Web API's replies). */
+    public static String json(Object tree) {
+        StringBuilder json = new StringBuilder();
+        appendJson(tree, json, "");
+        return json.append('\n').toString();
+    }
+
+    /** Maps, lists and scalars as YAML, as {@link #toYaml} writes a configuration. */
+    public static String yaml(Object tree) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        options.setSplitLines(false);
+        return new Yaml(options).dump(tree);
+    }
+
     /** The configuration as nested maps and lists with GOST's field names, defaults left out. */
     static Map<String, Object> tree(GostConfig config) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("services", config.services().stream().map(ConfigWriter::service).toList());
-        putIfNotEmpty(root, "chains", config.chains().stream().map(ConfigWriter::chain).toList());
+        List<HopConfig> topLevel = config.hops();
+        root.put("services", config.services().stream().map(service -> service(service, topLevel)).toList());
+        putIfNotEmpty(root, "chains", config.chains().stream().map(chain -> chain(chain, topLevel)).toList());
+        putIfNotEmpty(root, "hops", topLevel.stream().map(ConfigWriter::hop).toList());
         putIfNotEmpty(root, "authers", config.authers().stream().map(ConfigWriter::auther).toList());
         putIfNotEmpty(root, "bypasses", config.bypasses().stream().map(ConfigWriter::bypass).toList());
         ControlConfigs controls = config.controls();
@@ -77,7 +97,49 @@ public final class ConfigWriter {
             log.put("level", config.log().level());
             log.put("format", config.log().format());
             log.put("output", config.log().output());
+            LogConfig.Rotation rotation = config.log().rotation();
+            if (rotation != null) {
+                Map<String, Object> rotationMap = new LinkedHashMap<>();
+                rotationMap.put("maxSize", rotation.maxSize());
+                rotationMap.put("maxAge", rotation.maxAge());
+                rotationMap.put("maxBackups", rotation.maxBackups());
+                rotationMap.put("localTime", rotation.localTime());
+                rotationMap.put("compress", rotation.compress());
+                log.put("rotation", rotationMap);
+            }
             root.put("log", log);
+        }
+        if (config.api() != null) {
+            ApiConfig api = config.api();
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("addr", api.addr());
+            if (!api.pathPrefix().isEmpty()) {
+                map.put("pathPrefix", api.pathPrefix());
+            }
+            if (api.accessLog()) {
+                map.put("accesslog", true);
+            }
+            if (api.auth() != null) {
+                map.put("auth", auth(api.auth()));
+            }
+            putIfNotNull(map, "auther", api.auther());
+            root.put("api", map);
+        }
+        if (config.metrics() != null) {
+            MetricsConfig metrics = config.metrics();
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("addr", metrics.addr());
+            if (!metrics.path().equals(MetricsConfig.DEFAULT_PATH)) {
+                map.put("path", metrics.path());
+            }
+            if (metrics.auth() != null) {
+                map.put("auth", auth(metrics.auth()));
+            }
+            putIfNotNull(map, "auther", metrics.auther());
+            if (metrics.clientLabel()) {
+                map.put("clientLabel", true);
+            }
+            root.put("metrics", map);
         }
         if (config.netnsProvider() != null) {
             root.put("netns", Map.of("provider", config.netnsProvider()));
@@ -88,13 +150,20 @@ public final class ConfigWriter {
         return root;
     }
 
-    private static Map<String, Object> service(ServiceConfig service) {
+    /** The top-level hop {@code hop} is (a reference resolved by the loader), or {@code null} for its own hop. */
+    private static HopConfig topLevel(HopConfig hop, List<HopConfig> topLevel) {
+        return topLevel.stream().filter(candidate -> candidate == hop || candidate.equals(hop)).findFirst().orElse(null);
+    }
+
+    private static Map<String, Object> service(ServiceConfig service, List<HopConfig> topLevel) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("name", service.name());
         map.put("addr", service.addr());
         map.put("handler", plugin(service.handler()));
         map.put("listener", plugin(service.listener()));
-        if (service.forwarder() != null) {
+        if (service.forwarder() != null && topLevel(service.forwarder(), topLevel) != null) {
+            map.put("forwarder", Map.of("hop", service.forwarder().name()));
+        } else if (service.forwarder() != null) {
             HopConfig forwarder = service.forwarder();
             Map<String, Object> forwarderMap = new LinkedHashMap<>();
             // A forwarder without a name of its own is named after its service; reloading restores that.
@@ -181,10 +250,11 @@ public final class ConfigWriter {
         return map;
     }
 
-    private static Map<String, Object> chain(ChainConfig chain) {
+    private static Map<String, Object> chain(ChainConfig chain, List<HopConfig> topLevel) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("name", chain.name());
-        map.put("hops", chain.hops().stream().map(ConfigWriter::hop).toList());
+        map.put("hops", chain.hops().stream().map(hop -> topLevel(hop, topLevel) != null
+                ? Map.<String, Object>of("name", hop.name()) : hop(hop)).toList());
         putMetadata(map, chain.metadata());
         return map;
     }

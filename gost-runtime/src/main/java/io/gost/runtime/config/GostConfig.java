@@ -17,12 +17,16 @@ import java.util.Optional;
  * @param log           logging
  * @param netnsProvider the network namespace provider to use ({@code netns.provider}), or {@code null}
  *                      for the default choice
+ * @param hops          the top-level hops as defined (chains and forwarders hold their own resolved copies);
+ *                      kept so that the configuration can be written back, and edited, as it was given
+ * @param api           the Web API, or {@code null} for none
+ * @param metrics       the Prometheus endpoint, or {@code null} for none
  * @param source        the file or command line it came from, for messages
  * @param tls           the top-level {@code tls} block, the default of every TLS server, or {@code null}
  */
 public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                          List<BypassConfig> bypasses, ControlConfigs controls, LogConfig log, String netnsProvider,
-                         String source, TlsConfig tls) {
+                         List<HopConfig> hops, ApiConfig api, MetricsConfig metrics, String source, TlsConfig tls) {
 
     public GostConfig {
         services = List.copyOf(Objects.requireNonNullElse(services, List.of()));
@@ -31,32 +35,56 @@ public record GostConfig(List<ServiceConfig> services, List<ChainConfig> chains,
         bypasses = List.copyOf(Objects.requireNonNullElse(bypasses, List.of()));
         controls = Objects.requireNonNullElse(controls, ControlConfigs.NONE);
         log = Objects.requireNonNullElse(log, LogConfig.DEFAULT);
+        hops = List.copyOf(Objects.requireNonNullElse(hops, List.of()));
         source = Objects.requireNonNullElse(source, "<built-in>");
     }
 
-    /** A configuration without admissions, limiters, host mappers, resolvers or a top-level {@code tls} block. */
+    /** A configuration without top-level hops, API, metrics, controls and {@code tls} block. */
     public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                       List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source) {
-        this(services, chains, authers, bypasses, ControlConfigs.NONE, log, netnsProvider, source, null);
+        this(services, chains, authers, bypasses, ControlConfigs.NONE, log, netnsProvider, List.of(), null, null,
+                source, null);
     }
 
-    /** A configuration without a top-level {@code tls} block. */
+    /** A configuration without top-level hops, API, metrics and controls. */
+    public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                      List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source, TlsConfig tls) {
+        this(services, chains, authers, bypasses, ControlConfigs.NONE, log, netnsProvider, List.of(), null, null,
+                source, tls);
+    }
+
+    /** A configuration without top-level hops, API, metrics and a top-level {@code tls} block. */
     public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                       List<BypassConfig> bypasses, ControlConfigs controls, LogConfig log, String netnsProvider,
                       String source) {
-        this(services, chains, authers, bypasses, controls, log, netnsProvider, source, null);
+        this(services, chains, authers, bypasses, controls, log, netnsProvider, List.of(), null, null, source, null);
     }
 
-    /** A configuration without admissions, limiters, host mappers or resolvers. */
+    /** A configuration without top-level hops, API and metrics. */
     public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
-                      List<BypassConfig> bypasses, LogConfig log, String netnsProvider, String source, TlsConfig tls) {
-        this(services, chains, authers, bypasses, ControlConfigs.NONE, log, netnsProvider, source, tls);
+                      List<BypassConfig> bypasses, ControlConfigs controls, LogConfig log, String netnsProvider,
+                      String source, TlsConfig tls) {
+        this(services, chains, authers, bypasses, controls, log, netnsProvider, List.of(), null, null, source, tls);
+    }
+
+    /** The same configuration with another Web API and metrics endpoint ({@code -api}, {@code -metrics}). */
+    public GostConfig withOperations(ApiConfig api, MetricsConfig metrics) {
+        return new GostConfig(services, chains, authers, bypasses, controls, log, netnsProvider, hops, api, metrics,
+                source, tls);
+    }
+
+    /** The same configuration with other services, chains, authers, bypasses, controls and hops (an API change). */
+    public GostConfig withObjects(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
+                                  List<BypassConfig> bypasses, ControlConfigs controls, List<HopConfig> hops) {
+        return new GostConfig(services, chains, authers, bypasses, controls, log, netnsProvider, hops, api, metrics,
+                source, tls);
     }
 
     /** A configuration without bypasses (the shape before they were supported). */
     public GostConfig(List<ServiceConfig> services, List<ChainConfig> chains, List<AutherConfig> authers,
                       LogConfig log, String netnsProvider, String source) {
-        this(services, chains, authers, List.of(), log, netnsProvider, source);
+        this(services, chains, authers, List.of(), ControlConfigs.NONE, log, netnsProvider, List.of(), null, null,
+                source, null);
     }
 
     /** The chain called {@code name}. */

@@ -24,11 +24,20 @@ import java.util.Set;
  *                      each prefixed with where
  * @param registry      the plugins the plan was made against
  * @param config        the configuration it was made from
+ * @param operations    the Web API and the metrics endpoint
  */
 public record GostPlan(List<ServicePlan> services, List<ChainPlan> chains, ControlPlan controls, LogConfig log,
-                       String netnsProvider, List<String> warnings, PluginRegistry registry, GostConfig config) {
+                       String netnsProvider, List<String> warnings, PluginRegistry registry, GostConfig config,
+                       OperationsPlan operations) {
+
+    /** A plan without operator endpoints. */
+    public GostPlan(List<ServicePlan> services, List<ChainPlan> chains, ControlPlan controls, LogConfig log,
+                    String netnsProvider, List<String> warnings, PluginRegistry registry, GostConfig config) {
+        this(services, chains, controls, log, netnsProvider, warnings, registry, config, OperationsPlan.NONE);
+    }
 
     public GostPlan {
+        operations = Objects.requireNonNullElse(operations, OperationsPlan.NONE);
         services = List.copyOf(services);
         chains = List.copyOf(chains);
         controls = Objects.requireNonNullElse(controls, ControlPlan.NONE);

@@ -41,6 +41,7 @@ public final class PlanDescription {
             chain(text, chain);
         }
         controls(text, plan.controls());
+        operations(text, plan);
         return text.toString();
     }
 
@@ -110,6 +111,45 @@ public final class PlanDescription {
                     ? ", read once at start" : ", reloaded every " + duration(sources.reload()));
         }
         text.append('\n');
+    }
+
+    /** The Web API, the metrics and the logging, when they differ from nothing and the defaults. */
+    private static void operations(StringBuilder text, GostPlan plan) {
+        OperationsPlan.Api api = plan.operations().api();
+        if (api != null) {
+            text.append("api on ").append(address(api.address())).append(api.pathPrefix().isEmpty() ? ""
+                    : ", routes under " + api.pathPrefix())
+                    .append(api.users().isEmpty() ? ", no authentication" : ", HTTP Basic (" + api.users().size()
+                            + " user(s))")
+                    .append(api.accessLog() ? ", access log" : "").append(" (").append(api.origin()).append(")\n");
+        }
+        OperationsPlan.Metrics metrics = plan.operations().metrics();
+        if (metrics != null) {
+            text.append("metrics on ").append(address(metrics.address())).append(metrics.path())
+                    .append(metrics.users().isEmpty() ? ", no authentication" : ", HTTP Basic (" + metrics.users().size()
+                            + " user(s))")
+                    .append(metrics.clientLabel() ? ", client label on" : ", client label off").append(" (")
+                    .append(metrics.origin()).append(")\n");
+        }
+        io.gost.runtime.config.LogConfig log = plan.log();
+        if (!log.equals(io.gost.runtime.config.LogConfig.DEFAULT)) {
+            text.append("log ").append(log.level()).append(", ").append(log.format()).append(", to ")
+                    .append(log.output());
+            if (log.rotation() != null) {
+                io.gost.runtime.config.LogConfig.Rotation rotation = log.rotation();
+                text.append(", rotated at ").append(rotation.effectiveMaxSize()).append(" MB, keeping ")
+                        .append(rotation.maxBackups() == 0 ? "every" : rotation.maxBackups()).append(" backup(s)")
+                        .append(rotation.maxAge() == 0 ? "" : " for " + rotation.maxAge() + " day(s)")
+                        .append(rotation.compress() ? ", gzipped" : "")
+                        .append(rotation.localTime() ? ", local time" : ", UTC");
+            }
+            text.append('\n');
+        }
+    }
+
+    private static String address(java.net.InetSocketAddress address) {
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static void service(StringBuilder text, ServicePlan service) {

@@ -8,8 +8,10 @@ import io.gost.api.Metadata;
 import io.gost.api.NetnsRef;
 import io.gost.api.PluginFactory;
 import io.gost.api.TlsOptions;
+import io.gost.runtime.config.ApiConfig;
 import io.gost.runtime.config.AutherConfig;
 import io.gost.runtime.config.ChainGroupConfig;
+import io.gost.runtime.config.MetricsConfig;
 import io.gost.runtime.config.ChainConfig;
 import io.gost.runtime.config.CommandLineParser;
 import io.gost.runtime.config.ConfigException;
@@ -155,9 +157,73 @@ public final class Planner {
         if (!problems.isEmpty()) {
             return new Result(null, problems, warnings);
         }
+        OperationsPlan operations = operations();
+        if (!problems.isEmpty()) {
+            return new Result(null, problems, warnings);
+        }
         GostPlan plan = new GostPlan(services, List.copyOf(chains.values()), controlPlan,
-                config.log(), config.netnsProvider(), warnings, registry, config);
+                config.log(), config.netnsProvider(), warnings, registry, config, operations);
         return new Result(plan, problems, warnings);
+    }
+
+    // ---- operations ------------------------------------------------------------------------------------
+
+    private OperationsPlan operations() {
+        OperationsPlan.Api api = null;
+        OperationsPlan.Metrics metrics = null;
+        if (config.api() != null) {
+            ApiConfig apiConfig = config.api();
+            InetSocketAddress address = operationsAddress(apiConfig.addr(), apiConfig.origin().child("addr"));
+            List<Credentials> users = operationsUsers(apiConfig.auth(), apiConfig.auther(), apiConfig.origin());
+            if (address != null && users != null) {
+                api = new OperationsPlan.Api(address, apiConfig.pathPrefix(), apiConfig.accessLog(), users,
+                        apiConfig.origin());
+            }
+        }
+        if (config.metrics() != null) {
+            MetricsConfig metricsConfig = config.metrics();
+            InetSocketAddress address = operationsAddress(metricsConfig.addr(), metricsConfig.origin().child("addr"));
+            List<Credentials> users = operationsUsers(metricsConfig.auth(), metricsConfig.auther(),
+                    metricsConfig.origin());
+            if (address != null && users != null) {
+                metrics = new OperationsPlan.Metrics(address, metricsConfig.path(), users, metricsConfig.clientLabel(),
+                        metricsConfig.origin());
+            }
+        }
+        if (api != null && metrics != null && api.address().equals(metrics.address())
+                && api.address().getPort() != 0) {
+            problem(config.metrics().origin().child("addr"), "the metrics and the API both listen on " + api.address()
+                    + "; give them different ports");
+        }
+        return new OperationsPlan(api, metrics);
+    }
+
+    /**
+     * The address of the API or metrics: {@code :port} is loopback here, so that an endpoint that can change
+     * the configuration is not reachable from other hosts unless the address says so ({@code 0.0.0.0:port}).
+     */
+    private InetSocketAddress operationsAddress(String addr, Origin origin) {
+        try {
+            return addr.trim().startsWith(":") ? new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(),
+                    Addresses.split(addr.trim()).port()) : Addresses.listen(addr.trim());
+        } catch (IllegalArgumentException e) {
+            problem(origin, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Inline {@code auth}, or the users of {@code auther} (which wins, as in GOST); {@code null} after a problem. */
+    private List<Credentials> operationsUsers(Credentials auth, String autherName, Origin origin) {
+        if (autherName != null) {
+            Optional<AutherConfig> auther = config.auther(autherName);
+            if (auther.isEmpty() || auther.get().auths().isEmpty()) {
+                problem(origin.child("auther"), auther.isEmpty() ? "no auther named '" + autherName + "' in authers"
+                        : "auther '" + autherName + "' has no users, so nobody could log in; add auths to it");
+                return null;
+            }
+            return auther.get().auths();
+        }
+        return auth == null ? List.of() : List.of(auth);
     }
 
     // ---- services --------------------------------------------------------------------------------------

@@ -61,6 +61,8 @@ public final class Relay {
     private final long startNanos = System.nanoTime();
     private final Direction fromClient;
     private final Direction toClient;
+    /** Hears of every chunk moved, for live statistics; {@code null} for nobody. */
+    private final Progress progress;
     /** The idle limit in nanoseconds, 0 when there is none. */
     private final long idleTimeoutNanos;
     /** When a chunk was last read from either side; kept only with an idle limit. */
@@ -68,8 +70,9 @@ public final class Relay {
     private ScheduledFuture<?> idleCheck;
     private boolean finished;
 
-    private Relay(Channel client, Channel upstream, Duration idleTimeout) {
+    private Relay(Channel client, Channel upstream, Duration idleTimeout, Progress progress) {
         this.client = client;
+        this.progress = progress;
         this.upstream = upstream;
         this.idleTimeoutNanos = idleTimeout == null || idleTimeout.isNegative() ? 0 : idleTimeout.toNanos();
         this.loop = client.eventLoop();
@@ -98,7 +101,27 @@ public final class Relay {
      * @param idleTimeout {@code null} or zero for no limit
      */
     public static Future<RelayResult> start(Channel client, Channel upstream, Duration idleTimeout) {
-        Relay relay = new Relay(client, upstream, idleTimeout);
+        return start(client, upstream, idleTimeout, null);
+    }
+
+    /**
+     * Hears of the bytes a relay moves, chunk by chunk, on the relay's event loop: a service's live
+     * counters. Must be cheap and never block.
+     */
+    @FunctionalInterface
+    public interface Progress {
+        /** A chunk was read from one side: {@code fromClient} or {@code toClient} bytes (the other is 0). */
+        void moved(long fromClient, long toClient);
+    }
+
+    /**
+     * As {@link #start(Channel, Channel, Duration)}, telling {@code progress} of every chunk as it is read
+     * (the result still carries the totals).
+     *
+     * @param progress {@code null} for nobody
+     */
+    public static Future<RelayResult> start(Channel client, Channel upstream, Duration idleTimeout, Progress progress) {
+        Relay relay = new Relay(client, upstream, idleTimeout, progress);
         relay.onLoop(relay::begin);
         return relay.result;
     }
@@ -262,7 +285,15 @@ public final class Relay {
                 ReferenceCountUtil.release(message);
                 return;
             }
-            bytes += sizeOf(message);
+            int size = sizeOf(message);
+            bytes += size;
+            if (progress != null && size > 0) {
+                if (source == client) {
+                    progress.moved(size, 0);
+                } else {
+                    progress.moved(0, size);
+                }
+            }
             if (idleTimeoutNanos > 0) {
                 lastActivityNanos = System.nanoTime();
             }

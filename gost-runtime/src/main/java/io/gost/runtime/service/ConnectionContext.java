@@ -33,6 +33,8 @@ final class ConnectionContext implements HandlerContext {
     private final long startNanos = System.nanoTime();
     private final Router router;
     private HopForwarder forwarder;
+    /** What the service's observer (the metrics) keeps of this connection. */
+    final ConnectionObserver.Connection observed;
     /** The connection limit's refusal decided at accept, handed to the handler at its first request. */
     private Refusal pendingRefusal;
 
@@ -52,6 +54,7 @@ final class ConnectionContext implements HandlerContext {
         InetSocketAddress peer = client.attr(Binding.PEER_ADDRESS).get();
         this.clientAddress = peer != null ? peer : client.remoteAddress() instanceof InetSocketAddress address
                 ? address : InetSocketAddress.createUnresolved("unknown", 0);
+        this.observed = service.observer().opened(service.name(), clientAddress);
         this.router = new Router() {
             @Override
             public Future<Channel> dial(String network, InetSocketAddress address) {
@@ -187,7 +190,8 @@ final class ConnectionContext implements HandlerContext {
     @Override
     public Future<RelayResult> relay(Channel upstream) {
         relayed = true;
-        Future<RelayResult> result = Relay.start(client, upstream, service.idleTimeout());
+        Future<RelayResult> result = Relay.start(client, upstream, service.idleTimeout(),
+                (in, out) -> service.countBytes(this, in, out));
         result.addListener(done -> {
             RelayResult relayResult = result.getNow();
             if (relayResult != null) {
@@ -225,6 +229,7 @@ final class ConnectionContext implements HandlerContext {
     public void countBytes(long fromClient, long toClient) {
         this.fromClient += fromClient;
         this.toClient += toClient;
+        service.countBytes(this, fromClient, toClient);
     }
 
     @Override

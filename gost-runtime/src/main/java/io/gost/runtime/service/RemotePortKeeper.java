@@ -5,6 +5,7 @@ import io.gost.api.Binding;
 import io.gost.api.ListenContext;
 import io.gost.api.RemotePort;
 import io.gost.api.SocketPurpose;
+import io.gost.api.Transport;
 import io.gost.api.datagram.DatagramSessions;
 import io.gost.api.datagram.EmptyDatagrams;
 import io.gost.runtime.chain.ChainRouter;
@@ -23,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,8 @@ final class RemotePortKeeper implements RemotePort {
     static final Duration FIRST_DELAY = Duration.ofSeconds(1);
     static final Duration MAX_DELAY = Duration.ofSeconds(5);
 
-    private final Service service;
+    private final Supplier<Service> service;
+    private final Transport transport;
     private final BindRequest request;
     private final ChainRouter router;
     private final ListenContext.Acceptor acceptor;
@@ -60,12 +63,19 @@ final class RemotePortKeeper implements RemotePort {
     private ScheduledFuture<?> retry;
     private boolean closed;
 
-    RemotePortKeeper(Service service, BindRequest request, ChainRouter router, ListenContext.Acceptor acceptor) {
+    /**
+     * @param service   the service the port is for now: after a reload that kept the listener, the successor
+     *                  that took its slot over (counts and log lines are its)
+     * @param transport creates the local sockets (the listener slot's, with {@code SO_REUSEPORT})
+     */
+    RemotePortKeeper(Supplier<Service> service, Transport transport, BindRequest request, ChainRouter router,
+                     ListenContext.Acceptor acceptor) {
         this.service = service;
+        this.transport = transport;
         this.request = request;
         this.router = router;
         this.acceptor = acceptor;
-        this.loop = service.transport().ioGroup().next();
+        this.loop = transport.ioGroup().next();
         this.started = loop.newPromise();
     }
 
@@ -96,13 +106,13 @@ final class RemotePortKeeper implements RemotePort {
         if (closed) {
             return;
         }
-        long number = service.countRemoteBindAttempt();
-        LOGGER.info("service {}: opening {} (attempt {})", service.name(), where(), number);
+        long number = service.get().countRemoteBindAttempt();
+        LOGGER.info("service {}: opening {} (attempt {})", service.get().name(), where(), number);
         pending = router.bind(loop, request, acceptor, null, 1);
         pending.addListener(done -> {
             pending = null;
             if (!done.isSuccess()) {
-                service.countRemoteBindFailure();
+                service.get().countRemoteBindFailure();
                 tryAgain("cannot open " + where() + ": " + message(done.cause()));
                 return;
             }
@@ -113,8 +123,8 @@ final class RemotePortKeeper implements RemotePort {
             }
             binding = bound;
             delay = Duration.ZERO;
-            service.remoteBound(bound.boundAddress());
-            LOGGER.info("service {}: {} is open; the hop listens on {}", service.name(), where(),
+            service.get().remoteBound(bound.boundAddress());
+            LOGGER.info("service {}: {} is open; the hop listens on {}", service.get().name(), where(),
                     Node.formatAddress(bound.boundAddress()));
             bound.closeFuture().addListener(ended -> loop.execute(() -> lost(bound, ended.cause())));
         });
@@ -125,11 +135,11 @@ final class RemotePortKeeper implements RemotePort {
             return;
         }
         binding = null;
-        service.remoteBound(null);
+        service.get().remoteBound(null);
         if (closed) {
             return;
         }
-        service.countRemoteBindFailure();
+        service.get().countRemoteBindFailure();
         tryAgain("lost " + where() + (cause == null ? " (the hop closed it)" : ": " + message(cause)));
     }
 
@@ -139,7 +149,7 @@ final class RemotePortKeeper implements RemotePort {
         }
         delay = delay.isZero() ? FIRST_DELAY : delay.multipliedBy(2).compareTo(MAX_DELAY) > 0
                 ? MAX_DELAY : delay.multipliedBy(2);
-        LOGGER.warn("service {}: {}; trying again in {}s", service.name(), why, delay.toSeconds());
+        LOGGER.warn("service {}: {}; trying again in {}s", service.get().name(), why, delay.toSeconds());
         retry = loop.schedule(this::attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -148,9 +158,9 @@ final class RemotePortKeeper implements RemotePort {
     }
 
     private void openLocally() {
-        SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.LISTEN, service.name(),
+        SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.LISTEN, service.get().name(),
                 request.network() + " " + Node.formatAddress(request.address()));
-        Future<Channel> bound = service.placement().place(service.listenNamespace(), purpose, loop,
+        Future<Channel> bound = service.get().placement().place(service.get().listenNamespace(), purpose, loop,
                 () -> channelOf(request.network().equals("tcp") ? tcpServer() : udpSocket()));
         bound.addListener(done -> {
             if (!done.isSuccess()) {
@@ -170,8 +180,8 @@ final class RemotePortKeeper implements RemotePort {
 
     private ChannelFuture tcpServer() {
         return new ServerBootstrap()
-                .group(service.transport().acceptorGroup(), service.transport().ioGroup())
-                .channelFactory(service.transport().serverSocketChannelFactory())
+                .group(transport.acceptorGroup(), transport.ioGroup())
+                .channelFactory(transport.serverSocketChannelFactory())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -186,13 +196,13 @@ final class RemotePortKeeper implements RemotePort {
 
     private ChannelFuture udpSocket() {
         DatagramSessions.Options options = request.sessions();
-        return DatagramSockets.base(loop, service.transport(), options.readBufferSize())
+        return DatagramSockets.base(loop, transport, options.readBufferSize())
                 .option(ChannelOption.AUTO_READ, true)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel socket) {
                         socket.pipeline().addLast(EmptyDatagrams.WRITER,
-                                new DatagramSessions(options, acceptor, "service " + service.name(), null));
+                                new DatagramSessions(options, acceptor, "service " + service.get().name(), null));
                     }
                 })
                 .bind(request.address());
@@ -224,7 +234,7 @@ final class RemotePortKeeper implements RemotePort {
             if (binding != null) {
                 binding.close();
                 binding = null;
-                service.remoteBound(null);
+                service.get().remoteBound(null);
             }
             if (localSocket != null) {
                 localSocket.close();
@@ -235,6 +245,6 @@ final class RemotePortKeeper implements RemotePort {
 
     @Override
     public String toString() {
-        return "RemotePort[" + service.name() + " " + request.network() + " " + request.address() + "]";
+        return "RemotePort[" + service.get().name() + " " + request.network() + " " + request.address() + "]";
     }
 }

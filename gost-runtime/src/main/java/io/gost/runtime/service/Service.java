@@ -1,9 +1,7 @@
 package io.gost.runtime.service;
 
-import io.gost.api.BindRequest;
 import io.gost.api.Handler;
 import io.gost.api.HostPort;
-import io.gost.api.ListenContext;
 import io.gost.api.Listener;
 import io.gost.api.NetnsRef;
 import io.gost.api.Refusal;
@@ -22,6 +20,9 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A listener, a handler and how the handler reaches targets (a chain router, optionally a forwarder hop),
  * started and stopped as one.
+ *
+ * <p>The listener sits in a {@link ListenerSlot}: {@link #start} binds a new one, {@link #takeOver} adopts
+ * the bound slot of the service this one replaces on a reload. {@link #stopAccepting} closes the slot
+ * (unless a successor took it), and {@link #drain} waits for the open connections to finish, closing what is
+ * left when the grace period ends.
  */
 public final class Service implements AutoCloseable {
 
@@ -65,8 +71,20 @@ public final class Service implements AutoCloseable {
     private final AtomicLong unreportedRefusals = new AtomicLong();
     private final AtomicLong nextRefusalReportNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong sessions = new AtomicLong();
+    /**
+     * GOST's stats: this service's own, or those of the unchanged service it replaced in a reload (a reload
+     * builds every service anew with the new plan's controls, and an unchanged one carries its counters on).
+     */
+    private final ServiceStats stats;
+    /** This service's own open connections (a drain waits for them); the stats count those of predecessors too. */
     private final AtomicLong currentConnections = new AtomicLong();
-    private final AtomicLong totalConnections = new AtomicLong();
+    private final AtomicLong totalConnections;
+    /** Client channels open now, to close what is left when a drain's grace period ends. */
+    private final Set<Channel> openChannels = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private volatile boolean draining;
+    private volatile ConnectionObserver observer = ConnectionObserver.NONE;
+    private volatile ListenerSlot slot;
     private final AtomicLong remoteBindAttempts = new AtomicLong();
     private final AtomicLong remoteBindFailures = new AtomicLong();
     private volatile SocketAddress boundAddress;
@@ -95,6 +113,8 @@ public final class Service implements AutoCloseable {
         this.ownSocketsRefusal = builder.ownSocketsRefusal;
         this.access = builder.access;
         this.handlerAnswersRefusals = builder.handlerAnswersRefusals;
+        this.stats = builder.stats != null ? builder.stats : new ServiceStats();
+        this.totalConnections = stats.totalConnections;
     }
 
     /** Starts building a service. */
@@ -124,6 +144,35 @@ public final class Service implements AutoCloseable {
     /** Connections accepted since start. */
     public long totalConnections() {
         return totalConnections.get();
+    }
+
+    /** GOST's stats of this service. */
+    public ServiceStats stats() {
+        return stats;
+    }
+
+    /** The listener slot, once started or taken over. */
+    public ListenerSlot slot() {
+        return slot;
+    }
+
+    /** The listener the service was built with (a service that took over a slot accepts on that one's). */
+    public Listener listener() {
+        return listener;
+    }
+
+    /** True once {@link #drain} was asked for: the service accepts no more and is going away. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Sets what hears of each new connection (the metrics); connections already open keep theirs. */
+    public void observe(ConnectionObserver observer) {
+        this.observer = observer == null ? ConnectionObserver.NONE : observer;
+    }
+
+    ConnectionObserver observer() {
+        return observer;
     }
 
     /** Connections closed at accept because {@code maxConnections} were open. */
@@ -183,6 +232,11 @@ public final class Service implements AutoCloseable {
         return router;
     }
 
+    /** For a reverse listener: the router through its listener chain, or {@code null} to open its port locally. */
+    ChainRouter listenerRouter() {
+        return listenerRouter;
+    }
+
     Hop forwarderHop() {
         return forwarderHop;
     }
@@ -214,30 +268,20 @@ public final class Service implements AutoCloseable {
      * @throws ServiceStartException naming the service and address when the socket cannot be bound
      */
     public void start(Duration timeout) {
-        ListenContext context = new ListenContext() {
-            @Override
-            public InetSocketAddress address() {
-                return bindAddress;
-            }
+        start(timeout, true);
+    }
 
-            @Override
-            public Transport transport() {
-                return transport;
-            }
-
-            @Override
-            public Acceptor acceptor() {
-                return Service.this::accept;
-            }
-
-            @Override
-            public RemotePort openRemotePort(BindRequest request) {
-                return new RemotePortKeeper(Service.this, request, listenerRouter, Service.this::accept).open();
-            }
-        };
-        Future<SocketAddress> bound = placement.place(listenNamespace,
-                new SocketPurpose(SocketPurpose.Kind.LISTEN, name, address),
-                transport.ioGroup().next(), () -> listener.bind(context));
+    /**
+     * As {@link #start(Duration)}.
+     *
+     * @param probe false when a socket of this runtime already listens on the address (the service this one
+     *              replaces): the new socket then joins it with {@code SO_REUSEPORT} instead of being
+     *              refused
+     */
+    public void start(Duration timeout, boolean probe) {
+        ListenerSlot newSlot = new ListenerSlot(listener, bindAddress, listenNamespace, this);
+        Future<SocketAddress> bound = newSlot.bind(placement, transport,
+                new SocketPurpose(SocketPurpose.Kind.LISTEN, name, address), probe);
         try {
             if (!bound.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ServiceStartException(this, "timed out after " + timeout.toSeconds() + "s binding the listener");
@@ -249,6 +293,7 @@ public final class Service implements AutoCloseable {
         if (!bound.isSuccess()) {
             throw new ServiceStartException(this, ServiceStartException.describe(bound.cause()), bound.cause());
         }
+        slot = newSlot;
         boundAddress = bound.getNow();
         if (reverseListener && listenerRouter != null) {
             log.info("service {}: {} handler for connections to {} on the last hop of chain {}", name, handlerType,
@@ -257,6 +302,25 @@ public final class Service implements AutoCloseable {
             log.info("service {} listening on {}{} ({} handler)", name, HostPort.format(boundAddress),
                     listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
         }
+        warnIfOpenProxy();
+    }
+
+    /**
+     * Adopts the bound listener of the service this one replaces: connections accepted from now on are
+     * this service's, the port never stops accepting (for a reverse listener: the port its listener chain's
+     * last hop keeps open stays open). The listener this service was built with is not used (the runtime
+     * closes it with the other plugins).
+     */
+    public void takeOver(ListenerSlot inherited) {
+        remoteBoundAddress = inherited.target().remoteBoundAddress();
+        inherited.retarget(this);
+        slot = inherited;
+        boundAddress = inherited.boundAddress();
+        log.info("service {} took over the listener on {}{} ({} handler)", name, HostPort.format(boundAddress),
+                listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+    }
+
+    private void warnIfOpenProxy() {
         if (warnWhenReachableWithoutAuth && !isLoopback(boundAddress)) {
             log.warn("service {} ({} handler) accepts clients on {}{} without authentication: anyone who can reach"
                             + " that address can use it as an open proxy; add credentials (-L {}://user:pass@{},"
@@ -272,11 +336,12 @@ public final class Service implements AutoCloseable {
                 && inet.getAddress().isLoopbackAddress();
     }
 
-    private void accept(Channel client) {
+    /** A connection the listener accepted. */
+    void accept(Channel client) {
         // Counted first, so that connections accepted at once on several event loops cannot all pass.
-        long open = currentConnections.incrementAndGet();
+        long open = connectionOpened();
         if (maxConnections > 0 && open > maxConnections) {
-            currentConnections.decrementAndGet();
+            connectionGone();
             refuse(client);
             return;
         }
@@ -287,7 +352,7 @@ public final class Service implements AutoCloseable {
         InetSocketAddress remote = peer != null ? peer
                 : client.remoteAddress() instanceof InetSocketAddress address ? address : null;
         if (!access.admits(name, remote)) {
-            currentConnections.decrementAndGet();
+            connectionGone();
             client.close();
             return;
         }
@@ -295,7 +360,7 @@ public final class Service implements AutoCloseable {
         Object slot = access.acquireConnection(name, remote);
         if (slot instanceof Refusal refused) {
             if (!handlerAnswersRefusals) {
-                currentConnections.decrementAndGet();
+                connectionGone();
                 client.close();
                 return;
             }
@@ -305,7 +370,7 @@ public final class Service implements AutoCloseable {
         }
         if (refusal == null && !handlerAnswersRefusals && access.checkRequest(name, remote) != null) {
             // GOST checks the request rate once per connection, and closes it without an answer.
-            currentConnections.decrementAndGet();
+            connectionGone();
             client.close();
             return;
         }
@@ -320,7 +385,9 @@ public final class Service implements AutoCloseable {
         String sessionId = Long.toString(sessions.incrementAndGet(), 36) + "-" + name;
         ConnectionContext context = new ConnectionContext(this, client, sessionId, refusal);
         totalConnections.incrementAndGet();
+        openChannels.add(client);
         client.closeFuture().addListener(closed -> {
+            openChannels.remove(client);
             if (!context.relayed) {
                 connectionClosed(context);
             }
@@ -354,23 +421,88 @@ public final class Service implements AutoCloseable {
         }
     }
 
+    private long connectionOpened() {
+        stats.currentConnections.incrementAndGet();
+        return currentConnections.incrementAndGet();
+    }
+
+    private long connectionGone() {
+        stats.currentConnections.decrementAndGet();
+        return currentConnections.decrementAndGet();
+    }
+
     /** Counts and logs a finished connection, once. */
     void connectionClosed(ConnectionContext context) {
         if (context.finished) {
             return;
         }
         context.finished = true;
-        currentConnections.decrementAndGet();
+        if (context.error != null) {
+            stats.countError();
+        }
+        context.observed.closed(System.nanoTime() - context.startNanos(), context.error != null);
+        long open = connectionGone();
         connectionLog.closed(this, context);
+        if (open == 0 && draining) {
+            drained.complete(null);
+        }
+    }
+
+    /** Bytes of a connection as they move: counted for the service's stats and the connection's observer. */
+    void countBytes(ConnectionContext context, long fromClient, long toClient) {
+        stats.addBytes(fromClient, toClient);
+        context.observed.bytes(fromClient, toClient);
     }
 
     /**
-     * Stops accepting. Open connections are not waited for; the listener and handler themselves are
-     * closed by the runtime, which created them.
+     * Stops accepting: closes the listener slot, unless a successor took it over. Open connections go on;
+     * the listener and handler themselves are closed by the runtime, which created them.
      */
+    public void stopAccepting() {
+        ListenerSlot current = slot;
+        if (current != null && current.target() == this && current.isOpen()) {
+            current.close();
+        } else if (current == null) {
+            listener.close();
+        }
+    }
+
+    /**
+     * Stops accepting and lets open connections finish: completes when none is left, or when
+     * {@code gracePeriod} is over, after closing those still open.
+     *
+     * @param timer schedules the end of the grace period
+     */
+    public CompletableFuture<Void> drain(Duration gracePeriod, java.util.concurrent.ScheduledExecutorService timer) {
+        stopAccepting();
+        draining = true;
+        if (currentConnections.get() <= 0) {
+            drained.complete(null);
+        }
+        if (!drained.isDone()) {
+            java.util.concurrent.ScheduledFuture<?> deadline = timer.schedule(() -> {
+                if (!drained.isDone()) {
+                    log.info("service {}: grace period over: closing {} connection(s)", name, openChannels.size());
+                    closeConnections();
+                    drained.complete(null);
+                }
+            }, gracePeriod.toNanos(), TimeUnit.NANOSECONDS);
+            drained.whenComplete((done, failure) -> deadline.cancel(false));
+        }
+        return drained;
+    }
+
+    /** Closes every open client connection now (their relays close the upstream side). */
+    public void closeConnections() {
+        for (Channel channel : openChannels) {
+            channel.close();
+        }
+    }
+
+    /** As {@link #stopAccepting}. */
     @Override
     public void close() {
-        listener.close();
+        stopAccepting();
     }
 
     /** Collects a service's parts. */
@@ -397,6 +529,7 @@ public final class Service implements AutoCloseable {
         private String ownSocketsRefusal;
         private AccessControl access = AccessControl.NONE;
         private boolean handlerAnswersRefusals;
+        private ServiceStats stats;
 
         public Builder name(String name) {
             this.name = name;
@@ -509,6 +642,12 @@ public final class Service implements AutoCloseable {
          */
         public Builder ownSocketsRefusal(String reason) {
             this.ownSocketsRefusal = reason;
+            return this;
+        }
+
+        /** Counters to go on with (those of the unchanged service this one replaces), or {@code null} for new ones. */
+        public Builder stats(ServiceStats stats) {
+            this.stats = stats;
             return this;
         }
 

@@ -190,8 +190,8 @@ class YamlConfigLoaderTest {
         // The tls blocks load; planning judges them against the plugins that would read them.
         assertThatThrownBy(() -> yaml(
                 "tls: {certFile: cert.pem, keyFile: key.pem}",
-                "api: {addr: ':18080'}",
-                "metrics: {addr: ':9000'}",
+                "loggers: [{name: l, log: {output: stderr}}]",
+                "recorders: []",
                 "bypasses: [{name: bp, matchers: [example.com]}]",
                 "services:",
                 "- addr: :8080",
@@ -201,10 +201,10 @@ class YamlConfigLoaderTest {
                 "  listener: {type: tcp, chainGroup: {chains: [{chain: a, matcher: {rule: 'Host(`a.com`)'}}]}}"))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
-                        "app.yaml:2: api: 'api' is GOST's, but gost-java does not support it yet (operations (API,"
-                                + " metrics, logs, reload)); remove it, or run this configuration with GOST",
-                        "app.yaml:3: metrics: 'metrics' is GOST's, but gost-java does not support it yet (operations"
+                        "app.yaml:2: loggers: 'loggers' is GOST's, but gost-java does not support it yet (operations"
                                 + " (API, metrics, logs, reload)); remove it, or run this configuration with GOST",
+                        "app.yaml:3: recorders: 'recorders' is GOST's, but gost-java does not support it yet"
+                                + " (recorders); remove it, or run this configuration with GOST",
                         "app.yaml:8: services[0].quotas: 'quotas' is GOST's, but gost-java does not support it"
                                 + " yet (limiters); remove it, or run this configuration with GOST",
                         "app.yaml:9: services[0].handler.limiter: 'limiter' is GOST's, but gost-java does not support"
@@ -215,10 +215,50 @@ class YamlConfigLoaderTest {
     }
 
     @Test
-    void aLogOutputOtherThanStderrIsRefusedUntilItIsUsed() {
-        assertThatThrownBy(() -> yaml("log: {level: info, output: /var/log/gost.log}"))
-                .hasMessageStartingWith("app.yaml:1: log.output: log output '/var/log/gost.log' is GOST's, but"
-                        + " gost-java does not support it yet");
+    void aLogFileWithGostsRotation() {
+        GostConfig config = yaml("log:", "  output: /var/log/gost.log", "  format: json",
+                "  rotation: {maxSize: 10, maxAge: 7, maxBackups: 3, localTime: true, compress: true}");
+
+        assertThat(config.log()).isEqualTo(new LogConfig("info", "json", "/var/log/gost.log",
+                new LogConfig.Rotation(10, 7, 3, true, true)));
+    }
+
+    @Test
+    void rotationWithoutAFileIsRefused() {
+        assertThatThrownBy(() -> yaml("log: {output: stdout, rotation: {maxSize: 1}}"))
+                .hasMessage("app.yaml:1: log.rotation: rotation applies to a log file, and output is 'stdout'; set"
+                        + " output to a file path or remove rotation");
+    }
+
+    @Test
+    void logOutputNullIsGostsSpellingOfNone() {
+        assertThat(yaml("log: {output: 'null'}").log().output()).isEqualTo("none");
+    }
+
+    @Test
+    void theApiAndTheMetricsSections() {
+        GostConfig config = yaml(
+                "api:",
+                "  addr: :18080",
+                "  pathPrefix: api/",
+                "  accesslog: true",
+                "  auth: {username: admin, password: s3cret}",
+                "metrics:",
+                "  addr: 0.0.0.0:9000",
+                "  auther: scrapers",
+                "  clientLabel: true");
+
+        assertThat(config.api()).isEqualTo(new ApiConfig(":18080", "/api", true,
+                new io.gost.api.Credentials("admin", "s3cret"), null, config.api().origin()));
+        assertThat(config.metrics()).isEqualTo(new MetricsConfig("0.0.0.0:9000", "/metrics", null, "scrapers", true,
+                config.metrics().origin()));
+        assertThat(config.api().origin().toString()).isEqualTo("app.yaml:1: api");
+    }
+
+    @Test
+    void theApiNeedsAnAddress() {
+        assertThatThrownBy(() -> yaml("api: {pathPrefix: /api}"))
+                .hasMessage("app.yaml:1: api.addr: the API needs an addr such as 127.0.0.1:18080");
     }
 
     @Test
