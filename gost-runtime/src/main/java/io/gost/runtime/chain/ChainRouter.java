@@ -84,6 +84,11 @@ import java.util.function.Supplier;
  * name with each of its addresses), until one connects or a strict entry ({@code !}) fails.
  *
  * <p>Thread-safe and shared by all connections of the service.
+ *
+ * <p>Why this class is long, and what comes out next: one route walk serves four goals (a stream, a datagram
+ * target, a UDP association, a port bound on the last hop) with the same retries, node marks, bypasses,
+ * name lookups and outgoing-socket settings, so they share {@code RouteDial}. The outgoing-socket settings
+ * ({@code socketSettings}, {@code dialEach}) and the goals are the next pieces to move to classes of their own.
  */
 public final class ChainRouter {
 

@@ -25,6 +25,9 @@ import java.util.Map;
  * What {@code gost check} prints: the plan, not the configuration. Each service with the listener and
  * handler it runs, the jar each plugin came from and every option with its effective value (defaults
  * marked), how it reaches targets, and each chain's hops and nodes with their selectors and namespaces.
+ *
+ * <p>Why this class is long: it prints every part of a plan (services, controls, chains, operations) in one
+ * layout, so that the output stays consistent; one short method per part.
  */
 public final class PlanDescription {
 

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * the bound slot of the service this one replaces on a reload. {@link #stopAccepting} closes the slot
  * (unless a successor took it), and {@link #drain} waits for the open connections to finish, closing what is
  * left when the grace period ends.
+ *
+ * <p>Why this class is long: a service accepts (admission, connection limits, the client's first bytes),
+ * owns its connections' bookkeeping (counters, observers, drain) and takes over or hands on its listener
+ * on reloads; those share the connection set and the slot. Its builder is a third of the length.
  */
 public final class Service implements AutoCloseable {
 
