@@ -25,7 +25,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -205,12 +204,15 @@ public final class ListenerSlot {
 
     /**
      * Binds a socket without {@code SO_REUSEPORT} to {@code address} and closes it: the kernel refuses it
-     * while any other socket listens there, with or without {@code SO_REUSEPORT}.
+     * while any other socket listens there, with or without {@code SO_REUSEPORT}. The probe is a client
+     * socket that never listens: a listening probe (a {@code ServerSocketChannel}) would, for the moment it is
+     * open, accept a client's connection and then reset it when it closes.
      */
     private static void probe(InetSocketAddress address) {
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open()) {
+            // With SO_REUSEADDR, Linux refuses the bind only for a listening socket, not for TIME_WAIT leftovers.
             probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            probe.bind(address, 1);
+            probe.bind(address);
         } catch (BindException e) {
             throw new ProbeFailedException(address, e);
         } catch (IOException e) {
