@@ -40,24 +40,6 @@ fi
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$BENCH_DIR/lib/common.sh"
 
-LAST_PID=
-start() { # NAME COMMAND...: in a session of its own, output to $WORK/NAME.log
-    local name=$1
-    shift
-    setsid "$@" >"$WORK/$name.log" 2>&1 </dev/null &
-    LAST_PID=$!
-    PIDS+=("$LAST_PID")
-}
-
-await() { # NAME PID PORT
-    for _ in $(seq 600); do
-        listening "$3" && return 0
-        kill -0 "$2" 2>/dev/null || { tail -n 20 "$WORK/$1.log" >&2; die "$1 exited before listening on $3"; }
-        sleep 0.05
-    done
-    die "$1 did not listen on 127.0.0.1:$3 within 30 s"
-}
-
 echo_once() { # SOCKS_PORT: one bounded echo; prints MiB/s, or FAILED
     local out
     if out=$(python3 "$LIB/echo_transfer.py" client "$1" "$ECHO" "$MIB" "$DEADLINE" 2>&1); then

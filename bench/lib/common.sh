@@ -3,7 +3,8 @@
 #
 # Expects ROOT (the checkout) and GOST (its bin/gost) to be set. Provides log and die, the cleanup of
 # everything a script started (by pid, each in a session of its own, listed in PIDS) and of its WORK
-# directory, install_packages, build_gost, listening and ports.
+# directory, install_packages, build_gost, listening, ports, and start/await for a process of its own
+# that listens on a port (LAST_PID holds the pid start gave).
 
 # The peers live in sbin, which a non-root PATH may lack.
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
@@ -90,3 +91,21 @@ listening() {
 
 # ports COUNT: COUNT free ports on 127.0.0.1, one per line (see lib/ports.py).
 ports() { python3 "$ROOT/bench/lib/ports.py" "$1"; }
+
+LAST_PID=
+start() { # NAME COMMAND...: in a session of its own, output to $WORK/NAME.log
+    local name=$1
+    shift
+    setsid "$@" >"$WORK/$name.log" 2>&1 </dev/null &
+    LAST_PID=$!
+    PIDS+=("$LAST_PID")
+}
+
+await() { # NAME PID PORT
+    for _ in $(seq 600); do
+        listening "$3" && return 0
+        kill -0 "$2" 2>/dev/null || { tail -n 20 "$WORK/$1.log" >&2; die "$1 exited before listening on $3"; }
+        sleep 0.05
+    done
+    die "$1 did not listen on 127.0.0.1:$3 within 30 s"
+}
