@@ -10,12 +10,15 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens a plain TCP connection on the runtime's transport.
@@ -47,8 +50,10 @@ public final class TcpDialer implements Dialer {
      * passes, {@link java.net.UnknownHostException} when the name does not resolve. The socket is
      * closed before the future fails, and when the caller cancels the future before it completes.
      *
-     * <p>The timeout bounds the TCP connect; a non-positive timeout means none. Name resolution is bounded
-     * by the resolver's own query timeout.
+     * <p>The timeout bounds name resolution and the TCP connect together; a non-positive timeout means
+     * none. The timer is this dialer's, not Netty's: Netty's epoll channel keeps its cancelled connect
+     * timer (64 bytes and a closure) for the whole life of the connection, which an idle proxied pair
+     * should not pay for; ours is dropped as soon as the connect completes.
      */
     @Override
     public Future<Channel> dial(InetSocketAddress address, DialContext context) {
@@ -57,6 +62,9 @@ public final class TcpDialer implements Dialer {
         EventLoop eventLoop = context.eventLoop();
         Transport transport = context.transport();
         Promise<Channel> connected = eventLoop.newPromise();
+        int timeoutMillis = connectTimeoutMillis(context.timeout());
+        // Set by the timer, on the event loop, before it closes the socket: the failure to report.
+        ConnectTimeoutException[] timedOut = {null};
         // Bootstrap.connect creates the socket here, on the calling thread.
         Bootstrap bootstrap = new Bootstrap();
         // What the runtime asks of the socket (GOST's interface and so_mark): set before it connects.
@@ -66,7 +74,7 @@ public final class TcpDialer implements Dialer {
                 .group(eventLoop)
                 .channelFactory(transport.socketChannelFactory())
                 .resolver(transport.resolver())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis(context.timeout()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0) // our own timer below; 0 is not Netty's default
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // TCP_NODELAY is Netty's default for every socket channel; setting it again costs a syscall.
@@ -74,6 +82,17 @@ public final class TcpDialer implements Dialer {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, SocketReads.allocator())
                 .handler(emptyPipeline)
                 .connect(address);
+        if (timeoutMillis > 0 && !connect.isDone()) {
+            ScheduledFuture<?> timer = eventLoop.schedule(() -> {
+                if (!connect.isDone()) {
+                    timedOut[0] = new ConnectTimeoutException(
+                            "connection timed out after " + timeoutMillis + " ms: " + address);
+                    connect.channel().close();
+                }
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            // Cancelled on the event loop, so Netty takes it out of the timer queue at once.
+            connect.addListener(done -> timer.cancel(false));
+        }
         connect.addListener(done -> {
             if (done.isSuccess()) {
                 if (!connected.trySuccess(connect.channel())) {
@@ -84,10 +103,11 @@ public final class TcpDialer implements Dialer {
                 // Bootstrap closes the channel too, but possibly after this listener: report the failure only
                 // once the socket is gone, so that a failed dial never leaves a descriptor behind.
                 Channel channel = connect.channel();
+                Throwable failure = timedOut[0] != null ? timedOut[0] : done.cause();
                 if (channel.isRegistered() && channel.isOpen()) {
-                    channel.close().addListener(closed -> connected.tryFailure(done.cause()));
+                    channel.close().addListener(closed -> connected.tryFailure(failure));
                 } else {
-                    connected.tryFailure(done.cause());
+                    connected.tryFailure(failure);
                 }
             }
         });
