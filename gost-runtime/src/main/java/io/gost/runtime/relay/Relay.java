@@ -63,24 +63,32 @@ public final class Relay {
     private final Direction toClient;
     /** Hears of every chunk moved, for live statistics; {@code null} for nobody. */
     private final Progress progress;
-    /** The idle limit in nanoseconds, 0 when there is none. */
-    private final long idleTimeoutNanos;
-    /** When a chunk was last read from either side; kept only with an idle limit. */
-    private long lastActivityNanos;
-    private ScheduledFuture<?> idleCheck;
+    /** {@code null} without an idle limit: a relay that has none does not carry its fields. */
+    private final IdleLimit idleLimit;
     private boolean finished;
+
+    /** The idle limit's state, apart because most relays have no limit and an idle pair pays for every field. */
+    private static final class IdleLimit {
+        final long timeoutNanos;
+        /** When a chunk was last read from either side. */
+        long lastActivityNanos;
+        ScheduledFuture<?> check;
+
+        IdleLimit(long timeoutNanos) {
+            this.timeoutNanos = timeoutNanos;
+        }
+    }
 
     private Relay(Channel client, Channel upstream, Duration idleTimeout, Progress progress) {
         this.client = client;
         this.progress = progress;
         this.upstream = upstream;
-        this.idleTimeoutNanos = idleTimeout == null || idleTimeout.isNegative() ? 0 : idleTimeout.toNanos();
+        this.idleLimit = idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()
+                ? null : new IdleLimit(idleTimeout.toNanos());
         this.loop = client.eventLoop();
         this.result = loop.newPromise();
         this.fromClient = new Direction(client, upstream);
         this.toClient = new Direction(upstream, client);
-        fromClient.opposite = toClient;
-        toClient.opposite = fromClient;
     }
 
     /**
@@ -152,9 +160,9 @@ public final class Relay {
             finish(new ClosedChannelException());
             return;
         }
-        if (idleTimeoutNanos > 0) {
-            lastActivityNanos = System.nanoTime();
-            idleCheck = loop.schedule(this::checkIdle, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        if (idleLimit != null) {
+            idleLimit.lastActivityNanos = System.nanoTime();
+            idleLimit.check = loop.schedule(this::checkIdle, idleLimit.timeoutNanos, TimeUnit.NANOSECONDS);
         }
         fromClient.begin();
         toClient.begin();
@@ -165,13 +173,13 @@ public final class Relay {
         if (finished) {
             return;
         }
-        long idleNanos = System.nanoTime() - lastActivityNanos;
-        if (idleNanos >= idleTimeoutNanos) {
-            long millis = Duration.ofNanos(idleTimeoutNanos).toMillis();
+        long idleNanos = System.nanoTime() - idleLimit.lastActivityNanos;
+        if (idleNanos >= idleLimit.timeoutNanos) {
+            long millis = Duration.ofNanos(idleLimit.timeoutNanos).toMillis();
             finish(new TimeoutException("no data in either direction for "
                     + (millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms") + " (idleTimeout)"));
         } else {
-            idleCheck = loop.schedule(this::checkIdle, idleTimeoutNanos - idleNanos, TimeUnit.NANOSECONDS);
+            idleLimit.check = loop.schedule(this::checkIdle, idleLimit.timeoutNanos - idleNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -180,8 +188,8 @@ public final class Relay {
             return;
         }
         finished = true;
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
+        if (idleLimit != null && idleLimit.check != null) {
+            idleLimit.check.cancel(false);
         }
         client.close();
         upstream.close();
@@ -215,7 +223,6 @@ public final class Relay {
 
         private final Channel source;
         private final Channel sink;
-        private Direction opposite;
         private long bytes;
         private int writesInFlight;
         private boolean inputEnded;
@@ -226,6 +233,11 @@ public final class Relay {
         Direction(Channel source, Channel sink) {
             this.source = source;
             this.sink = sink;
+        }
+
+        /** The other direction; computed rather than kept, one field less per direction of an idle pair. */
+        private Direction opposite() {
+            return this == fromClient ? toClient : fromClient;
         }
 
         void begin() {
@@ -294,8 +306,8 @@ public final class Relay {
                     progress.moved(0, size);
                 }
             }
-            if (idleTimeoutNanos > 0) {
-                lastActivityNanos = System.nanoTime();
+            if (idleLimit != null) {
+                idleLimit.lastActivityNanos = System.nanoTime();
             }
             writesInFlight++;
             sink.writeAndFlush(message).addListener(this);
@@ -353,7 +365,7 @@ public final class Relay {
                 finish(null);
                 return;
             }
-            if (opposite.ended) {
+            if (opposite().ended) {
                 // The other direction is over and everything read here is written: closing sends the same
                 // FIN as shutdownOutput would (nothing is left unread), and saves a system call and an
                 // epoll update per connection.
@@ -367,7 +379,7 @@ public final class Relay {
                     return;
                 }
                 ended = true;
-                if (opposite.ended) {
+                if (opposite().ended) {
                     finish(null);
                 } else {
                     // From now on the sink is only read from. At its end of stream, Netty's half-close would
@@ -382,7 +394,7 @@ public final class Relay {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             onLoop(() -> {
-                if (opposite.ended) {
+                if (opposite().ended) {
                     // Nothing more goes to the source, and nothing more comes from it: pass on what was read,
                     // then end (the source closed at its end of stream, see shutDownSinkOutput).
                     endInput();

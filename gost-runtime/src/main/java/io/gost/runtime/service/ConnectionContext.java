@@ -14,6 +14,7 @@ import io.gost.runtime.relay.DatagramRelay;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,15 +24,21 @@ import java.util.concurrent.CompletionStage;
 /**
  * The runtime's side of one accepted connection: routing, forwarding, relaying and the counters the
  * connection log line is made of. Used on the client channel's event loop only, so plain fields suffice.
+ *
+ * <p>It lives as long as the connection, so an idle proxied pair pays for everything it holds: it is its own
+ * {@link Router}, relay {@link Relay.Progress} and relay-result listener (no extra objects), and it keeps the
+ * session number and the target address, formatting the session id and the log's target only when asked.
  */
-final class ConnectionContext implements HandlerContext {
+final class ConnectionContext implements HandlerContext, Router, Relay.Progress,
+        GenericFutureListener<Future<RelayResult>> {
 
     private final Service service;
     private final Channel client;
-    private final String sessionId;
+    private final long sessionNumber;
+    /** Made from the session number when first asked for: most connections never are. */
+    private String sessionId;
     private final InetSocketAddress clientAddress;
     private final long startNanos = System.nanoTime();
-    private final Router router;
     private HopForwarder forwarder;
     /** What the service's observer (the metrics) keeps of this connection. */
     final ConnectionObserver.Connection observed;
@@ -39,43 +46,44 @@ final class ConnectionContext implements HandlerContext {
     private Refusal pendingRefusal;
 
     /** The last target the handler asked for, for the log line. */
-    String target;
+    private InetSocketAddress target;
     long fromClient;
     long toClient;
     Throwable error;
     boolean relayed;
     boolean finished;
 
-    ConnectionContext(Service service, Channel client, String sessionId, Refusal refusal) {
+    /** @param sessionNumber the service's count of accepted connections, this one included */
+    ConnectionContext(Service service, Channel client, long sessionNumber, Refusal refusal) {
         this.service = service;
         this.pendingRefusal = refusal;
         this.client = client;
-        this.sessionId = sessionId;
-        InetSocketAddress peer = client.attr(Binding.PEER_ADDRESS).get();
+        this.sessionNumber = sessionNumber;
+        // hasAttr first: attr() creates the attribute (48 bytes kept per connection) even to read nothing.
+        InetSocketAddress peer = client.hasAttr(Binding.PEER_ADDRESS) ? client.attr(Binding.PEER_ADDRESS).get() : null;
         this.clientAddress = peer != null ? peer : client.remoteAddress() instanceof InetSocketAddress address
                 ? address : InetSocketAddress.createUnresolved("unknown", 0);
         this.observed = service.observer().opened(service.name(), clientAddress);
-        this.router = new Router() {
-            @Override
-            public Future<Channel> dial(String network, InetSocketAddress address) {
-                target = ConnectionLog.hostAndPort(address);
-                // GOST's hash selectors pick by client address, or by target host with the handler's `hash: host`.
-                String hashKey = service.hashByTarget() ? address.getHostString() : clientKey();
-                return recordFailure(service.router().dial(client.eventLoop(), network, address, hashKey));
-            }
+    }
 
-            @Override
-            public Future<Channel> associate() {
-                return recordFailure(service.router().associate(client.eventLoop(), clientKey()));
-            }
+    @Override
+    public Future<Channel> dial(String network, InetSocketAddress address) {
+        target = address;
+        // GOST's hash selectors pick by client address, or by target host with the handler's `hash: host`.
+        String hashKey = service.hashByTarget() ? address.getHostString() : clientKey();
+        return recordFailure(service.router().dial(client.eventLoop(), network, address, hashKey));
+    }
 
-            @Override
-            public Future<Binding> bind(BindRequest request, ListenContext.Acceptor acceptor) {
-                target = ConnectionLog.hostAndPort(request.address());
-                return recordFailure(service.router().bind(client.eventLoop(), request, acceptor, clientKey(),
-                        service.retries() + 1));
-            }
-        };
+    @Override
+    public Future<Channel> associate() {
+        return recordFailure(service.router().associate(client.eventLoop(), clientKey()));
+    }
+
+    @Override
+    public Future<Binding> bind(BindRequest request, ListenContext.Acceptor acceptor) {
+        target = request.address();
+        return recordFailure(service.router().bind(client.eventLoop(), request, acceptor, clientKey(),
+                service.retries() + 1));
     }
 
     /** Keeps a failed dial's reason (it names the hop and its answer) for the connection's log line. */
@@ -103,6 +111,9 @@ final class ConnectionContext implements HandlerContext {
 
     @Override
     public String sessionId() {
+        if (sessionId == null) {
+            sessionId = Long.toString(sessionNumber, 36) + "-" + service.name();
+        }
         return sessionId;
     }
 
@@ -118,7 +129,7 @@ final class ConnectionContext implements HandlerContext {
 
     @Override
     public Router router() {
-        return router;
+        return this;
     }
 
     /** Keeps the first error a handler reports for the connection's log line. */
@@ -164,7 +175,7 @@ final class ConnectionContext implements HandlerContext {
 
     String forwardTarget() {
         if (forwarder == null || forwarder.lastNode() == null) {
-            return target;
+            return target == null ? null : ConnectionLog.hostAndPort(target);
         }
         return ConnectionLog.hostAndPort(forwarder.lastNode().address());
     }
@@ -190,38 +201,37 @@ final class ConnectionContext implements HandlerContext {
     @Override
     public Future<RelayResult> relay(Channel upstream) {
         relayed = true;
-        Future<RelayResult> result = Relay.start(client, upstream, service.idleTimeout(),
-                (in, out) -> service.countBytes(this, in, out));
-        result.addListener(done -> {
-            RelayResult relayResult = result.getNow();
-            if (relayResult != null) {
-                fromClient += relayResult.fromClient();
-                toClient += relayResult.toClient();
-                if (relayResult.error() != null && error == null) {
-                    error = relayResult.error();
-                }
-            }
-            // A relayed connection is logged when the relay has counted its bytes, not at the client's close.
-            service.connectionClosed(this);
-        });
+        Future<RelayResult> result = Relay.start(client, upstream, service.idleTimeout(), this);
+        result.addListener(this);
         return result;
+    }
+
+    /** The relay moved a chunk: the service's and the observer's live counters. */
+    @Override
+    public void moved(long fromClient, long toClient) {
+        service.countBytes(this, fromClient, toClient);
+    }
+
+    /** A relay (of streams or datagrams) ended: its counts and error go into the log line, logged now. */
+    @Override
+    public void operationComplete(Future<RelayResult> result) {
+        RelayResult relayResult = result.getNow();
+        if (relayResult != null) {
+            fromClient += relayResult.fromClient();
+            toClient += relayResult.toClient();
+            if (relayResult.error() != null && error == null) {
+                error = relayResult.error();
+            }
+        }
+        // A relayed connection is logged when the relay has counted its bytes, not at the client's close.
+        service.connectionClosed(this);
     }
 
     @Override
     public Future<RelayResult> relayDatagrams(Channel upstream) {
         relayed = true;
         Future<RelayResult> result = DatagramRelay.start(client, upstream, service.idleTimeout());
-        result.addListener(done -> {
-            RelayResult relayResult = result.getNow();
-            if (relayResult != null) {
-                fromClient += relayResult.fromClient();
-                toClient += relayResult.toClient();
-                if (relayResult.error() != null && error == null) {
-                    error = relayResult.error();
-                }
-            }
-            service.connectionClosed(this);
-        });
+        result.addListener(this);
         return result;
     }
 

@@ -352,7 +352,9 @@ public final class Service implements AutoCloseable {
         // Admission and limits, before anything is read from the client.
         // On a reverse listener's port opened through a chain the channel's remote address is the hop: the
         // admissions and limits are about the peer that connected there, which the binding names.
-        InetSocketAddress peer = client.attr(io.gost.api.Binding.PEER_ADDRESS).get();
+        // hasAttr first: attr() creates the attribute (48 bytes kept per connection) even to read nothing.
+        InetSocketAddress peer = client.hasAttr(io.gost.api.Binding.PEER_ADDRESS)
+                ? client.attr(io.gost.api.Binding.PEER_ADDRESS).get() : null;
         InetSocketAddress remote = peer != null ? peer
                 : client.remoteAddress() instanceof InetSocketAddress address ? address : null;
         if (!access.admits(name, remote)) {
@@ -386,8 +388,7 @@ public final class Service implements AutoCloseable {
                         throttle.toClient(), throttle));
             }
         }
-        String sessionId = Long.toString(sessions.incrementAndGet(), 36) + "-" + name;
-        ConnectionContext context = new ConnectionContext(this, client, sessionId, refusal);
+        ConnectionContext context = new ConnectionContext(this, client, sessions.incrementAndGet(), refusal);
         totalConnections.incrementAndGet();
         openChannels.add(client);
         client.closeFuture().addListener(closed -> {
@@ -401,7 +402,7 @@ public final class Service implements AutoCloseable {
         try {
             handler.handle(client, context);
         } catch (RuntimeException e) {
-            log.warn("service {} sid={}: handler failed: {}", name, sessionId, e.toString(), e);
+            log.warn("service {} sid={}: handler failed: {}", name, context.sessionId(), e.toString(), e);
             context.error = e;
             client.close();
         }
