@@ -355,11 +355,34 @@ public final class Service implements AutoCloseable {
         InetSocketAddress peer = client.attr(io.gost.api.Binding.PEER_ADDRESS).get();
         InetSocketAddress remote = peer != null ? peer
                 : client.remoteAddress() instanceof InetSocketAddress address ? address : null;
+        if (access.asksPlugin()) {
+            // An admission plugin answers over HTTP; nothing is read from the client until it has, but a FIN
+            // that epoll reads meanwhile is held for the handler, as while it dials.
+            Relay.holdInbound(client);
+            access.admitsLater(name, remote).whenComplete((admits, error) -> client.eventLoop().execute(() -> {
+                if (error != null || !admits || !client.isActive()) {
+                    connectionGone();
+                    client.close();
+                } else {
+                    admitted(client, remote, true);
+                }
+            }));
+            return;
+        }
         if (!access.admits(name, remote)) {
             connectionGone();
             client.close();
             return;
         }
+        admitted(client, remote, false);
+    }
+
+    /**
+     * A connection its admissions let in: connection and request limits, pacing, then the handler.
+     *
+     * @param held true when its input is held already ({@link Relay#holdInbound})
+     */
+    private void admitted(Channel client, InetSocketAddress remote, boolean held) {
         Refusal refusal = null;
         Object slot = access.acquireConnection(name, remote);
         if (slot instanceof Refusal refused) {
@@ -397,7 +420,9 @@ public final class Service implements AutoCloseable {
             }
         });
         // Keeps what an epoll channel reads on the client's FIN while the handler is still dialing.
-        Relay.holdInbound(client);
+        if (!held) {
+            Relay.holdInbound(client);
+        }
         try {
             handler.handle(client, context);
         } catch (RuntimeException e) {
