@@ -133,6 +133,9 @@ class AccessPluginsIT {
                 () -> gost.output().contains("admission admission-down: cannot reach http://127.0.0.1:"
                         + unreachablePort + "/admission"), () -> !gost.isAlive(), gost::describe);
         assertThat(gost.output()).contains("refused by admission admission-0");
+        // The port probe closed while its admission was being asked: its end of stream reaches the handler.
+        Waits.until("the probe's connection to end", ManagedProcess.START_TIMEOUT,
+                () -> gost.output().contains("sid=1-proxy"), () -> !gost.isAlive(), gost::describe);
     }
 
     @Test

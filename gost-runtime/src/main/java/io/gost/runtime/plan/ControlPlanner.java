@@ -170,10 +170,11 @@ final class ControlPlanner {
      */
     private void checkPlugin(String owner, io.gost.runtime.config.ControlPlugin plugin, boolean besides,
                              String ownRulesAre) {
+        String feature = owner.startsWith("hosts ") || owner.startsWith("resolver ") ? "names" : "access";
         if (!plugin.type().equals("http")) {
             problem(plugin.origin().child("type"), owner + ": " + Unsupported.message("plugin type '"
                     + plugin.type() + "'" + (plugin.type().equals("grpc") ? " (GOST's default when type is absent)"
-                    : ""), "access") + "; or write type: http and an http:// or https:// addr: gost-java speaks"
+                    : ""), feature) + "; or write type: http and an http:// or https:// addr: gost-java speaks"
                     + " GOST's HTTP plugin protocol");
         } else {
             try {
