@@ -356,15 +356,18 @@ public final class Service implements AutoCloseable {
         InetSocketAddress remote = peer != null ? peer
                 : client.remoteAddress() instanceof InetSocketAddress address ? address : null;
         if (access.asksPlugin()) {
-            // An admission plugin answers over HTTP; nothing is read from the client until it has, but a FIN
-            // that epoll reads meanwhile is held for the handler, as while it dials.
-            Relay.holdInbound(client);
+            // An admission plugin answers over HTTP; nothing is read from the client until it has, and what
+            // epoll reads on a FIN meanwhile is held for the handler.
+            AdmissionWait wait = AdmissionWait.install(client);
             access.admitsLater(name, remote).whenComplete((admits, error) -> client.eventLoop().execute(() -> {
+                wait.remove(client);
                 if (error != null || !admits || !client.isActive()) {
+                    wait.discard();
                     connectionGone();
                     client.close();
                 } else {
-                    admitted(client, remote, true);
+                    admitted(client, remote);
+                    wait.replay(client);
                 }
             }));
             return;
@@ -374,15 +377,11 @@ public final class Service implements AutoCloseable {
             client.close();
             return;
         }
-        admitted(client, remote, false);
+        admitted(client, remote);
     }
 
-    /**
-     * A connection its admissions let in: connection and request limits, pacing, then the handler.
-     *
-     * @param held true when its input is held already ({@link Relay#holdInbound})
-     */
-    private void admitted(Channel client, InetSocketAddress remote, boolean held) {
+    /** A connection its admissions let in: connection and request limits, pacing, then the handler. */
+    private void admitted(Channel client, InetSocketAddress remote) {
         Refusal refusal = null;
         Object slot = access.acquireConnection(name, remote);
         if (slot instanceof Refusal refused) {
@@ -420,9 +419,7 @@ public final class Service implements AutoCloseable {
             }
         });
         // Keeps what an epoll channel reads on the client's FIN while the handler is still dialing.
-        if (!held) {
-            Relay.holdInbound(client);
-        }
+        Relay.holdInbound(client);
         try {
             handler.handle(client, context);
         } catch (RuntimeException e) {
