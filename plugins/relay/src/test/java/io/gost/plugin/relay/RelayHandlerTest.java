@@ -1,7 +1,9 @@
 package io.gost.plugin.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
 import io.gost.api.RouteException;
 import io.gost.testkit.Bytes;
@@ -211,6 +213,19 @@ class RelayHandlerTest {
         assertThat(answer()).isEqualTo("01050000");
         assertThat(client.isOpen()).isFalse();
         assertThat(context.clientSideSockets()).as("nothing opened here").isZero();
+    }
+
+    @Test
+    void aUdpBufferSizeOutsideWhatADatagramCanHoldIsRefusedNamingTheKeyAsWritten() {
+        TestPluginContext plugin = TestPluginContext.authenticating("relay-test", Optional.empty());
+        assertThatThrownBy(() -> new RelayHandlerFactory().create(Metadata.of("udpBufferSize", "100"), plugin))
+                .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("udpBufferSize")
+                .hasMessageContaining("512..65536");
+        assertThatThrownBy(() -> new RelayHandlerFactory().create(Metadata.of("udp.bufferSize", "70000"), plugin))
+                .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("udp.bufferSize");
+        assertThat(new RelayHandlerFactory().create(Metadata.of("udp.bufferSize", "4096", "bind", "true"), plugin))
+                .hasToString("RelayHandler[relay-test, readTimeout=15000ms, nodelay=false, bind=true, udpBufferSize=4096, "
+                        + io.gost.plugin.mux.smux.SmuxConfig.DEFAULT.describe() + "]");
     }
 
     @Test
