@@ -85,7 +85,9 @@ for scenario in $scenarios; do
     result=$("${in_netns[@]}" python3 "$LIB/reload_load.py" --gost-pid "$gost_pid" --config "$config" --port "$port" \
         --mode "$mode" --reloads "$RELOADS" --interval "$INTERVAL" --threads "$THREADS")
     applied=$(grep -c 'SIGHUP: configuration applied' "$WORK/gost-reload-$scenario.log" || true)
-    line "reload-$scenario $result applied=$applied"
+    # A reload that was not applied leaves the old target serving: the figures would then measure that instead.
+    not_applied=$(grep -m1 -o 'was not applied.*' "$WORK/gost-reload-$scenario.log" || true)
+    line "reload-$scenario $result applied=$applied${not_applied:+ FIRST FAILURE: $not_applied}"
     kill -TERM "$gost_pid"
     for _ in $(seq 100); do kill -0 "$gost_pid" 2>/dev/null || break; sleep 0.1; done
 done

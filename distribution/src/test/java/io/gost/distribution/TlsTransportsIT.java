@@ -79,6 +79,30 @@ class TlsTransportsIT {
         Payloads.assertNoEchoThrough(forwardPort);
     }
 
+    /**
+     * GOST's forward connector page, as written: {@code gost -L tls://:8443/TARGET} on the server and
+     * {@code gost -L tcp://:8000 -F forward+tls://:8443} on the client carry a plain port inside TLS.
+     */
+    @Test
+    void aPlainPortCarriedInsideTlsByTheForwardConnector() {
+        EchoServer echo = resources.add(new EchoServer());
+        int serverPort = resources.freePort();
+        int clientPort = resources.freePort();
+        GostProcess server = resources.gost("-L", "tls://127.0.0.1:" + serverPort + "/127.0.0.1:" + echo.port())
+                .awaitPort(serverPort);
+        GostProcess client = resources.gost("-L", "tcp://127.0.0.1:" + clientPort,
+                "-F", "forward+tls://127.0.0.1:" + serverPort).awaitPort(clientPort);
+        byte[] payload = Payloads.random(2 * 1024 * 1024, 17);
+
+        Payloads.assertSameBytes(payload, Payloads.echoThrough(clientPort, payload));
+
+        assertThat(server.output()).as(server::describe).contains("serving a self-signed certificate made now");
+        // The server's side of the hop is TLS: without the server, nothing reaches the echo server.
+        server.close();
+        Payloads.assertNoEchoThrough(clientPort);
+        assertThat(client.output()).as(client::describe).doesNotContain("Exception");
+    }
+
     @Test
     void yamlTlsBlocksOnAListenerAndAVerifyingDialer() throws IOException {
         Certificates certs = Certificates.make(resources);

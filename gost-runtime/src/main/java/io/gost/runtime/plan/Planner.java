@@ -1,5 +1,6 @@
 package io.gost.runtime.plan;
 
+import io.gost.api.ConnectorFactory;
 import io.gost.api.Credentials;
 import io.gost.api.HandlerFactory;
 import io.gost.api.InvalidMetadataException;
@@ -336,6 +337,9 @@ public final class Planner {
                 handler == null ? null : handler.metadata(), serviceConfig.handler().metadataOrigins(),
                 netnsOut != null);
         HopPlan forwarder = serviceConfig.forwarder() == null ? null : forwarder(serviceConfig.forwarder());
+        if (forwarder == null && chainGroup == null) {
+            forwarder = toTheLastHop(chain);
+        }
 
         if (handler != null && handler.factory() instanceof HandlerFactory handlerFactory) {
             HandlerFactory.ForwarderUse use = handlerFactory.forwarderUse();
@@ -370,6 +374,28 @@ public final class Planner {
                 chain, chainGroup, listenerChain, serviceControls, netns, netnsOut, dialTimeout, idleTimeout,
                 Math.max(0, maxConnections),
                 serviceConfig.handler().retries(), hashByTarget, openProxy, origin);
+    }
+
+    /**
+     * GOST's {@code gost -L tcp://:8000 -F forward+tls://server:8443}: a service that forwards to fixed targets
+     * names none, and its chain ends in a hop whose connectors speak no protocol ({@code forward}), so the tunnel
+     * ends at that hop, which forwards on by its own configuration. The targets are then the hop's own nodes
+     * (GOST dials ":0", which its forward connector ignores); {@code null} when the chain does not end so.
+     */
+    private static HopPlan toTheLastHop(ChainPlan chain) {
+        if (chain == null || chain.hops().isEmpty()) {
+            return null;
+        }
+        HopPlan last = chain.hops().get(chain.hops().size() - 1);
+        boolean endsThere = !last.nodes().isEmpty() && last.nodes().stream().allMatch(node -> node.connector() != null
+                && node.connector().factory() instanceof ConnectorFactory connector && connector.tunnelEndsAtTheHop());
+        if (!endsThere) {
+            return null;
+        }
+        List<NodePlan> targets = last.nodes().stream().map(node -> new NodePlan(node.name(), node.addr(),
+                node.address(), null, null, null, "", node.weight(), node.backup(), OptionalInt.empty(),
+                Optional.empty(), RouteControls.NONE, node.origin())).toList();
+        return new HopPlan(last.name(), last.selector(), targets, null, RouteControls.NONE, last.origin());
     }
 
     /** The chain named on the service's handler ({@code onHandler}) or listener, or null; a wrong name is reported. */
