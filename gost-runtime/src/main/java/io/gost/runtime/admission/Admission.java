@@ -1,11 +1,16 @@
 package io.gost.runtime.admission;
 
+import com.typesafe.config.Config;
+import io.gost.runtime.control.HttpPluginClient;
 import io.gost.runtime.match.AddressTable;
 import io.gost.runtime.match.IpAddress;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
@@ -15,6 +20,11 @@ import java.util.function.BiConsumer;
  *
  * <p>Checked when a connection is accepted, before anything is read from it: a binary search in an
  * {@link AddressTable}. The rules can be replaced while in use ({@link #update}).
+ *
+ * <p>Or a plugin decides ({@link #plugin}, GOST's {@code plugin: {type: http}}): each client is posted as
+ * {@code {"service", "network": "tcp", "addr": "ip:port"}} and admitted when the answer is {@code {"ok": true}};
+ * a plugin that cannot be asked (unreachable, another status than 200, not JSON) admits nobody, as in GOST. The
+ * service waits for the answer ({@link #admitsLater}) before it reads anything from the client.
  */
 public final class Admission {
 
@@ -40,11 +50,44 @@ public final class Admission {
     }
 
     private final String name;
+    private final HttpPluginClient plugin;
     private volatile Rules rules;
 
     public Admission(String name, Rules rules) {
+        this(name, rules, null);
+    }
+
+    private Admission(String name, Rules rules, HttpPluginClient plugin) {
         this.name = Objects.requireNonNull(name, "name");
         this.rules = Objects.requireNonNull(rules, "rules");
+        this.plugin = plugin;
+    }
+
+    /** An admission whose plugin decides about every client. */
+    public static Admission plugin(String name, HttpPluginClient plugin) {
+        return new Admission(name, new Rules(true, AddressTable.empty()), Objects.requireNonNull(plugin));
+    }
+
+    /** True when a plugin decides: ask {@link #admitsLater}. */
+    public boolean asksPlugin() {
+        return plugin != null;
+    }
+
+    /**
+     * Whether {@code client} may connect to {@code service}: the plugin's answer, or the rules' at once.
+     *
+     * @return completes on whatever thread the answer arrived on
+     */
+    public CompletionStage<Boolean> admitsLater(String service, InetSocketAddress client) {
+        if (plugin == null) {
+            return CompletableFuture.completedFuture(admits(client == null || client.getAddress() == null ? null
+                    : IpAddress.of(client.getAddress())));
+        }
+        String addr = client == null ? "" : (client.getHostString().indexOf(':') >= 0 ? "[" + client.getHostString()
+                + "]" : client.getHostString()) + ":" + client.getPort();
+        return plugin.post(HttpPluginClient.object("service", service, "network", "tcp", "addr", addr),
+                        "refusing the client")
+                .handle((Config answer, Throwable error) -> error == null && HttpPluginClient.ok(answer));
     }
 
     public String name() {
@@ -59,9 +102,12 @@ public final class Admission {
         this.rules = Objects.requireNonNull(newRules, "newRules");
     }
 
-    /** True when a client from {@code ip} (4 or 16 bytes; {@code null} for a client without an IP) may connect. */
+    /**
+     * True when a client from {@code ip} (4 or 16 bytes; {@code null} for a client without an IP) may connect by
+     * the rules; an admission whose plugin decides admits nobody here (ask {@link #admitsLater}).
+     */
     public boolean admits(byte[] ip) {
-        return rules.admits(ip);
+        return plugin == null && rules.admits(ip);
     }
 
     /**
@@ -142,6 +188,9 @@ public final class Admission {
 
     @Override
     public String toString() {
+        if (plugin != null) {
+            return "Admission[" + name + ", plugin " + plugin.uri() + "]";
+        }
         Rules current = rules;
         return "Admission[" + name + (current.whitelist() ? ", whitelist" : "") + ", " + current.clients().size()
                 + " entries]";

@@ -1,9 +1,15 @@
 package io.gost.runtime.bypass;
 
+import com.typesafe.config.Config;
+import io.gost.runtime.control.HttpPluginClient;
 import io.gost.runtime.match.AddressPatterns;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One of GOST's {@code bypasses}: matchers over target addresses, a mode, and optionally a network.
@@ -22,8 +28,16 @@ import java.util.Objects;
  *
  * <p>The rules can be replaced while the bypass is in use ({@link #update}): a reload of its data sources
  * compiles new rules and swaps them in with one volatile write, so checks never wait.
+ *
+ * <p>Or a plugin decides ({@link #plugin}, GOST's {@code plugin: {type: http}}): each target is posted as
+ * {@code {"service", "network", "addr": "host:port", "client", "host", "path"}} and the bypass applies when the
+ * answer is {@code {"ok": true}}; when the plugin cannot be asked (unreachable, another status than 200, not
+ * JSON) it applies too, as in GOST. Such a bypass is asked through {@link #forbidsLater}; the planner allows it
+ * on services only, whose router waits for the answer.
  */
 public final class Bypass implements BypassCheck {
+
+    private static final Logger log = LoggerFactory.getLogger(Bypass.class);
 
     /** The compiled rules of a bypass at one moment. */
     public record Rules(boolean whitelist, String network, AddressPatterns patterns) {
@@ -53,11 +67,23 @@ public final class Bypass implements BypassCheck {
     }
 
     private final String name;
+    private final HttpPluginClient plugin;
     private volatile Rules rules;
+    private volatile boolean askedWithoutWaitingReported;
 
     public Bypass(String name, Rules rules) {
+        this(name, rules, null);
+    }
+
+    private Bypass(String name, Rules rules, HttpPluginClient plugin) {
         this.name = Objects.requireNonNull(name, "name");
         this.rules = Objects.requireNonNull(rules, "rules");
+        this.plugin = plugin;
+    }
+
+    /** A bypass whose plugin decides about every target. */
+    public static Bypass plugin(String name, HttpPluginClient plugin) {
+        return new Bypass(name, new Rules(false, null, AddressPatterns.empty()), Objects.requireNonNull(plugin));
     }
 
     /**
@@ -96,17 +122,47 @@ public final class Bypass implements BypassCheck {
 
     @Override
     public boolean forbids(String network, String host, int port) {
+        if (plugin != null) {
+            if (!askedWithoutWaitingReported) {
+                askedWithoutWaitingReported = true;
+                log.warn("bypass {}: asked where its plugin's answer cannot be awaited ({} {}:{}); the target is"
+                        + " treated as bypassed", name, network, host, port);
+            }
+            return true;
+        }
         return rules.applies(network, host, port);
     }
 
     @Override
     public boolean blacklistForbids(String network, String host, int port) {
+        if (plugin != null) {
+            return false; // the plugin was asked about the target as the client named it
+        }
         Rules current = rules;
         return !current.whitelist() && current.applies(network, host, port);
     }
 
     @Override
+    public boolean asksPlugin() {
+        return plugin != null;
+    }
+
+    @Override
+    public CompletionStage<Boolean> forbidsLater(String network, String host, int port, String service) {
+        if (plugin == null) {
+            return CompletableFuture.completedFuture(forbids(network, host, port));
+        }
+        String addr = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return plugin.post(HttpPluginClient.object("service", service, "network", network == null ? "tcp" : network,
+                        "addr", addr, "client", "", "host", "", "path", ""), "treating the target as bypassed")
+                .handle((Config answer, Throwable error) -> error != null || HttpPluginClient.ok(answer));
+    }
+
+    @Override
     public String toString() {
+        if (plugin != null) {
+            return "Bypass[" + name + ", plugin " + plugin.uri() + "]";
+        }
         Rules current = rules;
         return "Bypass[" + name + (current.whitelist() ? ", whitelist" : "")
                 + (current.network() == null ? "" : ", " + current.network()) + ", " + current.patterns().size()

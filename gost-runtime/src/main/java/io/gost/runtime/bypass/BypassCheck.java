@@ -2,6 +2,8 @@ package io.gost.runtime.bypass;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Decides whether a bypass applies to a target (GOST's {@code Bypass.Contains}): a service then refuses the
@@ -25,6 +27,24 @@ public interface BypassCheck {
      * a whitelist (naming what is allowed by name) must not be asked about.
      */
     boolean blacklistForbids(String network, String host, int port);
+
+    /**
+     * True when deciding needs a plugin's answer, which only {@link #forbidsLater} waits for ({@link #forbids}
+     * cannot wait on an event loop and then applies the bypass: a rule that cannot be asked fails closed).
+     */
+    default boolean asksPlugin() {
+        return false;
+    }
+
+    /**
+     * As {@link #forbids(String, String, int)}, asking a plugin when one decides.
+     *
+     * @param service the service the target is for, named to the plugin
+     * @return completes on whatever thread the answer arrived on
+     */
+    default CompletionStage<Boolean> forbidsLater(String network, String host, int port, String service) {
+        return CompletableFuture.completedFuture(forbids(network, host, port));
+    }
 
     /** As {@link #forbids(String, String, int)}, with the host as given (unresolved) or the address's IP. */
     default boolean forbids(String network, InetSocketAddress target) {

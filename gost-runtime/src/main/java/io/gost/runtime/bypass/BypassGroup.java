@@ -1,6 +1,9 @@
 package io.gost.runtime.bypass;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 /**
@@ -37,6 +40,48 @@ public final class BypassGroup implements BypassCheck {
     }
 
     @Override
+    public boolean asksPlugin() {
+        return members.stream().anyMatch(BypassCheck::asksPlugin);
+    }
+
+    /** Every member asked (plugins concurrently), then combined as {@link #forbids(String, String, int)} does. */
+    @Override
+    public CompletionStage<Boolean> forbidsLater(String network, String host, int port, String service) {
+        if (!asksPlugin()) {
+            return CompletableFuture.completedFuture(forbids(network, host, port));
+        }
+        List<CompletableFuture<Boolean>> answers = new ArrayList<>(members.size());
+        for (BypassCheck member : members) {
+            answers.add(member.forbidsLater(network, host, port, service).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<BypassCheck> answered = new ArrayList<>(members.size());
+            for (int i = 0; i < members.size(); i++) {
+                answered.add(new Answered(members.get(i), answers.get(i).join()));
+            }
+            return new BypassGroup(answered).forbids(network, host, port);
+        });
+    }
+
+    /** A member's answer for one target, so that the group's rule combines answers as it combines members. */
+    private record Answered(BypassCheck member, boolean applies) implements BypassCheck {
+        @Override
+        public String name() {
+            return member.name();
+        }
+
+        @Override
+        public boolean forbids(String network, String host, int port) {
+            return applies;
+        }
+
+        @Override
+        public boolean blacklistForbids(String network, String host, int port) {
+            return !isWhitelist(member) && applies;
+        }
+    }
+
+    @Override
     public boolean forbids(String network, String host, int port) {
         boolean anyWhitelist = false;
         boolean allWhitelistsApply = true;
@@ -66,7 +111,8 @@ public final class BypassGroup implements BypassCheck {
     }
 
     private static boolean isWhitelist(BypassCheck member) {
-        return member instanceof Bypass bypass && bypass.isWhitelist();
+        BypassCheck checked = member instanceof Answered answered ? answered.member() : member;
+        return checked instanceof Bypass bypass && bypass.isWhitelist();
     }
 
     @Override

@@ -61,6 +61,17 @@ public final class LiveBypass implements BypassCheck {
     }
 
     @Override
+    public boolean asksPlugin() {
+        return current().asksPlugin();
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Boolean> forbidsLater(String network, String host, int port,
+                                                                      String service) {
+        return current().forbidsLater(network, host, port, service);
+    }
+
+    @Override
     public String toString() {
         return "LiveBypass[" + name() + "]";
     }

@@ -214,16 +214,36 @@ public final class ChainRouter {
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be 1 or more, got " + attempts);
         }
+        if (bypass != null && bypass.asksPlugin()) {
+            // A bypass plugin answers over HTTP: the dial goes on, on the client's loop, once it has.
+            Promise<Channel> result = loop.newPromise();
+            bypass.forbidsLater(network, BypassCheck.hostOf(target), target.getPort(), serviceName)
+                    .whenComplete((forbidden, error) -> loop.execute(() -> {
+                        if (error != null || forbidden) {
+                            result.tryFailure(notAllowed(Node.formatAddress(target)));
+                        } else {
+                            io.netty.util.concurrent.PromiseNotifier.cascade(
+                                    dialAllowed(loop, network, target, clientKey, attempts), result);
+                        }
+                    }));
+            return result;
+        }
         if (bypass != null && bypass.forbids(network, target)) {
             return loop.newFailedFuture(notAllowed(Node.formatAddress(target)));
         }
+        return dialAllowed(loop, network, target, clientKey, attempts);
+    }
+
+    /** A dial the service's bypass allows: the target resolved with the service's hosts and resolver, then routed. */
+    private Future<Channel> dialAllowed(EventLoop loop, String network, InetSocketAddress target, String clientKey,
+                                        int attempts) {
         Promise<Channel> result = loop.newPromise();
         if (names == null || !target.isUnresolved()) {
             new RouteDial<>(loop, goal(network, target, target), clientKey, result).attempt(attempts, null);
             return result;
         }
         // GOST resolves a target with the service's hosts and resolver before it routes.
-        names.resolve(target, outNamespace, loop).addListener(resolved -> {
+        names.resolve(network, target, outNamespace, loop).addListener(resolved -> {
             if (!resolved.isSuccess()) {
                 result.tryFailure(new RouteException(RouteException.Reason.UNREACHABLE, "target "
                         + Node.formatAddress(target) + " does not resolve: " + resolved.cause().getMessage(),
@@ -758,6 +778,13 @@ public final class ChainRouter {
                 attempt.tryFailure(new RouteException(RouteException.Reason.NOT_ALLOWED, "service " + serviceName
                         + ": a UDP association is refused: its " + names + " would not be applied to the"
                         + " recipients of its datagrams"));
+                return attempt;
+            }
+            if (bypass != null && bypass.asksPlugin()) {
+                // A bypass plugin is asked over HTTP per target; datagrams are not held for its answer.
+                attempt.tryFailure(new RouteException(RouteException.Reason.NOT_ALLOWED, "service " + serviceName
+                        + ": a UDP association is refused: bypass " + bypass.name() + " asks a plugin, which"
+                        + " gost-java does not ask about each datagram's recipient"));
                 return attempt;
             }
             SocketPurpose purpose = new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET, serviceName, "UDP association");

@@ -13,10 +13,11 @@ import java.util.Objects;
  * @param whitelist true when the matchers name the only clients accepted
  * @param matchers  inline matchers
  * @param sources   more matchers from files, Redis or HTTP
+ * @param plugin    an HTTP plugin asked about every client instead, or {@code null}
  * @param origin    where it was configured
  */
 public record AdmissionConfig(String name, boolean whitelist, List<String> matchers, DataSources sources,
-                              Origin origin) {
+                              ControlPlugin plugin, Origin origin) {
 
     public AdmissionConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -25,5 +26,10 @@ public record AdmissionConfig(String name, boolean whitelist, List<String> match
         }
         matchers = List.copyOf(Objects.requireNonNullElse(matchers, List.of()));
         sources = Objects.requireNonNullElse(sources, DataSources.NONE);
+    }
+
+    /** An admission of matchers and data sources, without a plugin. */
+    public AdmissionConfig(String name, boolean whitelist, List<String> matchers, DataSources sources, Origin origin) {
+        this(name, whitelist, matchers, sources, null, origin);
     }
 }

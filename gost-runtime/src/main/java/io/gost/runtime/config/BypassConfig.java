@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param matchers  the inline patterns, as written
  * @param network   {@code tcp} or {@code udp}, or {@code null} for both
  * @param sources   more matchers from files, Redis or HTTP
+ * @param plugin    an HTTP plugin asked about every target instead, or {@code null}
  * @param origin    where it was configured
  */
 public record BypassConfig(String name, boolean whitelist, List<String> matchers, String network, DataSources sources,
-                           Origin origin) {
+                           ControlPlugin plugin, Origin origin) {
 
     public BypassConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -35,8 +36,14 @@ public record BypassConfig(String name, boolean whitelist, List<String> matchers
         sources = Objects.requireNonNullElse(sources, DataSources.NONE);
     }
 
+    /** A bypass of matchers and data sources, without a plugin. */
+    public BypassConfig(String name, boolean whitelist, List<String> matchers, String network, DataSources sources,
+                        Origin origin) {
+        this(name, whitelist, matchers, network, sources, null, origin);
+    }
+
     /** A bypass with inline matchers only, for any network. */
     public BypassConfig(String name, boolean whitelist, List<String> matchers, Origin origin) {
-        this(name, whitelist, matchers, null, DataSources.NONE, origin);
+        this(name, whitelist, matchers, null, DataSources.NONE, null, origin);
     }
 }

@@ -79,20 +79,20 @@ final class ConfigTreeMapper {
             "section:authers[]");
     private static final Schema AUTH = Schema.of("an auth", "username, password, file", "section:authers[].auths[]");
     private static final Schema BYPASS = Schema.of("a bypass",
-            "name, whitelist, reverse, network, matchers, file, redis, http, reload", "section:bypasses[]");
+            "name, whitelist, reverse, network, matchers, file, redis, http, reload, plugin", "section:bypasses[]");
     private static final Schema ADMISSION = Schema.of("an admission",
-            "name, whitelist, reverse, matchers, file, redis, http, reload", "section:admissions[]");
+            "name, whitelist, reverse, matchers, file, redis, http, reload, plugin", "section:admissions[]");
     private static final Schema LIMITER = Schema.of("a limiter", "name, limits, file, redis, http, reload",
             "section:limiters[]");
     private static final Schema CLIMITER = Schema.of("a climiter", "name, limits, file, redis, http, reload",
             "section:climiters[]");
     private static final Schema RLIMITER = Schema.of("an rlimiter", "name, limits, file, redis, http, reload",
             "section:rlimiters[]");
-    private static final Schema HOSTS = Schema.of("a hosts mapper", "name, mappings, file, redis, http, reload",
-            "section:hosts[]");
+    private static final Schema HOSTS = Schema.of("a hosts mapper",
+            "name, mappings, file, redis, http, reload, plugin", "section:hosts[]");
     private static final Schema MAPPING = Schema.of("a host mapping", "ip, hostname, aliases",
             "section:hosts[].mappings[]");
-    private static final Schema RESOLVER = Schema.of("a resolver", "name, nameservers", "section:resolvers[]");
+    private static final Schema RESOLVER = Schema.of("a resolver", "name, nameservers, plugin", "section:resolvers[]");
     private static final Schema NAMESERVER = Schema.of("a nameserver",
             "addr, chain, prefer, only, clientIP, hostname, ttl, timeout, async", "section:resolvers[].nameservers[]");
     private static final Schema FILE_SOURCE = Schema.of("a file source", "path", "section:authers[].file");
@@ -101,7 +101,7 @@ final class ConfigTreeMapper {
     private static final Schema HTTP_SOURCE = Schema.of("an http source", "url, timeout", "section:authers[].http");
     private static final Schema CONTROL_PLUGIN = Schema.of("a plugin", "type, addr, timeout, token, tls",
             "section:authers[].plugin");
-    private static final Schema PLUGIN_TLS = Schema.of("a plugin's tls", "secure",
+    private static final Schema PLUGIN_TLS = Schema.of("a plugin's tls", "secure, serverName",
             "section:authers[].plugin.tls");
     private static final Schema LOG = Schema.of("log", "level, format, output, rotation", "section:log");
     private static final Schema LOG_ROTATION = Schema.of("log.rotation",
@@ -151,6 +151,11 @@ final class ConfigTreeMapper {
             schemas.put("section:" + section + "[].file", FILE_SOURCE);
             schemas.put("section:" + section + "[].redis", REDIS_SOURCE);
             schemas.put("section:" + section + "[].http", HTTP_SOURCE);
+        }
+        // The plugin block of every control object that has one in gost-java's files (authers' is CONTROL_PLUGIN's).
+        for (String section : List.of("bypasses", "admissions", "hosts", "resolvers")) {
+            schemas.put("section:" + section + "[].plugin", CONTROL_PLUGIN);
+            schemas.put("section:" + section + "[].plugin.tls", PLUGIN_TLS);
         }
         // One tls block wherever GOST has it on a plugin: which keys a plugin may have is planning's business.
         for (String plugin : List.of("section:services[].handler", "section:services[].listener",
@@ -550,7 +555,8 @@ final class ConfigTreeMapper {
         }
         String bypassNetwork = network;
         DataSources sources = sources(fields, origin);
-        return build(() -> new BypassConfig(name, whitelist, matchers, bypassNetwork, sources, origin));
+        ControlPlugin plugin = controlPlugin(fields);
+        return build(() -> new BypassConfig(name, whitelist, matchers, bypassNetwork, sources, plugin, origin));
     }
 
     private AdmissionConfig admission(ConfigTree node, Origin origin, int index) {
@@ -563,7 +569,8 @@ final class ConfigTreeMapper {
         List<String> matchers = absent(fields.get("matchers")) ? List.of()
                 : stringList(fields.get("matchers").value(), fields.at("matchers"));
         DataSources sources = sources(fields, origin);
-        return build(() -> new AdmissionConfig(name, whitelist, matchers, sources, origin));
+        ControlPlugin plugin = controlPlugin(fields);
+        return build(() -> new AdmissionConfig(name, whitelist, matchers, sources, plugin, origin));
     }
 
     private LimiterConfig limiter(ConfigTree node, Origin origin, LimiterConfig.Kind kind, Schema schema) {
@@ -600,7 +607,8 @@ final class ConfigTreeMapper {
             return new HostsConfig.Mapping(ip, hostname, aliases == null ? List.of() : aliases);
         });
         DataSources sources = sources(fields, origin);
-        return build(() -> new HostsConfig(name, mappings, sources, origin));
+        ControlPlugin plugin = controlPlugin(fields);
+        return build(() -> new HostsConfig(name, mappings, sources, plugin, origin));
     }
 
     private ResolverConfig resolver(ConfigTree node, Origin origin, int index) {
@@ -625,7 +633,8 @@ final class ConfigTreeMapper {
                     string(serverFields, "hostname"), duration(serverFields, "ttl"),
                     duration(serverFields, "timeout"), async != null && async, serverOrigin);
         });
-        return build(() -> new ResolverConfig(name, nameservers, origin));
+        ControlPlugin plugin = controlPlugin(fields);
+        return build(() -> new ResolverConfig(name, nameservers, plugin, origin));
     }
 
     /** {@code whitelist: true} or GOST's older {@code reverse: true}. */
@@ -684,7 +693,7 @@ final class ConfigTreeMapper {
         return new DataSources(reload, file, redis, http, origin);
     }
 
-    /** An auther's {@code plugin} block. */
+    /** A control object's {@code plugin} block. */
     private ControlPlugin controlPlugin(Fields fields) {
         Entry entry = fields.get("plugin");
         if (absent(entry)) {
@@ -696,11 +705,13 @@ final class ConfigTreeMapper {
             return null;
         }
         boolean secure = false;
+        String serverName = null;
         Entry tls = pluginFields.get("tls");
         if (!absent(tls)) {
             Fields tlsFields = fields(tls.value(), pluginFields.at("tls"), PLUGIN_TLS);
             Boolean verify = tlsFields == null ? null : bool(tlsFields, "secure");
             secure = verify != null && verify;
+            serverName = tlsFields == null ? null : string(tlsFields, "serverName");
         }
         String addr = string(pluginFields, "addr");
         if (addr == null || addr.isBlank()) {
@@ -708,7 +719,7 @@ final class ConfigTreeMapper {
             return null;
         }
         return new ControlPlugin(string(pluginFields, "type"), addr, duration(pluginFields, "timeout"),
-                string(pluginFields, "token"), secure, origin);
+                string(pluginFields, "token"), secure, serverName, origin);
     }
 
     /** A handler's or listener's {@code chainGroup}. */

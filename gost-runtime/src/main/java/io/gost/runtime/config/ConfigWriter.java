@@ -290,20 +290,31 @@ public final class ConfigWriter {
         map.put("name", auther.name());
         putIfNotEmpty(map, "auths", auther.auths().stream().map(ConfigWriter::auth).toList());
         putSources(map, auther.sources());
-        if (auther.plugin() != null) {
-            Map<String, Object> plugin = new LinkedHashMap<>();
-            plugin.put("type", auther.plugin().type());
-            plugin.put("addr", auther.plugin().addr());
-            putIfNotNull(plugin, "token", auther.plugin().token());
-            if (auther.plugin().timeout() != null) {
-                plugin.put("timeout", goDuration(auther.plugin().timeout()));
-            }
-            if (auther.plugin().secure()) {
-                plugin.put("tls", Map.of("secure", true));
-            }
-            map.put("plugin", plugin);
-        }
+        putPlugin(map, auther.plugin());
         return map;
+    }
+
+    /** A control object's {@code plugin} block, when it has one. */
+    private static void putPlugin(Map<String, Object> map, ControlPlugin controlPlugin) {
+        if (controlPlugin == null) {
+            return;
+        }
+        Map<String, Object> plugin = new LinkedHashMap<>();
+        plugin.put("type", controlPlugin.type());
+        plugin.put("addr", controlPlugin.addr());
+        putIfNotNull(plugin, "token", controlPlugin.token());
+        if (controlPlugin.timeout() != null) {
+            plugin.put("timeout", goDuration(controlPlugin.timeout()));
+        }
+        if (controlPlugin.secure() || controlPlugin.serverName() != null) {
+            Map<String, Object> tls = new LinkedHashMap<>();
+            if (controlPlugin.secure()) {
+                tls.put("secure", true);
+            }
+            putIfNotNull(tls, "serverName", controlPlugin.serverName());
+            plugin.put("tls", tls);
+        }
+        map.put("plugin", plugin);
     }
 
     private static Map<String, Object> admission(AdmissionConfig admission) {
@@ -314,6 +325,7 @@ public final class ConfigWriter {
         }
         putIfNotEmpty(map, "matchers", admission.matchers());
         putSources(map, admission.sources());
+        putPlugin(map, admission.plugin());
         return map;
     }
 
@@ -336,13 +348,15 @@ public final class ConfigWriter {
             return entry;
         }).toList());
         putSources(map, hosts.sources());
+        putPlugin(map, hosts.plugin());
         return map;
     }
 
     private static Map<String, Object> resolver(ResolverConfig resolver) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("name", resolver.name());
-        map.put("nameservers", resolver.nameservers().stream().map(server -> {
+        putPlugin(map, resolver.plugin());
+        putIfNotEmpty(map, "nameservers", resolver.nameservers().stream().map(server -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("addr", server.addr());
             putIfNotNull(entry, "chain", server.chain());
@@ -405,6 +419,7 @@ public final class ConfigWriter {
         putIfNotNull(map, "network", bypass.network());
         putIfNotEmpty(map, "matchers", bypass.matchers());
         putSources(map, bypass.sources());
+        putPlugin(map, bypass.plugin());
         return map;
     }
 

@@ -4,22 +4,31 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * An external service a control object asks instead of its own rules (GOST's {@code plugin} block): only
- * the {@code http} type, for authers; GOST's default type, {@code grpc}, is refused when planning.
+ * An external service a control object asks instead of its own rules (GOST's {@code plugin} block on authers,
+ * admissions, bypasses, limiters, hosts and resolvers). gost-java speaks the {@code http} type; GOST's default
+ * type, {@code grpc}, is refused when planning.
  *
- * @param type    {@code http} or {@code grpc}, as written (lower case)
- * @param addr    the URL of the HTTP plugin
- * @param timeout how long a request may take, or {@code null} for GOST's default
- * @param token   sent as {@code Authorization: Bearer TOKEN}, or {@code null}
- * @param secure  {@code tls.secure}: verify the plugin's certificate (GOST's default is not to)
- * @param origin  where it was configured
+ * @param type       {@code http} or {@code grpc}, as written (lower case)
+ * @param addr       the URL of the HTTP plugin
+ * @param timeout    how long a request may take, or {@code null} for GOST's default
+ * @param token      sent as {@code Authorization: Bearer TOKEN}, or {@code null}
+ * @param secure     {@code tls.secure}: verify the plugin's certificate (GOST's default is not to)
+ * @param serverName {@code tls.serverName}: the TLS server name sent to an {@code https://} plugin, or {@code null}
+ * @param origin     where it was configured
  */
-public record ControlPlugin(String type, String addr, Duration timeout, String token, boolean secure, Origin origin) {
+public record ControlPlugin(String type, String addr, Duration timeout, String token, boolean secure,
+                            String serverName, Origin origin) {
 
     public ControlPlugin {
         type = type == null || type.isBlank() ? "grpc" : type.trim().toLowerCase(java.util.Locale.ROOT);
         timeout = timeout == null || timeout.isZero() || timeout.isNegative() ? null : timeout;
         token = token == null || token.isEmpty() ? null : token;
+        serverName = serverName == null || serverName.isBlank() ? null : serverName.trim();
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
+    }
+
+    /** A plugin without a TLS server name. */
+    public ControlPlugin(String type, String addr, Duration timeout, String token, boolean secure, Origin origin) {
+        this(type, addr, timeout, token, secure, null, origin);
     }
 }

@@ -10,9 +10,11 @@ import java.util.Objects;
  * @param name     referenced by services, hops and nodes
  * @param mappings inline entries
  * @param sources  more entries in {@code /etc/hosts} format from files, Redis or HTTP
+ * @param plugin   an HTTP plugin asked about every name instead, or {@code null}
  * @param origin   where it was configured
  */
-public record HostsConfig(String name, List<Mapping> mappings, DataSources sources, Origin origin) {
+public record HostsConfig(String name, List<Mapping> mappings, DataSources sources, ControlPlugin plugin,
+                          Origin origin) {
 
     /**
      * One entry: {@code hostname} (and each alias) answers {@code ip}.
@@ -37,5 +39,10 @@ public record HostsConfig(String name, List<Mapping> mappings, DataSources sourc
         }
         mappings = List.copyOf(Objects.requireNonNullElse(mappings, List.of()));
         sources = Objects.requireNonNullElse(sources, DataSources.NONE);
+    }
+
+    /** A host mapper of entries and data sources, without a plugin. */
+    public HostsConfig(String name, List<Mapping> mappings, DataSources sources, Origin origin) {
+        this(name, mappings, sources, null, origin);
     }
 }

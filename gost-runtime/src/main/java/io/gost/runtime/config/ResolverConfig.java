@@ -8,10 +8,11 @@ import java.util.Objects;
  * A named resolver (GOST's {@code resolvers}): DNS servers asked in order until one answers with addresses.
  *
  * @param name        referenced by services, hops and nodes
- * @param nameservers at least one
+ * @param nameservers at least one, unless a plugin answers instead
+ * @param plugin      an HTTP plugin asked about every name instead, or {@code null}
  * @param origin      where it was configured
  */
-public record ResolverConfig(String name, List<Nameserver> nameservers, Origin origin) {
+public record ResolverConfig(String name, List<Nameserver> nameservers, ControlPlugin plugin, Origin origin) {
 
     /**
      * One DNS server.
@@ -53,8 +54,13 @@ public record ResolverConfig(String name, List<Nameserver> nameservers, Origin o
             throw new ConfigException(origin.child("name"), "a resolver needs a name");
         }
         nameservers = List.copyOf(Objects.requireNonNullElse(nameservers, List.of()));
-        if (nameservers.isEmpty()) {
+        if (nameservers.isEmpty() && plugin == null) {
             throw new ConfigException(origin.child("nameservers"), "resolver '" + name + "' has no nameservers");
         }
+    }
+
+    /** A resolver of nameservers, without a plugin. */
+    public ResolverConfig(String name, List<Nameserver> nameservers, Origin origin) {
+        this(name, nameservers, null, origin);
     }
 }

@@ -141,6 +141,11 @@ public final class ControlServices implements AutoCloseable {
     /** Starts (or replaces) a bypass. */
     public void put(BypassConfig config) {
         String owner = "bypass " + config.name();
+        if (config.plugin() != null) {
+            replace("bypass", config.name(), null);
+            bypasses.put(config.name(), Bypass.plugin(config.name(), new HttpPluginClient(owner, config.plugin())));
+            return;
+        }
         Bypass bypass = new Bypass(config.name(), new Bypass.Rules(config.whitelist(), config.network(),
                 AddressPatterns.compile(config.matchers())));
         Reloader reloader = new Reloader(owner, config.matchers(),
@@ -154,6 +159,12 @@ public final class ControlServices implements AutoCloseable {
     /** Starts (or replaces) an admission; its host names are resolved now and at every reload. */
     public void put(AdmissionConfig config) {
         String owner = "admission " + config.name();
+        if (config.plugin() != null) {
+            replace("admission", config.name(), null);
+            admissions.put(config.name(), Admission.plugin(config.name(),
+                    new HttpPluginClient(owner, config.plugin())));
+            return;
+        }
         Admission admission = new Admission(config.name(), new Admission.Rules(config.whitelist(),
                 io.gost.runtime.match.AddressTable.empty()));
         Reloader reloader = new Reloader(owner, config.matchers(),
@@ -192,6 +203,11 @@ public final class ControlServices implements AutoCloseable {
     /** Starts (or replaces) a host mapper. */
     public void put(HostsConfig config) {
         String owner = "hosts " + config.name();
+        if (config.plugin() != null) {
+            replace("hosts", config.name(), null);
+            hosts.put(config.name(), HostMapper.plugin(config.name(), new HttpPluginClient(owner, config.plugin())));
+            return;
+        }
         HostMapper mapper = new HostMapper(config.name(), Map.of());
         start("hosts", config.name(), new Reloader(owner, java.util.List.of(),
                 new SourceReader(owner, config.sources(), SourceReader.RedisShape.LINES),
@@ -201,7 +217,9 @@ public final class ControlServices implements AutoCloseable {
 
     /** Starts (or replaces) a resolver. */
     public void put(ControlPlan.Resolver plan) {
-        Resolver resolver = new Resolver(plan.name(), plan.nameservers(), transport, placement);
+        Resolver resolver = plan.config().plugin() != null
+                ? Resolver.plugin(plan.name(), new HttpPluginClient("resolver " + plan.name(), plan.config().plugin()))
+                : new Resolver(plan.name(), plan.nameservers(), transport, placement);
         replace("resolver", plan.name(), null);
         close(resolvers.put(plan.name(), resolver));
     }

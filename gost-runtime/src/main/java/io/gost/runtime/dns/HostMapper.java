@@ -1,6 +1,7 @@
 package io.gost.runtime.dns;
 
 import io.gost.runtime.config.HostsConfig;
+import io.gost.runtime.control.HttpPluginClient;
 import io.gost.runtime.match.AddressPatterns;
 import io.gost.runtime.match.IpAddress;
 import java.net.InetAddress;
@@ -11,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
@@ -18,15 +21,66 @@ import java.util.function.BiConsumer;
  * A lookup tries the name itself, then {@code .name}, then each parent domain written with a leading dot
  * ({@code .example.org} covers {@code a.b.example.org}), then {@code .} (every name). Entries come inline or
  * from {@code /etc/hosts}-format lines ({@code IP name [name...]}); the table can be replaced while in use.
+ *
+ * <p>Or a plugin answers ({@link #plugin}, GOST's {@code plugin: {type: http}}): each name is posted as
+ * {@code {"network", "host", "client"}} and the answer's {@code ips} are used (GOST's {@code ok} aside, as GOST
+ * does); no addresses, or a plugin that cannot be asked, hands the name on to the resolver.
  */
 public final class HostMapper {
 
     private final String name;
+    private final HttpPluginClient plugin;
     private volatile Map<String, List<InetAddress>> table;
 
     public HostMapper(String name, Map<String, List<InetAddress>> table) {
+        this(name, table, null);
+    }
+
+    private HostMapper(String name, Map<String, List<InetAddress>> table, HttpPluginClient plugin) {
         this.name = Objects.requireNonNull(name, "name");
         this.table = Objects.requireNonNull(table, "table");
+        this.plugin = plugin;
+    }
+
+    /** A host mapper whose plugin answers every name. */
+    public static HostMapper plugin(String name, HttpPluginClient plugin) {
+        return new HostMapper(name, Map.of(), Objects.requireNonNull(plugin, "plugin"));
+    }
+
+    /** True when a plugin answers: ask {@link #lookupLater}. */
+    public boolean asksPlugin() {
+        return plugin != null;
+    }
+
+    /**
+     * The addresses of {@code host}: the plugin's answer, or the table's at once. Never fails: a plugin that
+     * cannot be asked answers nothing (and is logged).
+     *
+     * @param network {@code tcp} or {@code udp}, named to the plugin
+     */
+    public CompletionStage<List<InetAddress>> lookupLater(String network, String host) {
+        if (plugin == null) {
+            return CompletableFuture.completedFuture(lookup(host));
+        }
+        return plugin.post(HttpPluginClient.object("network", network, "host", host, "client", ""),
+                "asking the resolver instead").handle((answer, error) -> error != null ? List.of()
+                : addresses(host, HttpPluginClient.ips(answer)));
+    }
+
+    /** The IPs among {@code ips}, named {@code host}; text that is not an IP is skipped, as GOST skips it. */
+    static List<InetAddress> addresses(String host, List<String> ips) {
+        List<InetAddress> addresses = new ArrayList<>(ips.size());
+        for (String ip : ips) {
+            byte[] bytes = IpAddress.parse(ip.trim());
+            if (bytes != null) {
+                try {
+                    addresses.add(InetAddress.getByAddress(host, bytes));
+                } catch (UnknownHostException e) {
+                    // cannot happen for 4 or 16 bytes
+                }
+            }
+        }
+        return List.copyOf(addresses);
     }
 
     public String name() {
@@ -123,6 +177,9 @@ public final class HostMapper {
 
     @Override
     public String toString() {
+        if (plugin != null) {
+            return "HostMapper[" + name + ", plugin " + plugin.uri() + "]";
+        }
         return "HostMapper[" + name + ", " + table.size() + " names]";
     }
 }

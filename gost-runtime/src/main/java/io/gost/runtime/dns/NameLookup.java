@@ -44,6 +44,12 @@ public final class NameLookup {
      * @param namespace where the resolver's sockets are created (the namespace of the dial)
      */
     public Future<InetSocketAddress> resolve(InetSocketAddress target, NetnsRef namespace, EventLoop loop) {
+        return resolve("tcp", target, namespace, loop);
+    }
+
+    /** As {@link #resolve(InetSocketAddress, NetnsRef, EventLoop)} for a dial over {@code network}. */
+    public Future<InetSocketAddress> resolve(String network, InetSocketAddress target, NetnsRef namespace,
+                                             EventLoop loop) {
         if (!target.isUnresolved()) {
             return loop.newSucceededFuture(target);
         }
@@ -52,18 +58,35 @@ public final class NameLookup {
             return loop.newSucceededFuture(new InetSocketAddress(host, target.getPort()));
         }
         HostMapper mapper = hosts == null ? null : hosts.get();
+        if (mapper != null && mapper.asksPlugin()) {
+            Promise<InetSocketAddress> result = loop.newPromise();
+            mapper.lookupLater(network, host).whenComplete((mapped, error) -> loop.execute(() -> {
+                if (mapped != null && !mapped.isEmpty()) {
+                    result.trySuccess(new InetSocketAddress(withName(host, mapped.get(0)), target.getPort()));
+                } else {
+                    io.netty.util.concurrent.PromiseNotifier.cascade(
+                            byResolver(network, target, host, namespace, loop), result);
+                }
+            }));
+            return result;
+        }
         if (mapper != null) {
             List<InetAddress> mapped = mapper.lookup(host);
             if (!mapped.isEmpty()) {
                 return loop.newSucceededFuture(new InetSocketAddress(withName(host, mapped.get(0)), target.getPort()));
             }
         }
+        return byResolver(network, target, host, namespace, loop);
+    }
+
+    private Future<InetSocketAddress> byResolver(String network, InetSocketAddress target, String host,
+                                                 NetnsRef namespace, EventLoop loop) {
         Resolver current = resolver == null ? null : resolver.get();
         if (current == null) {
             return loop.newSucceededFuture(target);
         }
         Promise<InetSocketAddress> result = loop.newPromise();
-        current.resolve(host, namespace, loop).addListener(done -> {
+        current.resolve(network, host, namespace, loop).addListener(done -> {
             if (done.isSuccess()) {
                 @SuppressWarnings("unchecked")
                 List<InetAddress> addresses = (List<InetAddress>) done.getNow();

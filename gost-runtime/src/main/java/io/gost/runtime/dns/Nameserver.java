@@ -11,22 +11,31 @@ import java.util.Locale;
 /**
  * One nameserver of a resolver, read from its configuration.
  *
- * @param protocol {@code udp} or {@code tcp}
- * @param address  the server's IP and port (53 unless given)
- * @param prefer   {@code ipv4} or {@code ipv6}: which family is asked first
- * @param only     {@code ipv4} or {@code ipv6}: the only family asked; {@code null} for both
+ * @param protocol   {@code udp}, {@code tcp}, {@code tls} (DNS over TLS, RFC 7858) or {@code https} (DNS over
+ *                   HTTPS, RFC 8484)
+ * @param address    the server's IP and port (53 unless given; 853 for {@code tls}, 443 for {@code https})
+ * @param serverName the TLS server name sent (SNI) for {@code tls} and {@code https} (GOST's {@code hostname}),
+ *                   or {@code null}
+ * @param path       the URL path of a DNS over HTTPS server ({@code /dns-query} unless given), else {@code null}
+ * @param prefer     {@code ipv4} or {@code ipv6}: which family is asked first
+ * @param only       {@code ipv4} or {@code ipv6}: the only family asked; {@code null} for both
  * @param clientSubnet the address sent as EDNS Client Subnet, or {@code null}
- * @param ttl      {@code null}: the answer's TTL; negative: no cache; positive: this long
- * @param timeout  one query's limit
- * @param async    an expired answer is served while a fresh one is fetched
+ * @param ttl        {@code null}: the answer's TTL; negative: no cache; positive: this long
+ * @param timeout    one query's limit
+ * @param async      an expired answer is served while a fresh one is fetched
  */
-public record Nameserver(String protocol, InetSocketAddress address, String prefer, String only,
-                         InetAddress clientSubnet, Duration ttl, Duration timeout, boolean async) {
+public record Nameserver(String protocol, InetSocketAddress address, String serverName, String path, String prefer,
+                         String only, InetAddress clientSubnet, Duration ttl, Duration timeout, boolean async) {
+
+    /** True for DNS over TLS and DNS over HTTPS. */
+    public boolean encrypted() {
+        return protocol.equals("tls") || protocol.equals("https");
+    }
 
     /**
-     * Reads a nameserver.
+     * Reads a nameserver: {@code [udp://|tcp://|tls://]IP[:PORT]} or {@code https://IP[:PORT][/PATH]}.
      *
-     * @throws IllegalArgumentException naming what gost-java cannot use (DoT/DoH, a chain, a host name)
+     * @throws IllegalArgumentException naming what gost-java cannot use (a chain, a host name)
      */
     public static Nameserver of(ResolverConfig.Nameserver config) {
         String addr = config.addr().trim();
@@ -36,27 +45,39 @@ public record Nameserver(String protocol, InetSocketAddress address, String pref
             protocol = addr.substring(0, scheme).toLowerCase(Locale.ROOT);
             addr = addr.substring(scheme + 3);
         }
+        int port;
+        String path = null;
         switch (protocol) {
-            case "udp", "tcp" -> {
+            case "udp", "tcp" -> port = 53;
+            case "tls", "dot" -> {
+                protocol = "tls";
+                port = 853; // RFC 7858's port; GOST falls back to 53, where no DNS over TLS server listens
             }
-            case "tls", "dot", "https", "doh" -> throw new IllegalArgumentException("nameserver '" + config.addr()
-                    + "': DNS over " + (protocol.startsWith("http") || protocol.equals("doh") ? "HTTPS" : "TLS")
-                    + " is GOST's, but gost-java does not support it yet (hosts and resolvers); use udp:// or"
-                    + " tcp://, or run this configuration with GOST");
+            case "https", "doh" -> {
+                protocol = "https";
+                port = 443;
+                int slash = addr.indexOf('/');
+                path = slash < 0 ? "/dns-query" : addr.substring(slash);
+                addr = slash < 0 ? addr : addr.substring(0, slash);
+                if (path.equals("/")) {
+                    path = "/dns-query";
+                }
+            }
             default -> throw new IllegalArgumentException("nameserver '" + config.addr() + "': unknown protocol '"
-                    + protocol + "'; use udp:// (the default) or tcp://");
+                    + protocol + "'; use udp:// (the default), tcp://, tls:// (DNS over TLS) or https:// (DNS over"
+                    + " HTTPS)");
         }
         if (config.chain() != null) {
             throw new IllegalArgumentException("nameserver '" + config.addr() + "': asking it through chain '"
                     + config.chain() + "' is GOST's, but gost-java does not support it yet (hosts and resolvers);"
                     + " remove chain, or run this configuration with GOST");
         }
-        if (config.hostname() != null) {
-            throw new IllegalArgumentException("nameserver '" + config.addr() + "': hostname is the TLS server name of"
-                    + " DNS over TLS or HTTPS, which gost-java does not support yet; remove it");
+        boolean encrypted = protocol.equals("tls") || protocol.equals("https");
+        if (config.hostname() != null && !encrypted) {
+            throw new IllegalArgumentException("nameserver '" + config.addr() + "': hostname is the TLS server name"
+                    + " of DNS over TLS (tls://) or HTTPS (https://); a " + protocol + " nameserver has none, remove it");
         }
         String host = addr;
-        int port = 53;
         if (addr.startsWith("[")) {
             int close = addr.indexOf(']');
             if (close < 0) {
@@ -73,7 +94,8 @@ public record Nameserver(String protocol, InetSocketAddress address, String pref
         byte[] ip = IpAddress.parse(host);
         if (ip == null) {
             throw new IllegalArgumentException("nameserver '" + config.addr() + "': '" + host + "' is not an IP"
-                    + " address; a nameserver is written [udp://|tcp://]IP[:PORT]");
+                    + " address; a nameserver is written [udp://|tcp://|tls://]IP[:PORT] or https://IP[:PORT]/PATH"
+                    + (encrypted ? " (the TLS server name goes in hostname)" : ""));
         }
         String prefer = family(config.addr(), "prefer", config.prefer());
         String only = family(config.addr(), "only", config.only());
@@ -86,8 +108,8 @@ public record Nameserver(String protocol, InetSocketAddress address, String pref
             }
             subnet = address(client);
         }
-        return new Nameserver(protocol, new InetSocketAddress(address(ip), port), prefer == null ? "ipv4" : prefer,
-                only, subnet, config.ttl(), config.timeout(), config.async());
+        return new Nameserver(protocol, new InetSocketAddress(address(ip), port), config.hostname(), path,
+                prefer == null ? "ipv4" : prefer, only, subnet, config.ttl(), config.timeout(), config.async());
     }
 
     private static int port(String addr, String text) {
@@ -121,6 +143,7 @@ public record Nameserver(String protocol, InetSocketAddress address, String pref
     @Override
     public String toString() {
         String host = address.getAddress().getHostAddress();
-        return protocol + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return protocol + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort()
+                + (path == null ? "" : path);
     }
 }

@@ -4,6 +4,7 @@ import io.gost.api.NetnsRef;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
 import io.gost.runtime.chain.SocketPlacement;
+import io.gost.runtime.control.HttpPluginClient;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
@@ -25,6 +26,11 @@ import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.handler.codec.dns.DnsSection;
 import io.netty.handler.codec.dns.TcpDnsQueryEncoder;
 import io.netty.handler.codec.dns.TcpDnsResponseDecoder;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
@@ -52,8 +58,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>UDP nameservers are asked through Netty's {@link DnsNameResolver} (its query path: timeouts and ids are
- *       Netty's), TCP nameservers (and a UDP answer cut short, TC) over a TCP connection with Netty's DNS codec.
- *       </li>
+ *       Netty's), TCP nameservers (and a UDP answer cut short, TC) over a TCP connection with Netty's DNS codec,
+ *       DNS over TLS the same inside TLS, DNS over HTTPS as an RFC 8484 POST over HTTP/1.1 inside TLS
+ *       ({@link DnsOverHttpsCodec}); each query on a connection of its own.</li>
  *   <li>The sockets are created in the namespace of the dial the lookup is for ({@code netns.out} for a
  *       service's targets, a node's {@code netns} for its address): one UDP resolver per nameserver and
  *       namespace, made the first time it is needed, and a TCP socket per query.</li>
@@ -71,10 +78,13 @@ import org.slf4j.LoggerFactory;
 public final class Resolver implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Resolver.class);
+    /** The largest DNS over HTTPS answer read (a DNS message is at most 65,535 bytes). */
+    private static final int MAX_HTTPS_ANSWER = 65_535;
 
     private final String name;
     private final Transport transport;
     private final SocketPlacement placement;
+    private final HttpPluginClient plugin;
     private volatile List<Server> servers;
 
     /**
@@ -87,7 +97,26 @@ public final class Resolver implements AutoCloseable {
         this.name = Objects.requireNonNull(name, "name");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.placement = Objects.requireNonNull(placement, "placement");
+        this.plugin = null;
         this.servers = servers(nameservers);
+    }
+
+    private Resolver(String name, HttpPluginClient plugin) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.transport = null;
+        this.placement = null;
+        this.plugin = Objects.requireNonNull(plugin, "plugin");
+        this.servers = List.of();
+    }
+
+    /**
+     * A resolver whose plugin answers every name (GOST's {@code plugin: {type: http}}): the name is posted as
+     * {@code {"network", "host", "client"}} and the answer's {@code ips} are the addresses when its {@code ok} is
+     * true; {@code ok: false}, no addresses, or a plugin that cannot be asked fail the lookup (and the dial), as
+     * in GOST.
+     */
+    public static Resolver plugin(String name, HttpPluginClient plugin) {
+        return new Resolver(name, plugin);
     }
 
     private List<Server> servers(List<Nameserver> nameservers) {
@@ -120,7 +149,31 @@ public final class Resolver implements AutoCloseable {
      * @param loop completes the returned future
      */
     public Future<List<InetAddress>> resolve(String host, NetnsRef namespace, EventLoop loop) {
+        return resolve("tcp", host, namespace, loop);
+    }
+
+    /** As {@link #resolve(String, NetnsRef, EventLoop)}, for a dial over {@code network} (named to a plugin). */
+    public Future<List<InetAddress>> resolve(String network, String host, NetnsRef namespace, EventLoop loop) {
         Promise<List<InetAddress>> result = loop.newPromise();
+        if (plugin != null) {
+            plugin.post(HttpPluginClient.object("network", network, "host", host, "client", ""), "the name does not"
+                    + " resolve").whenComplete((answer, error) -> {
+                        if (error != null) {
+                            result.tryFailure(new UnknownHostException(host + ": resolver " + name + " could not ask"
+                                    + " its plugin (" + error.getMessage() + ")"));
+                            return;
+                        }
+                        List<InetAddress> addresses = HttpPluginClient.ok(answer)
+                                ? HostMapper.addresses(host, HttpPluginClient.ips(answer)) : List.of();
+                        if (addresses.isEmpty()) {
+                            result.tryFailure(new UnknownHostException(host + ": resolver " + name + "'s plugin found"
+                                    + " no address"));
+                        } else {
+                            result.trySuccess(addresses);
+                        }
+                    });
+            return result;
+        }
         new Lookup(host, namespace, loop, servers, result).next(0, new StringBuilder());
         return result;
     }
@@ -132,7 +185,7 @@ public final class Resolver implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Resolver[" + name + ", " + nameservers() + "]";
+        return "Resolver[" + name + ", " + (plugin != null ? "plugin " + plugin.uri() : nameservers()) + "]";
     }
 
     /** One lookup walking the nameservers. */
@@ -193,6 +246,7 @@ public final class Resolver implements AutoCloseable {
         /** UDP resolvers by namespace ({@code null} key: the process's own, stored as "-"). */
         private final Map<String, Future<DnsNameResolver>> udp = new ConcurrentHashMap<>();
         private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+        private volatile SslContext tlsContext;
 
         Server(Nameserver nameserver) {
             this.nameserver = nameserver;
@@ -274,8 +328,8 @@ public final class Resolver implements AutoCloseable {
         /** Asks the nameserver once. */
         private Future<Answer> ask(String host, NetnsRef namespace, DnsRecordType type, EventLoop loop) {
             Promise<Answer> answer = loop.newPromise();
-            if (nameserver.protocol().equals("tcp")) {
-                askTcp(host, namespace, type, loop, answer);
+            if (!nameserver.protocol().equals("udp")) {
+                askStream(host, namespace, type, loop, answer, nameserver.protocol());
                 return answer;
             }
             udpResolver(namespace, loop).addListener(created -> {
@@ -294,7 +348,8 @@ public final class Resolver implements AutoCloseable {
                     try {
                         DnsResponse response = envelope.content();
                         if (response.isTruncated()) {
-                            askTcp(host, namespace, type, loop, answer); // the whole answer comes over TCP
+                            // the whole answer comes over TCP
+                            askStream(host, namespace, type, loop, answer, "tcp");
                         } else {
                             complete(response, host, type, answer);
                         }
@@ -331,8 +386,13 @@ public final class Resolver implements AutoCloseable {
             });
         }
 
-        private void askTcp(String host, NetnsRef namespace, DnsRecordType type, EventLoop loop,
-                            Promise<Answer> answer) {
+        /**
+         * Asks over a connection of its own: {@code tcp} with Netty's DNS-over-TCP codec, {@code tls} the same
+         * inside TLS, {@code https} a POST of the query (RFC 8484's {@code application/dns-message}) over
+         * HTTP/1.1 inside TLS. The timeout covers connecting, the TLS handshake and the answer.
+         */
+        private void askStream(String host, NetnsRef namespace, DnsRecordType type, EventLoop loop,
+                               Promise<Answer> answer, String protocol) {
             long timeoutMillis = nameserver.timeout().toMillis();
             Future<Channel> connected = placement.place(namespace,
                     new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET, "resolver " + name, nameserver.toString()), loop,
@@ -343,8 +403,19 @@ public final class Resolver implements AutoCloseable {
                                 .handler(new ChannelInitializer<Channel>() {
                                     @Override
                                     protected void initChannel(Channel channel) {
-                                        channel.pipeline().addLast(new TcpDnsQueryEncoder(), new TcpDnsResponseDecoder(),
-                                                new SimpleChannelInboundHandler<DnsResponse>() {
+                                        if (!protocol.equals("tcp")) {
+                                            channel.pipeline().addLast(tls().newHandler(channel.alloc(),
+                                                    tlsPeerName(), nameserver.address().getPort()));
+                                        }
+                                        if (protocol.equals("https")) {
+                                            channel.pipeline().addLast(new HttpClientCodec(),
+                                                    new HttpObjectAggregator(MAX_HTTPS_ANSWER),
+                                                    new DnsOverHttpsCodec(nameserver));
+                                        } else {
+                                            channel.pipeline().addLast(new TcpDnsQueryEncoder(),
+                                                    new TcpDnsResponseDecoder());
+                                        }
+                                        channel.pipeline().addLast(new SimpleChannelInboundHandler<DnsResponse>() {
                                                     @Override
                                                     protected void channelRead0(ChannelHandlerContext ctx,
                                                                                 DnsResponse response) {
@@ -411,6 +482,32 @@ public final class Resolver implements AutoCloseable {
                     }
                 });
             });
+        }
+
+        /**
+         * The TLS client context of a DoT or DoH nameserver, made once. As GOST, the server's certificate is not
+         * verified (GOST's resolver has no option to verify it): what DoT and DoH add here is privacy on the
+         * path, not authentication of the server.
+         */
+        private SslContext tls() {
+            SslContext context = tlsContext;
+            if (context == null) {
+                try {
+                    // Netty 4.2 checks the host name by default; GOST's resolver checks nothing.
+                    context = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+                            .endpointIdentificationAlgorithm(null).build();
+                } catch (javax.net.ssl.SSLException e) {
+                    throw new IllegalStateException("cannot make a TLS client context for " + nameserver, e);
+                }
+                tlsContext = context;
+            }
+            return context;
+        }
+
+        /** The name sent as SNI: {@code hostname}, else the IP (which TLS does not send as SNI). */
+        private String tlsPeerName() {
+            return nameserver.serverName() != null ? nameserver.serverName()
+                    : nameserver.address().getAddress().getHostAddress();
         }
 
         private List<DnsRecord> additionals() {

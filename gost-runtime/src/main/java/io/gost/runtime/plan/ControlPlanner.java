@@ -65,6 +65,11 @@ final class ControlPlanner {
         }
         for (BypassConfig bypass : config.bypasses()) {
             if (unique(bypasses, bypass.name(), "a bypass", bypass.origin())) {
+                if (bypass.plugin() != null) {
+                    checkPlugin("bypass '" + bypass.name() + "'", bypass.plugin(), !bypass.matchers().isEmpty()
+                            || bypass.sources().external() || bypass.whitelist() || bypass.network() != null,
+                            "matchers, whitelist, network, file, redis and http");
+                }
                 try {
                     AddressPatterns.compile(bypass.matchers());
                 } catch (IllegalArgumentException e) {
@@ -75,6 +80,11 @@ final class ControlPlanner {
         }
         for (AdmissionConfig admission : config.controls().admissions()) {
             if (unique(admissions, admission.name(), "an admission", admission.origin())) {
+                if (admission.plugin() != null) {
+                    checkPlugin("admission '" + admission.name() + "'", admission.plugin(),
+                            !admission.matchers().isEmpty() || admission.sources().external() || admission.whitelist(),
+                            "matchers, whitelist, file, redis and http");
+                }
                 for (String matcher : admission.matchers()) {
                     try {
                         Admission.check(matcher);
@@ -99,6 +109,10 @@ final class ControlPlanner {
         }
         for (HostsConfig mapper : config.controls().hosts()) {
             if (unique(hosts, mapper.name(), "a hosts mapper", mapper.origin())) {
+                if (mapper.plugin() != null) {
+                    checkPlugin("hosts '" + mapper.name() + "'", mapper.plugin(), !mapper.mappings().isEmpty()
+                            || mapper.sources().external(), "mappings, file, redis and http");
+                }
                 HostMapper.table(mapper.mappings(), List.of(), (entry, why) -> problem(mapper.origin().child("mappings"),
                         "hosts '" + mapper.name() + "': " + why));
                 hosts.put(mapper.name(), mapper);
@@ -108,6 +122,10 @@ final class ControlPlanner {
             if (resolvers.containsKey(resolver.name())) {
                 problem(resolver.origin(), "a resolver named '" + resolver.name() + "' is defined twice");
                 continue;
+            }
+            if (resolver.plugin() != null) {
+                checkPlugin("resolver '" + resolver.name() + "'", resolver.plugin(), !resolver.nameservers().isEmpty(),
+                        "nameservers");
             }
             List<Nameserver> nameservers = new ArrayList<>();
             for (ResolverConfig.Nameserver nameserver : resolver.nameservers()) {
@@ -137,26 +155,42 @@ final class ControlPlanner {
 
     private void checkAuther(AutherConfig auther) {
         if (auther.plugin() != null) {
-            if (!auther.plugin().type().equals("http")) {
-                problem(auther.plugin().origin().child("type"), Unsupported.message("plugin type '"
-                        + auther.plugin().type() + "'", "access") + "; gost-java asks auth plugins over HTTP"
-                        + " (type: http)");
-            } else {
-                try {
-                    URI uri = URI.create(auther.plugin().addr());
-                    if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).startsWith("http")
-                            || uri.getHost() == null) {
-                        throw new IllegalArgumentException("not an http:// or https:// URL");
-                    }
-                } catch (IllegalArgumentException e) {
-                    problem(auther.plugin().origin().child("addr"), "auther '" + auther.name() + "': plugin addr '"
-                            + auther.plugin().addr() + "' is not an http:// or https:// URL");
+            checkPlugin("auther '" + auther.name() + "'", auther.plugin(),
+                    !auther.auths().isEmpty() || auther.sources().external(), "auths, file, redis and http");
+        }
+    }
+
+    /**
+     * A control object's plugin: GOST's HTTP protocol (gRPC is refused, naming {@code type: http}), an http(s)
+     * URL, and nothing else next to it that GOST would ignore.
+     *
+     * @param owner       {@code "bypass 'bypass-0'"}, for messages
+     * @param besides     true when the object also has rules of its own
+     * @param ownRulesAre what those rules are called, for the message
+     */
+    private void checkPlugin(String owner, io.gost.runtime.config.ControlPlugin plugin, boolean besides,
+                             String ownRulesAre) {
+        String feature = owner.startsWith("hosts ") || owner.startsWith("resolver ") ? "names" : "access";
+        if (!plugin.type().equals("http")) {
+            problem(plugin.origin().child("type"), owner + ": " + Unsupported.message("plugin type '"
+                    + plugin.type() + "'" + (plugin.type().equals("grpc") ? " (GOST's default when type is absent)"
+                    : ""), feature) + "; or write type: http and an http:// or https:// addr: gost-java speaks"
+                    + " GOST's HTTP plugin protocol");
+        } else {
+            try {
+                URI uri = URI.create(plugin.addr());
+                if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).matches("https?")
+                        || uri.getHost() == null) {
+                    throw new IllegalArgumentException("not an http:// or https:// URL");
                 }
+            } catch (IllegalArgumentException e) {
+                problem(plugin.origin().child("addr"), owner + ": plugin addr '" + plugin.addr()
+                        + "' is not an http:// or https:// URL");
             }
-            if (!auther.auths().isEmpty() || auther.sources().external()) {
-                problem(auther.plugin().origin(), "auther '" + auther.name() + "': a plugin decides alone (GOST"
-                        + " ignores auths, file, redis and http next to it); remove them or the plugin");
-            }
+        }
+        if (besides) {
+            problem(plugin.origin(), owner + ": a plugin decides alone (GOST ignores " + ownRulesAre + " next to it);"
+                    + " remove them or the plugin");
         }
     }
 
@@ -246,9 +280,25 @@ final class ControlPlanner {
                 refs.climiter(), refs.rlimiter(), refs.hosts(), refs.resolver(), skipauth, outbound);
     }
 
+    /**
+     * A bypass plugin is asked only where the router can wait for its answer: a service's targets. A hop's or a
+     * node's bypass is decided while a route is being chosen, which does not wait.
+     */
+    private void refusePluginBypasses(List<String> names, Origin origin, String where) {
+        for (String name : names) {
+            BypassConfig bypass = bypasses.get(name);
+            if (bypass != null && bypass.plugin() != null) {
+                problem(origin, "bypass '" + name + "' asks a plugin, which gost-java does for a service's bypass"
+                        + " only, not yet for a " + where + "'s; write this " + where + "'s bypass as matchers (or"
+                        + " put the plugin bypass on the service)");
+            }
+        }
+    }
+
     /** A hop's controls. */
     RouteControls hop(ControlRefs refs, Origin origin, Metadata metadata, KeyOrigins keys, boolean namespace) {
         requireBypasses(refs.bypasses(), origin.child("bypass"));
+        refusePluginBypasses(refs.bypasses(), origin.child("bypass"), "hop");
         requireHosts(refs.hosts(), origin.child("hosts"));
         requireResolver(refs.resolver(), origin.child("resolver"));
         return new RouteControls(refs.bypasses(), refs.hosts(), refs.resolver(), outbound(metadata, keys, namespace));
@@ -258,6 +308,7 @@ final class ControlPlanner {
     RouteControls node(ControlRefs refs, Origin origin, Metadata metadata, KeyOrigins keys, RouteControls hop,
                        boolean namespace) {
         requireBypasses(refs.bypasses(), origin.child("bypass"));
+        refusePluginBypasses(refs.bypasses(), origin.child("bypass"), "node");
         requireHosts(refs.hosts(), origin.child("hosts"));
         requireResolver(refs.resolver(), origin.child("resolver"));
         Outbound own = outbound(metadata, keys, namespace);

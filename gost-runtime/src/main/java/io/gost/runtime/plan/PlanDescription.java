@@ -48,29 +48,52 @@ public final class PlanDescription {
         return text.toString();
     }
 
+    /** "asks the http plugin at URL about each client (timeout 10s, bearer token, TLS server name x ...)". */
+    private static void plugin(StringBuilder text, io.gost.runtime.config.ControlPlugin plugin, String about) {
+        text.append("asks the ").append(plugin.type()).append(" plugin at ").append(plugin.addr()).append(" about ")
+                .append(about).append(" (timeout ")
+                .append(plugin.timeout() == null ? "10s (default)" : duration(plugin.timeout()))
+                .append(plugin.token() == null ? "" : ", bearer token");
+        if (plugin.addr().regionMatches(true, 0, "https:", 0, 6)) {
+            text.append(plugin.serverName() == null ? "" : ", TLS server name " + plugin.serverName())
+                    .append(plugin.secure() ? ", certificate verified" : ", certificate not verified (tls.secure"
+                            + " false)");
+        }
+        text.append(')');
+    }
+
     /** Each control object: what it holds inline and where else it reads from. */
     private static void controls(StringBuilder text, ControlPlan controls) {
         for (AutherConfig auther : controls.authers()) {
             text.append("auther ").append(auther.name()).append(": ");
             if (auther.plugin() != null) {
-                text.append("asks the ").append(auther.plugin().type()).append(" plugin at ")
-                        .append(auther.plugin().addr());
+                plugin(text, auther.plugin(), "each login");
             } else {
                 text.append(auther.auths().size()).append(" inline user(s)");
             }
             sources(text, auther.sources());
         }
         for (BypassConfig bypass : controls.bypasses()) {
-            text.append("bypass ").append(bypass.name()).append(": ")
-                    .append(bypass.whitelist() ? "only " : "not ").append(String.join(", ", bypass.matchers()));
+            text.append("bypass ").append(bypass.name()).append(": ");
+            if (bypass.plugin() != null) {
+                plugin(text, bypass.plugin(), "each target");
+                text.append('\n');
+                continue;
+            }
+            text.append(bypass.whitelist() ? "only " : "not ").append(String.join(", ", bypass.matchers()));
             if (bypass.network() != null) {
                 text.append(" (").append(bypass.network()).append(" only)");
             }
             sources(text, bypass.sources());
         }
         for (AdmissionConfig admission : controls.admissions()) {
-            text.append("admission ").append(admission.name()).append(": ")
-                    .append(admission.whitelist() ? "only " : "not ").append(String.join(", ", admission.matchers()));
+            text.append("admission ").append(admission.name()).append(": ");
+            if (admission.plugin() != null) {
+                plugin(text, admission.plugin(), "each client");
+                text.append('\n');
+                continue;
+            }
+            text.append(admission.whitelist() ? "only " : "not ").append(String.join(", ", admission.matchers()));
             sources(text, admission.sources());
         }
         for (LimiterConfig limiter : controls.limiters()) {
@@ -82,17 +105,30 @@ public final class PlanDescription {
             sources(text, limiter.sources());
         }
         for (HostsConfig hosts : controls.hosts()) {
+            if (hosts.plugin() != null) {
+                plugin(text.append("hosts ").append(hosts.name()).append(": "), hosts.plugin(), "each name");
+                text.append('\n');
+                continue;
+            }
             text.append("hosts ").append(hosts.name()).append(": ").append(hosts.mappings().size())
                     .append(" inline mapping(s)");
             sources(text, hosts.sources());
         }
         for (ControlPlan.Resolver resolver : controls.resolvers()) {
+            if (resolver.config().plugin() != null) {
+                plugin(text.append("resolver ").append(resolver.name()).append(": "), resolver.config().plugin(),
+                        "each name");
+                text.append('\n');
+                continue;
+            }
             List<String> servers = new ArrayList<>();
             resolver.nameservers().forEach(server -> servers.add(server + " (" + (server.only() != null ? "only "
                     + server.only() : "prefer " + server.prefer()) + ", timeout " + duration(server.timeout())
                     + ", ttl " + (server.ttl() == null ? "from the answer" : server.ttl().isNegative() ? "no cache"
                     : duration(server.ttl())) + (server.async() ? ", async" : "")
-                    + (server.clientSubnet() != null ? ", ECS " + server.clientSubnet().getHostAddress() : "") + ")"));
+                    + (server.clientSubnet() != null ? ", ECS " + server.clientSubnet().getHostAddress() : "")
+                    + (server.encrypted() ? ", TLS server name " + (server.serverName() == null ? "none"
+                    : server.serverName()) + ", certificate not verified (as GOST)" : "") + ")"));
             text.append("resolver ").append(resolver.name()).append(": ").append(String.join(", ", servers))
                     .append('\n');
         }

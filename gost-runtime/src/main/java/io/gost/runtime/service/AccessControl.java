@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,20 +89,68 @@ public final class AccessControl {
         }
         byte[] ip = ip(client);
         for (Registry.Ref<Admission> ref : admissions) {
-            Admission admission = ref.get();
-            if (admission == null) {
-                missing(ref);
-                admissionRefusals.refused(service, "refused: admission " + ref.name() + " is no longer defined (latest"
-                        + " from " + client + ")");
-                return false;
-            }
-            if (!admission.admits(ip)) {
-                admissionRefusals.refused(service, "refused by admission " + ref.name() + " (latest from " + client
-                        + ")");
+            if (!admitsByRules(ref, service, client, ip)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** One admission's rules: true when it admits {@code client}; a refusal is logged. */
+    private boolean admitsByRules(Registry.Ref<Admission> ref, String service, InetSocketAddress client, byte[] ip) {
+        Admission admission = ref.get();
+        if (admission == null) {
+            missing(ref);
+            admissionRefusals.refused(service, "refused: admission " + ref.name() + " is no longer defined (latest"
+                    + " from " + client + ")");
+            return false;
+        }
+        if (!admission.admits(ip)) {
+            refusedBy(ref, service, client);
+            return false;
+        }
+        return true;
+    }
+
+    /** True when an admission of this service asks a plugin, so that {@link #admitsLater} must be awaited. */
+    boolean asksPlugin() {
+        for (Registry.Ref<Admission> ref : admissions) {
+            Admission admission = ref.get();
+            if (admission != null && admission.asksPlugin()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * As {@link #admits}, asking the admissions that have plugins: in order, each only when the ones before it
+     * admitted the client. Completes on whatever thread the last answer arrived on.
+     */
+    CompletionStage<Boolean> admitsLater(String service, InetSocketAddress client) {
+        CompletionStage<Boolean> verdict = CompletableFuture.completedFuture(true);
+        for (Registry.Ref<Admission> ref : admissions) {
+            verdict = verdict.thenCompose(admittedSoFar -> {
+                if (!admittedSoFar) {
+                    return CompletableFuture.completedFuture(false);
+                }
+                Admission admission = ref.get();
+                if (admission == null || !admission.asksPlugin()) {
+                    return CompletableFuture.completedFuture(admitsByRules(ref, service, client, ip(client)));
+                }
+                return admission.admitsLater(service, client).thenApply(admitted -> {
+                    if (!admitted) {
+                        refusedBy(ref, service, client);
+                    }
+                    return admitted;
+                });
+            });
+        }
+        return verdict;
+    }
+
+    private void refusedBy(Registry.Ref<Admission> ref, String service, InetSocketAddress client) {
+        admissionRefusals.refused(service, "refused by admission " + ref.name() + " (latest from " + client + ")");
     }
 
     /**

@@ -355,11 +355,33 @@ public final class Service implements AutoCloseable {
         InetSocketAddress peer = client.attr(io.gost.api.Binding.PEER_ADDRESS).get();
         InetSocketAddress remote = peer != null ? peer
                 : client.remoteAddress() instanceof InetSocketAddress address ? address : null;
+        if (access.asksPlugin()) {
+            // An admission plugin answers over HTTP; nothing is read from the client until it has, and what
+            // epoll reads on a FIN meanwhile is held for the handler.
+            AdmissionWait wait = AdmissionWait.install(client);
+            access.admitsLater(name, remote).whenComplete((admits, error) -> client.eventLoop().execute(() -> {
+                wait.remove(client);
+                if (error != null || !admits || !client.isActive()) {
+                    wait.discard();
+                    connectionGone();
+                    client.close();
+                } else {
+                    admitted(client, remote);
+                    wait.replay(client);
+                }
+            }));
+            return;
+        }
         if (!access.admits(name, remote)) {
             connectionGone();
             client.close();
             return;
         }
+        admitted(client, remote);
+    }
+
+    /** A connection its admissions let in: connection and request limits, pacing, then the handler. */
+    private void admitted(Channel client, InetSocketAddress remote) {
         Refusal refusal = null;
         Object slot = access.acquireConnection(name, remote);
         if (slot instanceof Refusal refused) {

@@ -158,6 +158,35 @@ class OpensslPeersTest {
         }
     }
 
+    /**
+     * GOST's default client ({@code -F relay+tls://127.0.0.1:8443}): nothing verified, no server name, the node
+     * named by its IP address. Its sessions are kept per address and port all the same, so every connection after
+     * the first resumes instead of making a full handshake (a signature and a key exchange on the server).
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("versionsAndEngines")
+    void aClientThatVerifiesNothingResumesItsSessionWithAServerNamedByIpAddress(String version, TlsEngine engine)
+            throws Exception {
+        int port = PeerProcess.freePort();
+        try (PeerProcess server = PeerProcess.start(directory, "openssl", "s_server", "-accept", "127.0.0.1:" + port,
+                "-cert", certificates.serverCert().toString(), "-key", certificates.serverKey().toString(),
+                "-" + version, "-www")) {
+            PeerProcess.awaitPort(port, WAIT);
+            var dialer = fixture.dialer(ClientTls.create(TlsOptions.builder().build(), "test-client", engine,
+                    Duration.ZERO), WAIT);
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+
+            String first = TlsFixture.request(fixture.dial(dialer, address).getNow(), "GET / HTTP/1.0\r\n\r\n");
+            String second = TlsFixture.request(fixture.dial(dialer, address).getNow(), "GET / HTTP/1.0\r\n\r\n");
+            String third = TlsFixture.request(fixture.dial(dialer, address).getNow(), "GET / HTTP/1.0\r\n\r\n");
+
+            String protocol = version.equals("tls1_3") ? "TLSv1.3" : "TLSv1.2";
+            assertThat(first).contains("New, " + protocol);
+            assertThat(second).contains("Reused, " + protocol);
+            assertThat(third).contains("Reused, " + protocol);
+        }
+    }
+
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> versionsAndEngines() {
         return java.util.stream.Stream.of("tls1_3", "tls1_2").flatMap(version -> engines().stream()
                 .map(engine -> org.junit.jupiter.params.provider.Arguments.of(version, engine)));

@@ -1,0 +1,93 @@
+package io.gost.runtime.dns;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.MessageToMessageCodec;
+import io.netty.handler.codec.dns.DnsQuery;
+import io.netty.handler.codec.dns.DnsResponse;
+import io.netty.handler.codec.dns.TcpDnsQueryEncoder;
+import io.netty.handler.codec.dns.TcpDnsResponseDecoder;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
+
+/**
+ * DNS over HTTPS (RFC 8484), as GOST asks: a {@link DnsQuery} goes out as {@code POST PATH} with the query in
+ * DNS wire format as an {@code application/dns-message} body, and the {@code 200} answer's body comes back as a
+ * {@link DnsResponse}. Sits above {@code HttpClientCodec} and {@code HttpObjectAggregator}; any other status is an
+ * error naming the nameserver and the status.
+ *
+ * <p>The wire format is Netty's DNS-over-TCP codec's (RFC 1035's, behind a two-byte length), run on an embedded
+ * channel, so that the encoding is Netty's rather than a second one of ours.
+ */
+final class DnsOverHttpsCodec extends MessageToMessageCodec<FullHttpResponse, DnsQuery> {
+
+    private static final String DNS_MESSAGE = "application/dns-message";
+
+    private final Nameserver nameserver;
+
+    DnsOverHttpsCodec(Nameserver nameserver) {
+        this.nameserver = nameserver;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, DnsQuery query, List<Object> out) {
+        EmbeddedChannel wire = new EmbeddedChannel(new TcpDnsQueryEncoder());
+        try {
+            wire.writeOutbound(query.retain()); // the codec releases the query after this method
+            ByteBuf framed = wire.readOutbound();
+            framed.skipBytes(2); // the length TCP needs and HTTP does not
+            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
+                    nameserver.path(), framed);
+            request.headers().set(HttpHeaderNames.HOST, host())
+                    .set(HttpHeaderNames.CONTENT_TYPE, DNS_MESSAGE)
+                    .set(HttpHeaderNames.ACCEPT, DNS_MESSAGE)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, framed.readableBytes());
+            out.add(request);
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, FullHttpResponse response, List<Object> out) {
+        if (!response.status().equals(HttpResponseStatus.OK)) {
+            throw new DecoderException(nameserver + " answered HTTP " + response.status());
+        }
+        ByteBuf body = response.content();
+        if (body.readableBytes() < 12) {
+            throw new DecoderException(nameserver + " answered " + body.readableBytes()
+                    + " bytes, which is no DNS message");
+        }
+        ByteBuf framed = ctx.alloc().buffer(2 + body.readableBytes());
+        framed.writeShort(body.readableBytes()).writeBytes(body, body.readerIndex(), body.readableBytes());
+        EmbeddedChannel wire = new EmbeddedChannel(new TcpDnsResponseDecoder());
+        try {
+            wire.writeInbound(framed);
+            DnsResponse decoded = wire.readInbound();
+            if (decoded == null) {
+                throw new DecoderException(nameserver + " answered something that is no DNS message");
+            }
+            out.add(decoded);
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    private String host() {
+        String name = nameserver.serverName();
+        if (name == null) {
+            String ip = nameserver.address().getAddress().getHostAddress();
+            name = ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip;
+        }
+        int port = nameserver.address().getPort();
+        return port == 443 ? name : name + ":" + port;
+    }
+}
