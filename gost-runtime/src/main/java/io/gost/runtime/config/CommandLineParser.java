@@ -927,8 +927,9 @@ public final class CommandLineParser {
         }
         if (key.equals("so_mark") || key.equals("proxyProtocol")) {
             String text = String.valueOf(value).trim();
-            if (!text.matches("\\d{1,9}")) {
-                problem.add(key + " '" + value + "' is not a whole number");
+            // Ten digits: marks are often large bit patterns (0x6a000000 is 1778384896); the int range is the limit.
+            if (!text.matches("\\d{1,10}") || Long.parseLong(text) > Integer.MAX_VALUE) {
+                problem.add(key + " '" + value + "' is not a whole number from 0 to " + Integer.MAX_VALUE);
                 return;
             }
             value = Integer.parseInt(text);
