@@ -73,7 +73,37 @@ public final class GostCommand {
      * runs, so that it can set the level before anything logs.
      */
     static CommandLine commandLine(Consumer<String> logLevel) {
-        CommandLine commandLine = new CommandLine(new Gost().spec);
+        return commandLine(logLevel, true);
+    }
+
+    /**
+     * The command line for these {@code args}: a line that serves ({@code -L} or {@code -C}, no subcommand,
+     * no help, no {@code @file}) is read by a model of {@code gost} alone, without the subcommands' models,
+     * which it cannot use; every other line by the whole model. Why: building the four subcommands'
+     * models is about a third of what picocli costs a start (docs/performance.md, start-up), and only a
+     * line that names a subcommand, asks for help or reads arguments from a file can need them.
+     */
+    static CommandLine commandLine(Consumer<String> logLevel, String... args) {
+        return commandLine(logLevel, needsSubcommands(args));
+    }
+
+    /** False only for a line that serves and that no subcommand model can change (see above). */
+    static boolean needsSubcommands(String... args) {
+        boolean serves = false;
+        for (String arg : args) {
+            if (SUBCOMMANDS.contains(arg) || arg.equals("-h") || arg.equals("--help") || arg.startsWith("@")) {
+                return true;
+            }
+            serves |= arg.startsWith(SERVICE) || arg.startsWith(CONFIG_FILE);
+        }
+        return !serves;
+    }
+
+    /** The subcommands' names, as {@link Gost} adds them. */
+    private static final List<String> SUBCOMMANDS = List.of("run", "check", "plugins", "keys");
+
+    private static CommandLine commandLine(Consumer<String> logLevel, boolean withSubcommands) {
+        CommandLine commandLine = new CommandLine(new Gost(withSubcommands).spec);
         commandLine.setExecutionStrategy(parseResult -> {
             verbosity(parseResult).ifPresent(logLevel);
             return new CommandLine.RunLast().execute(parseResult);
@@ -240,6 +270,10 @@ public final class GostCommand {
     private static final class Gost extends Command {
 
         Gost() {
+            this(true);
+        }
+
+        Gost(boolean withSubcommands) {
             super("gost", "GOST tunnels and proxies (gost-java).",
                     "  gost -L http://:8080                      an HTTP proxy",
                     "  gost -L tcp://:8000/127.0.0.1:9000        forward port 8000 to 127.0.0.1:9000",
@@ -261,6 +295,9 @@ public final class GostCommand {
                     .addOption(reloadPeriod())
                     .addOption(help())
                     .addOption(plugins());
+            if (!withSubcommands) {
+                return;
+            }
             spec.addSubcommand("run", new Run().spec);
             spec.addSubcommand("check", new Check().spec);
             spec.addSubcommand("plugins", new Plugins().spec);

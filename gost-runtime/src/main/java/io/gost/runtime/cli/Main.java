@@ -28,7 +28,7 @@ public final class Main {
         if (groups.size() > 1) {
             return GostCommand.executeGroups(groups, logLevel);
         }
-        return GostCommand.commandLine(logLevel).execute(args);
+        return GostCommand.commandLine(logLevel, args).execute(args);
     }
 
     /** The arguments split at GOST's group separator {@code --}: one group when there is none. */

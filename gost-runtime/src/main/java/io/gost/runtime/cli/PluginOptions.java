@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PluginOptions {
 
-    private static final Logger LOGGER = LoggerFactory.getLogger(PluginOptions.class);
-
     private final List<Path> directories;
 
     /** {@code directories}: those given with {@code --plugins}, in the order given. */
@@ -66,7 +64,12 @@ final class PluginOptions {
      */
     Loaded loadAll() {
         Loaded loaded = load();
-        loaded.problems().forEach(problem -> LOGGER.warn("plugin not loaded (the others are): {}", problem));
+        if (!loaded.problems().isEmpty()) {
+            // Only here, not in a static field: this class is loaded before the configuration's log
+            // section is applied, and the first logger starts the logging with whatever is set then.
+            Logger logger = LoggerFactory.getLogger(PluginOptions.class);
+            loaded.problems().forEach(problem -> logger.warn("plugin not loaded (the others are): {}", problem));
+        }
         return loaded;
     }
 }

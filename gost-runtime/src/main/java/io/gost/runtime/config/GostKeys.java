@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Every key of GOST's configuration, as GOST's own code reads it: the sections and fields of its YAML
@@ -76,38 +77,70 @@ public final class GostKeys {
 
     private static volatile GostKeys shared;
 
-    private final List<Key> keys;
-    private final Map<String, List<Key>> byScope;
+    /** The keys in catalog order, and by lower-cased scope. */
+    private record Rows(List<Key> keys, Map<String, List<Key>> byScope) {
 
-    private GostKeys(List<Key> keys) {
-        this.keys = List.copyOf(keys);
-        Map<String, List<Key>> grouped = new LinkedHashMap<>();
-        for (Key key : keys) {
-            grouped.computeIfAbsent(key.scope().toLowerCase(Locale.ROOT), scope -> new ArrayList<>()).add(key);
+        static Rows of(List<Key> keys) {
+            Map<String, List<Key>> grouped = new LinkedHashMap<>();
+            for (Key key : keys) {
+                grouped.computeIfAbsent(key.scope().toLowerCase(Locale.ROOT), scope -> new ArrayList<>()).add(key);
+            }
+            grouped.replaceAll((scope, list) -> List.copyOf(list));
+            return new Rows(List.copyOf(keys), Collections.unmodifiableMap(grouped));
         }
-        grouped.replaceAll((scope, list) -> List.copyOf(list));
-        this.byScope = Collections.unmodifiableMap(grouped);
     }
 
-    /** The catalog shipped with gost-java. */
+    private final Supplier<Rows> source;
+    private volatile Rows rows;
+
+    private GostKeys(Supplier<Rows> source) {
+        this.source = source;
+    }
+
+    /**
+     * The catalog shipped with gost-java, read at its first question. Why not at once: the planner and the
+     * command-line parser hold it at every start but ask it only about a key they do not implement, and
+     * reading its rows is several percent of a start.
+     */
     public static GostKeys shipped() {
         GostKeys catalog = shared;
         if (catalog == null) {
-            try (InputStream in = GostKeys.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException(RESOURCE + " is missing from gost-runtime");
+            catalog = new GostKeys(() -> {
+                try (InputStream in = GostKeys.class.getResourceAsStream(RESOURCE)) {
+                    if (in == null) {
+                        throw new IllegalStateException(RESOURCE + " is missing from gost-runtime");
+                    }
+                    return Rows.of(rows(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                catalog = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            });
             shared = catalog;
         }
         return catalog;
     }
 
+    private Rows rows() {
+        Rows read = rows;
+        if (read == null) {
+            synchronized (this) {
+                read = rows;
+                if (read == null) {
+                    read = source.get();
+                    rows = read;
+                }
+            }
+        }
+        return read;
+    }
+
     /** A catalog from TSV text: a header line, then one key per line; {@code #} starts a comment line. */
     public static GostKeys parse(String tsv) {
+        Rows parsed = Rows.of(rows(tsv));
+        return new GostKeys(() -> parsed);
+    }
+
+    private static List<Key> rows(String tsv) {
         List<Key> keys = new ArrayList<>();
         boolean header = true;
         try (BufferedReader reader = new BufferedReader(new java.io.StringReader(tsv))) {
@@ -131,17 +164,17 @@ public final class GostKeys {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new GostKeys(keys);
+        return keys;
     }
 
     /** Every key, in catalog order. */
     public List<Key> all() {
-        return keys;
+        return rows().keys();
     }
 
     /** The keys of one scope, e.g. {@code section:services[]} or {@code metadata:handler/socks5}. */
     public List<Key> scope(String scope) {
-        return byScope.getOrDefault(scope.toLowerCase(Locale.ROOT), List.of());
+        return rows().byScope().getOrDefault(scope.toLowerCase(Locale.ROOT), List.of());
     }
 
     /** The key of {@code scope} written as {@code written} (name or alias, any case). */

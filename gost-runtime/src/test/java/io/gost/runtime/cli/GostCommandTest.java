@@ -23,11 +23,66 @@ class GostCommandTest {
     /** The log levels the command line asked for, in order. */
     private final List<String> logLevels = new ArrayList<>();
 
+    /** Runs the line as bin/gost does: with the model {@link GostCommand#commandLine(java.util.function.Consumer, String...)} picks. */
     private int run(String... args) {
-        CommandLine commandLine = GostCommand.commandLine(logLevels::add);
+        return run(GostCommand.commandLine(logLevels::add, args), args);
+    }
+
+    private int run(CommandLine commandLine, String... args) {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "-L tcp://127.0.0.1:8000/127.0.0.1:9 -O yaml",
+        "-L tcp://127.0.0.1:8000/127.0.0.1:9 -F http://127.0.0.1:3128 -O json -D",
+        "-L",
+        "-L tcp://:8000/127.0.0.1:9 extra",
+        "-L tcp://:8000/127.0.0.1:9 rn",
+        "-L tcp://:8000/127.0.0.1:9 -D -D",
+        "-L tcp://:8000/127.0.0.1:9 --frobnicate",
+        "-L tcp://:8000/127.0.0.1:9 -O xml",
+        "-L notascheme -O yaml",
+        "-C /nonexistent/gost.yaml -O yaml",
+        "-L tcp://:8000/127.0.0.1:9 -V",
+    })
+    void aServingLineReadWithoutTheSubcommandsGivesWhatTheWholeModelGives(String line) {
+        String[] args = line.split(" ");
+        assertThat(GostCommand.needsSubcommands(args)).isFalse();
+        int lean = run(args);
+        String leanOut = out.toString();
+        String leanErr = err.toString();
+        List<String> leanLevels = List.copyOf(logLevels);
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        logLevels.clear();
+
+        int whole = run(GostCommand.commandLine(logLevels::add), args);
+
+        assertThat(lean).isEqualTo(whole);
+        assertThat(leanOut).isEqualTo(out.toString());
+        assertThat(leanErr).isEqualTo(err.toString());
+        assertThat(leanLevels).isEqualTo(logLevels);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "run app.yaml",
+        "-D run app.yaml",
+        "check -L tcp://:8000/127.0.0.1:9",
+        "-L tcp://:8000/127.0.0.1:9 --help",
+        "-L tcp://:8000/127.0.0.1:9 -h",
+        "@gost.args",
+        "plugins",
+        "keys",
+        "-V",
+        "-O yaml",
+        "''",
+    })
+    void everyOtherLineIsReadWithTheWholeModel(String line) {
+        assertThat(GostCommand.needsSubcommands(line.isEmpty() ? new String[0] : line.split(" "))).isTrue();
     }
 
     @Test

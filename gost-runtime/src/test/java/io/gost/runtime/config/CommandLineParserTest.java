@@ -426,6 +426,19 @@ class CommandLineParserTest {
         }
 
         @Test
+        void aSocketMarkMayUseEveryBitOfAnIntButNoMore() {
+            // Policy-routing marks are bit patterns: 0x6a000000 has ten decimal digits.
+            ServiceConfig service = onlyService("-L", "http://:8080?so_mark=1778384896", "-F",
+                    "http://192.168.1.1:8080?so_mark=2147483647");
+
+            assertThat(service.metadata().getInt("so_mark", 0)).isEqualTo(1778384896);
+            assertThatThrownBy(() -> gost("-L", "http://:8080?so_mark=2147483648"))
+                    .isInstanceOf(ConfigException.class)
+                    .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement().asString()
+                            .contains("so_mark '2147483648' is not a whole number from 0 to 2147483647"));
+        }
+
+        @Test
         void prefixesScopeAKeyAndAPlainKeyGoesEverywhere() {
             ServiceConfig service = onlyService("-L",
                     "http://:8080?handler.knock=example.com&listener.backlog=128&service.observePeriod=5s&timeout=10s");

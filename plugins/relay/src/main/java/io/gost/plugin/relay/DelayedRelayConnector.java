@@ -1,8 +1,12 @@
 package io.gost.plugin.relay;
 
+import io.gost.api.BindRequest;
+import io.gost.api.Binder;
+import io.gost.api.Binding;
 import io.gost.api.Connector;
 import io.gost.api.Credentials;
 import io.gost.api.HostPort;
+import io.gost.api.ListenContext;
 import io.gost.api.RouteException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -19,32 +23,47 @@ import java.util.Optional;
 
 /**
  * The relay connector as GOST runs it by default ({@code nodelay=false}): the tunnel is handed over at once;
- * the request goes out glued to the first bytes written into it ({@link DelayedHeader}), and the hop's answer
- * is read in front of the first bytes that come back ({@link AnswerReader}). A refusal then ends the tunnel
- * with an error naming the hop's status.
+ * the request goes out glued to the first bytes (or, for udp, the first datagram) written into it
+ * ({@link DelayedHeader}), and the hop's answer is read in front of the first bytes that come back
+ * ({@link AnswerReader}). A refusal then ends the tunnel with an error naming the hop's status. UDP associations
+ * and BINDs wait for their answer, as GOST's do: {@link RelayConnector} asks for them.
  */
-final class DelayedRelayConnector implements Connector {
+final class DelayedRelayConnector implements Connector, Binder {
 
     private final Optional<Credentials> credentials;
+    private final RelayConnector waiting;
 
-    DelayedRelayConnector(Optional<Credentials> credentials) {
+    /** @param waiting asks for what waits for its answer whatever nodelay says */
+    DelayedRelayConnector(Optional<Credentials> credentials, RelayConnector waiting) {
         this.credentials = credentials;
+        this.waiting = waiting;
+    }
+
+    @Override
+    public Future<Channel> associate(Channel channel, Duration timeout) {
+        return waiting.associate(channel, timeout);
+    }
+
+    @Override
+    public Future<Binding> bind(Channel channel, BindRequest request, ListenContext.Acceptor acceptor,
+                                Duration timeout) {
+        return waiting.bind(channel, request, acceptor, timeout);
     }
 
     @Override
     public Future<Channel> connect(Channel channel, String network, InetSocketAddress target, Duration timeout) {
         Promise<Channel> result = channel.eventLoop().newPromise();
         channel.eventLoop().execute(() -> {
-            if (!"tcp".equals(network)) {
+            if (!"tcp".equals(network) && !"udp".equals(network)) {
                 channel.close();
                 result.setFailure(new RouteException(RouteException.Reason.GENERAL,
-                        "the relay connector tunnels tcp only; cannot connect " + network + " to "
+                        "the relay connector tunnels tcp and udp only; cannot connect " + network + " to "
                         + HostPort.format(target)));
                 return;
             }
             ByteBuf request;
             try {
-                request = RelayProtocol.connectRequest(channel.alloc(), target,
+                request = RelayProtocol.connectRequest(channel.alloc(), network, target,
                         credentials.map(Credentials::username).orElse(null),
                         credentials.map(Credentials::password).orElse(null));
             } catch (IllegalArgumentException e) {
@@ -61,8 +80,13 @@ final class DelayedRelayConnector implements Connector {
                 return;
             }
             String hop = "relay hop " + HostPort.format(channel.remoteAddress());
-            channel.pipeline().addLast("gost-relay-connector-request", new DelayedHeader(request));
             channel.pipeline().addLast("gost-relay-connector-answer", new AnswerReader(hop, target));
+            channel.pipeline().addLast("gost-relay-connector-request", new DelayedHeader(request));
+            if ("udp".equals(network)) {
+                // Behind both: datagrams are framed before the request is glued to the first, and the answer is
+                // taken off before the frames are read.
+                channel.pipeline().addLast("gost-relay-connector-datagrams", RelayDatagramCodec.client(target));
+            }
             result.setSuccess(channel);
         });
         return result;

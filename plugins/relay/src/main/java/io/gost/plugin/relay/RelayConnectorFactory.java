@@ -8,8 +8,11 @@ import io.gost.api.Metadata;
 import io.gost.api.MetadataKey;
 import io.gost.api.MetadataSchema;
 import io.gost.api.PluginContext;
+import io.gost.plugin.mux.smux.SmuxConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,13 +21,15 @@ import java.util.Optional;
  * {@code connectTimeout} (else the chain's dial timeout); GOST's default {@code nodelay=false} sends it glued
  * to the first bytes the client sends and reads the answer in front of the first bytes back, so a
  * server-first protocol (SMTP, FTP, MySQL, VNC) through such a hop waits until the client speaks: set
- * {@code nodelay=true} for those. GOST's {@code mux.*} (relay BIND) is not declared, so it is refused as
- * "not supported yet".
+ * {@code nodelay=true} for those. The same holds for CONNECT over udp (the first datagram). UDP associations and
+ * BINDs (the connector is a binder, for {@code rtcp} and {@code rudp}) always wait for the hop's answer, as in
+ * GOST; smux's {@code mux.*} keys set the session over a tcp BIND's connection.
  */
 public final class RelayConnectorFactory implements ConnectorFactory {
 
     static final MetadataKey CONNECT_TIMEOUT = MetadataKey.duration("connectTimeout", "",
-            "time limit of the handshake with nodelay=true; the chain's dial timeout when not set");
+            "time limit of a handshake that waits for the answer (nodelay=true, BIND, UDP associations); the"
+                    + " chain's dial timeout when not set");
     static final MetadataKey NODELAY = MetadataKey.bool("nodelay", false,
             "send the request at once and wait for the answer; false (GOST's default) glues it to the client's"
                     + " first bytes");
@@ -36,12 +41,15 @@ public final class RelayConnectorFactory implements ConnectorFactory {
 
     @Override
     public String description() {
-        return "GOST relay protocol client for chain hops: CONNECT, with user auth when the node has credentials";
+        return "GOST relay protocol client for chain hops: CONNECT (tcp, udp), UDP associations and BIND (rtcp, rudp),"
+                + " with user auth when the node has credentials";
     }
 
     @Override
     public MetadataSchema metadataSchema() {
-        return MetadataSchema.of(CONNECT_TIMEOUT, NODELAY);
+        List<MetadataKey> keys = new ArrayList<>(List.of(CONNECT_TIMEOUT, NODELAY));
+        keys.addAll(SmuxConfig.keys(SmuxConfig.DEFAULT_VERSION));
+        return MetadataSchema.of(keys);
     }
 
     @Override
@@ -56,10 +64,12 @@ public final class RelayConnectorFactory implements ConnectorFactory {
             }
             timeout = value.isZero() ? Optional.empty() : Optional.of(value);
         }
+        RelayConnector waiting = new RelayConnector(credentials, timeout,
+                SmuxConfig.from(metadata, SmuxConfig.DEFAULT_VERSION));
         if (metadata.getBoolean(NODELAY.name(), false)) {
-            return new RelayConnector(credentials, timeout);
+            return waiting;
         }
-        return new DelayedRelayConnector(credentials);
+        return new DelayedRelayConnector(credentials, waiting);
     }
 
     private static void checkLength(Credentials credentials) {

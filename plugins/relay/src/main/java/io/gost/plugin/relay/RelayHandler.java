@@ -8,9 +8,11 @@ import io.gost.api.HostPort;
 import io.gost.api.RouteException;
 import io.gost.api.handshake.HeldInbound;
 import io.gost.api.handshake.RelayHandOff;
+import io.gost.plugin.mux.smux.SmuxConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -35,26 +37,43 @@ import org.slf4j.LoggerFactory;
  *       feature is missing or wrong is answered 2;</li>
  *   <li>forwarder mode: the target is the forwarder's node (command and address are ignored); no node or a
  *       failed dial answers 6;</li>
- *   <li>CONNECT: no address answers 1, a target the bypass forbids 3, a failed dial 7; BIND answers 3 and UDP
- *       5 until gost-java has them; other commands 1;</li>
+ *   <li>CONNECT (tcp or udp): no address answers 1, a target the bypass forbids 3, a failed dial 7; udp is
+ *       carried as {@link UdpRequests} says;</li>
+ *   <li>BIND (tcp: {@link TcpBindServer}; udp: {@link UdpRequests}): answered 3 unless {@code bind} is set, and 3
+ *       when the service has controls its own sockets would go around ({@link HandlerContext#ownSocketsRefusal});
+ *       a port that cannot be opened answers 5 (GOST closes without an answer for udp); other networks 1; a
+ *       port on a service with a chain 5 (it would open here, around the chain; a udp association does go through
+ *       the chain);</li>
+ *   <li>other commands answer 1;</li>
  *   <li>success answers 0, at once with {@code nodelay}, else glued to the target's first bytes (GOST's
- *       default, which a server-first protocol only sees once the client sends something).</li>
+ *       default, which a server-first protocol only sees once the client sends something); a BIND's answer goes
+ *       out at once.</li>
  * </ul>
  */
 final class RelayHandler implements Handler {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayHandler.class);
 
+    /** Where a UDP request's framing goes in the client's pipeline: behind what the client sent after its request. */
+    static final String DATAGRAM_CODEC = "gost-relay-datagram-codec";
+
     private final String owner;
     private final Duration readTimeout;
     private final boolean noDelay;
     private final Optional<Authenticator> authenticator;
+    private final boolean bindEnabled;
+    private final int udpBufferSize;
+    private final SmuxConfig smuxConfig;
 
-    RelayHandler(String owner, Duration readTimeout, boolean noDelay, Optional<Authenticator> authenticator) {
+    RelayHandler(String owner, Duration readTimeout, boolean noDelay, Optional<Authenticator> authenticator,
+                 boolean bindEnabled, int udpBufferSize, SmuxConfig smuxConfig) {
         this.owner = owner;
         this.readTimeout = readTimeout;
         this.noDelay = noDelay;
         this.authenticator = authenticator;
+        this.bindEnabled = bindEnabled;
+        this.udpBufferSize = udpBufferSize;
+        this.smuxConfig = smuxConfig;
     }
 
     @Override
@@ -68,11 +87,12 @@ final class RelayHandler implements Handler {
 
     @Override
     public String toString() {
-        return "RelayHandler[" + owner + ", readTimeout=" + readTimeout.toMillis() + "ms, nodelay=" + noDelay + "]";
+        return "RelayHandler[" + owner + ", readTimeout=" + readTimeout.toMillis() + "ms, nodelay=" + noDelay
+                + ", bind=" + bindEnabled + ", udpBufferSize=" + udpBufferSize + ", " + smuxConfig.describe() + "]";
     }
 
     /** One connection's handshake. */
-    private final class Session extends ChannelInboundHandlerAdapter {
+    private final class Session extends ChannelInboundHandlerAdapter implements RequestSession {
 
         private final Channel client;
         private final HandlerContext context;
@@ -97,8 +117,32 @@ final class RelayHandler implements Handler {
             client.read();
         }
 
-        private String who() {
+        @Override
+        public String who() {
             return owner + " " + context.sessionId() + " " + context.clientAddress();
+        }
+
+        @Override
+        public Channel client() {
+            return client;
+        }
+
+        @Override
+        public HandlerContext context() {
+            return context;
+        }
+
+        @Override
+        public void handOver(ChannelHandler codec) {
+            // Removing the decoder hands what it still buffered (bytes behind the request) through this handler to
+            // the holder, which keeps them for the first read; a codec behind the holder decodes them first.
+            if (client.pipeline().context(decoder) != null) {
+                client.pipeline().remove(decoder);
+            }
+            if (codec != null) {
+                client.pipeline().addAfter("gost-relay-held", DATAGRAM_CODEC, codec);
+            }
+            client.pipeline().remove(this);
         }
 
         @Override
@@ -198,16 +242,16 @@ final class RelayHandler implements Handler {
             }
             int command = request.code() & RelayProtocol.CMD_MASK;
             if (command == RelayProtocol.CMD_BIND) {
-                refuse(RelayProtocol.STATUS_FORBIDDEN, "relay BIND is not supported yet");
+                bind(request, network);
                 return;
             }
             if (command != 0 && command != RelayProtocol.CMD_CONNECT) {
                 refuse(RelayProtocol.STATUS_BAD_REQUEST, "unknown relay command " + command);
                 return;
             }
-            if (!"tcp".equals(network)) {
+            if (!"tcp".equals(network) && !"udp".equals(network)) {
                 refuse(RelayProtocol.STATUS_SERVICE_UNAVAILABLE, "relay CONNECT over " + network
-                        + " is not supported yet");
+                        + " is not supported");
                 return;
             }
             InetSocketAddress target = request.address();
@@ -215,8 +259,47 @@ final class RelayHandler implements Handler {
                 refuse(RelayProtocol.STATUS_BAD_REQUEST, "CONNECT without a target address");
                 return;
             }
+            if ("udp".equals(network)) {
+                UdpRequests.connect(this, target, noDelay);
+                return;
+            }
             dialed(context.router().dial("tcp", target), HostPort.format(target),
                     RelayProtocol.STATUS_NETWORK_UNREACHABLE);
+        }
+
+        private void bind(RelayMessage request, String network) {
+            if (!bindEnabled) {
+                refuse(RelayProtocol.STATUS_FORBIDDEN, "relay BIND is disabled on this service (metadata 'bind: true'"
+                        + " enables it)");
+                return;
+            }
+            Optional<String> ownSockets = context.ownSocketsRefusal();
+            if (ownSockets.isPresent()) {
+                refuse(RelayProtocol.STATUS_FORBIDDEN, "relay BIND refused: " + ownSockets.get());
+                return;
+            }
+            if (!"tcp".equals(network) && !"udp".equals(network)) {
+                refuse(RelayProtocol.STATUS_BAD_REQUEST, "relay BIND over " + network + " is not supported");
+                return;
+            }
+            InetSocketAddress address = bindAddress(request.address());
+            if (address == null) {
+                refuse(RelayProtocol.STATUS_BAD_REQUEST, "relay BIND on " + HostPort.format(request.address())
+                        + ": the address to listen on must be an IP address");
+                return;
+            }
+            boolean association = "udp".equals(network) && address.getPort() == 0;
+            if (context.routesThroughChain() && !association) {
+                // The port would open here, around the chain the user asked for.
+                refuse(RelayProtocol.STATUS_SERVICE_UNAVAILABLE, "relay BIND is not carried through this service's"
+                        + " chain");
+                return;
+            }
+            if ("tcp".equals(network)) {
+                new TcpBindServer(this, address, smuxConfig).start();
+            } else {
+                UdpRequests.bind(this, address, udpBufferSize);
+            }
         }
 
         private void dialed(Future<Channel> dial, String target, int failureStatus) {
@@ -252,7 +335,8 @@ final class RelayHandler implements Handler {
             }
         }
 
-        private void refuse(int status, String why) {
+        @Override
+        public void refuse(int status, String why) {
             LOGGER.info("{}: answering relay status {}: {}", who(), RelayProtocol.describeStatus(status), why);
             context.recordError(new java.io.IOException("relay status " + RelayProtocol.describeStatus(status)
                     + ": " + why));
@@ -263,5 +347,17 @@ final class RelayHandler implements Handler {
             client.writeAndFlush(RelayProtocol.response(client.alloc(), status))
                     .addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * The address a BIND listens on: none means {@code 0.0.0.0:0}, as GOST's connector sends it; an IP literal as
+     * it is; {@code null} for a name (resolving it here would block).
+     */
+    static InetSocketAddress bindAddress(InetSocketAddress requested) {
+        if (requested == null) {
+            return new InetSocketAddress("0.0.0.0", 0);
+        }
+        InetSocketAddress address = RelayProtocol.resolvedIfLiteral(requested);
+        return address.isUnresolved() ? null : address;
     }
 }

@@ -33,8 +33,27 @@ final class RelayMessageDecoder extends ByteToMessageDecoder {
             }
             return;
         }
-        if (in.readableBytes() < RelayProtocol.HEADER_SIZE) {
+        RelayMessage message = read(in, what);
+        if (message == null) {
             return;
+        }
+        decoded = true;
+        out.add(message);
+        if (in.isReadable()) {
+            out.add(in.readRetainedSlice(in.readableBytes()));
+        }
+    }
+
+    /**
+     * Reads one whole message at the reader index, or returns null (reader index unchanged) while {@code in} does
+     * not hold all of it.
+     *
+     * @param what {@code "request"} or {@code "response"}, for messages
+     * @throws CorruptedFrameException for a message GOST could not read either
+     */
+    static RelayMessage read(ByteBuf in, String what) {
+        if (in.readableBytes() < RelayProtocol.HEADER_SIZE) {
+            return null;
         }
         int start = in.readerIndex();
         int version = in.getUnsignedByte(start);
@@ -44,59 +63,54 @@ final class RelayMessageDecoder extends ByteToMessageDecoder {
         }
         int featuresLength = in.getUnsignedShort(start + 2);
         if (in.readableBytes() < RelayProtocol.HEADER_SIZE + featuresLength) {
-            return;
+            return null;
         }
         int code = in.getUnsignedByte(start + 1);
         in.skipBytes(RelayProtocol.HEADER_SIZE);
-        ByteBuf features = in.readSlice(featuresLength);
-        decoded = true;
-        out.add(readFeatures(code, features));
-        if (in.isReadable()) {
-            out.add(in.readRetainedSlice(in.readableBytes()));
-        }
+        return readFeatures(code, in.readSlice(featuresLength), what);
     }
 
-    private RelayMessage readFeatures(int code, ByteBuf features) {
+    private static RelayMessage readFeatures(int code, ByteBuf features, String what) {
         String username = null;
         String password = null;
         InetSocketAddress address = null;
         int network = -1;
         while (features.isReadable()) {
             if (features.readableBytes() < 3) {
-                throw short_("a feature header");
+                throw short_("a feature header", what);
             }
             int type = features.readUnsignedByte();
             int length = features.readUnsignedShort();
             if (features.readableBytes() < length) {
                 throw short_("feature " + type + " (" + length + " bytes announced, " + features.readableBytes()
-                        + " there)");
+                        + " there)", what);
             }
             ByteBuf data = features.readSlice(length);
             switch (type) {
                 case RelayProtocol.FEATURE_USER_AUTH -> {
                     if (data.readableBytes() < 2) {
-                        throw short_("the user auth feature");
+                        throw short_("the user auth feature", what);
                     }
                     int userLength = data.readUnsignedByte();
                     if (data.readableBytes() < userLength + 1) {
-                        throw short_("the user auth feature");
+                        throw short_("the user auth feature", what);
                     }
                     username = data.readCharSequence(userLength, StandardCharsets.UTF_8).toString();
                     int passLength = data.readUnsignedByte();
                     if (data.readableBytes() < passLength) {
-                        throw short_("the user auth feature");
+                        throw short_("the user auth feature", what);
                     }
                     password = data.readCharSequence(passLength, StandardCharsets.UTF_8).toString();
                 }
-                case RelayProtocol.FEATURE_ADDRESS -> address = readAddress(data);
+                case RelayProtocol.FEATURE_ADDRESS -> address = readAddress(data, what);
                 case RelayProtocol.FEATURE_TUNNEL -> {
                     if (data.readableBytes() < 16) {
-                        throw short_("the tunnel feature");
+                        throw short_("the tunnel feature", what);
                     }
                 }
                 case RelayProtocol.FEATURE_NETWORK -> {
                     if (data.readableBytes() < 2) {
-                        throw short_("the network feature");
+                        throw short_("the network feature", what);
                     }
                     network = data.readUnsignedShort();
                 }
@@ -107,9 +121,9 @@ final class RelayMessageDecoder extends ByteToMessageDecoder {
         return new RelayMessage(code, username, password, address, network);
     }
 
-    private InetSocketAddress readAddress(ByteBuf data) {
+    private static InetSocketAddress readAddress(ByteBuf data, String what) {
         if (data.readableBytes() < 4) {
-            throw short_("the address feature");
+            throw short_("the address feature", what);
         }
         int type = data.readUnsignedByte();
         String host;
@@ -117,7 +131,7 @@ final class RelayMessageDecoder extends ByteToMessageDecoder {
             case RelayProtocol.ADDR_IPV4, RelayProtocol.ADDR_IPV6 -> {
                 int size = type == RelayProtocol.ADDR_IPV4 ? 4 : 16;
                 if (data.readableBytes() < size + 2) {
-                    throw short_("the address feature");
+                    throw short_("the address feature", what);
                 }
                 byte[] ip = new byte[size];
                 data.readBytes(ip);
@@ -126,7 +140,7 @@ final class RelayMessageDecoder extends ByteToMessageDecoder {
             case RelayProtocol.ADDR_DOMAIN -> {
                 int length = data.readUnsignedByte();
                 if (data.readableBytes() < length + 2) {
-                    throw short_("the address feature");
+                    throw short_("the address feature", what);
                 }
                 host = data.readCharSequence(length, StandardCharsets.UTF_8).toString();
             }
@@ -135,7 +149,7 @@ final class RelayMessageDecoder extends ByteToMessageDecoder {
         return InetSocketAddress.createUnresolved(host, data.readUnsignedShort());
     }
 
-    private CorruptedFrameException short_(String part) {
+    private static CorruptedFrameException short_(String part, String what) {
         return new CorruptedFrameException("relay " + what + " with a truncated " + part);
     }
 }

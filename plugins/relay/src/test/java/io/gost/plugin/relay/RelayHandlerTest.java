@@ -1,7 +1,9 @@
 package io.gost.plugin.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gost.api.InvalidMetadataException;
 import io.gost.api.Metadata;
 import io.gost.api.RouteException;
 import io.gost.testkit.Bytes;
@@ -50,12 +52,17 @@ class RelayHandlerTest {
     }
 
     private void start(Metadata metadata, TestPluginContext plugin, Promise<Channel> forwarded) {
+        start(metadata, plugin, forwarded, false);
+    }
+
+    private void start(Metadata metadata, TestPluginContext plugin, Promise<Channel> forwarded, boolean chained) {
         release();
         client = new EmbeddedChannel();
         client.freezeTime();
         client.config().setAutoRead(false);
         router = new PendingRouter(client.eventLoop());
-        TestHandlerContext.Builder builder = TestHandlerContext.builder().client(client).router(router);
+        TestHandlerContext.Builder builder = TestHandlerContext.builder().client(client).router(router)
+                .routesThroughChain(chained);
         if (forwarded != null) {
             builder.forwarder(() -> forwarded);
         }
@@ -160,10 +167,10 @@ class RelayHandlerTest {
     void requestsItCannotServeAreAnsweredWithTheirStatus() {
         String[][] cases = {
             {"01010000", "01010000"},                                                  // CONNECT, no address: 1
-            {"01020000", "01030000"},                                                  // BIND: 3 (not yet)
-            {"01810012" + CONNECT_EXAMPLE.substring(8), "01050000"},                   // UDP flag: 5 (not yet)
-            {"01010017" + "0400020001" + CONNECT_EXAMPLE.substring(8), "01050000"},    // network udp: 5
+            {"01020000", "01030000"},                                                  // BIND without bind: 3
+            {"01820000", "01030000"},                                                  // BIND udp without bind: 3
             {"01030000", "01010000"},                                                  // ASSOCIATE: 1
+            {"01010005" + "0400020010", "01050000"},                                   // CONNECT over unix: 5
         };
         for (String[] c : cases) {
             start(Metadata.empty());
@@ -172,6 +179,53 @@ class RelayHandlerTest {
             assertThat(client.isOpen()).as(c[0]).isFalse();
             assertThat(router.dials()).as(c[0]).isEmpty();
         }
+    }
+
+    @Test
+    void connectOverUdpDialsTheTargetOverUdpByTheFlagOrTheNetworkFeature() {
+        for (String request : new String[] {
+            "01810012" + CONNECT_EXAMPLE.substring(8),                 // the (deprecated) UDP flag
+            "01010017" + "0400020001" + CONNECT_EXAMPLE.substring(8),  // the network feature
+        }) {
+            start(Metadata.of("nodelay", "true"));
+            send(request);
+            assertThat(router.dials()).as(request).extracting(PendingRouter.Dial::network).containsExactly("udp");
+            assertThat(router.dials()).as(request).extracting(PendingRouter.Dial::target)
+                    .containsExactly(InetSocketAddress.createUnresolved("example.com", 80));
+        }
+    }
+
+    @Test
+    void bindsThatCannotBeServedAreAnsweredWithTheirStatus() {
+        // BIND tcp on example.com:80: a name is not an address to listen on: 1.
+        start(Metadata.of("bind", "true"));
+        send("01020012" + CONNECT_EXAMPLE.substring(8));
+        assertThat(answer()).isEqualTo("01010000");
+        assertThat(client.isOpen()).isFalse();
+        // BIND over unix: 1.
+        start(Metadata.of("bind", "true"));
+        send("01020005" + "0400020010");
+        assertThat(answer()).isEqualTo("01010000");
+        // A port on a service with a chain would open here, around the chain: 5.
+        start(Metadata.of("bind", "true"), TestPluginContext.authenticating("relay-test", Optional.empty()), null,
+                true);
+        send("0102000f" + "0400020000" + "020007" + "0100000000" + "08ae");
+        assertThat(answer()).isEqualTo("01050000");
+        assertThat(client.isOpen()).isFalse();
+        assertThat(context.clientSideSockets()).as("nothing opened here").isZero();
+    }
+
+    @Test
+    void aUdpBufferSizeOutsideWhatADatagramCanHoldIsRefusedNamingTheKeyAsWritten() {
+        TestPluginContext plugin = TestPluginContext.authenticating("relay-test", Optional.empty());
+        assertThatThrownBy(() -> new RelayHandlerFactory().create(Metadata.of("udpBufferSize", "100"), plugin))
+                .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("udpBufferSize")
+                .hasMessageContaining("512..65536");
+        assertThatThrownBy(() -> new RelayHandlerFactory().create(Metadata.of("udp.bufferSize", "70000"), plugin))
+                .isInstanceOf(InvalidMetadataException.class).hasMessageContaining("udp.bufferSize");
+        assertThat(new RelayHandlerFactory().create(Metadata.of("udp.bufferSize", "4096", "bind", "true"), plugin))
+                .hasToString("RelayHandler[relay-test, readTimeout=15000ms, nodelay=false, bind=true, udpBufferSize=4096, "
+                        + io.gost.plugin.mux.smux.SmuxConfig.DEFAULT.describe() + "]");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -46,6 +47,15 @@ public final class SmuxSession {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SmuxSession.class);
 
+    /**
+     * When the connection stops taking frames (its streams' writes then wait) and when it takes them again.
+     * Netty's default (64 KiB) is one chunk of one relay: with many streams the connection was not writable
+     * after the first stream's frames of a turn, so every stream flushed alone, a system call per chunk. A
+     * session's connection carries many streams, so it may hold more; the streams' own writes still wait
+     * beyond this, which bounds memory per session.
+     */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+
     /** Receives the streams the peer opens. */
     @FunctionalInterface
     public interface StreamAcceptor {
@@ -77,6 +87,16 @@ public final class SmuxSession {
     private String deathReason;
     private ScheduledFuture<?> pinger;
     private ScheduledFuture<?> idleCheck;
+
+    /** Inside a read burst of the connection (its reads up to channelReadComplete): flushes wait for its end. */
+    private boolean reading;
+    /** Frames were written to the connection and not flushed yet. */
+    private boolean flushPending;
+    /** {@link #endOfTurn} is queued on the event loop. */
+    private boolean endOfTurnQueued;
+    private final Runnable endOfTurn = this::endOfTurn;
+    /** Streams that received data in this read burst and have a read pending: they deliver at its end. */
+    private final ArrayList<SmuxStream> toDeliver = new ArrayList<>();
 
     private SmuxSession(Channel channel, SmuxConfig config, boolean client, String owner, StreamAcceptor acceptor,
                         int backlog) {
@@ -113,6 +133,7 @@ public final class SmuxSession {
     }
 
     private void begin() {
+        channel.config().setWriteBufferWaterMark(WATER_MARK);
         channel.pipeline().addLast("gost-smux-decoder", new SmuxFrameDecoder());
         channel.pipeline().addLast("gost-smux-session", new Inbound());
         if (!channel.isActive()) {
@@ -206,8 +227,9 @@ public final class SmuxSession {
                 opened.tryFailure(registered.cause());
                 return;
             }
+            // Flushed with what the stream's first write (a connector's request) adds in this turn.
             writeControl(SmuxFrame.SYN, stream.streamId());
-            channel.flush();
+            requestFlush();
             if (!opened.trySuccess(stream)) {
                 stream.close();
             }
@@ -243,8 +265,66 @@ public final class SmuxSession {
                 channel.voidPromise());
     }
 
-    void flush() {
-        channel.flush();
+    /**
+     * Flushes what was written once this turn of the event loop is over: at the end of the connection's read
+     * burst, or in a task that runs after the loop's other I/O. The frames of every stream written in one turn
+     * (the relays of many streams each move a chunk per turn) then leave in one gathering write instead of a
+     * system call each, and window updates ride along with them.
+     */
+    void requestFlush() {
+        flushPending = true;
+        queueEndOfTurn();
+    }
+
+    private void queueEndOfTurn() {
+        if (!endOfTurnQueued) {
+            endOfTurnQueued = true;
+            loop.execute(endOfTurn);
+        }
+    }
+
+    /**
+     * Runs after the event loop's I/O of this turn: flushes what is pending. It also ends a read burst whose
+     * channelReadComplete never came (a stage that hands bytes on from a task of its own), so that nothing
+     * waits for it for ever; tasks run after the loop's I/O, so no burst is in progress here.
+     */
+    private void endOfTurn() {
+        endOfTurnQueued = false;
+        if (reading) {
+            endOfRead();
+        }
+        flushNow();
+    }
+
+    private void endOfRead() {
+        reading = false;
+        if (!toDeliver.isEmpty()) {
+            SmuxStream[] ready = toDeliver.toArray(new SmuxStream[0]);
+            toDeliver.clear();
+            for (SmuxStream stream : ready) {
+                stream.deliverQueued();
+            }
+        }
+        flushNow();
+    }
+
+    /** Flushes at once what was written: a stream that finds the connection not writable needs it gone now. */
+    void flushNow() {
+        if (flushPending) {
+            flushPending = false;
+            channel.flush();
+        }
+    }
+
+    /** True while frames of the connection's current read are handed out: deliveries wait for its end. */
+    boolean inReadBurst() {
+        return reading;
+    }
+
+    /** A stream that received data with a read pending delivers it at the end of the read burst. */
+    void deliverAtEndOfRead(SmuxStream stream) {
+        toDeliver.add(stream);
+        queueEndOfTurn();
     }
 
     void waitForWritable(SmuxStream stream) {
@@ -261,7 +341,8 @@ public final class SmuxSession {
                 SmuxFrame.writeHeader(frame, config.version(), SmuxFrame.UPD, SmuxFrame.UPD_SIZE, stream.streamId());
                 frame.writeIntLE(acknowledged);
                 frame.writeIntLE(config.maxStreamBuffer());
-                channel.writeAndFlush(frame, channel.voidPromise());
+                channel.write(frame, channel.voidPromise());
+                requestFlush();
             }
         }
     }
@@ -279,7 +360,7 @@ public final class SmuxSession {
         }
         if (sendFin && isActive()) {
             writeControl(SmuxFrame.FIN, stream.streamId());
-            channel.flush();
+            requestFlush();
         }
         if (unreadBytes > 0) {
             returnTokens(unreadBytes);
@@ -299,7 +380,7 @@ public final class SmuxSession {
     private void ping() {
         if (isActive()) {
             writeControl(SmuxFrame.NOP, 0);
-            channel.flush();
+            requestFlush();
         }
     }
 
@@ -381,14 +462,14 @@ public final class SmuxSession {
             LOGGER.debug("{}: refusing stream {} opened by {}: this side accepts no streams (now)", owner,
                     Integer.toUnsignedString(streamId), remoteAddress());
             writeControl(SmuxFrame.FIN, streamId);
-            channel.flush();
+            requestFlush();
             return;
         }
         if (waitingForAcceptor >= backlog) {
             LOGGER.warn("{}: connection queue is full (backlog {}); stream {} from {} refused", owner, backlog,
                     Integer.toUnsignedString(streamId), remoteAddress());
             writeControl(SmuxFrame.FIN, streamId);
-            channel.flush();
+            requestFlush();
             return;
         }
         SmuxStream stream = new SmuxStream(this, streamId);
@@ -399,7 +480,7 @@ public final class SmuxSession {
                 waitingForAcceptor--;
                 streams.remove(streamId);
                 writeControl(SmuxFrame.FIN, streamId);
-                channel.flush();
+                requestFlush();
                 return;
             }
             // Handed over after the frames of this read are processed: a burst of SYNs beyond the backlog is
@@ -452,6 +533,7 @@ public final class SmuxSession {
             }
         }
         waitingForWritable.clear();
+        toDeliver.clear();
         closed.trySuccess(null);
     }
 
@@ -475,6 +557,7 @@ public final class SmuxSession {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             if (message instanceof SmuxFrame frame) {
+                reading = true;
                 if (dead) {
                     frame.release();
                 } else {
@@ -483,6 +566,12 @@ public final class SmuxSession {
             } else {
                 ctx.fireChannelRead(message);
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            endOfRead();
+            ctx.fireChannelReadComplete();
         }
 
         @Override

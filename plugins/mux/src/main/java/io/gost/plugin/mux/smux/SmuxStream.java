@@ -1,6 +1,7 @@
 package io.gost.plugin.mux.smux;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelMetadata;
@@ -37,6 +38,8 @@ public final class SmuxStream extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     /** smux's guess of the peer's window before its first UPD ({@code initialPeerWindow}). */
     static final int INITIAL_PEER_WINDOW = 262144;
+    /** The most frames handed on in one read. */
+    private static final int MAX_CHUNK_COMPONENTS = 256;
 
     private final SmuxSession session;
     private final int streamId;
@@ -47,6 +50,8 @@ public final class SmuxStream extends AbstractChannel {
     private boolean open = true;
     private boolean readPending;
     private boolean delivering;
+    /** Waiting in the session's list of streams that deliver at the end of the connection's read burst. */
+    private boolean deliveryQueued;
     private boolean remoteFin;
     private boolean finSent;
 
@@ -182,7 +187,7 @@ public final class SmuxStream extends AbstractChannel {
             do {
                 resumeRequested = false;
                 if (writeFrames(out)) {
-                    session.flush();
+                    session.requestFlush();
                 }
                 // A resume that came while this was writing (the flush above made the session channel
                 // writable again) could not re-enter: go round once more.
@@ -207,7 +212,7 @@ public final class SmuxStream extends AbstractChannel {
             }
             if (!session.channel().isWritable()) {
                 // Whatever is queued there may go out at once; wait only if it does not.
-                session.flush();
+                session.flushNow();
                 if (!session.channel().isWritable()) {
                     park(false);
                     return wrote;
@@ -272,7 +277,21 @@ public final class SmuxStream extends AbstractChannel {
         }
         inbound.add(data);
         inboundBytes += data.readableBytes();
-        if (readPending && !delivering) {
+        if (readPending && !delivering && !deliveryQueued) {
+            if (session.inReadBurst()) {
+                // The rest of the burst may bring more for this stream: hand it all on in one read.
+                deliveryQueued = true;
+                session.deliverAtEndOfRead(this);
+            } else {
+                deliver();
+            }
+        }
+    }
+
+    /** The session's read burst is over: deliver what came in it, if a read is still pending. */
+    void deliverQueued() {
+        deliveryQueued = false;
+        if (open && readPending && !delivering && !inbound.isEmpty()) {
             deliver();
         }
     }
@@ -313,11 +332,12 @@ public final class SmuxStream extends AbstractChannel {
         try {
             do {
                 readPending = false;
-                for (ByteBuf buffer; (buffer = inbound.poll()) != null; ) {
-                    int size = buffer.readableBytes();
+                while (!inbound.isEmpty()) {
+                    ByteBuf chunk = takeInbound();
+                    int size = chunk.readableBytes();
                     inboundBytes -= size;
                     delivered += size;
-                    pipeline().fireChannelRead(buffer);
+                    pipeline().fireChannelRead(chunk);
                 }
                 pipeline().fireChannelReadComplete();
             } while (open && readPending && !inbound.isEmpty());
@@ -330,6 +350,24 @@ public final class SmuxStream extends AbstractChannel {
         if (open && remoteFin && inbound.isEmpty()) {
             closeNow();
         }
+    }
+
+    /**
+     * What waits, as one buffer: the reader (a relay) then writes it with one gathering system call rather
+     * than one per frame. At most {@value #MAX_CHUNK_COMPONENTS} frames go in one buffer (a system call
+     * writes at most 1024 pieces).
+     */
+    private ByteBuf takeInbound() {
+        int count = inbound.size();
+        if (count == 1) {
+            return inbound.poll();
+        }
+        int components = Math.min(count, MAX_CHUNK_COMPONENTS);
+        CompositeByteBuf chunk = alloc().compositeBuffer(components);
+        for (int i = 0; i < components; i++) {
+            chunk.addComponent(true, inbound.poll());
+        }
+        return chunk;
     }
 
     /** Version 2: counts bytes read and says whether the peer should now be told (smux's rule). */

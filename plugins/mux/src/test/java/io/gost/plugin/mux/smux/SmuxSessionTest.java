@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,8 @@ class SmuxSessionTest {
     }
 
     private String written() {
+        // Frames are flushed when the event loop's turn is over (a queued task).
+        connection.runPendingTasks();
         StringBuilder all = new StringBuilder();
         for (Object message; (message = connection.readOutbound()) != null; ) {
             all.append(Bytes.hexAndRelease((ByteBuf) message));
@@ -96,6 +99,56 @@ class SmuxSessionTest {
         first.close();
         assertThat(written()).isEqualTo("0101000003000000");
         assertThat(session.streamCount()).isEqualTo(1);
+    }
+
+    @Test
+    void framesThatManyStreamsWriteInOneTurnLeaveInOneFlush() {
+        SmuxSession session = start(v1(), true, 16);
+        List<SmuxStream> streams = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            streams.add(opened(session.openStream()));
+        }
+        written();
+        int[] flushes = {0};
+        connection.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes[0]++;
+                ctx.flush();
+            }
+        });
+        // One turn of the event loop in which ten relays each move a chunk: an event that passes the session's
+        // handlers to one at the end of the pipeline (EmbeddedChannel runs queued tasks on every write made
+        // outside such an event, which no real event loop does).
+        int[] flushedDuringTheTurn = {-1};
+        connection.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object message) {
+                for (SmuxStream stream : streams) {
+                    stream.writeAndFlush(Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII));
+                }
+                flushedDuringTheTurn[0] = flushes[0];
+            }
+        });
+        connection.writeInbound("one turn");
+        connection.runPendingTasks();
+        assertThat(flushedDuringTheTurn[0]).as("nothing flushed before the turn is over").isZero();
+        assertThat(flushes[0]).as("one system call for all ten frames").isEqualTo(1);
+        assertThat(written()).hasSize(10 * 2 * (SmuxFrame.HEADER_SIZE + 1));
+    }
+
+    @Test
+    void aReadHandsOnEverythingTheConnectionReadForTheStreamInOneBuffer() {
+        start(v1(), false, 16);
+        receive("0100000003000000");
+        SmuxStream stream = accepted.get(0);
+        Reader reader = new Reader();
+        stream.pipeline().addLast(reader);
+        stream.read();
+        // Three frames for the stream in one read of the connection, while the stream's read is pending.
+        receive("0102020003000000" + "6162" + "0102020003000000" + "6364" + "0102010003000000" + "65");
+        assertThat(reader.text).hasToString("abcde");
+        assertThat(reader.reads).as("one chunk for the relay to write, not one per frame").isEqualTo(1);
     }
 
     @Test
@@ -260,6 +313,7 @@ class SmuxSessionTest {
     }
 
     private int payloadBytes(int streamId) {
+        connection.runPendingTasks();
         int total = 0;
         for (Object message; (message = connection.readOutbound()) != null; ) {
             ByteBuf frame = (ByteBuf) message;

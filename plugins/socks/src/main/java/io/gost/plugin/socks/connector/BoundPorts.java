@@ -8,6 +8,7 @@ import io.gost.api.datagram.DatagramSessions;
 import io.gost.api.handshake.HeldInbound;
 import io.gost.plugin.mux.smux.SmuxConfig;
 import io.gost.plugin.mux.smux.SmuxSession;
+import io.gost.plugin.socks.v5.EndOfStreamCloses;
 import io.gost.plugin.socks.v5.Socks5Addresses;
 import io.gost.plugin.socks.v5.Socks5Replies;
 import io.netty.buffer.ByteBuf;
@@ -89,12 +90,14 @@ final class BoundPorts {
      * peer of its port; this side is the smux server. Each stream starts with a SOCKS5 reply naming the peer
      * ({@code 05 00 00 ATYP ADDR PORT}); the stream is handed to {@code acceptor} after it, with
      * {@link Binding#PEER_ADDRESS}, auto-read off, bytes that came with the reply held for its first read. The
-     * binding ends with the session (the connection closing, or smux's keepalive finding it dead).
+     * binding ends with the session (the connection closing or ending, or smux's keepalive finding it dead).
      */
     static Binding multiplexed(Channel channel, InetSocketAddress bound, ListenContext.Acceptor acceptor, String hop) {
         ConnectionBinding binding = new ConnectionBinding(channel, bound, hop);
         SmuxSession.start(channel, SmuxConfig.DEFAULT, false, hop,
                 stream -> stream.pipeline().addLast(new PeerReply(stream, acceptor, hop)).read(), 128);
+        // The hop ending its side ends the session: the port is lost there, and is bound again at once.
+        channel.eventLoop().execute(() -> channel.pipeline().addLast(EndOfStreamCloses.NAME, EndOfStreamCloses.INSTANCE));
         return binding;
     }
 

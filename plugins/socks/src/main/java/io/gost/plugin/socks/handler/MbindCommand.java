@@ -3,6 +3,7 @@ package io.gost.plugin.socks.handler;
 import io.gost.api.HostPort;
 import io.gost.plugin.mux.smux.SmuxConfig;
 import io.gost.plugin.mux.smux.SmuxSession;
+import io.gost.plugin.socks.v5.EndOfStreamCloses;
 import io.gost.plugin.socks.v5.Socks5Replies;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * session over the control connection in which this server is the smux <em>client</em>. Each peer that connects
  * to the port gets a stream, which starts with a SOCKS5 success reply naming the peer ({@code 05 00 00 ATYP ADDR
  * PORT}, as GOST writes it unless {@code comp}), then carries the peer's bytes both ways. The port closes with the
- * control connection.
+ * control connection: also when the connector ends its side (a FIN), since smux has no half-close.
  */
 final class MbindCommand implements Socks5Command {
 
@@ -86,6 +87,8 @@ final class MbindCommand implements Socks5Command {
         session.becomeStreamCarrier();
         // The connector is the smux server; this side opens the streams and refuses any the connector opens.
         smux = SmuxSession.start(session.client(), SmuxConfig.DEFAULT, true, session.describe(), null, 1);
+        // The connector closing its side ends the session, and the port with it, at once.
+        session.client().pipeline().addLast(EndOfStreamCloses.NAME, EndOfStreamCloses.INSTANCE);
         smux.closeFuture().addListener(ended -> session.client().close());
         session.client().closeFuture().addListener(ended -> clientClosed());
     }
