@@ -49,6 +49,27 @@ class ReloadIT {
         }
     }
 
+    /** GOST reloads on SIGHUP even under nohup; a JVM started with the signal ignored would drop it silently. */
+    @Test
+    void sighupReloadsEvenWhenGostWasStartedWithTheSignalIgnoredAsUnderNohup() throws Exception {
+        Greeter red = resources.add(new Greeter("red"));
+        Greeter blue = resources.add(new Greeter("blue"));
+        int port = resources.freePort();
+        Path config = resources.write("gost.yaml", forward(port, red));
+        // What nohup does: SIGHUP ignored, which exec passes on to bin/gost and the JVM.
+        Path nohupLike = resources.write("ignoring-hup.sh", "#!/bin/sh\ntrap '' HUP\nexec '"
+                + GostProcess.launcher() + "' \"$@\"\n");
+        assertThat(nohupLike.toFile().setExecutable(true)).isTrue();
+        GostProcess gost = resources.gostThrough(nohupLike, "", "-C", config.toString()).awaitPort(port);
+        assertThat(greeting(port)).isEqualTo("red");
+
+        Files.writeString(config, forward(port, blue));
+        signal(gost, "HUP");
+
+        waitFor(gost, "new connections to reach the changed target", () -> greeting(port).equals("blue"));
+        assertThat(gost.output()).as(gost::describe).doesNotContain("was ignored when gost started");
+    }
+
     @Test
     void aBrokenFileIsReportedWithItsLineAndTheRunningConfigurationGoesOn() throws Exception {
         Greeter red = resources.add(new Greeter("red"));

@@ -73,7 +73,13 @@ final class GracefulShutdown {
 
     private static void handle(String name, sun.misc.SignalHandler handler) {
         try {
-            Signal.handle(new Signal(name), handler);
+            // The JVM keeps a stop or hang-up signal that was ignored when it started (nohup) ignored, and says so
+            // only by answering SIG_IGN here (bin/gost gives SIGHUP its default back first, where env can).
+            if (Signal.handle(new Signal(name), handler) == sun.misc.SignalHandler.SIG_IGN) {
+                log.warn("SIG{} was ignored when gost started (nohup?), and the JVM keeps it ignored: it will not {}",
+                        name, name.equals("HUP") ? "reload the configuration (use -R or the Web API, or start gost"
+                                + " through bin/gost)" : "act on it");
+            }
         } catch (IllegalArgumentException e) {
             log.debug("cannot handle SIG{}: {}", name, e.getMessage());
         }
