@@ -1,7 +1,6 @@
 package io.gost.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.gost.testkit.netns.NetnsTopology;
 import io.gost.testkit.netns.NetnsTopology.Namespace;
@@ -21,7 +20,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,12 +101,7 @@ class NetnsEndToEndIT {
 
     @BeforeEach
     void requireNamespaces() {
-        NetnsTopology.unavailableReason().ifPresent(reason -> {
-            if (NetnsTopology.requiredByEnvironment()) {
-                fail(reason + " (and " + NetnsTopology.REQUIRE_VARIABLE + "=1 requires them)");
-            }
-            Assumptions.abort(reason);
-        });
+        NamespacesOrSkip.require();
         if (topologyFailure != null) {
             throw new AssertionError("could not build the seed topology", topologyFailure);
         }

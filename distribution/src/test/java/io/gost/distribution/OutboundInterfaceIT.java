@@ -1,7 +1,6 @@
 package io.gost.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.gost.testkit.netns.NetnsTopology;
 import io.gost.testkit.netns.NetnsTopology.Namespace;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,12 +108,7 @@ class OutboundInterfaceIT {
 
     @BeforeEach
     void requireTopology() {
-        NetnsTopology.unavailableReason().ifPresent(reason -> {
-            if (NetnsTopology.requiredByEnvironment()) {
-                fail(reason + " (and " + NetnsTopology.REQUIRE_VARIABLE + "=1 requires them)");
-            }
-            Assumptions.abort(reason);
-        });
+        NamespacesOrSkip.require();
         if (setupFailure != null) {
             throw new AssertionError("could not build the topology", setupFailure);
         }

@@ -1,14 +1,12 @@
 package io.gost.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.gost.testkit.netns.NetnsTopology;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -216,12 +214,7 @@ class RelayMuxIT {
     @ParameterizedTest(name = "-L {0}://NS:PORT?netns=NS")
     @ValueSource(strings = {"relay+tls", "relay+mtls", "relay+mwss"})
     void tlsAndMuxListenersInsideANetworkNamespace(String scheme) throws Exception {
-        NetnsTopology.unavailableReason().ifPresent(reason -> {
-            if (NetnsTopology.requiredByEnvironment()) {
-                fail(reason + " (and " + NetnsTopology.REQUIRE_VARIABLE + "=1 requires them)");
-            }
-            Assumptions.abort(reason);
-        });
+        NamespacesOrSkip.require();
         try (NetnsTopology topology = NetnsTopology.create()) {
             NetnsTopology.Namespace inside = topology.addNamespace("relay");
             String address = inside.insideAddress().getHostAddress() + ":" + serverPort;

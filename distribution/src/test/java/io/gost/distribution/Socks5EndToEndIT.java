@@ -1,7 +1,6 @@
 package io.gost.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.gost.testkit.netns.NetnsTopology;
 import io.gost.testkit.netns.NetnsTopology.Namespace;
@@ -29,7 +28,6 @@ import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -338,12 +336,7 @@ class Socks5EndToEndIT {
 
         @BeforeEach
         void createNamespace() throws IOException {
-            NetnsTopology.unavailableReason().ifPresent(reason -> {
-                if (NetnsTopology.requiredByEnvironment()) {
-                    fail(reason + " (and " + NetnsTopology.REQUIRE_VARIABLE + "=1 requires them)");
-                }
-                Assumptions.abort(reason);
-            });
+            NamespacesOrSkip.require();
             // Registered first, so removed last: after gost and the clients that use it have stopped.
             NetnsTopology topology = resources.add(NetnsTopology.create());
             ns1 = topology.addNamespace("s5ns1");

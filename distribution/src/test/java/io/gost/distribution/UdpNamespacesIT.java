@@ -1,7 +1,6 @@
 package io.gost.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.gost.distribution.Socks5EndToEndIT.BoundEcho;
 import io.gost.testkit.netns.NetnsTopology;
@@ -16,7 +15,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,12 +46,7 @@ class UdpNamespacesIT {
 
     @BeforeEach
     void createNamespace() throws IOException {
-        NetnsTopology.unavailableReason().ifPresent(reason -> {
-            if (NetnsTopology.requiredByEnvironment()) {
-                fail(reason + " (and " + NetnsTopology.REQUIRE_VARIABLE + "=1 requires them)");
-            }
-            Assumptions.abort(reason);
-        });
+        NamespacesOrSkip.require();
         // Registered first, so removed last: after gost and the peers that use it have stopped.
         NetnsTopology topology = resources.add(NetnsTopology.create());
         ns = topology.addNamespace("udpns");
