@@ -2,6 +2,7 @@ package io.gost.runtime.admission;
 
 import com.typesafe.config.Config;
 import io.gost.runtime.control.HttpPluginClient;
+import io.gost.runtime.control.PluginClient;
 import io.gost.runtime.match.AddressTable;
 import io.gost.runtime.match.IpAddress;
 import java.net.InetAddress;
@@ -50,21 +51,21 @@ public final class Admission {
     }
 
     private final String name;
-    private final HttpPluginClient plugin;
+    private final PluginClient plugin;
     private volatile Rules rules;
 
     public Admission(String name, Rules rules) {
         this(name, rules, null);
     }
 
-    private Admission(String name, Rules rules, HttpPluginClient plugin) {
+    private Admission(String name, Rules rules, PluginClient plugin) {
         this.name = Objects.requireNonNull(name, "name");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.plugin = plugin;
     }
 
     /** An admission whose plugin decides about every client. */
-    public static Admission plugin(String name, HttpPluginClient plugin) {
+    public static Admission plugin(String name, PluginClient plugin) {
         return new Admission(name, new Rules(true, AddressTable.empty()), Objects.requireNonNull(plugin));
     }
 
@@ -189,7 +190,7 @@ public final class Admission {
     @Override
     public String toString() {
         if (plugin != null) {
-            return "Admission[" + name + ", plugin " + plugin.uri() + "]";
+            return "Admission[" + name + ", plugin " + plugin.address() + "]";
         }
         Rules current = rules;
         return "Admission[" + name + (current.whitelist() ? ", whitelist" : "") + ", " + current.clients().size()

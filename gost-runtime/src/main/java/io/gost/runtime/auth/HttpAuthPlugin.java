@@ -2,6 +2,7 @@ package io.gost.runtime.auth;
 
 import io.gost.runtime.config.ControlPlugin;
 import io.gost.runtime.control.HttpPluginClient;
+import io.gost.runtime.control.PluginClient;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -19,7 +20,7 @@ import java.util.concurrent.CompletionStage;
 public final class HttpAuthPlugin implements CredentialCheck, AutoCloseable {
 
     private final String name;
-    private final HttpPluginClient client;
+    private final PluginClient client;
 
     /**
      * @param name   the auther's name
@@ -27,7 +28,7 @@ public final class HttpAuthPlugin implements CredentialCheck, AutoCloseable {
      */
     public HttpAuthPlugin(String name, ControlPlugin plugin) {
         this.name = Objects.requireNonNull(name, "name");
-        this.client = new HttpPluginClient("auther " + name, plugin);
+        this.client = PluginClient.of(PluginClient.Kind.AUTHER, "auther " + name, plugin);
     }
 
     @Override
@@ -65,6 +66,6 @@ public final class HttpAuthPlugin implements CredentialCheck, AutoCloseable {
 
     @Override
     public String toString() {
-        return "HttpAuthPlugin[" + name + ", " + client.uri() + "]";
+        return "HttpAuthPlugin[" + name + ", " + client.address() + "]";
     }
 }

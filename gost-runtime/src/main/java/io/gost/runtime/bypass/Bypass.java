@@ -2,6 +2,7 @@ package io.gost.runtime.bypass;
 
 import com.typesafe.config.Config;
 import io.gost.runtime.control.HttpPluginClient;
+import io.gost.runtime.control.PluginClient;
 import io.gost.runtime.match.AddressPatterns;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +68,7 @@ public final class Bypass implements BypassCheck {
     }
 
     private final String name;
-    private final HttpPluginClient plugin;
+    private final PluginClient plugin;
     private volatile Rules rules;
     private volatile boolean askedWithoutWaitingReported;
 
@@ -75,14 +76,14 @@ public final class Bypass implements BypassCheck {
         this(name, rules, null);
     }
 
-    private Bypass(String name, Rules rules, HttpPluginClient plugin) {
+    private Bypass(String name, Rules rules, PluginClient plugin) {
         this.name = Objects.requireNonNull(name, "name");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.plugin = plugin;
     }
 
     /** A bypass whose plugin decides about every target. */
-    public static Bypass plugin(String name, HttpPluginClient plugin) {
+    public static Bypass plugin(String name, PluginClient plugin) {
         return new Bypass(name, new Rules(false, null, AddressPatterns.empty()), Objects.requireNonNull(plugin));
     }
 
@@ -161,7 +162,7 @@ public final class Bypass implements BypassCheck {
     @Override
     public String toString() {
         if (plugin != null) {
-            return "Bypass[" + name + ", plugin " + plugin.uri() + "]";
+            return "Bypass[" + name + ", plugin " + plugin.address() + "]";
         }
         Rules current = rules;
         return "Bypass[" + name + (current.whitelist() ? ", whitelist" : "")

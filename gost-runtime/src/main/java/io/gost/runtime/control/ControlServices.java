@@ -143,7 +143,7 @@ public final class ControlServices implements AutoCloseable {
         String owner = "bypass " + config.name();
         if (config.plugin() != null) {
             replace("bypass", config.name(), null);
-            bypasses.put(config.name(), Bypass.plugin(config.name(), new HttpPluginClient(owner, config.plugin())));
+            bypasses.put(config.name(), Bypass.plugin(config.name(), PluginClient.of(PluginClient.Kind.BYPASS, owner, config.plugin())));
             return;
         }
         Bypass bypass = new Bypass(config.name(), new Bypass.Rules(config.whitelist(), config.network(),
@@ -162,7 +162,7 @@ public final class ControlServices implements AutoCloseable {
         if (config.plugin() != null) {
             replace("admission", config.name(), null);
             admissions.put(config.name(), Admission.plugin(config.name(),
-                    new HttpPluginClient(owner, config.plugin())));
+                    PluginClient.of(PluginClient.Kind.ADMISSION, owner, config.plugin())));
             return;
         }
         Admission admission = new Admission(config.name(), new Admission.Rules(config.whitelist(),
@@ -205,7 +205,7 @@ public final class ControlServices implements AutoCloseable {
         String owner = "hosts " + config.name();
         if (config.plugin() != null) {
             replace("hosts", config.name(), null);
-            hosts.put(config.name(), HostMapper.plugin(config.name(), new HttpPluginClient(owner, config.plugin())));
+            hosts.put(config.name(), HostMapper.plugin(config.name(), PluginClient.of(PluginClient.Kind.HOSTS, owner, config.plugin())));
             return;
         }
         HostMapper mapper = new HostMapper(config.name(), Map.of());
@@ -218,7 +218,7 @@ public final class ControlServices implements AutoCloseable {
     /** Starts (or replaces) a resolver. */
     public void put(ControlPlan.Resolver plan) {
         Resolver resolver = plan.config().plugin() != null
-                ? Resolver.plugin(plan.name(), new HttpPluginClient("resolver " + plan.name(), plan.config().plugin()))
+                ? Resolver.plugin(plan.name(), PluginClient.of(PluginClient.Kind.RESOLVER, "resolver " + plan.name(), plan.config().plugin()))
                 : new Resolver(plan.name(), plan.nameservers(), transport, placement);
         replace("resolver", plan.name(), null);
         close(resolvers.put(plan.name(), resolver));

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * status, not JSON). Failures are logged here, once per kind of failure and plugin until one succeeds again, so
  * a plugin that is down does not flood the log.
  */
-public final class HttpPluginClient {
+public final class HttpPluginClient implements PluginClient {
 
     private static final Logger log = LoggerFactory.getLogger(HttpPluginClient.class);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -78,6 +78,11 @@ public final class HttpPluginClient {
         return uri;
     }
 
+    @Override
+    public String address() {
+        return uri.toString();
+    }
+
     /**
      * Posts {@code json} (an object, see {@link #object}) and completes with the answer's JSON object; fails (and
      * logs why, once) when the plugin cannot be reached, answers another status than 200, or answers something
@@ -85,6 +90,7 @@ public final class HttpPluginClient {
      *
      * @param consequence what a failure means, for the log line: {@code "refusing the client"}
      */
+    @Override
     public CompletableFuture<Config> post(String json, String consequence) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/json")

@@ -2,6 +2,7 @@ package io.gost.runtime.dns;
 
 import io.gost.runtime.config.HostsConfig;
 import io.gost.runtime.control.HttpPluginClient;
+import io.gost.runtime.control.PluginClient;
 import io.gost.runtime.match.AddressPatterns;
 import io.gost.runtime.match.IpAddress;
 import java.net.InetAddress;
@@ -29,21 +30,21 @@ import java.util.function.BiConsumer;
 public final class HostMapper {
 
     private final String name;
-    private final HttpPluginClient plugin;
+    private final PluginClient plugin;
     private volatile Map<String, List<InetAddress>> table;
 
     public HostMapper(String name, Map<String, List<InetAddress>> table) {
         this(name, table, null);
     }
 
-    private HostMapper(String name, Map<String, List<InetAddress>> table, HttpPluginClient plugin) {
+    private HostMapper(String name, Map<String, List<InetAddress>> table, PluginClient plugin) {
         this.name = Objects.requireNonNull(name, "name");
         this.table = Objects.requireNonNull(table, "table");
         this.plugin = plugin;
     }
 
     /** A host mapper whose plugin answers every name. */
-    public static HostMapper plugin(String name, HttpPluginClient plugin) {
+    public static HostMapper plugin(String name, PluginClient plugin) {
         return new HostMapper(name, Map.of(), Objects.requireNonNull(plugin, "plugin"));
     }
 
@@ -178,7 +179,7 @@ public final class HostMapper {
     @Override
     public String toString() {
         if (plugin != null) {
-            return "HostMapper[" + name + ", plugin " + plugin.uri() + "]";
+            return "HostMapper[" + name + ", plugin " + plugin.address() + "]";
         }
         return "HostMapper[" + name + ", " + table.size() + " names]";
     }

@@ -5,6 +5,7 @@ import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
 import io.gost.runtime.chain.SocketPlacement;
 import io.gost.runtime.control.HttpPluginClient;
+import io.gost.runtime.control.PluginClient;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
@@ -84,7 +85,7 @@ public final class Resolver implements AutoCloseable {
     private final String name;
     private final Transport transport;
     private final SocketPlacement placement;
-    private final HttpPluginClient plugin;
+    private final PluginClient plugin;
     private volatile List<Server> servers;
 
     /**
@@ -101,7 +102,7 @@ public final class Resolver implements AutoCloseable {
         this.servers = servers(nameservers);
     }
 
-    private Resolver(String name, HttpPluginClient plugin) {
+    private Resolver(String name, PluginClient plugin) {
         this.name = Objects.requireNonNull(name, "name");
         this.transport = null;
         this.placement = null;
@@ -115,7 +116,7 @@ public final class Resolver implements AutoCloseable {
      * true; {@code ok: false}, no addresses, or a plugin that cannot be asked fail the lookup (and the dial), as
      * in GOST.
      */
-    public static Resolver plugin(String name, HttpPluginClient plugin) {
+    public static Resolver plugin(String name, PluginClient plugin) {
         return new Resolver(name, plugin);
     }
 
@@ -185,7 +186,7 @@ public final class Resolver implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Resolver[" + name + ", " + (plugin != null ? "plugin " + plugin.uri() : nameservers()) + "]";
+        return "Resolver[" + name + ", " + (plugin != null ? "plugin " + plugin.address() : nameservers()) + "]";
     }
 
     /** One lookup walking the nameservers. */
