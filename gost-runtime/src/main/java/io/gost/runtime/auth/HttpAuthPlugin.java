@@ -61,7 +61,7 @@ public final class HttpAuthPlugin implements CredentialCheck, AutoCloseable {
 
     @Override
     public void close() {
-        // The JDK's client has no close before Java 21; its threads end when it is no longer referenced.
+        client.close();
     }
 
     @Override

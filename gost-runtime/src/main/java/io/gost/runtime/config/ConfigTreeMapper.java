@@ -719,7 +719,7 @@ final class ConfigTreeMapper {
             return null;
         }
         return new ControlPlugin(string(pluginFields, "type"), addr, duration(pluginFields, "timeout"),
-                string(pluginFields, "token"), secure, serverName, origin);
+                string(pluginFields, "token"), secure, serverName, origin, !absent(tls));
     }
 
     /** A handler's or listener's {@code chainGroup}. */
