@@ -92,8 +92,10 @@ public final class GrpcPluginClient implements PluginClient {
     private final ControlPlugin plugin;
     private final String host;
     private final int port;
-    private final Rpc rpc;
+    private final Kind kind;
     private final Duration timeout;
+    /** Resolved with the channel: loading gRPC and the descriptors takes a while the start should not wait for. */
+    private Rpc rpc;
     private ManagedChannel channel;
     private boolean closed;
     private volatile String lastFailure;
@@ -110,7 +112,21 @@ public final class GrpcPluginClient implements PluginClient {
         HostPort address = HostPort.parse(plugin.addr());
         this.host = address.host();
         this.port = address.port();
-        this.rpc = switch (kind) {
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.timeout = plugin.timeout() == null ? DEFAULT_TIMEOUT : plugin.timeout();
+        // Loads gRPC, Netty's shaded copy and the messages' descriptors (seconds on a busy machine) off the
+        // starting thread, so that neither the start nor the first question waits for it; connects nothing.
+        CompletableFuture.runAsync(() -> {
+            try {
+                channel();
+            } catch (RuntimeException e) {
+                // closed already, or gRPC cannot be loaded: the first question fails saying why
+            }
+        });
+    }
+
+    private static Rpc rpc(Kind kind) {
+        return switch (kind) {
             case AUTHER -> Rpc.of(AuthenticatorGrpc.getAuthenticateMethod(), AuthenticateRequest.getDefaultInstance());
             case ADMISSION -> Rpc.of(AdmissionGrpc.getAdmitMethod(), AdmissionRequest.getDefaultInstance());
             case BYPASS -> Rpc.of(BypassGrpc.getBypassMethod(), BypassRequest.getDefaultInstance());
@@ -118,12 +134,18 @@ public final class GrpcPluginClient implements PluginClient {
             case RESOLVER -> Rpc.of(ResolverGrpc.getResolveMethod(), ResolveRequest.getDefaultInstance());
             case LIMITER -> Rpc.of(LimiterGrpc.getLimitMethod(), LimitRequest.getDefaultInstance());
         };
-        this.timeout = plugin.timeout() == null ? DEFAULT_TIMEOUT : plugin.timeout();
+    }
+
+    private synchronized Rpc rpc() {
+        if (rpc == null) {
+            rpc = rpc(kind);
+        }
+        return rpc;
     }
 
     /** The gRPC method every question goes to: {@code proto.Authenticator/Authenticate}. */
     public String method() {
-        return rpc.method().getFullMethodName();
+        return rpc().method().getFullMethodName();
     }
 
     @Override
@@ -134,6 +156,7 @@ public final class GrpcPluginClient implements PluginClient {
     @Override
     public CompletableFuture<Config> post(String json, String consequence) {
         CompletableFuture<Config> result = new CompletableFuture<>();
+        Rpc rpc = rpc();
         Message request;
         try {
             request = request(rpc.prototype(), ConfigFactory.parseString(json,
@@ -176,6 +199,7 @@ public final class GrpcPluginClient implements PluginClient {
             throw new IllegalStateException("the plugin client is closed (its " + owner + " was replaced or removed)");
         }
         if (channel == null) {
+            rpc();
             NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port, credentials());
             if (plugin.tls() && plugin.serverName() != null) {
                 builder.overrideAuthority(plugin.serverName());
@@ -208,7 +232,6 @@ public final class GrpcPluginClient implements PluginClient {
         synchronized (this) {
             closed = true;
             open = channel;
-            channel = null;
         }
         if (open != null) {
             open.shutdown();
