@@ -13,14 +13,17 @@ import java.util.Objects;
  * @param timeout    how long a request may take, or {@code null} for the default (10 s)
  * @param token      sent as {@code Authorization: Bearer TOKEN} (http) or as the {@code token} metadata (grpc),
  *                   or {@code null}
- * @param secure     {@code tls.secure}: verify the plugin's certificate (GOST's default is not to)
- * @param serverName {@code tls.serverName}: the TLS server name sent to the plugin, or {@code null}
+ * @param tls        a {@code tls} block is there: GOST then speaks TLS to a gRPC plugin (plain HTTP/2 without it)
+ *                   and, for an {@code https://} plugin, checks the certificate only when {@code secure} is set;
+ *                   without the block an {@code https://} plugin's certificate is checked (Go's default client)
+ * @param secure     {@code tls.secure}: verify the plugin's certificate (GOST's default within a tls block is not
+ *                   to); true when there is no tls block, as GOST's HTTP client then verifies
+ * @param serverName {@code tls.serverName}: the TLS server name sent to an {@code https://} or TLS gRPC plugin
+ *                   (for gRPC also the {@code :authority}), or {@code null}
  * @param origin     where it was configured
- * @param tls        a {@code tls} block is there: a gRPC plugin is then spoken to over TLS, else in plaintext
- *                   (an HTTP plugin's URL scheme decides instead)
  */
-public record ControlPlugin(String type, String addr, Duration timeout, String token, boolean secure,
-                            String serverName, Origin origin, boolean tls) {
+public record ControlPlugin(String type, String addr, Duration timeout, String token, boolean tls, boolean secure,
+                            String serverName, Origin origin) {
 
     public ControlPlugin {
         type = type == null || type.isBlank() ? "grpc" : type.trim().toLowerCase(java.util.Locale.ROOT);
@@ -30,14 +33,8 @@ public record ControlPlugin(String type, String addr, Duration timeout, String t
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
     }
 
-    /** A plugin whose {@code tls} block is there when it says anything ({@code secure} or a server name). */
-    public ControlPlugin(String type, String addr, Duration timeout, String token, boolean secure,
-                         String serverName, Origin origin) {
-        this(type, addr, timeout, token, secure, serverName, origin, secure || serverName != null);
-    }
-
-    /** A plugin without a TLS server name. */
+    /** A plugin without a TLS server name; {@code secure} false means a tls block with {@code secure: false}. */
     public ControlPlugin(String type, String addr, Duration timeout, String token, boolean secure, Origin origin) {
-        this(type, addr, timeout, token, secure, null, origin);
+        this(type, addr, timeout, token, !secure, secure, null, origin);
     }
 }

@@ -64,8 +64,8 @@ public final class PlanDescription {
         if (grpc ? plugin.tls() : plugin.addr().regionMatches(true, 0, "https:", 0, 6)) {
             text.append(grpc ? ", TLS" : "");
             text.append(plugin.serverName() == null ? "" : ", TLS server name " + plugin.serverName())
-                    .append(plugin.secure() ? ", certificate verified" : ", certificate not verified (tls.secure"
-                            + " false)");
+                    .append(plugin.secure() ? ", certificate verified" + (plugin.tls() ? "" : " (no tls block)")
+                            : ", certificate not verified (tls.secure false)");
         }
         text.append(')');
     }

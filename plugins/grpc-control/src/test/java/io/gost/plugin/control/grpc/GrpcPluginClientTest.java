@@ -77,7 +77,7 @@ class GrpcPluginClientTest {
     }
 
     private static ControlPlugin plaintext(String addr, String token) {
-        return new ControlPlugin("grpc", addr, Duration.ofSeconds(5), token, false, null, Origin.UNKNOWN, false);
+        return new ControlPlugin("grpc", addr, Duration.ofSeconds(5), token, false, true, null, Origin.UNKNOWN);
     }
 
     private static Config ask(PluginClient client, String json) throws Exception {
@@ -232,7 +232,7 @@ class GrpcPluginClientTest {
     void aPluginThatDoesNotAnswerWithinTheTimeoutFailsTheQuestion() {
         server.answer(ResolverGrpc.getResolveMethod(), request -> null);
         PluginClient client = client(Kind.RESOLVER, new ControlPlugin("grpc", server.addr(), Duration.ofMillis(300),
-                null, false, null, Origin.UNKNOWN, false));
+                null, false, true, null, Origin.UNKNOWN));
 
         long started = System.nanoTime();
         assertThatThrownBy(() -> ask(client, "{\"network\":\"ip\",\"host\":\"slow.example\",\"client\":\"\"}"))
@@ -272,9 +272,9 @@ class GrpcPluginClientTest {
             tls.answer(AuthenticatorGrpc.getAuthenticateMethod(), request -> AuthenticateReply.newBuilder()
                     .setOk(true).build());
             PluginClient insecure = client(Kind.AUTHER, new ControlPlugin("grpc", tls.addr(), Duration.ofSeconds(5),
-                    "t", false, "example.com", Origin.UNKNOWN, true));
+                    "t", true, false, "example.com", Origin.UNKNOWN));
             PluginClient verifying = client(Kind.AUTHER, new ControlPlugin("grpc", tls.addr(), Duration.ofSeconds(5),
-                    null, true, null, Origin.UNKNOWN, true));
+                    null, true, true, null, Origin.UNKNOWN));
             PluginClient plaintext = client(Kind.AUTHER, plaintext(tls.addr(), null));
 
             Config answer = ask(insecure, "{\"username\":\"u\",\"password\":\"p\"}");
