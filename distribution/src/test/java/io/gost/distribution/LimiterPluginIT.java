@@ -154,6 +154,7 @@ class LimiterPluginIT {
     @Test
     void aHandlersOwnLimiterPacesEachUserAtTheRatesThePluginAnswersForTheirClientId() throws Exception {
         int port = resources.freePort();
+        int socksPort = resources.freePort();
         Path config = resources.write("gost.yaml", """
                 services:
                 - name: users
@@ -163,14 +164,21 @@ class LimiterPluginIT {
                     auther: users
                     limiter: limiter-users
                   listener: {type: tcp}
+                - name: socks-users
+                  addr: 127.0.0.1:%d
+                  handler:
+                    type: socks5
+                    auther: users
+                    limiter: limiter-users
+                  listener: {type: tcp}
                 authers:
                 - name: users
                   plugin: {type: http, addr: '%s/auth'}
                 limiters:
                 - name: limiter-users
                   plugin: {type: http, addr: '%s/users'}
-                """.formatted(port, plugins, plugins));
-        GostProcess gost = resources.gost("-C", config.toString()).awaitPort(port);
+                """.formatted(port, socksPort, plugins, plugins));
+        GostProcess gost = resources.gost("-C", config.toString()).awaitPort(port).awaitPort(socksPort);
         String proxy = "http://127.0.0.1:" + port;
         // The first question starts gost's HTTP client (slow on a cold, busy JVM): carol's, whose answer is 0.
         assertThat(Curl.run(resources.dir(), "-x", proxy, "--proxy-user", "carol:carol-secret",
@@ -179,14 +187,21 @@ class LimiterPluginIT {
         // 512 KB out at alice's 256 KB/s, 1 MB at bob's 512 KB/s: 2 s each.
         double aliceSeconds = timedDownload(proxy, "alice", 512 * KB);
         double bobSeconds = timedDownload(proxy, "bob", 1024 * KB);
+        // The SOCKS5 handler too (its own answer: the service is part of the question).
+        double aliceSocksSeconds = timedDownload("socks5h://127.0.0.1:" + socksPort, "alice", 512 * KB);
 
         assertThat(aliceSeconds).as("alice's seconds").isBetween(1.8, 2.25);
         assertThat(bobSeconds).as("bob's seconds").isBetween(1.8, 2.25);
+        assertThat(aliceSocksSeconds).as("alice's seconds through SOCKS5").isBetween(1.8, 2.25);
         assertThat(asked).anySatisfy(question -> assertThat(question).matches("users \\{\"service\":\"users\","
                 + "\"scope\":\"client\",\"network\":\"tcp\",\"addr\":\"127\\.0\\.0\\.1:" + origin.port()
                 + "\",\"client\":\"user-alice\",\"src\":\"127\\.0\\.0\\.1:\\d+\"}"));
         assertThat(asked.stream().filter(question -> question.contains("\"client\":\"user-alice\"")))
-                .as("alice's answer is kept for the refresh interval: asked once for her two connections").hasSize(1);
+                .as("alice's answer is kept for the refresh interval: asked once per service for her connections")
+                .hasSize(2);
+        assertThat(asked).anySatisfy(question -> assertThat(question).startsWith("users {\"service\":\"socks-users\","
+                + "\"scope\":\"client\",\"network\":\"tcp\",\"addr\":\"127.0.0.1:" + origin.port()
+                + "\",\"client\":\"user-alice\""));
         assertThat(asked.stream().filter(question -> question.contains("\"client\":\"bob\""))).hasSize(1);
     }
 

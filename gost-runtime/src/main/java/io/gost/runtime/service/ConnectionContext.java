@@ -124,6 +124,9 @@ final class ConnectionContext implements HandlerContext, Router, Relay.Progress,
     }
 
     private static String targetText(InetSocketAddress address) {
+        if (address == null) {
+            return "";
+        }
         String host = address.getHostString();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
@@ -235,12 +238,13 @@ final class ConnectionContext implements HandlerContext, Router, Relay.Progress,
         return Optional.of(new Forwarder() {
             @Override
             public Future<Channel> dial() {
-                return recordFailure(hopForwarder.dial());
+                return afterPacing(paceClient("tcp", null), recordFailure(hopForwarder.dial()));
             }
 
             @Override
             public Future<Channel> dial(String network) {
-                return recordFailure(hopForwarder.dial(network));
+                // The node is chosen while dialing: the handler's own limiter is asked with an empty addr.
+                return afterPacing(paceClient(network, null), recordFailure(hopForwarder.dial(network)));
             }
         });
     }
