@@ -13,6 +13,9 @@ import io.gost.plugin.control.grpc.proto.BypassGrpc;
 import io.gost.plugin.control.grpc.proto.BypassReply;
 import io.gost.plugin.control.grpc.proto.BypassRequest;
 import io.gost.plugin.control.grpc.proto.HostMapperGrpc;
+import io.gost.plugin.control.grpc.proto.LimitReply;
+import io.gost.plugin.control.grpc.proto.LimitRequest;
+import io.gost.plugin.control.grpc.proto.LimiterGrpc;
 import io.gost.plugin.control.grpc.proto.LookupReply;
 import io.gost.plugin.control.grpc.proto.LookupRequest;
 import io.gost.plugin.control.grpc.proto.ResolveReply;
@@ -53,7 +56,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * GOST's gRPC plugins (the default plugin type) as a user runs them: bin/gost with GOST's example configurations
  * pointed at a gRPC plugin server in the test (grpc-java, GOST's .proto services), deciding logins, admission,
- * bypass, host mapping and resolution for curl through the proxy; a plugin that is down, one over TLS with
+ * bypass, host mapping, resolution and rate limits for curl through the proxy; a plugin that is down, one over TLS with
  * {@code secure: false}, and the plugin connections let go at a reload.
  */
 class GrpcPluginsIT {
@@ -240,6 +243,48 @@ class GrpcPluginsIT {
                 () -> "open " + plugins.open + ", closed " + plugins.closed + "\n" + gost.describe());
     }
 
+    @Test
+    void aGrpcLimiterPluginPacesEachConnectionAtTheRatesItAnswers() throws Exception {
+        OriginServer origin = resources.add(new OriginServer());
+        PluginServer plugins = resources.add(new PluginServer(InsecureServerCredentials.create(),
+                new AtomicBoolean(true)));
+        int port = resources.freePort();
+        // GOST's limiter page example (138): a limiter plugin without type, so gRPC.
+        Path config = resources.write("gost.yaml", """
+                services:
+                - name: paced
+                  addr: 127.0.0.1:%d
+                  limiter: limiter-0
+                  handler: {type: http}
+                  listener: {type: tcp}
+                limiters:
+                - name: limiter-0
+                  plugin:
+                    addr: 127.0.0.1:%d
+                """.formatted(port, plugins.port()));
+        GostProcess gost = resources.gost("-C", config.toString()).awaitPort(port);
+
+        long started = System.nanoTime();
+        Curl.Result fetched = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + port,
+                origin.url("/bytes/" + 512 * 1024));
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        assertThat(fetched.status()).as(fetched + "\n" + gost.describe()).isEqualTo(200);
+        assertThat(fetched.body()).hasSize(512 * 1024);
+        // 512 KB out at the 256 KB/s the plugin answers for the connection: 2 s (less the first burst).
+        assertThat(seconds).as("download seconds").isBetween(1.6, 8.0);
+        assertThat(plugins.asked).anySatisfy(asked -> {
+            assertThat(asked.method()).isEqualTo("proto.Limiter/Limit");
+            LimitRequest question = (LimitRequest) asked.request();
+            assertThat(question.getService()).isEqualTo("paced");
+            assertThat(question.getScope()).isEqualTo("conn");
+            assertThat(question.getNetwork()).isEqualTo("tcp");
+            assertThat(question.getSrc()).startsWith("127.0.0.1:");
+        });
+        assertThat(plugins.asked).anySatisfy(asked -> assertThat(asked.request()).isEqualTo(LimitRequest.newBuilder()
+                .setService("paced").setScope("service").setNetwork("tcp").build()));
+    }
+
     private static int count(String text, String part) {
         int count = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
@@ -288,7 +333,8 @@ class GrpcPluginsIT {
 
     /**
      * GOST's plugin services on a free loopback port: alice/4l1ce logs in, {@code admitting} admits, targets on
-     * blocked.gost.test are bypassed, mapped.gost.test maps and resolved.gost.test resolves to 127.0.0.1.
+     * blocked.gost.test are bypassed, mapped.gost.test maps and resolved.gost.test resolves to 127.0.0.1; each
+     * connection's limit is 256 KB/s out.
      */
     static final class PluginServer implements AutoCloseable {
 
@@ -350,6 +396,15 @@ class GrpcPluginsIT {
                             reply("proto.Resolver/Resolve", request, ok
                                     ? ResolveReply.newBuilder().addIps("127.0.0.1").setOk(true).build()
                                     : ResolveReply.getDefaultInstance(), out);
+                        }
+                    }, headers))
+                    .addService(ServerInterceptors.intercept(new LimiterGrpc.LimiterImplBase() {
+                        @Override
+                        public void limit(LimitRequest request, StreamObserver<LimitReply> out) {
+                            // Each connection 256 KB/s out and no limit in; the whole service no limit.
+                            reply("proto.Limiter/Limit", request, request.getScope().equals("conn")
+                                    ? LimitReply.newBuilder().setOut(256 * 1024).build()
+                                    : LimitReply.getDefaultInstance(), out);
                         }
                     }, headers))
                     .addTransportFilter(new ServerTransportFilter() {
