@@ -82,10 +82,10 @@ heap_committed_kib() {
     jcmd "$1" GC.heap_info | sed -n 's/.*heap .*total \([0-9]*\)K, used.*/\1/p' | head -n 1
 }
 
-# skmem_bytes PORT: the buffer memory the kernel charges to the TCP sockets whose local or peer port is
-# PORT (ss -tm: receive and send queues, forward allocation, write queue), summed.
+# skmem_bytes FILTER: the buffer memory the kernel charges to the TCP sockets that match the ss FILTER (ss -tm:
+# receive and send queues, forward allocation, write queue), summed.
 skmem_bytes() {
-    ss -tmnH "( sport = :$1 or dport = :$1 )" | awk '
+    ss -tmnH "$1" | awk '
         /skmem:/ { if (match($0, /skmem:\([^)]*\)/)) { s = substr($0, RSTART + 7, RLENGTH - 8); n = split(s, f, ",")
             for (i = 1; i <= n; i++) if (f[i] ~ /^(r|t|f|w)[0-9]/) { sub(/^[a-z]+/, "", f[i]); total += f[i] } } }
         END { print total + 0 }'
@@ -162,8 +162,10 @@ main() {
     heap1=$(heap_used_kib "$gost")
     committed1=$(heap_committed_kib "$gost")
     fds=$(find "/proc/$gost/fd" -mindepth 1 -maxdepth 1 | wc -l)
-    skmem=0
-    for port in "$proxy" ${targets//,/ }; do skmem=$((skmem + $(skmem_bytes "$port"))); done
+    # gost's own sockets only: those it accepted (local port = the forward's) and those it dialed (peer port = a
+    # holder's); the client's and the holder's ends are left out.
+    skmem=$(skmem_bytes "( sport = :$proxy )")
+    for port in ${targets//,/ }; do skmem=$((skmem + $(skmem_bytes "( dport = :$port )"))); done
     close_pairs
     local load_after
     load_after=$(cut -d' ' -f1-3 /proc/loadavg)
