@@ -7,7 +7,7 @@
 # its hot paths under load), then the peers of a workload are measured in turn (A B C A B C ...)
 # BENCH_REPS times, so that drift on a shared machine hits all of them alike. Prints a markdown table of
 # medians, of gost-java's median divided by each peer's and of the CPU each proxy used, and saves it
-# with the date, machine and command in bench/results/latest.md. Measuring takes about 10 minutes.
+# with the date, machine and command in bench/results/latest.md. Measuring takes about 11 minutes.
 #
 #   1  TCP forward, iperf3, 1 and 4 streams: Gbit/s       direct, haproxy, socat, gost-java
 #   2  TCP forward, 1 KiB over keep-alive (wrk): req/s     direct, haproxy, gost-java
