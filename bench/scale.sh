@@ -22,6 +22,7 @@
 # Environment (all optional):
 #   BENCH_SCALE_PAIRS   tunnels to open (default: as many as `ulimit -n` allows gost, (limit - 512) / 2)
 #   BENCH_OUT=bench/results/scale-latest.md   BENCH_KEEP=1 (keep logs)   BENCH_FORCE=1   BENCH_MAX_LOAD=1.5
+#   BENCH_GOST=distribution/target/gost/bin/gost   the gost to measure
 #
 # Every process is started in a session of its own and only those sessions are killed, by pid, on exit.
 set -euo pipefail
