@@ -35,13 +35,14 @@
 #   BENCH_DURATION=5 BENCH_REPS=3 BENCH_WARMUP=5 BENCH_SESSIONS=2000 BENCH_CONCURRENCY=32 BENCH_STREAMS=4
 #   BENCH_UDP_PPS (workload 2's rate; default from workload 1)   BENCH_WORKLOADS="1 2 3 4 5"
 #   BENCH_OUT=bench/results/udp-latest.md   BENCH_KEEP=1 (keep logs)   BENCH_FORCE=1   BENCH_MAX_LOAD=1.5
+#   BENCH_GOST=distribution/target/gost/bin/gost (the gost to measure, e.g. another build)
 #
 # Every process is started in a session of its own and only those sessions are killed, by pid, on exit.
 set -euo pipefail
 
 BENCH_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 ROOT=$(dirname -- "$BENCH_DIR")
-GOST=$ROOT/distribution/target/gost/bin/gost
+GOST=${BENCH_GOST:-$ROOT/distribution/target/gost/bin/gost}
 LIB=$BENCH_DIR/lib
 
 DURATION=${BENCH_DURATION:-5}
