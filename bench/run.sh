@@ -790,7 +790,7 @@ main() {
         echo "- Machine: $(nproc) cores ($cpu), Linux $(uname -r), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
         echo "- Load average (1 min): $load_before before, $load_after after; the whole run took $((SECONDS - began)) s"
         echo "- Command: \`bench/run.sh\` with BENCH_DURATION=$DURATION BENCH_REPS=$REPS BENCH_STARTUP_REPS=$STARTUP_REPS BENCH_COLD_REPS=$COLD_REPS BENCH_COLD_SECONDS=$COLD_SECONDS BENCH_MEM_PAIRS=\"$MEM_PAIRS\" BENCH_WORKLOADS=\"$WORKLOADS\" BENCH_WARMUP=$WARMUP BENCH_JVM_WARMUP=$JVM_WARMUP BENCH_JVM_WARMUP_REQUESTS=$JVM_WARMUP_REQUESTS"
-        echo "- gost-java: ${JAVA_OPTS:+JAVA_OPTS=\"$JAVA_OPTS\", }$("$GOST" -V 2>/dev/null | head -n 1)$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null | sed 's/^/, commit /')"
+        echo "- gost-java: ${BENCH_GOST:+$GOST, }${JAVA_OPTS:+JAVA_OPTS=\"$JAVA_OPTS\", }$("$GOST" -V 2>/dev/null | head -n 1)$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null | sed 's/^/, commit /')"
         echo "- Peers: $(haproxy -v | head -n 1 | cut -d' ' -f1-3), $(squid -v | head -n 1), $(nginx -v 2>&1 | cut -d' ' -f3), tinyproxy $(tinyproxy -v | cut -d' ' -f2), $(socat -V | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $(iperf3 -v | head -n 1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), sockperf $(sockperf --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1)"
         echo
         echo "$table"
