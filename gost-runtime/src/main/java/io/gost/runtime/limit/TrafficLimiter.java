@@ -353,9 +353,10 @@ public final class TrafficLimiter {
                 if (buckets.length == 0) {
                     return 0;
                 }
-                // A sixteenth of a second's worth: one read overshoots the rate by at most that.
+                // A sixteenth of a second's worth: one read overshoots the rate by at most that. At a rate
+                // where that is more than any read takes, reads and writes stay as the transport makes them.
                 long size = Math.min(smallestBurst, (long) (slowest / 16));
-                return (int) Math.max(1024, Math.min(64 * 1024, size));
+                return size >= UNSPLIT_ABOVE ? 0 : (int) Math.max(1024, size);
             }
 
             @Override
