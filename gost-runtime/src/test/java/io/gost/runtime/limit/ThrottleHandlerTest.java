@@ -56,8 +56,10 @@ class ThrottleHandlerTest {
         int sixteenth = 64 * 1024;
         assertThat(throttle.fromClient().readSizeLimit()).isEqualTo(sixteenth);
         assertThat((Object) channel.config().getRecvByteBufAllocator()).as("reads sized to the rate").isNotSameAs(transports);
-        // The bucket starts empty: the first piece goes out at once (into debt), the next waits its turn.
-        assertThat(capture.sizes).as("the first piece, a sixteenth of a second's worth").containsExactly(sixteenth);
+        // The bucket starts empty: the first piece goes out at once (into debt), the next a sixteenth of a second
+        // later (or at once, on a machine that was that slow to get here).
+        assertThat(capture.sizes).as("pieces of a sixteenth of a second's worth").isNotEmpty().hasSizeLessThan(3)
+                .containsOnly(sixteenth);
         channel.finishAndReleaseAll();
     }
 
