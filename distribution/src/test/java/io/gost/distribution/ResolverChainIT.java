@@ -9,8 +9,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * GOST's {@code resolvers[].nameservers[].chain} as a user runs it (the GOST docs' resolver example 155): a
- * dnsmasq on loopback asked through a gost hop, over TCP through SOCKS5, HTTP and relay+tls hops and over UDP
- * through the SOCKS5 (UDP-TUN) and relay hops, as GOST's exchanger dials "udp" through its router. That the
+ * dnsmasq on loopback asked through a gost hop, over TCP through SOCKS5, HTTP and relay+tls hops, over UDP
+ * through the SOCKS5 (UDP-TUN) and relay hops, as GOST's exchanger dials "udp" through its router, and over
+ * DNS over TLS (stunnel in front of dnsmasq) through the SOCKS5 hop. That the
  * query went through the hop shows twice: the hop logs its connection to the nameserver's port, and once
  * the hop is gone the same resolver finds nothing (the nameserver itself still answers).
  */
@@ -21,7 +22,7 @@ class ResolverChainIT {
 
     /** The services of the resolving gost, each with a resolver whose one nameserver names a chain. */
     private static final List<String> WAYS = List.of("socks5-tcp", "http-tcp", "relay-tls-tcp", "socks5-udp",
-            "relay-udp", "http-udp");
+            "relay-udp", "http-udp", "socks5-dot");
 
     @Test
     void nameserversAreAskedThroughTheirChainOverTcpAndUdp() {
@@ -32,6 +33,7 @@ class ResolverChainIT {
                 "--user=root", "--pid-file=", "--log-facility=-", "--log-queries",
                 "--address=/gost.test/127.0.0.1"));
         dnsmasq.awaitPort(dnsPort);
+        int dotPort = startStunnelInFrontOf(dnsPort);
         int socks = resources.freePort();
         int http = resources.freePort();
         int relay = resources.freePort();
@@ -52,13 +54,15 @@ class ResolverChainIT {
                       listener: {type: tcp}
                     """.formatted(way, ports[i], way));
             String chain = way.substring(0, way.lastIndexOf('-')).replace("-tls", "");
+            String protocol = way.substring(way.lastIndexOf('-') + 1);
             resolvers.append("""
                     - name: resolver-%s
                       nameservers:
                       - addr: %s://127.0.0.1:%d
                         chain: chain-%s
                         timeout: 3s
-                    """.formatted(way, way.endsWith("udp") ? "udp" : "tcp", dnsPort, chain));
+                    """.formatted(way, protocol.equals("dot") ? "tls" : protocol,
+                    protocol.equals("dot") ? dotPort : dnsPort, chain));
         }
         Path config = resources.write("gost.yaml", services + """
                 chains:
@@ -110,6 +114,8 @@ class ResolverChainIT {
                     .containsPattern("service=service-" + service + " sid=\\S+ client=\\S+ dst=127.0.0.1:" + dnsPort
                             + " ");
         }
+        assertThat(hop.output()).as("the socks5 hop reached the DNS over TLS server")
+                .containsPattern("service=service-0 sid=\\S+ client=\\S+ dst=127.0.0.1:" + dotPort + " ");
 
         hop.close();
         Curl.Result hopDown = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + ports[0],
@@ -118,5 +124,25 @@ class ResolverChainIT {
         assertThat(hopDown.status()).as("without the hop the name does not resolve: " + hopDown).isEqualTo(502);
         assertThat(dnsmasq.output()).doesNotContain("after.gost.test");
         assertThat(gost.output()).contains("after.gost.test");
+    }
+
+    /** DNS over TLS: stunnel4 on a port of its own, passing each connection on to dnsmasq over TCP. */
+    private int startStunnelInFrontOf(int dnsPort) {
+        ManagedProcess openssl = resources.process("openssl", List.of("openssl", "req", "-x509", "-newkey", "ec",
+                "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "dot.key", "-out", "dot.pem", "-days", "2",
+                "-subj", "/CN=dot.gost.test"));
+        assertThat(openssl.awaitExit()).as(openssl::describe).isZero();
+        int dotPort = resources.freePort();
+        Path stunnelConfig = resources.write("stunnel.conf", """
+                foreground = yes
+                pid =
+                [dot]
+                accept = 127.0.0.1:%d
+                connect = 127.0.0.1:%d
+                cert = %s
+                key = %s
+                """.formatted(dotPort, dnsPort, resources.dir().resolve("dot.pem"), resources.dir().resolve("dot.key")));
+        resources.process("stunnel", List.of("stunnel4", stunnelConfig.toString())).awaitPort(dotPort);
+        return dotPort;
     }
 }
