@@ -25,6 +25,16 @@ public interface Throttle {
     int UNSPLIT_ABOVE = 128 * 1024;
 
     /**
+     * The {@link #readSizeLimit} of buckets whose slowest rate is {@code slowestRate} bytes a second and smallest
+     * burst {@code smallestBurst}: a sixteenth of a second's worth (at most the burst, at least 1 KiB), or 0 from
+     * {@link #UNSPLIT_ABOVE} bytes on. One rule for every kind of limiter.
+     */
+    static int chunkSize(double slowestRate, long smallestBurst) {
+        long size = Math.min(smallestBurst, (long) (slowestRate / 16));
+        return size >= UNSPLIT_ABOVE ? 0 : (int) Math.max(1024, size);
+    }
+
+    /**
      * The most bytes worth passing at once, so that one chunk cannot overshoot a low rate by much (reads are
      * sized to it, larger writes are passed in pieces of it); 0 for no limit, which a rate fast enough that
      * chunks of {@link #UNSPLIT_ABOVE} bytes pass in a sixteenth of a second answers too.
