@@ -22,11 +22,12 @@ import java.util.Objects;
  * @param resolver        resolver for targets by name, or {@code null}
  * @param skipauth        client addresses let in without credentials (the handler's {@code skipauth})
  * @param outbound        interface and socket mark of direct dials
+ * @param quotas          quotas by name: while any is used up, the service stops carrying traffic
  */
 public record ServiceControls(List<String> admissions, List<String> bypasses, String limiter,
                               TrafficLimiter.Scope limiterScope, Duration limiterRefresh, Duration limiterCleanup,
                               String climiter, String rlimiter, String hosts, String resolver,
-                              AddressPatterns skipauth, Outbound outbound) {
+                              AddressPatterns skipauth, Outbound outbound, List<String> quotas) {
 
     /** GOST's defaults for a service's limiter options. */
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
@@ -35,11 +36,21 @@ public record ServiceControls(List<String> admissions, List<String> bypasses, St
     /** Nothing named, GOST's defaults. */
     public static final ServiceControls NONE = new ServiceControls(List.of(), List.of(), null,
             TrafficLimiter.Scope.ALL, DEFAULT_REFRESH, DEFAULT_CLEANUP, null, null, null, null, AddressPatterns.empty(),
-            Outbound.NONE);
+            Outbound.NONE, List.of());
+
+    /** Without quotas. */
+    public ServiceControls(List<String> admissions, List<String> bypasses, String limiter,
+                           TrafficLimiter.Scope limiterScope, Duration limiterRefresh, Duration limiterCleanup,
+                           String climiter, String rlimiter, String hosts, String resolver,
+                           AddressPatterns skipauth, Outbound outbound) {
+        this(admissions, bypasses, limiter, limiterScope, limiterRefresh, limiterCleanup, climiter, rlimiter, hosts,
+                resolver, skipauth, outbound, List.of());
+    }
 
     public ServiceControls {
         admissions = List.copyOf(admissions);
         bypasses = List.copyOf(bypasses);
+        quotas = List.copyOf(java.util.Objects.requireNonNullElse(quotas, List.of()));
         Objects.requireNonNull(limiterScope, "limiterScope");
         Objects.requireNonNull(limiterRefresh, "limiterRefresh");
         Objects.requireNonNull(limiterCleanup, "limiterCleanup");
