@@ -167,6 +167,52 @@ class AccessPluginsIT {
     }
 
     @Test
+    void anHttpsPluginsCertificateIsCheckedUnlessItsTlsBlockSaysNotTo() throws Exception {
+        OriginServer origin = resources.add(new OriginServer());
+        Queue<String> asked = new ConcurrentLinkedQueue<>();
+        HttpsServer plugins = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        plugins.setHttpsConfigurator(new HttpsConfigurator(serverContext()));
+        plugins.createContext("/admission", exchange -> answer(exchange, asked, "admission", "{\"ok\":true}"));
+        plugins.start();
+        resources.add(() -> plugins.stop(0));
+        String url = "https://127.0.0.1:" + plugins.getAddress().getPort() + "/admission";
+        int verifying = resources.freePort();
+        int trusting = resources.freePort();
+        Path config = resources.write("gost.yaml", """
+                services:
+                - name: verifying
+                  addr: 127.0.0.1:%d
+                  admission: admission-verifying
+                  handler: {type: http}
+                  listener: {type: tcp}
+                - name: trusting
+                  addr: 127.0.0.1:%d
+                  admission: admission-trusting
+                  handler: {type: http}
+                  listener: {type: tcp}
+                admissions:
+                - name: admission-verifying
+                  plugin: {type: http, addr: '%s'}
+                - name: admission-trusting
+                  plugin: {type: http, addr: '%s', tls: {secure: false}}
+                """.formatted(verifying, trusting, url, url));
+        GostProcess gost = resources.gost("-C", config.toString()).awaitPort(verifying).awaitPort(trusting);
+
+        Curl.Result selfSignedRefused = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + verifying,
+                origin.url("/hello"));
+        Curl.Result trusted = Curl.run(resources.dir(), "-x", "http://127.0.0.1:" + trusting, origin.url("/hello"));
+
+        assertThat(trusted.status()).as("tls.secure false: the self-signed plugin is asked: " + trusted + "\n"
+                + gost.describe()).isEqualTo(200);
+        assertThat(selfSignedRefused.status()).as("no tls block: the certificate is checked, as GOST's default"
+                + " HTTP client does, and a plugin that cannot be asked admits nobody: " + selfSignedRefused)
+                .isZero();
+        Waits.until("gost to log why the verifying plugin cannot be asked", ManagedProcess.START_TIMEOUT,
+                () -> gost.output().contains("admission admission-verifying: cannot reach " + url),
+                () -> !gost.isAlive(), gost::describe);
+    }
+
+    @Test
     void aResolverAsksOverDnsOverHttpsWithRfc8484Posts() throws Exception {
         OriginServer origin = resources.add(new OriginServer());
         int dnsPort = startDnsmasq();

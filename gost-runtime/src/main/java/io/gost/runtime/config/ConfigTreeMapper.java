@@ -826,7 +826,8 @@ final class ConfigTreeMapper {
         if (pluginFields == null) {
             return null;
         }
-        boolean secure = false;
+        // Without a tls block GOST's HTTP plugin client is Go's default one, which checks the certificate.
+        boolean secure = true;
         String serverName = null;
         Entry tls = pluginFields.get("tls");
         if (!absent(tls)) {
@@ -841,7 +842,7 @@ final class ConfigTreeMapper {
             return null;
         }
         return new ControlPlugin(string(pluginFields, "type"), addr, duration(pluginFields, "timeout"),
-                string(pluginFields, "token"), secure, serverName, origin);
+                string(pluginFields, "token"), !absent(tls), secure, serverName, origin);
     }
 
     /** A handler's or listener's {@code chainGroup}. */

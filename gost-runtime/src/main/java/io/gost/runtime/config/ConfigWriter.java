@@ -308,7 +308,7 @@ public final class ConfigWriter {
         if (controlPlugin.timeout() != null) {
             plugin.put("timeout", goDuration(controlPlugin.timeout()));
         }
-        if (controlPlugin.secure() || controlPlugin.serverName() != null) {
+        if (controlPlugin.tls()) {
             Map<String, Object> tls = new LinkedHashMap<>();
             if (controlPlugin.secure()) {
                 tls.put("secure", true);

@@ -12,11 +12,15 @@ import java.util.Objects;
  * @param addr       the URL of the HTTP plugin
  * @param timeout    how long a request may take, or {@code null} for GOST's default
  * @param token      sent as {@code Authorization: Bearer TOKEN}, or {@code null}
- * @param secure     {@code tls.secure}: verify the plugin's certificate (GOST's default is not to)
+ * @param tls        a {@code tls} block is there: GOST then speaks TLS to a gRPC plugin (plain HTTP/2 without it)
+ *                   and, for an {@code https://} plugin, checks the certificate only when {@code secure} is set;
+ *                   without the block an {@code https://} plugin's certificate is checked (Go's default client)
+ * @param secure     {@code tls.secure}: verify the plugin's certificate (GOST's default within a tls block is not
+ *                   to); true when there is no tls block, as GOST's HTTP client then verifies
  * @param serverName {@code tls.serverName}: the TLS server name sent to an {@code https://} plugin, or {@code null}
  * @param origin     where it was configured
  */
-public record ControlPlugin(String type, String addr, Duration timeout, String token, boolean secure,
+public record ControlPlugin(String type, String addr, Duration timeout, String token, boolean tls, boolean secure,
                             String serverName, Origin origin) {
 
     public ControlPlugin {
@@ -27,8 +31,8 @@ public record ControlPlugin(String type, String addr, Duration timeout, String t
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
     }
 
-    /** A plugin without a TLS server name. */
+    /** A plugin without a TLS server name; {@code secure} false means a tls block with {@code secure: false}. */
     public ControlPlugin(String type, String addr, Duration timeout, String token, boolean secure, Origin origin) {
-        this(type, addr, timeout, token, secure, null, origin);
+        this(type, addr, timeout, token, !secure, secure, null, origin);
     }
 }

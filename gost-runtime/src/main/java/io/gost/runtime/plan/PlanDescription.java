@@ -56,8 +56,8 @@ public final class PlanDescription {
                 .append(plugin.token() == null ? "" : ", bearer token");
         if (plugin.addr().regionMatches(true, 0, "https:", 0, 6)) {
             text.append(plugin.serverName() == null ? "" : ", TLS server name " + plugin.serverName())
-                    .append(plugin.secure() ? ", certificate verified" : ", certificate not verified (tls.secure"
-                            + " false)");
+                    .append(plugin.secure() ? ", certificate verified" + (plugin.tls() ? "" : " (no tls block)")
+                            : ", certificate not verified (tls.secure false)");
         }
         text.append(')');
     }
