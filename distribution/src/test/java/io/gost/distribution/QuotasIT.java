@@ -123,6 +123,10 @@ class QuotasIT {
 
         resources.gost("-C", config.toString()).awaitPort(port).awaitPort(apiPort);
         assertThat(used(api(apiPort, "/config/quotas/quota-0").body())).isEqualTo(usedBefore);
+        // A reload keeps the one counter (nothing was written since the start: the file says the same).
+        assertThat(Curl.run(resources.dir(), "-X", "POST", "http://127.0.0.1:" + apiPort + "/config/reload").body())
+                .contains("\"msg\":\"OK\"");
+        assertThat(used(api(apiPort, "/config/quotas/quota-0").body())).isEqualTo(usedBefore);
         Curl.Result cut = viaProxy(port, origin.url("/bytes/" + 600 * 1024));
         assertThat(cut.exitCode()).as("600 KB more would exceed 1 MB: " + cut).isIn(18, 56);
     }

@@ -340,7 +340,15 @@ public final class Service implements AutoCloseable {
      * stop accepting (auto-read off) while a quota blocks, and start again when none does.
      */
     private void watchQuotas() {
-        if (quotas == null || quotaBook == null || quotaSubscription != null) {
+        if (quotas == null || quotaBook == null) {
+            // A listener taken over from a predecessor that a quota had stopped: this service has none.
+            ListenerSlot current = slot;
+            if (current != null && current.accepting(true)) {
+                log.info("service {}: names no quota any more: accepting again", name);
+            }
+            return;
+        }
+        if (quotaSubscription != null) {
             return;
         }
         quotaSubscription = quotaBook.subscribe(this::quotasChanged);

@@ -283,6 +283,13 @@ class ApiTest {
         assertThat(curl("-u", USER, api + "/config/services/web").body()).contains("\"stoppedByLimit\": true",
                 "\"quotas\": [", "\"name\": \"q\"");
 
+        // The service without the quota: the listener it takes over accepts again.
+        assertThat(curl("-u", USER, "-X", "PUT", "--data", "{\"name\":\"web\",\"addr\":\"127.0.0.1:" + servicePort
+                + "\",\"handler\":{\"type\":\"tcp\"},\"forwarder\":{\"nodes\":[{\"name\":\"t\","
+                + "\"addr\":\"127.0.0.1:" + red.port() + "\"}]}}", api + "/config/services/web").body())
+                .isEqualTo("{\"msg\":\"OK\"}\n");
+        assertThat(greeting(servicePort)).isEqualTo("red");
+
         // A new limit keeps the counter (same window, same store) and lifts the stop.
         assertThat(curl("-u", USER, "-X", "PUT", "--data", "{\"name\":\"q\",\"limit\":\"1MB\",\"store\":"
                 + "{\"file\":\"" + store + "\"}}", api + "/config/quotas/q").body()).isEqualTo("{\"msg\":\"OK\"}\n");

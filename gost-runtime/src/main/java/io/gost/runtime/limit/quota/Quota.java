@@ -123,7 +123,9 @@ public final class Quota {
             return;
         }
         long total = used.addAndGet(bytes);
-        dirty = true;
+        if (!dirty) {
+            dirty = true; // written once per flush, not by every event loop at every read
+        }
         long max = limit;
         if (max > 0 && total >= max && blocked.compareAndSet(false, true)) {
             log.warn("quota {}: {} bytes used, its limit is {}: services naming it stop until the window ends or"
