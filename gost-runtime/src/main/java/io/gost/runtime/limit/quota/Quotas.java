@@ -64,12 +64,9 @@ public final class Quotas implements AutoCloseable {
             if (left == null) {
                 Quota quota = quotas.remove(name);
                 if (quota != null) {
-                    // The last write is store I/O: on the quotas' thread, not the releasing one's.
-                    try {
-                        thread.execute(quota::close);
-                    } catch (java.util.concurrent.RejectedExecutionException e) {
-                        quota.close();
-                    }
+                    // Written now, on the releasing thread (the runtime's, never an event loop): a plan that
+                    // defines the name again right after must read this last count.
+                    quota.close();
                 }
             }
         }
@@ -130,7 +127,7 @@ public final class Quotas implements AutoCloseable {
         quotas.clear();
         holds.clear();
         try {
-            // Last writes of quotas released just before are queued there.
+            // A tick may be writing a counter right now.
             thread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
