@@ -32,6 +32,15 @@ public interface Authenticator {
     }
 
     /**
+     * GOST's client id of a user whose credentials were just accepted: what an auth plugin answered as its
+     * {@code id}, else the user name. Handlers tell it to {@link HandlerContext#authenticated}. Unless overridden,
+     * the user name.
+     */
+    default String clientId(String username) {
+        return username;
+    }
+
+    /**
      * False when {@code client} is let in without credentials (the service's {@code skipauth} addresses): the
      * handler then asks for none. Unless overridden, true.
      */

@@ -81,6 +81,16 @@ public interface HandlerContext {
     }
 
     /**
+     * Tells the runtime who the client is once the handler accepted its credentials: the user name, GOST's client
+     * id. Call it before reaching the client's target through {@link #router()}: a handler's own traffic limiter
+     * (GOST's {@code handler.limiter}) paces each client by what a limiter plugin answers for that id, asked at the
+     * connection's first target (clients that gave no credentials are asked about as ""). Unless overridden, does
+     * nothing.
+     */
+    default void authenticated(String clientId) {
+    }
+
+    /**
      * Relays bytes both ways between the client and {@code upstream} until both directions are done,
      * with backpressure and half-close, and closes both channels at the end. The relay's handlers are in
      * both pipelines when this method returns, so a handler may re-fire events (e.g. a client half-close it

@@ -513,12 +513,20 @@ public final class GostRuntime implements AutoCloseable {
             if (serviceControls.limiter() != null) {
                 controls.keepClientState(serviceControls.limiter(), serviceControls.limiterCleanup());
             }
+            if (serviceControls.clientLimiter() != null) {
+                controls.keepClientState(serviceControls.clientLimiter().name(),
+                        serviceControls.clientLimiter().cleanupInterval());
+            }
             AccessControl access = new AccessControl(
                     serviceControls.admissions().stream().map(controls.admissions()::ref).toList(),
                     serviceControls.climiter() == null ? null : controls.climiters().ref(serviceControls.climiter()),
                     serviceControls.rlimiter() == null ? null : controls.rlimiters().ref(serviceControls.rlimiter()),
                     serviceControls.limiter() == null ? null : controls.limiters().ref(serviceControls.limiter()),
-                    serviceControls.limiterScope(), serviceControls.limiterRefresh());
+                    serviceControls.limiterScope(), serviceControls.limiterRefresh(),
+                    serviceControls.clientLimiter() == null ? null
+                            : controls.limiters().ref(serviceControls.clientLimiter().name()),
+                    serviceControls.clientLimiter() == null ? serviceControls.limiterRefresh()
+                            : serviceControls.clientLimiter().refreshInterval());
             boolean answersRefusals = servicePlan.handler().factory() instanceof HandlerFactory handlerFactory
                     && handlerFactory.answersRefusals();
             Service.Builder builder = Service.builder();

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * GOST's HTTP auth plugin: every login is sent as {@code POST addr} with
  * {@code {"service":..., "username":..., "password":..., "client":"ip:port"}} and accepted when the answer is
- * 200 with {@code {"ok": true}} (an {@code id} in it is GOST's client id, which gost-java does not use yet).
+ * 200 with {@code {"ok": true}}; an {@code id} in it is GOST's client id (the user a handler's own limiter asks about).
  * The exchange ({@code token}, {@code timeout}, {@code tls}) is {@link HttpPluginClient}'s; anything else than
  * that answer (another status, no answer within the timeout, a body that is not that JSON) is a refusal, logged
  * once per kind of failure.
@@ -21,6 +21,9 @@ public final class HttpAuthPlugin implements CredentialCheck, AutoCloseable {
 
     private final String name;
     private final PluginClient client;
+    /** The id of each user's latest accepted login that had one (GOST's client id). */
+    private final java.util.Map<String, String> ids = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_IDS = 100_000;
 
     /**
      * @param name   the auther's name
@@ -51,7 +54,35 @@ public final class HttpAuthPlugin implements CredentialCheck, AutoCloseable {
                                           String service) {
         return client.post(HttpPluginClient.object("service", service, "username", username, "password", password,
                         "client", clientAddress == null ? "" : hostAndPort(clientAddress)), "refusing the login")
-                .handle((answer, error) -> error == null && HttpPluginClient.ok(answer));
+                .handle((answer, error) -> {
+                    boolean accepted = error == null && HttpPluginClient.ok(answer);
+                    if (accepted) {
+                        rememberId(username, answer);
+                    }
+                    return accepted;
+                });
+    }
+
+    /** GOST's client id of {@code username}: the {@code id} its latest accepted login was answered with. */
+    public String clientId(String username) {
+        return ids.get(username);
+    }
+
+    private void rememberId(String username, com.typesafe.config.Config answer) {
+        String id;
+        try {
+            id = answer.hasPath("id") ? answer.getString("id") : null;
+        } catch (RuntimeException e) {
+            id = null; // not text: GOST would fail to decode the answer; the login stands, the id is the name
+        }
+        if (id == null || id.isEmpty()) {
+            ids.remove(username);
+        } else {
+            if (ids.size() >= MAX_IDS) {
+                ids.clear(); // a bound, not a cache policy: ids are asked again at the next logins
+            }
+            ids.put(username, id);
+        }
     }
 
     private static String hostAndPort(InetSocketAddress address) {

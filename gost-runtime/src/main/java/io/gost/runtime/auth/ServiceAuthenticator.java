@@ -79,6 +79,20 @@ public final class ServiceAuthenticator implements Authenticator {
         return answer;
     }
 
+    /** The id an auth plugin answered for {@code username}'s latest login, else the user name. */
+    @Override
+    public String clientId(String username) {
+        for (Registry.Ref<CredentialCheck> ref : authers) {
+            if (ref.get() instanceof HttpAuthPlugin plugin) {
+                String id = plugin.clientId(username);
+                if (id != null) {
+                    return id;
+                }
+            }
+        }
+        return username;
+    }
+
     @Override
     public String toString() {
         return "ServiceAuthenticator[" + (hasInline ? "auth, " : "") + authers + (skipauth.isEmpty() ? ""

@@ -46,7 +46,8 @@ final class ConfigTreeMapper {
             "name, addr, handler, listener, forwarder, admission, admissions, bypass, bypasses, limiter, climiter,"
                     + " rlimiter, quotas, hosts, resolver, interface, sockopts, metadata", "section:services[]");
     private static final Schema HANDLER = Schema.of("a handler",
-            "type, retries, chain, chainGroup, auth, auther, authers, metadata, tls", "section:services[].handler");
+            "type, retries, chain, chainGroup, auth, auther, authers, limiter, metadata, tls",
+            "section:services[].handler");
     private static final Schema LISTENER = Schema.of("a listener",
             "type, chain, chainGroup, auth, auther, authers, metadata, tls", "section:services[].listener");
     private static final Schema CHAIN_GROUP = Schema.of("a chainGroup", "chains, selector",
@@ -82,7 +83,7 @@ final class ConfigTreeMapper {
             "name, whitelist, reverse, network, matchers, file, redis, http, reload, plugin", "section:bypasses[]");
     private static final Schema ADMISSION = Schema.of("an admission",
             "name, whitelist, reverse, matchers, file, redis, http, reload, plugin", "section:admissions[]");
-    private static final Schema LIMITER = Schema.of("a limiter", "name, limits, file, redis, http, reload",
+    private static final Schema LIMITER = Schema.of("a limiter", "name, limits, file, redis, http, reload, plugin",
             "section:limiters[]");
     private static final Schema CLIMITER = Schema.of("a climiter", "name, limits, file, redis, http, reload",
             "section:climiters[]");
@@ -158,7 +159,7 @@ final class ConfigTreeMapper {
             schemas.put("section:" + section + "[].http", HTTP_SOURCE);
         }
         // The plugin block of every control object that has one in gost-java's files (authers' is CONTROL_PLUGIN's).
-        for (String section : List.of("bypasses", "admissions", "hosts", "resolvers")) {
+        for (String section : List.of("bypasses", "admissions", "limiters", "hosts", "resolvers")) {
             schemas.put("section:" + section + "[].plugin", CONTROL_PLUGIN);
             schemas.put("section:" + section + "[].plugin.tls", PLUGIN_TLS);
         }
@@ -300,8 +301,9 @@ final class ConfigTreeMapper {
         ChainGroupConfig chainGroup = chainGroup(fields);
         MetadataBlock metadata = metadata(fields, "metadata");
         TlsConfig tls = tls(fields);
+        String limiter = schema == HANDLER ? string(fields, "limiter") : null;
         return build(() -> new PluginConfig(type, chain, retries == null ? 0 : retries, auth, authers,
-                metadata.values(), chainGroup, origin, metadata.origins(), tls));
+                metadata.values(), chainGroup, origin, metadata.origins(), tls, limiter));
     }
 
     /** {@code auther: NAME} and {@code authers: [NAME, ...]}, joined as GOST joins them. */
@@ -589,7 +591,8 @@ final class ConfigTreeMapper {
         List<String> limits = absent(fields.get("limits")) ? List.of()
                 : lines(fields.get("limits").value(), fields.at("limits"));
         DataSources sources = sources(fields, origin);
-        return build(() -> new LimiterConfig(kind, name, limits, sources, origin));
+        ControlPlugin plugin = kind == LimiterConfig.Kind.TRAFFIC ? controlPlugin(fields) : null;
+        return build(() -> new LimiterConfig(kind, name, limits, sources, plugin, origin));
     }
 
     private QuotaConfig quota(ConfigTree node, Origin origin, int index) {

@@ -221,6 +221,7 @@ public final class ConfigWriter {
         if (plugin.auth() != null) {
             map.put("auth", auth(plugin.auth()));
         }
+        putIfNotNull(map, "limiter", plugin.limiter());
         if (plugin.tls() != null) {
             map.put("tls", tls(plugin.tls()));
         }
@@ -336,6 +337,7 @@ public final class ConfigWriter {
         map.put("name", limiter.name());
         putIfNotEmpty(map, "limits", limiter.limits());
         putSources(map, limiter.sources());
+        putPlugin(map, limiter.plugin());
         return map;
     }
 

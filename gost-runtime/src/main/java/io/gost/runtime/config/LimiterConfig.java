@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param name    referenced by a service's {@code limiter}, {@code climiter} or {@code rlimiter}
  * @param limits  inline lines
  * @param sources more lines from files, Redis or HTTP
+ * @param plugin  a traffic limiter's plugin (GOST's limiter plugin), which then decides alone; or {@code null}
  * @param origin  where it was configured
  */
-public record LimiterConfig(Kind kind, String name, List<String> limits, DataSources sources, Origin origin) {
+public record LimiterConfig(Kind kind, String name, List<String> limits, DataSources sources, ControlPlugin plugin,
+                            Origin origin) {
 
     /** The three kinds of limiter, with the section each is written in. */
     public enum Kind {
@@ -50,5 +52,10 @@ public record LimiterConfig(Kind kind, String name, List<String> limits, DataSou
         }
         limits = List.copyOf(Objects.requireNonNullElse(limits, List.of()));
         sources = Objects.requireNonNullElse(sources, DataSources.NONE);
+    }
+
+    /** A limiter without a plugin. */
+    public LimiterConfig(Kind kind, String name, List<String> limits, DataSources sources, Origin origin) {
+        this(kind, name, limits, sources, null, origin);
     }
 }

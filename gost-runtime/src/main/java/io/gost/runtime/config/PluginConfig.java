@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param origin   where the block was configured
  * @param metadataOrigins where each metadata key was written
  * @param tls      its {@code tls} block, or {@code null}
+ * @param limiter  a handler's own traffic limiter ({@code handler.limiter}, GOST's per-client limits, which only a
+ *                 limiter plugin gives), or {@code null}
  */
 public record PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
                            Metadata metadata, ChainGroupConfig chainGroup, Origin origin, KeyOrigins metadataOrigins,
-                           TlsConfig tls) {
+                           TlsConfig tls, String limiter) {
 
     public PluginConfig {
         origin = Objects.requireNonNullElse(origin, Origin.UNKNOWN);
@@ -38,6 +40,14 @@ public record PluginConfig(String type, String chain, int retries, Credentials a
         metadata = Objects.requireNonNullElse(metadata, Metadata.empty());
         authers = List.copyOf(Objects.requireNonNullElse(authers, List.of()));
         metadataOrigins = Objects.requireNonNullElse(metadataOrigins, KeyOrigins.at(origin.child("metadata")));
+        limiter = limiter == null || limiter.isBlank() ? null : limiter.trim();
+    }
+
+    /** A block without a handler limiter. */
+    public PluginConfig(String type, String chain, int retries, Credentials auth, List<String> authers,
+                        Metadata metadata, ChainGroupConfig chainGroup, Origin origin, KeyOrigins metadataOrigins,
+                        TlsConfig tls) {
+        this(type, chain, retries, auth, authers, metadata, chainGroup, origin, metadataOrigins, tls, null);
     }
 
     /** A block without a chain group or a {@code tls} block. */

@@ -203,6 +203,12 @@ public final class ControlServices implements AutoCloseable {
         SourceReader reader = new SourceReader(owner, config.sources(), SourceReader.RedisShape.LINES);
         switch (config.kind()) {
             case TRAFFIC -> {
+                if (config.plugin() != null) {
+                    replace("limiter", config.name(), null);
+                    limiters.put(config.name(), TrafficLimiter.plugin(config.name(),
+                            PluginClient.of(PluginClient.Kind.LIMITER, owner, config.plugin())));
+                    return;
+                }
                 TrafficLimiter limiter = new TrafficLimiter(config.name(), LimitTable.empty());
                 start("limiter", config.name(), new Reloader(owner, config.limits(), reader, lines -> limiter.update(
                         LimitTable.compile(lines.all(), TrafficLimiter.Rate::parse, lines.rejected()))));

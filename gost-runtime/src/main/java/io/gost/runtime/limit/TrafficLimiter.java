@@ -94,10 +94,28 @@ public final class TrafficLimiter {
     private final Map<String, ClientBuckets> clients = new ConcurrentHashMap<>();
     private volatile long generation;
 
+    /** Set when the limiter's rates come from a plugin ({@code plugin:}); its table is then empty. */
+    private final PluginLimits plugin;
+
     public TrafficLimiter(String name, LimitTable<Rate> table) {
+        this(name, table, null);
+    }
+
+    private TrafficLimiter(String name, LimitTable<Rate> table, PluginLimits plugin) {
         this.name = Objects.requireNonNull(name, "name");
         this.table = LimitTable.empty();
+        this.plugin = plugin;
         update(table);
+    }
+
+    /** A limiter whose rates the plugin answers (GOST's limiter plugin). */
+    public static TrafficLimiter plugin(String name, io.gost.runtime.control.PluginClient client) {
+        return new TrafficLimiter(name, LimitTable.empty(), new PluginLimits(name, client));
+    }
+
+    /** The plugin that answers this limiter's rates, or {@code null} when its lines do. */
+    public PluginLimits asksPlugin() {
+        return plugin;
     }
 
     public String name() {
@@ -149,6 +167,9 @@ public final class TrafficLimiter {
 
     /** Drops per-IP buckets no connection used for {@code idle}. */
     public void sweep(Duration idle) {
+        if (plugin != null) {
+            plugin.sweep(idle);
+        }
         long now = System.nanoTime();
         for (String ip : List.copyOf(clients.keySet())) {
             // Per key and atomic with the compute that hands a bucket to a new connection.
@@ -164,7 +185,7 @@ public final class TrafficLimiter {
 
     @Override
     public String toString() {
-        return "TrafficLimiter[" + name + ", " + table.lines() + "]";
+        return "TrafficLimiter[" + name + ", " + (plugin != null ? plugin : table.lines()) + "]";
     }
 
     /** The buckets of one client IP, shared by its connections. */
@@ -199,7 +220,7 @@ public final class TrafficLimiter {
      * The buckets one connection is paced by, in both directions. Used on the connection's event loop; {@link
      * #close} once, when the connection ends.
      */
-    public final class ConnectionThrottle implements AutoCloseable {
+    public final class ConnectionThrottle implements ClientPacing {
 
         private final byte[] ip;
         private final String ipKey;

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -104,6 +105,10 @@ final class ControlPlanner {
                 problem(limiter.origin(), "a " + limiter.kind().reference() + " named '" + limiter.name()
                         + "' is defined twice");
                 continue;
+            }
+            if (limiter.plugin() != null) {
+                checkPlugin("limiter '" + limiter.name() + "'", limiter.plugin(),
+                        !limiter.limits().isEmpty() || limiter.sources().external(), "limits, file, redis and http");
             }
             compileLimits(limiter, (line, why) -> problem(limiter.origin().child("limits"),
                     limiter.kind().reference() + " '" + limiter.name() + "': '" + line.trim() + "': " + why));
@@ -204,7 +209,8 @@ final class ControlPlanner {
      */
     private void checkPlugin(String owner, io.gost.runtime.config.ControlPlugin plugin, boolean besides,
                              String ownRulesAre) {
-        String feature = owner.startsWith("hosts ") || owner.startsWith("resolver ") ? "names" : "access";
+        String feature = owner.startsWith("hosts ") || owner.startsWith("resolver ") ? "names"
+                : owner.startsWith("limiter ") ? "limits" : "access";
         if (!plugin.type().equals("http")) {
             problem(plugin.origin().child("type"), owner + ": " + Unsupported.message("plugin type '"
                     + plugin.type() + "'" + (plugin.type().equals("grpc") ? " (GOST's default when type is absent)"
@@ -283,6 +289,17 @@ final class ControlPlanner {
      */
     ServiceControls service(ControlRefs refs, Origin origin, Metadata metadata, KeyOrigins keys,
                             Metadata handlerMetadata, KeyOrigins handlerKeys, boolean namespace) {
+        return service(refs, origin, metadata, keys, handlerMetadata, handlerKeys, namespace, null);
+    }
+
+    /**
+     * As above, with the service's handler block, whose {@code limiter} (a handler's own, per client) is checked
+     * here: a traffic limiter that asks a plugin (GOST asks nothing else per client), on a handler that applies
+     * one.
+     */
+    ServiceControls service(ControlRefs refs, Origin origin, Metadata metadata, KeyOrigins keys,
+                            Metadata handlerMetadata, KeyOrigins handlerKeys, boolean namespace,
+                            io.gost.runtime.config.PluginConfig handler) {
         requireAll(refs.admissions(), name -> admissions.containsKey(name)
                         || config.controls().admission(name).isPresent(),
                 config.controls().admissions().stream().map(AdmissionConfig::name).toList(), "admission",
@@ -314,8 +331,45 @@ final class ControlPlanner {
         Duration cleanup = duration(metadata, "limiter.cleanupInterval", ServiceControls.DEFAULT_CLEANUP);
         AddressPatterns skipauth = skipauth(handlerMetadata, handlerKeys);
         Outbound outbound = outbound(metadata, keys, namespace);
+        ServiceControls.ClientLimiter clientLimiter = handler == null || handler.limiter() == null ? null
+                : clientLimiter(handler, handlerMetadata == null ? Metadata.empty() : handlerMetadata);
         return new ServiceControls(refs.admissions(), refs.bypasses(), refs.limiter(), scope, refresh, cleanup,
-                refs.climiter(), refs.rlimiter(), refs.hosts(), refs.resolver(), skipauth, outbound, refs.quotas());
+                refs.climiter(), refs.rlimiter(), refs.hosts(), refs.resolver(), skipauth, outbound, clientLimiter,
+                refs.quotas());
+    }
+
+    /** GOST's handlers that pace each client by their own limiter ({@code h.options.Limiter}, scope client). */
+    private static final java.util.Set<String> HANDLERS_WITH_A_LIMITER = java.util.Set.of("http", "http2", "socks",
+            "socks4", "socks4a", "socks5", "auto", "relay", "tunnel");
+
+    /** {@code handler.limiter}: a plugin limiter, on a handler that applies it. */
+    private ServiceControls.ClientLimiter clientLimiter(io.gost.runtime.config.PluginConfig handler,
+                                                       Metadata handlerMetadata) {
+        String name = handler.limiter();
+        Origin at = handler.origin().child("limiter");
+        Optional<LimiterConfig> limiter = Optional.ofNullable(limiters.get(LimiterConfig.Kind.TRAFFIC + " " + name))
+                .or(() -> config.controls().limiter(LimiterConfig.Kind.TRAFFIC, name));
+        if (limiter.isEmpty()) {
+            List<String> known = config.controls().limiters(LimiterConfig.Kind.TRAFFIC).stream()
+                    .map(LimiterConfig::name).toList();
+            problem(at, "no limiter named '" + name + "' in limiters" + (known.isEmpty() ? "" : "; known: "
+                    + String.join(", ", known)));
+            return null;
+        }
+        if (limiter.get().plugin() == null) {
+            problem(at, "limiter '" + name + "' has no plugin: a handler's own limiter paces each client by what a"
+                    + " limiter plugin answers for it (GOST asks limits lines nothing per client, so they would limit"
+                    + " nothing here); give limiter '" + name + "' a plugin, or name it as the service's limiter");
+            return null;
+        }
+        if (!HANDLERS_WITH_A_LIMITER.contains(handler.type())) {
+            problem(at, "handler " + handler.type() + " applies no limiter of its own (GOST's http, socks4, socks5,"
+                    + " relay and auto handlers do); name it as the service's limiter instead");
+            return null;
+        }
+        return new ServiceControls.ClientLimiter(name,
+                duration(handlerMetadata, "limiter.refreshInterval", ServiceControls.DEFAULT_REFRESH),
+                duration(handlerMetadata, "limiter.cleanupInterval", ServiceControls.DEFAULT_CLEANUP));
     }
 
     /**

@@ -98,6 +98,11 @@ public final class PlanDescription {
         }
         for (LimiterConfig limiter : controls.limiters()) {
             text.append(limiter.kind().reference()).append(' ').append(limiter.name()).append(": ");
+            if (limiter.plugin() != null) {
+                plugin(text, limiter.plugin(), "the rates of each service, connection and client");
+                text.append('\n');
+                continue;
+            }
             LimitTable<?> table = ControlPlanner.compileLimits(limiter, (line, why) -> { });
             List<String> lines = new ArrayList<>();
             table.lines().forEach((key, value) -> lines.add(key + " " + (value == null ? "unlimited" : value)));
@@ -288,6 +293,11 @@ public final class PlanDescription {
                     == io.gost.runtime.limit.TrafficLimiter.Scope.ALL ? "" : " (" + controls.limiterScope()
                     .name().toLowerCase(java.util.Locale.ROOT) + " lines only)") + ", refresh "
                     + duration(controls.limiterRefresh()) + ", cleanup " + duration(controls.limiterCleanup()));
+        }
+        if (controls.clientLimiter() != null) {
+            limiters.add("each client: the handler's limiter " + controls.clientLimiter().name() + ", refresh "
+                    + duration(controls.clientLimiter().refreshInterval()) + ", cleanup "
+                    + duration(controls.clientLimiter().cleanupInterval()));
         }
         if (controls.climiter() != null) {
             limiters.add("connections: climiter " + controls.climiter());

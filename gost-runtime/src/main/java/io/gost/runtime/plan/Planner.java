@@ -335,7 +335,7 @@ public final class Planner {
         }
         ServiceControls serviceControls = controls.service(serviceConfig.controls(), origin, metadata, keys,
                 handler == null ? null : handler.metadata(), serviceConfig.handler().metadataOrigins(),
-                netnsOut != null);
+                netnsOut != null, serviceConfig.handler());
         HopPlan forwarder = serviceConfig.forwarder() == null ? null : forwarder(serviceConfig.forwarder());
         if (forwarder == null && chainGroup == null) {
             forwarder = toTheLastHop(chain);

@@ -25,7 +25,7 @@ public final class RuntimeKeys {
             MetadataKey.string("limiter.scope", "", "which lines of the service's limiter apply: service ($ only),"
                     + " conn ($$, IPs and CIDRs only), or both when empty"),
             MetadataKey.duration("limiter.refreshInterval", "30s", "how soon open connections take up the buckets"
-                    + " a reload of the limiter gave them"),
+                    + " a reload of the limiter gave them; for a limiter plugin, how long its answers are kept"),
             MetadataKey.duration("limiter.cleanupInterval", "60s", "how long per-client buckets and counters"
                     + " nobody uses are kept"));
 
@@ -59,7 +59,11 @@ public final class RuntimeKeys {
                     + " address"),
             MetadataKey.duration("idleTimeout", "", "the service's idleTimeout, given with the handler's options"
                     + " (gost-java)"),
-            MetadataKey.list("skipauth", "client IPs and CIDRs let in without credentials"));
+            MetadataKey.list("skipauth", "client IPs and CIDRs let in without credentials"),
+            MetadataKey.duration("limiter.refreshInterval", "30s", "how long the answers of the handler's own"
+                    + " limiter plugin (handler.limiter) are kept before they are asked again"),
+            MetadataKey.duration("limiter.cleanupInterval", "60s", "how long an answer of the handler's own limiter"
+                    + " plugin that no connection uses is kept"));
 
     private RuntimeKeys() {
     }

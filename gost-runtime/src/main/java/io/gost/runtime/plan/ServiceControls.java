@@ -22,12 +22,30 @@ import java.util.Objects;
  * @param resolver        resolver for targets by name, or {@code null}
  * @param skipauth        client addresses let in without credentials (the handler's {@code skipauth})
  * @param outbound        interface and socket mark of direct dials
+ * @param clientLimiter   the handler's own traffic limiter ({@code handler.limiter}), or {@code null}
  * @param quotas          quotas by name: while any is used up, the service stops carrying traffic
  */
 public record ServiceControls(List<String> admissions, List<String> bypasses, String limiter,
                               TrafficLimiter.Scope limiterScope, Duration limiterRefresh, Duration limiterCleanup,
                               String climiter, String rlimiter, String hosts, String resolver,
-                              AddressPatterns skipauth, Outbound outbound, List<String> quotas) {
+                              AddressPatterns skipauth, Outbound outbound, ClientLimiter clientLimiter,
+                              List<String> quotas) {
+
+    /**
+     * A handler's own traffic limiter (GOST's {@code handler.limiter}): a limiter plugin asked per client (scope
+     * {@code client}: the authenticated user, or "" for clients that gave none).
+     *
+     * @param name            the limiter's name
+     * @param refreshInterval how long an answer is kept (the handler's {@code limiter.refreshInterval})
+     * @param cleanupInterval how long an answer nobody uses is kept (the handler's {@code limiter.cleanupInterval})
+     */
+    public record ClientLimiter(String name, Duration refreshInterval, Duration cleanupInterval) {
+        public ClientLimiter {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(refreshInterval, "refreshInterval");
+            Objects.requireNonNull(cleanupInterval, "cleanupInterval");
+        }
+    }
 
     /** GOST's defaults for a service's limiter options. */
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
@@ -36,15 +54,15 @@ public record ServiceControls(List<String> admissions, List<String> bypasses, St
     /** Nothing named, GOST's defaults. */
     public static final ServiceControls NONE = new ServiceControls(List.of(), List.of(), null,
             TrafficLimiter.Scope.ALL, DEFAULT_REFRESH, DEFAULT_CLEANUP, null, null, null, null, AddressPatterns.empty(),
-            Outbound.NONE, List.of());
+            Outbound.NONE, null, List.of());
 
     /** Without quotas. */
     public ServiceControls(List<String> admissions, List<String> bypasses, String limiter,
                            TrafficLimiter.Scope limiterScope, Duration limiterRefresh, Duration limiterCleanup,
                            String climiter, String rlimiter, String hosts, String resolver,
-                           AddressPatterns skipauth, Outbound outbound) {
+                           AddressPatterns skipauth, Outbound outbound, ClientLimiter clientLimiter) {
         this(admissions, bypasses, limiter, limiterScope, limiterRefresh, limiterCleanup, climiter, rlimiter, hosts,
-                resolver, skipauth, outbound, List.of());
+                resolver, skipauth, outbound, clientLimiter, List.of());
     }
 
     public ServiceControls {

@@ -3,6 +3,7 @@ package io.gost.runtime.service;
 import io.gost.api.Refusal;
 import io.gost.runtime.admission.Admission;
 import io.gost.runtime.control.Registry;
+import io.gost.runtime.limit.ClientPacing;
 import io.gost.runtime.limit.ConnectionLimiter;
 import io.gost.runtime.limit.Count;
 import io.gost.runtime.limit.RequestLimiter;
@@ -41,6 +42,8 @@ public final class AccessControl {
     private final Registry.Ref<TrafficLimiter> traffic;
     private final TrafficLimiter.Scope scope;
     private final Duration refreshInterval;
+    private final Registry.Ref<TrafficLimiter> clientTraffic;
+    private final Duration clientRefreshInterval;
     private final RefusalLog admissionRefusals = new RefusalLog(log, "connection");
     private final RefusalLog connectionRefusals = new RefusalLog(log, "connection");
     private final RefusalLog requestRefusals = new RefusalLog(log, "request");
@@ -63,6 +66,56 @@ public final class AccessControl {
         this.traffic = traffic;
         this.scope = Objects.requireNonNull(scope, "scope");
         this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
+        this.clientTraffic = null;
+        this.clientRefreshInterval = refreshInterval;
+    }
+
+    /**
+     * As above, with the handler's own traffic limiter (GOST's {@code handler.limiter}), asked per client.
+     *
+     * @param clientTraffic         the handler's limiter, or {@code null}
+     * @param clientRefreshInterval how long its answers are kept
+     */
+    public AccessControl(List<Registry.Ref<Admission>> admissions, Registry.Ref<ConnectionLimiter> connections,
+                         Registry.Ref<RequestLimiter> requests, Registry.Ref<TrafficLimiter> traffic,
+                         TrafficLimiter.Scope scope, Duration refreshInterval,
+                         Registry.Ref<TrafficLimiter> clientTraffic, Duration clientRefreshInterval) {
+        this.admissions = List.copyOf(admissions);
+        this.connections = connections;
+        this.requests = requests;
+        this.traffic = traffic;
+        this.scope = Objects.requireNonNull(scope, "scope");
+        this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
+        this.clientTraffic = clientTraffic;
+        this.clientRefreshInterval = Objects.requireNonNull(clientRefreshInterval, "clientRefreshInterval");
+    }
+
+    /** True when the handler paces each client by a limiter of its own. */
+    boolean hasClientLimiter() {
+        return clientTraffic != null;
+    }
+
+    /**
+     * The pacing of a connection by the handler's own limiter, once it knows the client and its target, or
+     * {@code null} when that limiter does not limit it.
+     *
+     * @param clientId the authenticated client's id, or "" when it gave none
+     * @param target   {@code host:port}
+     */
+    ClientPacing clientThrottle(String service, String clientId, String network, String target,
+                                InetSocketAddress client) {
+        if (clientTraffic == null) {
+            return null;
+        }
+        TrafficLimiter limiter = clientTraffic.get();
+        if (limiter == null) {
+            missing(clientTraffic);
+            return null;
+        }
+        if (limiter.asksPlugin() == null) {
+            return null; // GOST's limits lines answer nothing per client (the planner refuses this)
+        }
+        return limiter.asksPlugin().openForClient(service, clientId, network, target, client, clientRefreshInterval);
     }
 
     boolean hasAdmission() {
@@ -196,8 +249,13 @@ public final class AccessControl {
                 "too many requests: rlimiter " + limiter.name() + " (" + line + " per second)");
     }
 
-    /** The pacing of a new connection's relay, or {@code null} when no traffic limit applies to it. */
-    TrafficLimiter.ConnectionThrottle throttle(InetSocketAddress client) {
+    /**
+     * The pacing of a new connection, or {@code null} when no traffic limit applies to it.
+     *
+     * @param service its service, told to a limiter plugin
+     * @param network {@code tcp} or {@code udp}, told to a limiter plugin
+     */
+    ClientPacing throttle(String service, String network, InetSocketAddress client) {
         if (traffic == null) {
             return null;
         }
@@ -205,6 +263,9 @@ public final class AccessControl {
         if (limiter == null) {
             missing(traffic);
             return null;
+        }
+        if (limiter.asksPlugin() != null) {
+            return limiter.asksPlugin().openForService(service, network, client, scope, refreshInterval);
         }
         TrafficLimiter.ConnectionThrottle throttle = limiter.open(client, scope, refreshInterval);
         if (!throttle.limits()) {

@@ -10,6 +10,8 @@ import io.gost.api.RelayResult;
 import io.gost.api.Router;
 import io.gost.api.SocketPurpose;
 import io.gost.runtime.chain.HopForwarder;
+import io.gost.runtime.limit.ClientPacing;
+import io.gost.runtime.limit.ThrottleHandler;
 import io.gost.runtime.relay.DatagramRelay;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
@@ -45,6 +47,13 @@ final class ConnectionContext implements HandlerContext, Router, Relay.Progress,
     /** The connection limit's refusal decided at accept, handed to the handler at its first request. */
     private Refusal pendingRefusal;
 
+    /** The handler's own limiter's pipeline handler, beside the service's {@link ThrottleHandler#NAME}. */
+    static final String CLIENT_THROTTLE = ThrottleHandler.NAME + "-client";
+
+    /** Who the handler says the client is (GOST's client id): "" until it authenticated. */
+    private String clientId = "";
+    /** True once the handler's own limiter was asked about this connection. */
+    private boolean clientPaced;
     /** The last target the handler asked for, for the log line. */
     private InetSocketAddress target;
     long fromClient;
@@ -67,11 +76,81 @@ final class ConnectionContext implements HandlerContext, Router, Relay.Progress,
     }
 
     @Override
+    public void authenticated(String id) {
+        clientId = id == null ? "" : id;
+    }
+
+    /**
+     * Paces the connection by the handler's own limiter (GOST's {@code handler.limiter}), asked for this client
+     * at its first target: at the head of the pipeline, beside the service's limiter, until the connection ends.
+     */
+    private ClientPacing paceClient(String network, InetSocketAddress address) {
+        if (clientPaced || !service.access().hasClientLimiter()) {
+            return null;
+        }
+        clientPaced = true;
+        ClientPacing pacing = service.access().clientThrottle(service.name(), clientId, network,
+                targetText(address), clientAddress);
+        if (pacing == null) {
+            return null;
+        }
+        if (client.isActive()) {
+            client.pipeline().addFirst(CLIENT_THROTTLE, pacing.handler());
+            return pacing;
+        }
+        pacing.close();
+        return null;
+    }
+
+    /**
+     * {@code dial}, completed only once {@code pacing} is known too (its limiter plugin answered), so that the
+     * handler moves nothing before: GOST's first read waits for the answer. Both are awaited at once.
+     */
+    private <T> Future<T> afterPacing(ClientPacing pacing, Future<T> dial) {
+        if (pacing == null || pacing.ready().isDone()) {
+            return dial;
+        }
+        io.netty.util.concurrent.Promise<T> both = client.eventLoop().newPromise();
+        pacing.ready().whenComplete((answered, error) -> client.eventLoop().execute(() -> dial.addListener(done -> {
+            if (done.isSuccess()) {
+                if (!both.trySuccess(dial.getNow())) {
+                    closeQuietly(dial.getNow()); // the handler gave up waiting: nobody else will close it
+                }
+            } else {
+                both.tryFailure(done.cause());
+            }
+        })));
+        return both;
+    }
+
+    private static String targetText(InetSocketAddress address) {
+        if (address == null) {
+            return "";
+        }
+        String host = address.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static void closeQuietly(Object dialed) {
+        if (dialed instanceof Channel channel) {
+            channel.close();
+        } else if (dialed instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // a binding the handler no longer wants: nothing to tell anyone
+            }
+        }
+    }
+
+    @Override
     public Future<Channel> dial(String network, InetSocketAddress address) {
         target = address;
+        ClientPacing pacing = paceClient(network, address);
         // GOST's hash selectors pick by client address, or by target host with the handler's `hash: host`.
         String hashKey = service.hashByTarget() ? address.getHostString() : clientKey();
-        return recordFailure(service.router().dial(client.eventLoop(), network, address, hashKey));
+        return afterPacing(pacing, recordFailure(service.router().dial(client.eventLoop(), network, address,
+                hashKey)));
     }
 
     @Override
@@ -82,8 +161,9 @@ final class ConnectionContext implements HandlerContext, Router, Relay.Progress,
     @Override
     public Future<Binding> bind(BindRequest request, ListenContext.Acceptor acceptor) {
         target = request.address();
-        return recordFailure(service.router().bind(client.eventLoop(), request, acceptor, clientKey(),
-                service.retries() + 1));
+        ClientPacing pacing = paceClient("tcp", request.address());
+        return afterPacing(pacing, recordFailure(service.router().bind(client.eventLoop(), request, acceptor,
+                clientKey(), service.retries() + 1)));
     }
 
     /** Keeps a failed dial's reason (it names the hop and its answer) for the connection's log line. */
@@ -158,12 +238,13 @@ final class ConnectionContext implements HandlerContext, Router, Relay.Progress,
         return Optional.of(new Forwarder() {
             @Override
             public Future<Channel> dial() {
-                return recordFailure(hopForwarder.dial());
+                return afterPacing(paceClient("tcp", null), recordFailure(hopForwarder.dial()));
             }
 
             @Override
             public Future<Channel> dial(String network) {
-                return recordFailure(hopForwarder.dial(network));
+                // The node is chosen while dialing: the handler's own limiter is asked with an empty addr.
+                return afterPacing(paceClient(network, null), recordFailure(hopForwarder.dial(network)));
             }
         });
     }

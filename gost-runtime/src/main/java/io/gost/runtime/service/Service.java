@@ -8,12 +8,13 @@ import io.gost.api.Refusal;
 import io.gost.api.RemotePort;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
+import io.gost.api.datagram.DatagramSessionChannel;
 import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.Hop;
 import io.gost.runtime.chain.SocketPlacement;
+import io.gost.runtime.limit.ClientPacing;
 import io.gost.runtime.limit.ConnectionLimiter;
 import io.gost.runtime.limit.ThrottleHandler;
-import io.gost.runtime.limit.TrafficLimiter;
 import io.gost.runtime.relay.Relay;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -478,13 +479,35 @@ public final class Service implements AutoCloseable {
             return;
         }
         if (refusal == null) {
-            TrafficLimiter.ConnectionThrottle throttle = access.throttle(remote);
+            ClientPacing throttle = access.throttle(name, client instanceof DatagramSessionChannel ? "udp" : "tcp",
+                    remote);
             if (throttle != null) {
                 // At the head of the pipeline: every byte to and from the client, whoever moves it.
-                client.pipeline().addFirst(ThrottleHandler.NAME, new ThrottleHandler(throttle.fromClient(),
-                        throttle.toClient(), throttle));
+                client.pipeline().addFirst(ThrottleHandler.NAME, throttle.handler());
+                if (!throttle.ready().isDone()) {
+                    // A limiter plugin is being asked about this connection: nothing is read until it answered
+                    // (GOST's first read waits for it), and what epoll reads on a FIN meanwhile is held.
+                    AdmissionWait wait = AdmissionWait.install(client);
+                    Refusal none = refusal;
+                    throttle.ready().whenComplete((answered, error) -> client.eventLoop().execute(() -> {
+                        wait.remove(client);
+                        if (!client.isActive()) {
+                            wait.discard();
+                            connectionGone();
+                            return;
+                        }
+                        handOver(client, none);
+                        wait.replay(client);
+                    }));
+                    return;
+                }
             }
         }
+        handOver(client, refusal);
+    }
+
+    /** An admitted, paced connection to the handler. */
+    private void handOver(Channel client, Refusal refusal) {
         if (quotas != null) {
             // At the very head, as GOST wraps the accepted connection: every byte to and from the client.
             client.pipeline().addFirst(io.gost.runtime.limit.quota.QuotaHandler.NAME, quotas);

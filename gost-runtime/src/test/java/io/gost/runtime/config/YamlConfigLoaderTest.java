@@ -197,7 +197,7 @@ class YamlConfigLoaderTest {
                 "- addr: :8080",
                 "  bypass: bp",
                 "  observer: o",
-                "  handler: {type: http, tls: {certFile: a}, limiter: l}",
+                "  handler: {type: http, tls: {certFile: a}}",
                 "  listener: {type: tcp, chainGroup: {chains: [{chain: a, matcher: {rule: 'Host(`a.com`)'}}]}}"))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
@@ -208,8 +208,6 @@ class YamlConfigLoaderTest {
                         "app.yaml:8: services[0].observer: 'observer' is GOST's, but gost-java does not support it"
                                 + " yet (operations (API, metrics, logs, reload)); remove it, or run this configuration"
                                 + " with GOST",
-                        "app.yaml:9: services[0].handler.limiter: 'limiter' is GOST's, but gost-java does not support"
-                                + " it yet (limiters); remove it, or run this configuration with GOST",
                         "app.yaml:10: services[0].listener.chainGroup.chains[0].matcher: 'matcher' is GOST's, but"
                                 + " gost-java does not support it yet (routing (chain groups, matchers, ingress,"
                                 + " routers)); remove it, or run this configuration with GOST"));

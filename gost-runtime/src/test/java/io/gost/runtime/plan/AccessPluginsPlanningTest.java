@@ -118,14 +118,68 @@ class AccessPluginsPlanningTest {
     }
 
     @Test
-    void limiterPluginsStayRefused() {
-        assertThatThrownBy(() -> yaml(
+    void aLimiterPluginPlansForTheServiceAndTheHandlerAndCheckShowsWhomItAsks() {
+        Planner.Result result = yaml(
+                "services:",
+                "- name: service-0",
+                "  addr: 127.0.0.1:18080",
+                "  limiter: limiter-0",
+                "  handler:",
+                "    type: http",
+                "    limiter: limiter-0",
+                "    metadata: {limiter.refreshInterval: 5s}",
+                "  listener: {type: tcp}",
                 "limiters:",
                 "- name: limiter-0",
-                "  plugin: {type: http, addr: 'http://127.0.0.1:8000/limiter'}"))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "app.yaml:3: limiters[0].plugin: 'plugin' is GOST's, but gost-java does not support it yet"
-                                + " (limiters); remove it, or run this configuration with GOST"));
+                "  plugin: {type: http, addr: 'http://127.0.0.1:8000/limiter'}");
+
+        assertThat(result.problems()).isEmpty();
+        ServicePlan service = result.plan().services().get(0);
+        assertThat(service.controls().limiter()).isEqualTo("limiter-0");
+        assertThat(service.controls().clientLimiter()).isEqualTo(new ServiceControls.ClientLimiter("limiter-0",
+                java.time.Duration.ofSeconds(5), ServiceControls.DEFAULT_CLEANUP));
+        assertThat(PlanDescription.describe(result.plan()))
+                .contains("limiter limiter-0: asks the http plugin at http://127.0.0.1:8000/limiter about the rates of"
+                        + " each service, connection and client")
+                .contains("traffic: limiter limiter-0, refresh 30s, cleanup 1m; each client: the handler's limiter"
+                        + " limiter-0, refresh 5s, cleanup 1m");
+    }
+
+    @Test
+    void aLimiterPluginBesideLimitsAndAHandlersLimiterWithoutAPluginAreErrors() {
+        Planner.Result result = yaml(
+                "services:",
+                "- name: service-0",
+                "  addr: 127.0.0.1:18080",
+                "  handler: {type: http, limiter: lines}",
+                "  listener: {type: tcp}",
+                "- name: service-1",
+                "  addr: 127.0.0.1:18081",
+                "  handler: {type: tcp, limiter: limiter-0}",
+                "  listener: {type: tcp}",
+                "  forwarder: {nodes: [{name: target, addr: '127.0.0.1:80'}]}",
+                "- name: service-2",
+                "  addr: 127.0.0.1:18082",
+                "  handler: {type: socks5, limiter: nowhere}",
+                "  listener: {type: tcp}",
+                "limiters:",
+                "- name: limiter-0",
+                "  limits: ['$ 1MB']",
+                "  plugin: {type: http, addr: 'http://127.0.0.1:8000/limiter'}",
+                "- name: lines",
+                "  limits: ['$ 1MB']");
+
+        assertThat(result.problems()).containsExactlyInAnyOrder(
+                "app.yaml:18: limiters[0].plugin: limiter 'limiter-0': a plugin decides alone (GOST ignores limits,"
+                        + " file, redis and http next to it); remove them or the plugin",
+                "app.yaml:4: services[0].handler.limiter: limiter 'lines' has no plugin: a handler's own limiter"
+                        + " paces each client by what a limiter plugin answers for it (GOST asks limits lines nothing"
+                        + " per client, so they would limit nothing here); give limiter 'lines' a plugin, or name it"
+                        + " as the service's limiter",
+                "app.yaml:8: services[1].handler.limiter: handler tcp applies no limiter of its own (GOST's http,"
+                        + " socks4, socks5, relay and auto handlers do); name it as the service's limiter instead",
+                "app.yaml:13: services[2].handler.limiter: no limiter named 'nowhere' in limiters; known:"
+                        + " limiter-0, lines");
     }
 
     @Test

@@ -216,6 +216,8 @@ final class RelayHandler implements Handler {
                                 return;
                             }
                             if (error == null && Boolean.TRUE.equals(accepted)) {
+                                // GOST's client id, for the handler's own limiter.
+                                context.authenticated(authenticator.get().clientId(user));
                                 onAuthenticated(request);
                             } else {
                                 refuse(RelayProtocol.STATUS_UNAUTHORIZED, request.username() == null

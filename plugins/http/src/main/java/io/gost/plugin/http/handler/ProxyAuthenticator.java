@@ -48,21 +48,25 @@ final class ProxyAuthenticator extends ChannelInboundHandlerAdapter {
             }
             CompletableFuture<Boolean> answer = authenticator.authenticate(credentials.get().username(),
                     credentials.get().password(), connection.context().clientAddress()).toCompletableFuture();
+            String username = credentials.get().username();
             if (answer.isDone()) {
-                decided(ctx, proxyRequest, field, answer.getNow(false));
+                decided(ctx, proxyRequest, field, username, answer.getNow(false));
             } else {
                 answer.whenComplete((accepted, error) -> ctx.executor().execute(() ->
-                        decided(ctx, proxyRequest, field, error == null && Boolean.TRUE.equals(accepted))));
+                        decided(ctx, proxyRequest, field, username, error == null && Boolean.TRUE.equals(accepted))));
             }
         } else {
             ctx.fireChannelRead(msg);
         }
     }
 
-    private void decided(ChannelHandlerContext ctx, ProxyRequest proxyRequest, String field, boolean accepted) {
+    private void decided(ChannelHandlerContext ctx, ProxyRequest proxyRequest, String field, String username,
+                         boolean accepted) {
         if (connection.isClosed()) {
             ReferenceCountUtil.release(proxyRequest.request());
         } else if (accepted) {
+            // GOST's client id: the handler's own limiter (handler.limiter) asks about it.
+            connection.context().authenticated(authenticator.clientId(username));
             ctx.fireChannelRead(proxyRequest);
         } else {
             refuse(ctx, proxyRequest, field);

@@ -177,6 +177,8 @@ final class Socks5ServerHandshakeHandler extends ChannelInboundHandlerAdapter im
             replyThenClose(new DefaultSocks5PasswordAuthResponse(CREDENTIALS_REJECTED));
             return;
         }
+        // GOST's client id: the handler's own limiter asks about it.
+        context.authenticated(config.authenticator().map(a -> a.clientId(username)).orElse(username));
         phase = Phase.COMMAND;
         replaceDecoder(new Socks5CommandRequestDecoder(TargetAddressDecoder.INSTANCE));
         ctx.writeAndFlush(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.SUCCESS));
