@@ -7,7 +7,7 @@
 # its hot paths under load), then the peers of a workload are measured in turn (A B C A B C ...)
 # BENCH_REPS times, so that drift on a shared machine hits all of them alike. Prints a markdown table of
 # medians, of gost-java's median divided by each peer's and of the CPU each proxy used, and saves it
-# with the date, machine and command in bench/results/latest.md. Measuring takes about 10 minutes.
+# with the date, machine and command in bench/results/latest.md. Measuring takes about 11 minutes.
 #
 #   1  TCP forward, iperf3, 1 and 4 streams: Gbit/s       direct, haproxy, socat, gost-java
 #   2  TCP forward, 1 KiB over keep-alive (wrk): req/s     direct, haproxy, gost-java
@@ -19,6 +19,9 @@
 #   8  start-up until the first byte comes back through a TCP forward: s   haproxy, gost-java
 #   9  slow reader: most bytes held inside the proxy: KiB  haproxy, gost-java (BENCH_SLOW_READER_MIB
 #      through a TCP forward to a reader taking 1 MiB/s; from the kernel's view of the two sockets)
+#  10  cold: workload 3 in the first BENCH_COLD_SECONDS s after a fresh start: req/s   haproxy, gost-java
+#      (each round starts both anew; the port accepts, then wrk runs 1 s at a time, so the rows for
+#      second 1, 2, ... show the JIT warming up; BENCH_COLD_REPS rounds, alternating)
 #
 # Environment (all optional):
 #   BENCH_DURATION=4        seconds per throughput/latency measurement
@@ -31,7 +34,10 @@
 #   BENCH_MEM_PAIRS="10000 50000"   idle pairs for workload 7 (capped by `ulimit -n`, see the table)
 #   BENCH_SLOW_READER_MIB=16   MiB sent to the slow reader in workload 9 (1 MiB/s, so 16 s per peer;
 #                           1024 is the issue's full 1 GiB run, 17 minutes per peer)
-#   BENCH_WORKLOADS="1 2 3 4 5 6 7 8 9"   which workloads to run
+#   BENCH_COLD_REPS=5       rounds of workload 10 (a fresh process per peer each)
+#   BENCH_COLD_SECONDS=5    seconds measured after each fresh start in workload 10
+#   BENCH_GOST=distribution/target/gost/bin/gost   the gost to measure (e.g. a copy with other JVM flags)
+#   BENCH_WORKLOADS="1 2 3 4 5 6 7 8 9 10"   which workloads to run
 #   BENCH_OUT=bench/results/latest.md   where the report goes
 #   BENCH_KEEP=1            keep the temporary directory (configs and logs of every process)
 #
@@ -44,13 +50,15 @@ set -euo pipefail
 BENCH_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 ROOT=$(dirname -- "$BENCH_DIR")
 LIB=$BENCH_DIR/lib
-GOST=$ROOT/distribution/target/gost/bin/gost
+GOST=${BENCH_GOST:-$ROOT/distribution/target/gost/bin/gost}
 
 DURATION=${BENCH_DURATION:-4}
 REPS=${BENCH_REPS:-3}
 STARTUP_REPS=${BENCH_STARTUP_REPS:-5}
 MEM_PAIRS=${BENCH_MEM_PAIRS:-10000 50000}
-WORKLOADS=${BENCH_WORKLOADS:-1 2 3 4 5 6 7 8 9}
+WORKLOADS=${BENCH_WORKLOADS:-1 2 3 4 5 6 7 8 9 10}
+COLD_REPS=${BENCH_COLD_REPS:-5}
+COLD_SECONDS=${BENCH_COLD_SECONDS:-5}
 SLOW_READER_MIB=${BENCH_SLOW_READER_MIB:-16}
 OUT=${BENCH_OUT:-$BENCH_DIR/results/latest.md}
 WARMUP=${BENCH_WARMUP:-1}
@@ -683,6 +691,66 @@ workload_9() {
     slow_reader gost-java "$go" "$reader"
 }
 
+# cold_round PEER NGINX_PORT COMMAND...: starts COMMAND (a forward to nginx on a fresh port, given as
+# PORT in COMMAND's words), waits until the port accepts, and records COLD_SECONDS one-second wrk runs of
+# workload 3 through it: req/s per second (10-N) and over all of them (10), with the proxy's CPU from the
+# moment the port accepted (its start-up before that is not counted).
+cold_round() {
+    local peer=$1 port=$2 pid ticks began elapsed second out requests seconds total=0 total_seconds=0 per=""
+    shift 2
+    start "cold-$peer" "$@"
+    pid=$LAST_PID
+    await "$port"
+    ticks=$(session_ticks "$pid")
+    began=$(date +%s%N)
+    for ((second = 1; second <= COLD_SECONDS; second++)); do
+        out=$(timeout --foreground -k 2 20 wrk -t1 -c50 -d1s -H 'Connection: close' "http://127.0.0.1:$port/1k" 2>&1) || true
+        # "12345 requests in 1.00s, ..." (wrk prints ms for short runs: "in 999.12ms")
+        read -r requests seconds <<<"$(awk '/ requests in / { t = $4; sub(/,$/, "", t)
+            if (t ~ /ms$/) { sub(/ms$/, "", t); t /= 1000 } else if (t ~ /s$/) sub(/s$/, "", t)
+            print $1, t }' <<<"$out")"
+        if [ -z "$requests" ]; then
+            record 10 "$peer" "" "second $second: wrk: $(cut -c1-200 <<<"$out")"
+            stop "$pid"
+            return
+        fi
+        record "10-$second" "$peer" "$(awk -v r="$requests" -v t="$seconds" 'BEGIN { printf "%.0f", r / t }')" ""
+        total=$((total + requests))
+        total_seconds=$(awk -v a="$total_seconds" -v b="$seconds" 'BEGIN { print a + b }')
+        per+="${per:+, }$(awk -v r="$requests" -v t="$seconds" 'BEGIN { printf "%.0f", r / t }')"
+    done
+    elapsed=$(($(date +%s%N) - began))
+    record 10 "$peer" "$(awk -v r="$total" -v t="$total_seconds" 'BEGIN { printf "%.0f", r / t }')" \
+        "per second: $per" \
+        "$(awk -v t="$(($(session_ticks "$pid") - ticks))" -v hz="$CLOCK_TICKS" -v ns="$elapsed" \
+            'BEGIN { printf "%.2f", t / hz / (ns / 1e9) }')"
+    stop "$pid"
+}
+
+workload_10() {
+    local nginx port rep second config
+    describe 10 "10. cold: new connection per request, first ${COLD_SECONDS} s after a fresh start (Connection: close)" req/s higher
+    for ((second = 1; second <= COLD_SECONDS; second++)); do
+        describe "10-$second" "10. ... second $second after the port accepted" req/s higher
+    done
+    read -r nginx <<<"$(ports 1)"
+    start_nginx "$nginx"
+    # nginx itself is warm: only the proxies start cold.
+    wrk_rps 10 "$WARMUP" -H 'Connection: close' "http://127.0.0.1:$nginx/1k" >/dev/null
+    for ((rep = 1; rep <= COLD_REPS; rep++)); do
+        # Fresh ports each round, so that no socket of the previous process is in the way.
+        read -r port <<<"$(ports 1)"
+        config=$WORK/haproxy-cold-$rep.cfg
+        # The configuration of workload 3's haproxy.
+        printf 'global\n    maxconn %s\n    maxpipes %s\ndefaults\n    mode tcp\n    maxconn %s\n    timeout connect 5s\n    timeout client 5m\n    timeout server 5m\n    option splice-auto\nlisten forward\n    bind 127.0.0.1:%s\n    server target 127.0.0.1:%s\n' \
+            "$HAPROXY_MAXCONN" "$HAPROXY_MAXPIPES" "$HAPROXY_MAXCONN" "$port" "$nginx" >"$config"
+        cold_round haproxy "$port" haproxy -db -f "$config"
+        read -r port <<<"$(ports 1)"
+        cold_round gost-java "$port" "$GOST" -L "tcp://127.0.0.1:$port/127.0.0.1:$nginx"
+    done
+    stop_all
+}
+
 # ---------------------------------------------------------------------------------------------------
 
 main() {
@@ -721,8 +789,8 @@ main() {
         echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
         echo "- Machine: $(nproc) cores ($cpu), Linux $(uname -r), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
         echo "- Load average (1 min): $load_before before, $load_after after; the whole run took $((SECONDS - began)) s"
-        echo "- Command: \`bench/run.sh\` with BENCH_DURATION=$DURATION BENCH_REPS=$REPS BENCH_STARTUP_REPS=$STARTUP_REPS BENCH_MEM_PAIRS=\"$MEM_PAIRS\" BENCH_WORKLOADS=\"$WORKLOADS\" BENCH_WARMUP=$WARMUP BENCH_JVM_WARMUP=$JVM_WARMUP BENCH_JVM_WARMUP_REQUESTS=$JVM_WARMUP_REQUESTS"
-        echo "- gost-java: $("$GOST" -V 2>/dev/null | head -n 1)$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null | sed 's/^/, commit /')"
+        echo "- Command: \`bench/run.sh\` with BENCH_DURATION=$DURATION BENCH_REPS=$REPS BENCH_STARTUP_REPS=$STARTUP_REPS BENCH_COLD_REPS=$COLD_REPS BENCH_COLD_SECONDS=$COLD_SECONDS BENCH_MEM_PAIRS=\"$MEM_PAIRS\" BENCH_WORKLOADS=\"$WORKLOADS\" BENCH_WARMUP=$WARMUP BENCH_JVM_WARMUP=$JVM_WARMUP BENCH_JVM_WARMUP_REQUESTS=$JVM_WARMUP_REQUESTS"
+        echo "- gost-java: ${BENCH_GOST:+$GOST, }${JAVA_OPTS:+JAVA_OPTS=\"$JAVA_OPTS\", }$("$GOST" -V 2>/dev/null | head -n 1)$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null | sed 's/^/, commit /')"
         echo "- Peers: $(haproxy -v | head -n 1 | cut -d' ' -f1-3), $(squid -v | head -n 1), $(nginx -v 2>&1 | cut -d' ' -f3), tinyproxy $(tinyproxy -v | cut -d' ' -f2), $(socat -V | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $(iperf3 -v | head -n 1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), sockperf $(sockperf --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1)"
         echo
         echo "$table"

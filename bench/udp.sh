@@ -11,7 +11,7 @@
 #                                                       connection, on the same port number)
 #        socat  UDP4-LISTEN:P,fork,reuseaddr UDP4:127.0.0.1:IPERF   (and a socat TCP forward for the control)
 #      datagrams per second that reached the iperf3 server, and the loss its receiver counted; target
-#      gost / socat >= 2
+#      gost / socat >= 2; and the CPU each proxy (socat with its forked children) used per datagram received
 #   2  UDP forward at a rate socat sustains: BENCH_UDP_PPS datagrams a second of 512 bytes (by default 80% of
 #      the median socat reached in 1, halved until socat loses at most 1%), through both: loss, target for
 #      gost <= 1%
@@ -35,13 +35,14 @@
 #   BENCH_DURATION=5 BENCH_REPS=3 BENCH_WARMUP=5 BENCH_SESSIONS=2000 BENCH_CONCURRENCY=32 BENCH_STREAMS=4
 #   BENCH_UDP_PPS (workload 2's rate; default from workload 1)   BENCH_WORKLOADS="1 2 3 4 5"
 #   BENCH_OUT=bench/results/udp-latest.md   BENCH_KEEP=1 (keep logs)   BENCH_FORCE=1   BENCH_MAX_LOAD=1.5
+#   BENCH_GOST=distribution/target/gost/bin/gost (the gost to measure, e.g. another build)
 #
 # Every process is started in a session of its own and only those sessions are killed, by pid, on exit.
 set -euo pipefail
 
 BENCH_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 ROOT=$(dirname -- "$BENCH_DIR")
-GOST=$ROOT/distribution/target/gost/bin/gost
+GOST=${BENCH_GOST:-$ROOT/distribution/target/gost/bin/gost}
 LIB=$BENCH_DIR/lib
 
 DURATION=${BENCH_DURATION:-5}
@@ -95,20 +96,38 @@ record() { # WORKLOAD SIDE VALUE
     log "  $1  $2: $3"
 }
 
-# udp_run PORT SECONDS BITRATE: "PPS LOSS_PERCENT" of iperf3 -u through PORT: datagrams a second the server
-# received, and the share of the sent ones it counted as lost. BITRATE 0 sends as fast as iperf3 can.
+# session_ticks SESSION: CPU clock ticks (user + system) used so far by the processes of a session, including
+# children they have reaped (socat forks one per client).
+session_ticks() {
+    local pids
+    pids=$(pgrep -s "$1" | sed 's|.*|/proc/&/stat|') || true
+    # shellcheck disable=SC2086 # one path per pid
+    { [ -z "$pids" ] || cat $pids 2>/dev/null; } | awk '{
+        sub(/^.*\) /, "")   # the command name may hold spaces; fields now start at "state"
+        ticks += $12 + $13 + $14 + $15
+    } END { print ticks + 0 }'
+}
+CLOCK_TICKS=$(getconf CLK_TCK)
+
+# udp_run PORT SECONDS BITRATE [SESSION]: "PPS LOSS_PERCENT CPU_US" of iperf3 -u through PORT: datagrams a second
+# the server received, the share of the sent ones it counted as lost, and the CPU time the proxy's session used
+# per datagram received, in µs (0 without SESSION). BITRATE 0 sends as fast as iperf3 can. The CPU figure depends
+# far less than the rate on what else runs: on two cores the sender at full speed takes one of them.
 udp_run() {
-    local out value why=''
+    local out value why='' ticks=0
     for _ in 1 2 3 4 5; do
+        [ -z "${4:-}" ] || ticks=$(session_ticks "$4")
         out=$(timeout -k 2 $(($2 + 30)) iperf3 -u -c 127.0.0.1 -p "$1" -l "$DATAGRAM" -b "$3" -t "$2" -J \
             2>/dev/null) || true
+        [ -z "${4:-}" ] || ticks=$(($(session_ticks "$4") - ticks))
         if value=$(python3 -c 'import json, sys
 d = json.load(sys.stdin)
 if "error" in d: sys.exit(d["error"])
 r = d["end"]["sum_received"]
 received = r["packets"] - r["lost_packets"]
 if received <= 0: sys.exit("nothing arrived")
-print("%.0f %.3f" % (received / r["seconds"], 100.0 * r["lost_packets"] / r["packets"]))' <<<"$out" 2>&1); then
+print("%.0f %.3f %.2f" % (received / r["seconds"], 100.0 * r["lost_packets"] / r["packets"],
+                          1e6 * int(sys.argv[1]) / int(sys.argv[2]) / received))' "$ticks" "$CLOCK_TICKS" <<<"$out" 2>&1); then
             echo "$value"
             return
         fi
@@ -185,6 +204,11 @@ if g is not None and s is not None:
     gl, glr = med("max_loss", "gost")
     sl, slr = med("max_loss", "socat")
     rows.append(f"| 1. ... loss at full speed, %: gost / socat | {gl:.2f} | {sl:.2f} | | | {runs(glr, slr)} |")
+    gc, gcr = med("max_cpu", "gost")
+    sc, scr = med("max_cpu", "socat")
+    if gc is not None and sc is not None and gc > 0:
+        rows.append(f"| 1. ... proxy CPU per datagram received, µs: gost / socat (ratio socat / gost) | {gc:.2f} "
+                    f"| {sc:.2f} | {sc / gc:.2f} | | {runs(gcr, scr)} |")
 rate = results.get("rate", {}).get("pps")
 gl, glr = med("rate_loss", "gost")
 sl, slr = med("rate_loss", "socat")
@@ -193,6 +217,11 @@ if gl is not None and sl is not None:
     failed |= not met
     rows.append(f"| 2. UDP forward at {rate[0]:.0f} datagrams/s (socat sustains it), loss %: gost / socat "
                 f"| {gl:.2f} | {sl:.2f} | | gost ≤ 1 {'met' if met else 'MISSED'} | {runs(glr, slr)} |")
+    gc, gcr = med("rate_cpu", "gost")
+    sc, scr = med("rate_cpu", "socat")
+    if gc is not None and sc is not None and gc > 0:
+        rows.append(f"| 2. ... proxy CPU per datagram, µs: gost / socat (ratio socat / gost) | {gc:.2f} | {sc:.2f} "
+                    f"| {sc / gc:.2f} | | {runs(gcr, scr)} |")
 m, mr = med("session_kib", "gost")
 if m is not None:
     rows.append(f"| 3. RSS per idle UDP session, KiB (after a full GC) | {m:.2f} | | | | {runs(mr)} |")
@@ -220,21 +249,23 @@ udp_forwards() { # starts the gost and socat UDP forwards to the iperf3 server (
     GOST_UDP_PID=$LAST_PID
     await_udp gost-udp "$LAST_PID" "$G_UDP"
     start socat-udp socat "UDP4-LISTEN:$S_UDP,bind=127.0.0.1,fork,reuseaddr" "UDP4:127.0.0.1:$IPERF"
+    SOCAT_UDP_PID=$LAST_PID
     await_udp socat-udp "$LAST_PID" "$S_UDP"
     launch socat-tcp "$S_UDP" socat "TCP4-LISTEN:$S_UDP,bind=127.0.0.1,fork,reuseaddr" "TCP4:127.0.0.1:$IPERF"
 }
 
 measure_udp() {
     local side rep values port
-    declare -A PORT_OF=([gost]=$G_UDP [socat]=$S_UDP)
+    declare -A PORT_OF=([gost]=$G_UDP [socat]=$S_UDP) SESSION_OF=([gost]=$GOST_UDP_PID [socat]=$SOCAT_UDP_PID)
     if wants 1 || { wants 2 && [ -z "${BENCH_UDP_PPS:-}" ]; }; then
         log "bench: 1. UDP forward at full speed (iperf3 -u -l $DATAGRAM -b 0)"
         for side in gost socat; do udp_run "${PORT_OF[$side]}" "$WARMUP" 0 >/dev/null; done
         for ((rep = 1; rep <= REPS; rep++)); do
             for side in gost socat; do
-                read -r pps loss <<<"$(udp_run "${PORT_OF[$side]}" "$DURATION" 0)"
+                read -r pps loss cpu <<<"$(udp_run "${PORT_OF[$side]}" "$DURATION" 0 "${SESSION_OF[$side]}")"
                 record max_pps "$side" "$pps"
                 record max_loss "$side" "$loss"
+                record max_cpu "$side" "$cpu"
             done
         done
     fi
@@ -246,7 +277,7 @@ measure_udp() {
         rate=$(awk -v m="$(median $values)" 'BEGIN { printf "%.0f", m * 0.8 }')
         # Halved until socat keeps its loss at 1% or less: the rate must be one socat sustains.
         for _ in 1 2 3 4; do
-            read -r _ loss <<<"$(udp_run "$S_UDP" "$DURATION" $((rate * DATAGRAM * 8)))"
+            read -r _ loss _ <<<"$(udp_run "$S_UDP" "$DURATION" $((rate * DATAGRAM * 8)))"
             awk -v l="$loss" 'BEGIN { exit !(l <= 1) }' && break
             log "  socat lost $loss% at $rate datagrams/s; halving"
             rate=$((rate / 2))
@@ -256,8 +287,9 @@ measure_udp() {
     log "bench: 2. UDP forward at $rate datagrams/s"
     for ((rep = 1; rep <= REPS; rep++)); do
         for side in gost socat; do
-            read -r _ loss <<<"$(udp_run "${PORT_OF[$side]}" "$DURATION" $((rate * DATAGRAM * 8)))"
+            read -r _ loss cpu <<<"$(udp_run "${PORT_OF[$side]}" "$DURATION" $((rate * DATAGRAM * 8)) "${SESSION_OF[$side]}")"
             record rate_loss "$side" "$loss"
+            record rate_cpu "$side" "$cpu"
         done
     done
 }

@@ -186,11 +186,28 @@ public final class DatagramSessionChannel extends AbstractChannel {
             sessions.touched(this);
             pipeline().fireChannelRead(packet);
         } else if (queue.size() < queueLimit) {
-            queue.add(packet);
+            queue.add(ownCopyIfShared(packet));
         } else {
             packet.release();
             sessions.dropped(this, "its readQueueSize of " + queueLimit + " datagrams is full");
         }
+    }
+
+    /**
+     * A datagram that has to wait, in its own buffer of its size. The shared channel reads several datagrams per
+     * system call into one buffer (8 slots of readBufferSize, 512 KiB by default), and each datagram is a slice of
+     * it: one that waits for a session's handler (a dial, a DNS answer) would keep all of that buffer alive, and a
+     * burst of new clients at a low rate, each read alone into a buffer of its own, would pin one per client.
+     * Datagrams that go on at once are not copied.
+     */
+    private static DatagramPacket ownCopyIfShared(DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        if (content.unwrap() == null && content.capacity() <= 2 * content.readableBytes()) {
+            return packet;
+        }
+        DatagramPacket copy = packet.replace(content.copy());
+        packet.release();
+        return copy;
     }
 
     /** The shared channel's read is over: what was delivered is followed by {@code channelReadComplete}. */

@@ -106,6 +106,25 @@ class DatagramSessionsTest {
     }
 
     @Test
+    void aWaitingDatagramDoesNotHoldTheSharedReadBufferItCameIn() {
+        start(128, 128, 16, true);
+        // As a recvmmsg read delivers it: a slice of one large buffer that the socket itself no longer holds.
+        ByteBuf readBuffer = Unpooled.buffer(8 * 65535);
+        readBuffer.writeCharSequence("waits", StandardCharsets.US_ASCII);
+        ByteBuf slice = readBuffer.retainedSlice(0, 5);
+        readBuffer.release();
+        socket.writeInbound(new DatagramPacket(slice, LOCAL, client(40001)));
+
+        assertThat(readBuffer.refCnt()).as("the read buffer, while the datagram waits for its session's reader")
+                .isZero();
+        Channel session = accepted.get(0);
+        List<String> read = reader(session, false);
+        session.read();
+        socket.runPendingTasks();
+        assertThat(read).containsExactly("waits");
+    }
+
+    @Test
     void aReadingSessionGetsNewDatagramsAtOnce() {
         start(128, 128, 16, true);
         receive(40001, "first");

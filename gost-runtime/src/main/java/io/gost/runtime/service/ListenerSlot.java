@@ -8,6 +8,7 @@ import io.gost.api.RemotePort;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
 import io.gost.runtime.chain.SocketPlacement;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
@@ -214,6 +215,16 @@ public final class ListenerSlot {
         @Override
         public AddressResolverGroup<InetSocketAddress> resolver() {
             return delegate.resolver();
+        }
+
+        /**
+         * The runtime's own setting: on epoll several datagrams per system call ({@code recvmmsg}). Without it a
+         * UDP listener fell back to the interface's default, one {@code recvmsg} (and one wake-up, one
+         * {@code sendto}) per datagram into a fresh 64 KiB buffer.
+         */
+        @Override
+        public Bootstrap configureDatagramReads(Bootstrap bootstrap, int maxDatagram) {
+            return delegate.configureDatagramReads(bootstrap, maxDatagram);
         }
     }
 
