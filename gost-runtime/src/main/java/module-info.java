@@ -32,6 +32,8 @@ module io.gost.runtime {
     exports io.gost.runtime.registry;
     // gost-logging implements LogBackend.
     exports io.gost.runtime.logging;
+    // GOST's gRPC plugin protocol implements PluginClient and PluginClientProvider in a module of its own.
+    exports io.gost.runtime.control to io.gost.plugin.control.grpc;
 
     uses io.gost.api.ListenerFactory;
     uses io.gost.api.HandlerFactory;
@@ -39,4 +41,5 @@ module io.gost.runtime {
     uses io.gost.api.ConnectorFactory;
     uses io.gost.api.NetnsProvider;
     uses io.gost.runtime.logging.LogBackend;
+    uses io.gost.runtime.control.PluginClientProvider;
 }

@@ -8,7 +8,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
- * GOST's HTTP auth plugin: every login is sent as {@code POST addr} with
+ * GOST's auth plugin, over HTTP or gRPC ({@link PluginClient#of}: {@code /proto.Authenticator/Authenticate} with the
+ * same fields). Over HTTP every login is sent as {@code POST addr} with
  * {@code {"service":..., "username":..., "password":..., "client":"ip:port"}} and accepted when the answer is
  * 200 with {@code {"ok": true}}; an {@code id} in it is GOST's client id (the user a handler's own limiter asks about).
  * The exchange ({@code token}, {@code timeout}, {@code tls}) is {@link HttpPluginClient}'s; anything else than
@@ -92,7 +93,7 @@ public final class HttpAuthPlugin implements CredentialCheck, AutoCloseable {
 
     @Override
     public void close() {
-        // The JDK's client has no close before Java 21; its threads end when it is no longer referenced.
+        client.close();
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class ControlServices implements AutoCloseable {
     private final Quotas quotas;
     private final boolean ownsQuotas;
     private final java.util.List<String> heldQuotas = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** What keeps each object up to date, by kind and name. */
+    /** What keeps each object up to date, or the plugin client it asks (closed with it), by kind and name. */
     private final Map<String, AutoCloseable> lifecycles = new ConcurrentHashMap<>();
     private final Map<String, Duration> cleanupIntervals = new ConcurrentHashMap<>();
 
@@ -149,8 +149,10 @@ public final class ControlServices implements AutoCloseable {
     public void put(AutherConfig config) {
         String owner = "auther " + config.name();
         if (config.plugin() != null) {
-            replace("auther", config.name(), null);
-            close(authers.put(config.name(), new HttpAuthPlugin(config.name(), config.plugin())));
+            // The plugin's client (a gRPC channel) is closed with the auther: replaced, removed or at stop.
+            HttpAuthPlugin plugin = new HttpAuthPlugin(config.name(), config.plugin());
+            close(authers.put(config.name(), plugin));
+            replace("auther", config.name(), plugin);
             return;
         }
         Auther auther = new Auther(config.name(), Auther.table(config.auths(), java.util.List.of()));
@@ -165,8 +167,9 @@ public final class ControlServices implements AutoCloseable {
     public void put(BypassConfig config) {
         String owner = "bypass " + config.name();
         if (config.plugin() != null) {
-            replace("bypass", config.name(), null);
-            bypasses.put(config.name(), Bypass.plugin(config.name(), PluginClient.of(PluginClient.Kind.BYPASS, owner, config.plugin())));
+            PluginClient client = PluginClient.of(PluginClient.Kind.BYPASS, owner, config.plugin());
+            bypasses.put(config.name(), Bypass.plugin(config.name(), client));
+            replace("bypass", config.name(), client);
             return;
         }
         Bypass bypass = new Bypass(config.name(), new Bypass.Rules(config.whitelist(), config.network(),
@@ -183,9 +186,9 @@ public final class ControlServices implements AutoCloseable {
     public void put(AdmissionConfig config) {
         String owner = "admission " + config.name();
         if (config.plugin() != null) {
-            replace("admission", config.name(), null);
-            admissions.put(config.name(), Admission.plugin(config.name(),
-                    PluginClient.of(PluginClient.Kind.ADMISSION, owner, config.plugin())));
+            PluginClient client = PluginClient.of(PluginClient.Kind.ADMISSION, owner, config.plugin());
+            admissions.put(config.name(), Admission.plugin(config.name(), client));
+            replace("admission", config.name(), client);
             return;
         }
         Admission admission = new Admission(config.name(), new Admission.Rules(config.whitelist(),
@@ -204,9 +207,9 @@ public final class ControlServices implements AutoCloseable {
         switch (config.kind()) {
             case TRAFFIC -> {
                 if (config.plugin() != null) {
-                    replace("limiter", config.name(), null);
-                    limiters.put(config.name(), TrafficLimiter.plugin(config.name(),
-                            PluginClient.of(PluginClient.Kind.LIMITER, owner, config.plugin())));
+                    PluginClient client = PluginClient.of(PluginClient.Kind.LIMITER, owner, config.plugin());
+                    limiters.put(config.name(), TrafficLimiter.plugin(config.name(), client));
+                    replace("limiter", config.name(), client);
                     return;
                 }
                 TrafficLimiter limiter = new TrafficLimiter(config.name(), LimitTable.empty());
@@ -233,8 +236,9 @@ public final class ControlServices implements AutoCloseable {
     public void put(HostsConfig config) {
         String owner = "hosts " + config.name();
         if (config.plugin() != null) {
-            replace("hosts", config.name(), null);
-            hosts.put(config.name(), HostMapper.plugin(config.name(), PluginClient.of(PluginClient.Kind.HOSTS, owner, config.plugin())));
+            PluginClient client = PluginClient.of(PluginClient.Kind.HOSTS, owner, config.plugin());
+            hosts.put(config.name(), HostMapper.plugin(config.name(), client));
+            replace("hosts", config.name(), client);
             return;
         }
         HostMapper mapper = new HostMapper(config.name(), Map.of());
@@ -246,11 +250,12 @@ public final class ControlServices implements AutoCloseable {
 
     /** Starts (or replaces) a resolver. */
     public void put(ControlPlan.Resolver plan) {
-        Resolver resolver = plan.config().plugin() != null
-                ? Resolver.plugin(plan.name(), PluginClient.of(PluginClient.Kind.RESOLVER, "resolver " + plan.name(), plan.config().plugin()))
+        PluginClient client = plan.config().plugin() == null ? null
+                : PluginClient.of(PluginClient.Kind.RESOLVER, "resolver " + plan.name(), plan.config().plugin());
+        Resolver resolver = client != null ? Resolver.plugin(plan.name(), client)
                 : new Resolver(plan.name(), plan.nameservers(), transport, placement);
-        replace("resolver", plan.name(), null);
         close(resolvers.put(plan.name(), resolver));
+        replace("resolver", plan.name(), client);
     }
 
     /**

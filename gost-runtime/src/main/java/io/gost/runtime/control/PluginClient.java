@@ -2,6 +2,8 @@ package io.gost.runtime.control;
 
 import com.typesafe.config.Config;
 import io.gost.runtime.config.ControlPlugin;
+import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code http} type posts it as it is; other types (GOST's {@code grpc}) translate it to their own messages and
  * back, so the control objects (authers, admissions, bypasses, hosts, resolvers, limiters) do not care which.
  */
-public interface PluginClient {
+public interface PluginClient extends AutoCloseable {
 
     /** What a plugin is asked about; each has its own request and answer (GOST's plugin protocols). */
     enum Kind { AUTHER, ADMISSION, BYPASS, HOSTS, RESOLVER, LIMITER }
@@ -29,7 +31,16 @@ public interface PluginClient {
     String address();
 
     /**
-     * The client for {@code plugin}, by its type.
+     * Lets go of what the client holds (a gRPC channel and its connection); questions asked afterwards fail.
+     * Called when its control object is replaced or removed (a reload, the web API) and at stop.
+     */
+    @Override
+    default void close() {
+    }
+
+    /**
+     * The client for {@code plugin}, by its type: {@code http} is the runtime's own; any other is asked of the
+     * {@link PluginClientProvider}s on the module path ({@code grpc}: gost-plugin-grpc-control).
      *
      * @param kind  what it is asked about
      * @param owner the control object, for messages: {@code "admission admission-0"}
@@ -39,6 +50,27 @@ public interface PluginClient {
         if (plugin.type().equals("http")) {
             return new HttpPluginClient(owner, plugin);
         }
-        throw new IllegalArgumentException(owner + ": plugin type '" + plugin.type() + "' is not supported");
+        for (PluginClientProvider provider : Providers.ALL) {
+            if (provider.type().equals(plugin.type())) {
+                return provider.create(kind, owner, plugin);
+            }
+        }
+        throw new IllegalArgumentException(owner + ": plugin type '" + plugin.type() + "' is not supported"
+                + (plugin.type().equals("grpc") ? ": its module, gost-plugin-grpc-control (lib/ of the distribution),"
+                + " is not on the module path" : ""));
+    }
+
+    /** The types a provider on the module path speaks besides {@code http}, lower case. */
+    static List<String> providedTypes() {
+        return Providers.ALL.stream().map(PluginClientProvider::type).toList();
+    }
+
+    /** The providers, looked up once, at the first plugin of another type than http (so lazily). */
+    final class Providers {
+        static final List<PluginClientProvider> ALL = ServiceLoader.load(PluginClientProvider.class).stream()
+                .map(ServiceLoader.Provider::get).toList();
+
+        private Providers() {
+        }
     }
 }

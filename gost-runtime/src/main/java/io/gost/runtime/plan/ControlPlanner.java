@@ -15,7 +15,6 @@ import io.gost.runtime.config.LimiterConfig;
 import io.gost.runtime.config.Origin;
 import io.gost.runtime.config.QuotaConfig;
 import io.gost.runtime.config.ResolverConfig;
-import io.gost.runtime.config.Unsupported;
 import io.gost.runtime.dns.HostMapper;
 import io.gost.runtime.dns.Nameserver;
 import io.gost.runtime.limit.Count;
@@ -200,8 +199,8 @@ final class ControlPlanner {
     }
 
     /**
-     * A control object's plugin: GOST's HTTP protocol (gRPC is refused, naming {@code type: http}), an http(s)
-     * URL, and nothing else next to it that GOST would ignore.
+     * A control object's plugin: GOST's HTTP protocol with an http(s) URL, or its gRPC protocol (the default type)
+     * with {@code host:port}; and nothing else next to it that GOST would ignore.
      *
      * @param owner       {@code "bypass 'bypass-0'"}, for messages
      * @param besides     true when the object also has rules of its own
@@ -209,14 +208,7 @@ final class ControlPlanner {
      */
     private void checkPlugin(String owner, io.gost.runtime.config.ControlPlugin plugin, boolean besides,
                              String ownRulesAre) {
-        String feature = owner.startsWith("hosts ") || owner.startsWith("resolver ") ? "names"
-                : owner.startsWith("limiter ") ? "limits" : "access";
-        if (!plugin.type().equals("http")) {
-            problem(plugin.origin().child("type"), owner + ": " + Unsupported.message("plugin type '"
-                    + plugin.type() + "'" + (plugin.type().equals("grpc") ? " (GOST's default when type is absent)"
-                    : ""), feature) + "; or write type: http and an http:// or https:// addr: gost-java speaks"
-                    + " GOST's HTTP plugin protocol");
-        } else {
+        if (plugin.type().equals("http")) {
             try {
                 URI uri = URI.create(plugin.addr());
                 if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).matches("https?")
@@ -227,10 +219,44 @@ final class ControlPlanner {
                 problem(plugin.origin().child("addr"), owner + ": plugin addr '" + plugin.addr()
                         + "' is not an http:// or https:// URL");
             }
+        } else if (plugin.type().equals("grpc")) {
+            // Spoken by gost-plugin-grpc-control, which the distribution ships; without it on the module path the
+            // start fails naming the module (PluginClient.of).
+            if (!isHostAndPort(plugin.addr())) {
+                problem(plugin.origin().child("addr"), owner + ": plugin addr '" + plugin.addr()
+                        + "' is not host:port (a gRPC plugin"
+                        + (plugin.addr().contains("://") ? "'s addr has no scheme; or write type: http for a URL)"
+                        : " is reached at host:port, IPv6 in brackets: [::1]:8000)"));
+            }
+        } else {
+            problem(plugin.origin().child("type"), owner + ": plugin type '" + plugin.type()
+                    + "' is not one of GOST's: write grpc (the default) or http");
         }
         if (besides) {
             problem(plugin.origin(), owner + ": a plugin decides alone (GOST ignores " + ownRulesAre + " next to it);"
                     + " remove them or the plugin");
+        }
+    }
+
+    /** {@code host:port} with a port from 1 to 65535, an IPv6 host in brackets. */
+    static boolean isHostAndPort(String addr) {
+        if (addr == null) {
+            return false;
+        }
+        int colon = addr.lastIndexOf(':');
+        if (colon <= 0 || colon == addr.length() - 1) {
+            return false;
+        }
+        String host = addr.substring(0, colon);
+        boolean bracketed = host.startsWith("[") && host.endsWith("]") && host.length() > 2;
+        if (!bracketed && (host.indexOf(':') >= 0 || host.indexOf('/') >= 0 || host.isBlank())) {
+            return false;
+        }
+        try {
+            int port = Integer.parseInt(addr.substring(colon + 1));
+            return port >= 1 && port <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

@@ -48,13 +48,21 @@ public final class PlanDescription {
         return text.toString();
     }
 
-    /** "asks the http plugin at URL about each client (timeout 10s, bearer token, TLS server name x ...)". */
+    /**
+     * "asks the http plugin at URL about each client (timeout 10s, bearer token, TLS server name x ...)", or for
+     * gRPC "asks the grpc plugin at host:port about each client (timeout 10s, token metadata, plaintext h2c)".
+     */
     private static void plugin(StringBuilder text, io.gost.runtime.config.ControlPlugin plugin, String about) {
+        boolean grpc = plugin.type().equals("grpc");
         text.append("asks the ").append(plugin.type()).append(" plugin at ").append(plugin.addr()).append(" about ")
                 .append(about).append(" (timeout ")
                 .append(plugin.timeout() == null ? "10s (default)" : duration(plugin.timeout()))
-                .append(plugin.token() == null ? "" : ", bearer token");
-        if (plugin.addr().regionMatches(true, 0, "https:", 0, 6)) {
+                .append(plugin.token() == null ? "" : grpc ? ", token metadata" : ", bearer token");
+        if (grpc && !plugin.tls()) {
+            text.append(", plaintext h2c");
+        }
+        if (grpc ? plugin.tls() : plugin.addr().regionMatches(true, 0, "https:", 0, 6)) {
+            text.append(grpc ? ", TLS" : "");
             text.append(plugin.serverName() == null ? "" : ", TLS server name " + plugin.serverName())
                     .append(plugin.secure() ? ", certificate verified" + (plugin.tls() ? "" : " (no tls block)")
                             : ", certificate not verified (tls.secure false)");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GOST's HTTP plugins on admissions, bypasses, hosts and resolvers, and DNS over TLS and HTTPS nameservers, as
- * the planner reads them: what plans, and the errors for what gost-java cannot do (gRPC, a plugin beside rules
+ * the planner reads them: what plans, and the errors for what gost-java cannot do (a plugin beside rules
  * GOST would ignore, a plugin bypass where the route cannot wait for it).
  */
 class AccessPluginsPlanningTest {
@@ -65,17 +65,57 @@ class AccessPluginsPlanningTest {
     }
 
     @Test
-    void grpcWhichIsGostsDefaultTypeIsRefusedNamingTypeHttp() {
+    void grpcWhichIsGostsDefaultTypePlansWithHostAndPortAndCheckShowsHowItIsReached() {
+        Planner.Result result = yaml(
+                "services:",
+                "- name: proxy",
+                "  addr: 127.0.0.1:18080",
+                "  admission: admission-0",
+                "  bypass: bypass-0",
+                "  handler: {type: http, auther: auther-0}",
+                "  listener: {type: tcp}",
+                "authers:",
+                "- name: auther-0",
+                "  plugin: {addr: '127.0.0.1:8000', token: s3cret}",
+                "admissions:",
+                "- name: admission-0",
+                "  plugin: {type: grpc, addr: '[::1]:8000', tls: {}}",
+                "bypasses:",
+                "- name: bypass-0",
+                "  plugin: {type: GRPC, addr: 'plugins.example:8443', timeout: 2s,"
+                        + " tls: {secure: true, serverName: plugins.example}}");
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(PlanDescription.describe(result.plan()))
+                .contains("auther auther-0: asks the grpc plugin at 127.0.0.1:8000 about each login (timeout 10s"
+                        + " (default), token metadata, plaintext h2c)")
+                .contains("admission admission-0: asks the grpc plugin at [::1]:8000 about each client (timeout 10s"
+                        + " (default), TLS, certificate not verified (tls.secure false))")
+                .contains("bypass bypass-0: asks the grpc plugin at plugins.example:8443 about each target (timeout"
+                        + " 2s, TLS, TLS server name plugins.example, certificate verified)");
+    }
+
+    @Test
+    void aGrpcPluginAddrThatIsNotHostAndPortIsAnErrorNamingTheKey() {
         Planner.Result result = yaml(
                 "bypasses:",
                 "- name: bypass-0",
                 "  plugin:",
-                "    addr: 127.0.0.1:8000");
+                "    addr: http://127.0.0.1:8000/bypass",
+                "hosts:",
+                "- name: hosts-0",
+                "  plugin: {addr: '::1:8000'}",
+                "admissions:",
+                "- name: admission-0",
+                "  plugin: {type: websocket, addr: '127.0.0.1:8000'}");
 
-        assertThat(result.problems()).containsExactly("app.yaml:3: bypasses[0].plugin.type: bypass 'bypass-0':"
-                + " plugin type 'grpc' (GOST's default when type is absent) is GOST's, but gost-java does not support"
-                + " it yet (access control); remove it, or run this configuration with GOST; or write type: http and"
-                + " an http:// or https:// addr: gost-java speaks GOST's HTTP plugin protocol");
+        assertThat(result.problems()).containsExactlyInAnyOrder(
+                "app.yaml:3: bypasses[0].plugin.addr: bypass 'bypass-0': plugin addr 'http://127.0.0.1:8000/bypass'"
+                        + " is not host:port (a gRPC plugin's addr has no scheme; or write type: http for a URL)",
+                "app.yaml:7: hosts[0].plugin.addr: hosts 'hosts-0': plugin addr '::1:8000' is not host:port (a gRPC"
+                        + " plugin is reached at host:port, IPv6 in brackets: [::1]:8000)",
+                "app.yaml:10: admissions[0].plugin.type: admission 'admission-0': plugin type 'websocket' is not one"
+                        + " of GOST's: write grpc (the default) or http");
     }
 
     @Test
