@@ -19,6 +19,7 @@ import io.gost.runtime.chain.Outbound;
 import io.gost.runtime.control.ControlScheduler;
 import io.gost.runtime.control.ControlServices;
 import io.gost.runtime.dns.NameLookup;
+import io.gost.runtime.dns.Nameserver;
 import io.gost.runtime.plan.RouteControls;
 import io.gost.runtime.plan.ServiceControls;
 import io.gost.runtime.service.AccessControl;
@@ -456,14 +457,32 @@ public final class GostRuntime implements AutoCloseable {
         }
         ControlServices services = new ControlServices(scheduler, transport, namespaces, Admission.NameLookup.SYSTEM,
                 quotas);
+        PlanControls planControls = new PlanControls(scheduler, services);
+        services.routeNameserversWith((resolver, nameserver, chainPlan) ->
+                nameserverRoute(resolver, nameserver, chainPlan, next.registry(), planControls));
         try {
             services.start(next.controls());
         } catch (RuntimeException e) {
-            services.close();
-            scheduler.close();
+            planControls.release();
             throw e;
         }
-        return new PlanControls(scheduler, services);
+        return planControls;
+    }
+
+    /**
+     * The route a resolver's nameserver is asked through (GOST's {@code nameservers[].chain}): the chain built
+     * with the plan's controls, its plugins the plan controls' (closed with them), no retries (the resolver
+     * asks its next nameserver instead), each step limited by the nameserver's timeout.
+     */
+    private ChainRouter nameserverRoute(String resolver, Nameserver nameserver, ChainPlan chainPlan,
+                                        PluginRegistry registry, PlanControls planControls) {
+        List<Hop> hops = new ArrayList<>();
+        for (HopPlan hopPlan : chainPlan.hops()) {
+            hops.add(hop(hopPlan, planControls.chainPlugins, registry, planControls.services));
+        }
+        return new ChainRouter(ChainGroup.of(new Chain(chainPlan.name(), hops, chainPlan.backup())), null, 0,
+                nameserver.timeout(), transport, namespaces, directDialer, "resolver " + resolver,
+                ChainRouter.Controls.NONE);
     }
 
     /**
@@ -872,6 +891,8 @@ public final class GostRuntime implements AutoCloseable {
     private static final class PlanControls {
         final ControlScheduler scheduler;
         final ControlServices services;
+        /** The plugins of the chains resolvers ask their nameservers through. */
+        final List<AutoCloseable> chainPlugins = new ArrayList<>();
         /** The runtime's hold (while the plan runs) and one per service built with them. */
         int users = 1;
 
@@ -884,6 +905,7 @@ public final class GostRuntime implements AutoCloseable {
             if (--users == 0) {
                 services.close();
                 scheduler.close();
+                closeAll(chainPlugins);
             }
         }
     }

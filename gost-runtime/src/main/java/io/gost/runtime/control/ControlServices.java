@@ -13,7 +13,10 @@ import io.gost.runtime.config.BypassConfig;
 import io.gost.runtime.config.HostsConfig;
 import io.gost.runtime.config.LimiterConfig;
 import io.gost.runtime.dns.HostMapper;
+import io.gost.runtime.dns.Nameserver;
 import io.gost.runtime.dns.Resolver;
+import io.gost.runtime.plan.ChainPlan;
+import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.limit.ConnectionLimiter;
 import io.gost.runtime.limit.Count;
 import io.gost.runtime.limit.LimitTable;
@@ -62,6 +65,21 @@ public final class ControlServices implements AutoCloseable {
     /** What keeps each object up to date, or the plugin client it asks (closed with it), by kind and name. */
     private final Map<String, AutoCloseable> lifecycles = new ConcurrentHashMap<>();
     private final Map<String, Duration> cleanupIntervals = new ConcurrentHashMap<>();
+    private volatile NameserverChains nameserverChains = NameserverChains.NONE;
+
+    /** Makes the routes through the chains that resolvers' nameservers are asked through. */
+    @FunctionalInterface
+    public interface NameserverChains {
+
+        /** No chains: a nameserver that names one fails its queries, naming the chain. */
+        NameserverChains NONE = (resolver, nameserver, chain) -> null;
+
+        /**
+         * The route through {@code chain} for {@code nameserver} of resolver {@code resolver}, built with these
+         * controls (its nodes' hosts and resolvers), or {@code null} when there is none.
+         */
+        ChainRouter route(String resolver, Nameserver nameserver, ChainPlan chain);
+    }
 
     /**
      * @param scheduler the control thread (owned by the caller)
@@ -87,6 +105,11 @@ public final class ControlServices implements AutoCloseable {
         this.placement = Objects.requireNonNull(placement, "placement");
         this.names = Objects.requireNonNull(names, "names");
         scheduler.every(SWEEP_PERIOD, "sweeping idle limiter state", this::sweep);
+    }
+
+    /** Sets how resolvers started from now on reach the nameservers that name a chain. */
+    public void routeNameserversWith(NameserverChains chains) {
+        this.nameserverChains = Objects.requireNonNull(chains, "chains");
     }
 
     /** Starts every object of {@code plan}. */
@@ -253,7 +276,10 @@ public final class ControlServices implements AutoCloseable {
         PluginClient client = plan.config().plugin() == null ? null
                 : PluginClient.of(PluginClient.Kind.RESOLVER, "resolver " + plan.name(), plan.config().plugin());
         Resolver resolver = client != null ? Resolver.plugin(plan.name(), client)
-                : new Resolver(plan.name(), plan.nameservers(), transport, placement);
+                : new Resolver(plan.name(), plan.nameservers(), transport, placement, nameserver -> {
+                    ChainPlan chain = plan.chains().get(nameserver.chain());
+                    return chain == null ? null : nameserverChains.route(plan.name(), nameserver, chain);
+                });
         close(resolvers.put(plan.name(), resolver));
         replace("resolver", plan.name(), client);
     }

@@ -2,13 +2,10 @@ package io.gost.runtime.dns;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.MessageToMessageCodec;
 import io.netty.handler.codec.dns.DnsQuery;
 import io.netty.handler.codec.dns.DnsResponse;
-import io.netty.handler.codec.dns.TcpDnsQueryEncoder;
-import io.netty.handler.codec.dns.TcpDnsResponseDecoder;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -39,21 +36,14 @@ final class DnsOverHttpsCodec extends MessageToMessageCodec<FullHttpResponse, Dn
 
     @Override
     protected void encode(ChannelHandlerContext ctx, DnsQuery query, List<Object> out) {
-        EmbeddedChannel wire = new EmbeddedChannel(new TcpDnsQueryEncoder());
-        try {
-            wire.writeOutbound(query.retain()); // the codec releases the query after this method
-            ByteBuf framed = wire.readOutbound();
-            framed.skipBytes(2); // the length TCP needs and HTTP does not
-            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                    nameserver.path(), framed);
-            request.headers().set(HttpHeaderNames.HOST, host())
-                    .set(HttpHeaderNames.CONTENT_TYPE, DNS_MESSAGE)
-                    .set(HttpHeaderNames.ACCEPT, DNS_MESSAGE)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, framed.readableBytes());
-            out.add(request);
-        } finally {
-            wire.finishAndReleaseAll();
-        }
+        ByteBuf framed = DatagramDnsCodec.wireOf(query);
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
+                nameserver.path(), framed);
+        request.headers().set(HttpHeaderNames.HOST, host())
+                .set(HttpHeaderNames.CONTENT_TYPE, DNS_MESSAGE)
+                .set(HttpHeaderNames.ACCEPT, DNS_MESSAGE)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, framed.readableBytes());
+        out.add(request);
     }
 
     @Override
@@ -61,24 +51,7 @@ final class DnsOverHttpsCodec extends MessageToMessageCodec<FullHttpResponse, Dn
         if (!response.status().equals(HttpResponseStatus.OK)) {
             throw new DecoderException(nameserver + " answered HTTP " + response.status());
         }
-        ByteBuf body = response.content();
-        if (body.readableBytes() < 12) {
-            throw new DecoderException(nameserver + " answered " + body.readableBytes()
-                    + " bytes, which is no DNS message");
-        }
-        ByteBuf framed = ctx.alloc().buffer(2 + body.readableBytes());
-        framed.writeShort(body.readableBytes()).writeBytes(body, body.readerIndex(), body.readableBytes());
-        EmbeddedChannel wire = new EmbeddedChannel(new TcpDnsResponseDecoder());
-        try {
-            wire.writeInbound(framed);
-            DnsResponse decoded = wire.readInbound();
-            if (decoded == null) {
-                throw new DecoderException(nameserver + " answered something that is no DNS message");
-            }
-            out.add(decoded);
-        } finally {
-            wire.finishAndReleaseAll();
-        }
+        out.add(DatagramDnsCodec.responseOf(ctx, response.content(), nameserver));
     }
 
     private String host() {

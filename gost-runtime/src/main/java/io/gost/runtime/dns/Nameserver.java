@@ -23,9 +23,12 @@ import java.util.Locale;
  * @param ttl        {@code null}: the answer's TTL; negative: no cache; positive: this long
  * @param timeout    one query's limit
  * @param async      an expired answer is served while a fresh one is fetched
+ * @param chain      the chain the nameserver is asked through (GOST's {@code chain}), or {@code null} to ask it
+ *                   directly
  */
 public record Nameserver(String protocol, InetSocketAddress address, String serverName, String path, String prefer,
-                         String only, InetAddress clientSubnet, Duration ttl, Duration timeout, boolean async) {
+                         String only, InetAddress clientSubnet, Duration ttl, Duration timeout, boolean async,
+                         String chain) {
 
     /** True for DNS over TLS and DNS over HTTPS. */
     public boolean encrypted() {
@@ -35,7 +38,8 @@ public record Nameserver(String protocol, InetSocketAddress address, String serv
     /**
      * Reads a nameserver: {@code [udp://|tcp://|tls://]IP[:PORT]} or {@code https://IP[:PORT][/PATH]}.
      *
-     * @throws IllegalArgumentException naming what gost-java cannot use (a chain, a host name)
+     * @throws IllegalArgumentException naming what gost-java cannot use (a host name, an unknown protocol); that
+     *         {@code chain} names a chain is the planner's to check
      */
     public static Nameserver of(ResolverConfig.Nameserver config) {
         String addr = config.addr().trim();
@@ -66,11 +70,6 @@ public record Nameserver(String protocol, InetSocketAddress address, String serv
             default -> throw new IllegalArgumentException("nameserver '" + config.addr() + "': unknown protocol '"
                     + protocol + "'; use udp:// (the default), tcp://, tls:// (DNS over TLS) or https:// (DNS over"
                     + " HTTPS)");
-        }
-        if (config.chain() != null) {
-            throw new IllegalArgumentException("nameserver '" + config.addr() + "': asking it through chain '"
-                    + config.chain() + "' is GOST's, but gost-java does not support it yet (hosts and resolvers);"
-                    + " remove chain, or run this configuration with GOST");
         }
         boolean encrypted = protocol.equals("tls") || protocol.equals("https");
         if (config.hostname() != null && !encrypted) {
@@ -109,7 +108,8 @@ public record Nameserver(String protocol, InetSocketAddress address, String serv
             subnet = address(client);
         }
         return new Nameserver(protocol, new InetSocketAddress(address(ip), port), config.hostname(), path,
-                prefer == null ? "ipv4" : prefer, only, subnet, config.ttl(), config.timeout(), config.async());
+                prefer == null ? "ipv4" : prefer, only, subnet, config.ttl(), config.timeout(), config.async(),
+                config.chain());
     }
 
     private static int port(String addr, String text) {
@@ -144,6 +144,6 @@ public record Nameserver(String protocol, InetSocketAddress address, String serv
     public String toString() {
         String host = address.getAddress().getHostAddress();
         return protocol + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort()
-                + (path == null ? "" : path);
+                + (path == null ? "" : path) + (chain == null ? "" : " through chain " + chain);
     }
 }

@@ -3,6 +3,7 @@ package io.gost.runtime.dns;
 import io.gost.api.NetnsRef;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
+import io.gost.runtime.chain.ChainRouter;
 import io.gost.runtime.chain.SocketPlacement;
 import io.gost.runtime.control.HttpPluginClient;
 import io.gost.runtime.control.PluginClient;
@@ -50,6 +51,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,12 @@ import org.slf4j.LoggerFactory;
  *   <li>The sockets are created in the namespace of the dial the lookup is for ({@code netns.out} for a
  *       service's targets, a node's {@code netns} for its address): one UDP resolver per nameserver and
  *       namespace, made the first time it is needed, and a TCP socket per query.</li>
+ *   <li>A nameserver with a {@code chain} is asked through it, as GOST's exchanger dials through its router:
+ *       each query on a connection of its own through the chain (its first node dialed in that node's
+ *       namespace), TCP, DNS over TLS and DNS over HTTPS inside it as above, and a UDP nameserver over the last
+ *       hop's datagram tunnel (SOCKS5 UDP-TUN, relay), one datagram each way; a hop that cannot carry
+ *       datagrams (HTTP) fails the query naming it. The nameserver's {@code timeout} covers the whole
+ *       exchange, the route included.</li>
  *   <li>Cache, per nameserver, namespace, family and name: {@code ttl} unset uses the answer's own TTL, a
  *       negative {@code ttl} caches nothing, a positive one is used instead of the answer's. With
  *       {@code async}, an expired answer is served at once while a fresh one is fetched.</li>
@@ -86,6 +94,7 @@ public final class Resolver implements AutoCloseable {
     private final Transport transport;
     private final SocketPlacement placement;
     private final PluginClient plugin;
+    private final Function<Nameserver, ChainRouter> chainRoutes;
     private volatile List<Server> servers;
 
     /**
@@ -95,10 +104,20 @@ public final class Resolver implements AutoCloseable {
      * @param placement   creates sockets in the namespace of the dial
      */
     public Resolver(String name, List<Nameserver> nameservers, Transport transport, SocketPlacement placement) {
+        this(name, nameservers, transport, placement, nameserver -> null);
+    }
+
+    /**
+     * @param chainRoutes the route through the chain of each nameserver that names one ({@link Nameserver#chain()});
+     *                    {@code null} for one it has no route for, which then fails every query naming the chain
+     */
+    public Resolver(String name, List<Nameserver> nameservers, Transport transport, SocketPlacement placement,
+                    Function<Nameserver, ChainRouter> chainRoutes) {
         this.name = Objects.requireNonNull(name, "name");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.placement = Objects.requireNonNull(placement, "placement");
         this.plugin = null;
+        this.chainRoutes = Objects.requireNonNull(chainRoutes, "chainRoutes");
         this.servers = servers(nameservers);
     }
 
@@ -107,6 +126,7 @@ public final class Resolver implements AutoCloseable {
         this.transport = null;
         this.placement = null;
         this.plugin = Objects.requireNonNull(plugin, "plugin");
+        this.chainRoutes = nameserver -> null;
         this.servers = List.of();
     }
 
@@ -124,7 +144,8 @@ public final class Resolver implements AutoCloseable {
         if (nameservers.isEmpty()) {
             throw new IllegalArgumentException("resolver '" + name + "' has no nameservers");
         }
-        return nameservers.stream().map(Server::new).toList();
+        return nameservers.stream().map(nameserver -> new Server(nameserver,
+                nameserver.chain() == null ? null : chainRoutes.apply(nameserver))).toList();
     }
 
     public String name() {
@@ -244,13 +265,16 @@ public final class Resolver implements AutoCloseable {
     /** One nameserver: how to ask it from each namespace, and its cache. */
     private final class Server {
         private final Nameserver nameserver;
+        /** The route through the nameserver's chain, or {@code null}: asked directly. */
+        private final ChainRouter chainRoute;
         /** UDP resolvers by namespace ({@code null} key: the process's own, stored as "-"). */
         private final Map<String, Future<DnsNameResolver>> udp = new ConcurrentHashMap<>();
         private final Map<String, Cached> cache = new ConcurrentHashMap<>();
         private volatile SslContext tlsContext;
 
-        Server(Nameserver nameserver) {
+        Server(Nameserver nameserver, ChainRouter chainRoute) {
             this.nameserver = nameserver;
+            this.chainRoute = chainRoute;
         }
 
         Future<List<InetAddress>> resolve(String host, NetnsRef namespace, EventLoop loop) {
@@ -329,7 +353,14 @@ public final class Resolver implements AutoCloseable {
         /** Asks the nameserver once. */
         private Future<Answer> ask(String host, NetnsRef namespace, DnsRecordType type, EventLoop loop) {
             Promise<Answer> answer = loop.newPromise();
-            if (!nameserver.protocol().equals("udp")) {
+            if (nameserver.chain() != null && chainRoute == null) {
+                answer.tryFailure(new java.io.IOException(nameserver + ": resolver " + name + " has no route through"
+                        + " chain " + nameserver.chain()));
+                return answer;
+            }
+            if (!nameserver.protocol().equals("udp") || chainRoute != null) {
+                // Through a chain a UDP nameserver is asked over the last hop's datagram tunnel, as GOST's
+                // exchanger dials "udp" through its router (SOCKS5 UDP-TUN, relay).
                 askStream(host, namespace, type, loop, answer, nameserver.protocol());
                 return answer;
             }
@@ -395,59 +426,41 @@ public final class Resolver implements AutoCloseable {
         private void askStream(String host, NetnsRef namespace, DnsRecordType type, EventLoop loop,
                                Promise<Answer> answer, String protocol) {
             long timeoutMillis = nameserver.timeout().toMillis();
-            Future<Channel> connected = placement.place(namespace,
-                    new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET, "resolver " + name, nameserver.toString()), loop,
-                    () -> {
-                        Promise<Channel> promise = loop.newPromise();
-                        new Bootstrap().group(loop).channelFactory(transport.socketChannelFactory())
-                                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeoutMillis))
-                                .handler(new ChannelInitializer<Channel>() {
-                                    @Override
-                                    protected void initChannel(Channel channel) {
-                                        if (!protocol.equals("tcp")) {
-                                            channel.pipeline().addLast(tls().newHandler(channel.alloc(),
-                                                    tlsPeerName(), nameserver.address().getPort()));
+            Future<Channel> connected;
+            if (chainRoute != null) {
+                // GOST dials through the chain (its first node in the node's own namespace, as every chain dial):
+                // the last hop connects to the nameserver, over TCP or its datagram tunnel.
+                connected = chainRoute.dial(loop, protocol.equals("udp") ? "udp" : "tcp", nameserver.address(),
+                        null);
+                connected.addListener(done -> {
+                    if (done.isSuccess()) {
+                        Channel channel = (Channel) done.getNow();
+                        exchangeOn(channel, host, type, answer, protocol);
+                        channel.config().setAutoRead(true); // a routed channel comes with auto-read off
+                    }
+                });
+            } else {
+                connected = placement.place(namespace, new SocketPurpose(SocketPurpose.Kind.DIAL_TARGET,
+                        "resolver " + name, nameserver.toString()), loop, () -> {
+                            Promise<Channel> promise = loop.newPromise();
+                            new Bootstrap().group(loop).channelFactory(transport.socketChannelFactory())
+                                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeoutMillis))
+                                    .handler(new ChannelInitializer<Channel>() {
+                                        @Override
+                                        protected void initChannel(Channel channel) {
+                                            exchangeOn(channel, host, type, answer, protocol);
                                         }
-                                        if (protocol.equals("https")) {
-                                            channel.pipeline().addLast(new HttpClientCodec(),
-                                                    new HttpObjectAggregator(MAX_HTTPS_ANSWER),
-                                                    new DnsOverHttpsCodec(nameserver));
+                                    })
+                                    .connect(nameserver.address()).addListener(done -> {
+                                        if (done.isSuccess()) {
+                                            promise.trySuccess(((io.netty.channel.ChannelFuture) done).channel());
                                         } else {
-                                            channel.pipeline().addLast(new TcpDnsQueryEncoder(),
-                                                    new TcpDnsResponseDecoder());
+                                            promise.tryFailure(done.cause());
                                         }
-                                        channel.pipeline().addLast(new SimpleChannelInboundHandler<DnsResponse>() {
-                                                    @Override
-                                                    protected void channelRead0(ChannelHandlerContext ctx,
-                                                                                DnsResponse response) {
-                                                        complete(response, host, type, answer);
-                                                        ctx.close();
-                                                    }
-
-                                                    @Override
-                                                    public void channelInactive(ChannelHandlerContext ctx) {
-                                                        answer.tryFailure(new java.io.IOException(nameserver
-                                                                + " closed the connection without an answer"));
-                                                    }
-
-                                                    @Override
-                                                    public void exceptionCaught(ChannelHandlerContext ctx,
-                                                                                Throwable cause) {
-                                                        answer.tryFailure(cause);
-                                                        ctx.close();
-                                                    }
-                                                });
-                                    }
-                                })
-                                .connect(nameserver.address()).addListener(done -> {
-                                    if (done.isSuccess()) {
-                                        promise.trySuccess(((io.netty.channel.ChannelFuture) done).channel());
-                                    } else {
-                                        promise.tryFailure(done.cause());
-                                    }
-                                });
-                        return promise;
-                    });
+                                    });
+                            return promise;
+                        });
+            }
             io.netty.util.concurrent.ScheduledFuture<?> timer = loop.schedule(() -> {
                 if (answer.tryFailure(new TimeoutException(nameserver + " did not answer within "
                         + timeoutMillis + "ms"))) {
@@ -482,6 +495,56 @@ public final class Resolver implements AutoCloseable {
                         channel.close();
                     }
                 });
+            });
+        }
+
+        /**
+         * The handlers of one exchange on {@code channel}: TLS for {@code tls} and {@code https}, then the DNS
+         * codec of the protocol ({@code udp}: one datagram each way, only on a chain's datagram tunnel), then
+         * what completes {@code answer}.
+         */
+        private void exchangeOn(Channel channel, String host, DnsRecordType type, Promise<Answer> answer,
+                                String protocol) {
+            if (protocol.equals("tls") || protocol.equals("https")) {
+                channel.pipeline().addLast(tls().newHandler(channel.alloc(), tlsPeerName(),
+                        nameserver.address().getPort()));
+            }
+            switch (protocol) {
+                case "https" -> channel.pipeline().addLast(new HttpClientCodec(),
+                        new HttpObjectAggregator(MAX_HTTPS_ANSWER), new DnsOverHttpsCodec(nameserver));
+                case "udp" -> channel.pipeline().addLast(new DatagramDnsCodec(nameserver));
+                default -> channel.pipeline().addLast(new TcpDnsQueryEncoder(), new TcpDnsResponseDecoder());
+            }
+            channel.pipeline().addLast(new SimpleChannelInboundHandler<DnsResponse>() {
+                /** The answer is asked for again over TCP: this channel's end is no failure. */
+                private boolean handedOver;
+
+                @Override
+                protected void channelRead0(ChannelHandlerContext ctx, DnsResponse response) {
+                    if (response.isTruncated() && protocol.equals("udp")) {
+                        handedOver = true;
+                        ctx.close();
+                        // the whole answer over TCP, through the same chain
+                        askStream(host, null, type, ctx.channel().eventLoop(), answer, "tcp");
+                        return;
+                    }
+                    complete(response, host, type, answer);
+                    ctx.close();
+                }
+
+                @Override
+                public void channelInactive(ChannelHandlerContext ctx) {
+                    if (!handedOver) {
+                        answer.tryFailure(new java.io.IOException(nameserver
+                                + " closed the connection without an answer"));
+                    }
+                }
+
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    answer.tryFailure(cause);
+                    ctx.close();
+                }
             });
         }
 

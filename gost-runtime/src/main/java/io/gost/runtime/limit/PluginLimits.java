@@ -340,8 +340,8 @@ public final class PluginLimits {
                 if (!any) {
                     return 0;
                 }
-                // A sixteenth of a second's worth, as the table limiter's buckets.
-                return (int) Math.max(1024, Math.min(64 * 1024, (long) (slowest / 16)));
+                // A sixteenth of a second's worth, as the table limiter's buckets (and nothing from 2 MB/s on).
+                return Throttle.chunkSize(slowest, Long.MAX_VALUE);
             }
 
             @Override

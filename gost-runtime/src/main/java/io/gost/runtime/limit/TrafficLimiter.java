@@ -374,9 +374,7 @@ public final class TrafficLimiter {
                 if (buckets.length == 0) {
                     return 0;
                 }
-                // A sixteenth of a second's worth: one read overshoots the rate by at most that.
-                long size = Math.min(smallestBurst, (long) (slowest / 16));
-                return (int) Math.max(1024, Math.min(64 * 1024, size));
+                return Throttle.chunkSize(slowest, smallestBurst);
             }
 
             @Override

@@ -9,6 +9,7 @@ import io.gost.runtime.config.QuotaConfig;
 import io.gost.runtime.config.ResolverConfig;
 import io.gost.runtime.dns.Nameserver;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,17 +55,34 @@ public record ControlPlan(List<AutherConfig> authers, List<BypassConfig> bypasse
      *
      * @param config      as configured
      * @param nameservers read from it
+     * @param chains      the chains its nameservers are asked through ({@link Nameserver#chain()}), by name
      */
-    public record Resolver(ResolverConfig config, List<Nameserver> nameservers) {
+    public record Resolver(ResolverConfig config, List<Nameserver> nameservers, Map<String, ChainPlan> chains) {
 
         public Resolver {
             Objects.requireNonNull(config, "config");
             nameservers = List.copyOf(nameservers);
+            chains = Map.copyOf(chains);
+        }
+
+        /** A resolver whose nameservers are asked directly. */
+        public Resolver(ResolverConfig config, List<Nameserver> nameservers) {
+            this(config, nameservers, Map.of());
         }
 
         public String name() {
             return config.name();
         }
+
+        /** The same resolver with the chains its nameservers name. */
+        public Resolver withChains(Map<String, ChainPlan> planned) {
+            return new Resolver(config, nameservers, planned);
+        }
+    }
+
+    /** The same controls with {@code replaced} resolvers. */
+    public ControlPlan withResolvers(List<Resolver> replaced) {
+        return new ControlPlan(authers, bypasses, admissions, limiters, hosts, replaced, quotas);
     }
 
     public Optional<LimiterConfig> limiter(LimiterConfig.Kind kind, String name) {

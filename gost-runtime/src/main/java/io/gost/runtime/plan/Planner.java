@@ -23,6 +23,7 @@ import io.gost.runtime.config.KeyOrigins;
 import io.gost.runtime.config.NodeConfig;
 import io.gost.runtime.config.Origin;
 import io.gost.runtime.config.PluginConfig;
+import io.gost.runtime.config.ResolverConfig;
 import io.gost.runtime.config.ServiceConfig;
 import io.gost.runtime.config.TlsConfig;
 import io.gost.runtime.config.Unsupported;
@@ -139,6 +140,7 @@ public final class Planner {
                 chains.put(chainConfig.name(), chain);
             }
         }
+        controlPlan = nameserverChains(controlPlan);
         Set<String> serviceNames = new LinkedHashSet<>();
         List<ServicePlan> services = new ArrayList<>();
         for (ServiceConfig serviceConfig : config.services()) {
@@ -165,6 +167,25 @@ public final class Planner {
         GostPlan plan = new GostPlan(services, List.copyOf(chains.values()), controlPlan,
                 config.log(), config.netnsProvider(), warnings, registry, config, operations);
         return new Result(plan, problems, warnings);
+    }
+
+    /** The resolvers with the chains their nameservers are asked through; a name that is not a chain is a problem. */
+    private ControlPlan nameserverChains(ControlPlan controlPlan) {
+        List<ControlPlan.Resolver> resolvers = new ArrayList<>();
+        for (ControlPlan.Resolver resolver : controlPlan.resolvers()) {
+            Map<String, ChainPlan> used = new LinkedHashMap<>();
+            for (ResolverConfig.Nameserver server : resolver.config().nameservers()) {
+                if (server.chain() == null) {
+                    continue;
+                }
+                ChainPlan chain = chainReference(server.chain(), server.origin().child("chain"));
+                if (chain != null) {
+                    used.put(server.chain(), chain);
+                }
+            }
+            resolvers.add(used.isEmpty() ? resolver : resolver.withChains(used));
+        }
+        return controlPlan.withResolvers(resolvers);
     }
 
     // ---- operations ------------------------------------------------------------------------------------

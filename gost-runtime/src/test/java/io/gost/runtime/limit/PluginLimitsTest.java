@@ -77,6 +77,16 @@ class PluginLimitsTest {
     }
 
     @Test
+    void aRateFarAboveTheLinkLeavesReadsAndWritesAsTheTransportMakesThemAndALowOneCutsThem() {
+        PluginLimits.Paced paced = limits.openForService("proxy", "tcp", ALICE_ADDRESS,
+                TrafficLimiter.Scope.CONNECTION, REFRESH);
+        plugin.answer(0, "{\"in\": 1099511627776, \"out\": 1048576}");
+
+        assertThat(paced.fromClient().readSizeLimit()).as("1 TB/s: no cut (the transport reads 128 KiB)").isZero();
+        assertThat(paced.toClient().readSizeLimit()).as("1 MB/s: a sixteenth of a second").isEqualTo(64 * 1024);
+    }
+
+    @Test
     void aConnectionWhoseAnswersAreKnownAndLimitNothingIsNotPaced() {
         limits.openForService("proxy", "tcp", ALICE_ADDRESS, TrafficLimiter.Scope.SERVICE, REFRESH);
         plugin.answer(0, "{\"in\": 0, \"out\": -1}");

@@ -262,4 +262,43 @@ class AccessPluginsPlanningTest {
         return Nameserver.of(new ResolverConfig.Nameserver(addr, null, null, null, null, hostname, null, null, false,
                 null));
     }
+
+    @Test
+    void aNameserversChainIsPlannedAndShownAndAChainThatIsNotThereNamesItsLine() {
+        Planner.Result planned = yaml(
+                "chains:",
+                "- name: chain-0",
+                "  hops:",
+                "  - name: hop-0",
+                "    nodes:",
+                "    - {name: node-0, addr: 127.0.0.1:1080, connector: {type: socks5}, dialer: {type: tcp}}",
+                "resolvers:",
+                "- name: resolver-0",
+                "  nameservers:",
+                "  - {addr: udp://127.0.0.1:53, chain: chain-0}",
+                "  - {addr: 127.0.0.1}");
+
+        assertThat(planned.problems()).isEmpty();
+        ControlPlan.Resolver resolver = planned.plan().controls().resolvers().get(0);
+        assertThat(resolver.nameservers()).extracting(Nameserver::chain).containsExactly("chain-0", null);
+        assertThat(resolver.chains().get("chain-0").hops()).hasSize(1);
+        assertThat(PlanDescription.describe(planned.plan()))
+                .contains("resolver resolver-0: udp://127.0.0.1:53 through chain chain-0 (prefer ipv4");
+
+        Planner.Result wrong = yaml(
+                "chains:",
+                "- name: chain-0",
+                "  hops:",
+                "  - name: hop-0",
+                "    nodes:",
+                "    - {name: node-0, addr: 127.0.0.1:8080, connector: {type: http}}",
+                "resolvers:",
+                "- name: resolver-0",
+                "  nameservers:",
+                "  - addr: tcp://127.0.0.1:53",
+                "    chain: chain-9");
+
+        assertThat(wrong.problems()).containsExactly("app.yaml:10: resolvers[0].nameservers[0].chain: no chain named"
+                + " 'chain-9' in chains; known: chain-0");
+    }
 }
