@@ -128,6 +128,8 @@ public final class GostRuntime implements AutoCloseable {
      * of an earlier plan live on only while services built with them drain.
      */
     private PlanControls controls;
+    /** The quotas, one counter per name for the runtime's whole life (created with the first plan's controls). */
+    private io.gost.runtime.limit.quota.Quotas quotas;
     private volatile ConnectionObserver observer = ConnectionObserver.NONE;
     private volatile RouteObserver routeObserver = RouteObserver.NONE;
     private boolean started;
@@ -448,7 +450,13 @@ public final class GostRuntime implements AutoCloseable {
     /** The control objects of {@code next}, started (sources read, reloads scheduled). */
     private PlanControls planControls(GostPlan next) {
         ControlScheduler scheduler = new ControlScheduler();
-        ControlServices services = new ControlServices(scheduler, transport, namespaces, Admission.NameLookup.SYSTEM);
+        synchronized (this) {
+            if (quotas == null) {
+                quotas = new io.gost.runtime.limit.quota.Quotas();
+            }
+        }
+        ControlServices services = new ControlServices(scheduler, transport, namespaces, Admission.NameLookup.SYSTEM,
+                quotas);
         PlanControls planControls = new PlanControls(scheduler, services);
         services.routeNameserversWith((resolver, nameserver, chainPlan) ->
                 nameserverRoute(resolver, nameserver, chainPlan, next.registry(), planControls));
@@ -568,6 +576,8 @@ public final class GostRuntime implements AutoCloseable {
                     .warnWhenReachableWithoutAuth(servicePlan.openProxyWarning())
                     .access(access, answersRefusals)
                     .ownSocketsRefusal(ownSocketsRefusal(serviceControls))
+                    .quotas(serviceControls.quotas().stream().map(controls.quotas()::get)
+                            .flatMap(Optional::stream).toList(), controls.quotas())
                     .stats(stats)
                     .build();
             return built;
@@ -811,6 +821,9 @@ public final class GostRuntime implements AutoCloseable {
         if (controls != null) {
             controls.release();
             controls = null;
+        }
+        if (quotas != null) {
+            quotas.close(); // after the plans let go: every counter written a last time
         }
         if (directDialer != null) {
             try {

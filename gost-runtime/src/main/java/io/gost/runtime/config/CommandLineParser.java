@@ -87,7 +87,7 @@ public final class CommandLineParser {
     private static final Set<String> SERVICE_QUERY_KEYS = Set.of("netns", "netns.out", "interface", "so_mark",
             "proxyprotocol", "strategy", "maxfails", "max_fails", "failtimeout", "fail_timeout", "retries", "auth",
             "bypass", "dns", "admission", "hosts", "resolver", "prefer", "limiter.in", "limiter.out",
-            "limiter.conn.in", "limiter.conn.out", "climiter", "rlimiter", "tls.certfile", "certfile", "cert",
+            "limiter.conn.in", "limiter.conn.out", "climiter", "rlimiter", "quotas", "tls.certfile", "certfile", "cert",
             "tls.keyfile", "keyfile", "key", "tls.cafile", "cafile", "ca");
     /** As {@link #SERVICE_QUERY_KEYS}, for {@code -F} (the {@code cli:F} rows). */
     private static final Set<String> HOP_QUERY_KEYS = Set.of("netns", "interface", "so_mark", "proxyprotocol",
@@ -319,7 +319,8 @@ public final class CommandLineParser {
     /** What one service's query asks for beyond its own options, before the objects get their names. */
     private record ControlDrafts(MatcherDraft bypass, MatcherDraft admission, HostsDraft hosts, ResolverDraft resolver,
                                  List<String> trafficLimits, Origin trafficOrigin, String connectionLimit,
-                                 Origin connectionOrigin, String requestLimit, Origin requestOrigin) {
+                                 Origin connectionOrigin, String requestLimit, Origin requestOrigin,
+                                 List<String> quotas) {
 
         /** Makes (and names) the objects, and says which names the service refers to. */
         ControlRefs name(Controls controls) {
@@ -335,7 +336,7 @@ public final class CommandLineParser {
                     List.of("$ " + requestLimit), requestOrigin);
             return new ControlRefs(admissionName == null ? List.of() : List.of(admissionName),
                     bypassName == null ? List.of() : List.of(bypassName), limiter, climiter, rlimiter, hostsName,
-                    resolverName);
+                    resolverName, quotas);
         }
     }
 
@@ -385,6 +386,8 @@ public final class CommandLineParser {
                 rlimiter = null;
             }
         }
+        // Names of quotas defined in a file (-C): GOST's command line makes no quota of its own.
+        String quotas = take(query, "quotas");
         return new ControlDrafts(
                 bypass == null ? null : MatcherDraft.parse(bypass, queryOrigin(flag, "bypass")),
                 admission == null ? null : MatcherDraft.parse(admission, queryOrigin(flag, "admission")),
@@ -392,7 +395,8 @@ public final class CommandLineParser {
                 resolver == null ? null : new ResolverDraft(splitList(resolver), prefer,
                         queryOrigin(flag, "resolver")),
                 List.copyOf(trafficLimits), queryOrigin(flag, in != null || out != null ? "limiter.in" : "limiter.conn.in"),
-                climiter, queryOrigin(flag, "climiter"), rlimiter, queryOrigin(flag, "rlimiter"));
+                climiter, queryOrigin(flag, "climiter"), rlimiter, queryOrigin(flag, "rlimiter"),
+                quotas == null ? List.of() : splitList(quotas));
     }
 
     private static Origin queryOrigin(Origin flag, String key) {

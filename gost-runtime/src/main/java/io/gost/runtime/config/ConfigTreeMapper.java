@@ -40,11 +40,11 @@ import java.util.function.Supplier;
 final class ConfigTreeMapper {
 
     private static final Schema ROOT = Schema.of("the top level",
-            "services, chains, hops, authers, bypasses, admissions, limiters, climiters, rlimiters, hosts, resolvers,"
-                    + " log, api, metrics, netns, tls", "section:");
+            "services, chains, hops, authers, bypasses, admissions, limiters, climiters, rlimiters, quotas, hosts,"
+                    + " resolvers, log, api, metrics, netns, tls", "section:");
     private static final Schema SERVICE = Schema.of("a service",
             "name, addr, handler, listener, forwarder, admission, admissions, bypass, bypasses, limiter, climiter,"
-                    + " rlimiter, hosts, resolver, interface, sockopts, metadata", "section:services[]");
+                    + " rlimiter, quotas, hosts, resolver, interface, sockopts, metadata", "section:services[]");
     private static final Schema HANDLER = Schema.of("a handler",
             "type, retries, chain, chainGroup, auth, auther, authers, limiter, metadata, tls",
             "section:services[].handler");
@@ -89,6 +89,11 @@ final class ConfigTreeMapper {
             "section:climiters[]");
     private static final Schema RLIMITER = Schema.of("an rlimiter", "name, limits, file, redis, http, reload",
             "section:rlimiters[]");
+    private static final Schema QUOTA = Schema.of("a quota",
+            "name, limit, startsAt, expiresAt, direction, flush, store", "section:quotas[]");
+    private static final Schema QUOTA_STORE = Schema.of("a quota store", "type, file, redis", "section:quotas[].store");
+    private static final Schema QUOTA_REDIS = Schema.of("a quota's redis store",
+            "addr, db, username, password, key", "section:quotas[].store.redis");
     private static final Schema HOSTS = Schema.of("a hosts mapper",
             "name, mappings, file, redis, http, reload, plugin", "section:hosts[]");
     private static final Schema MAPPING = Schema.of("a host mapping", "ip, hostname, aliases",
@@ -123,7 +128,7 @@ final class ConfigTreeMapper {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         for (Schema schema : List.of(ROOT, SERVICE, HANDLER, LISTENER, CHAIN_GROUP, CHAIN_GROUP_ENTRY, CONNECTOR,
                 DIALER, FORWARDER, SELECTOR, CHAIN, HOP, NODE, FORWARD_NODE, SOCKOPTS, AUTHER, AUTH, BYPASS, ADMISSION,
-                LIMITER, CLIMITER, RLIMITER, HOSTS, MAPPING, RESOLVER, NAMESERVER, LOG, LOG_ROTATION, API, API_AUTH,
+                LIMITER, CLIMITER, RLIMITER, QUOTA, QUOTA_STORE, QUOTA_REDIS, HOSTS, MAPPING, RESOLVER, NAMESERVER, LOG, LOG_ROTATION, API, API_AUTH,
                 METRICS, METRICS_AUTH, TLS, TLS_OPTIONS)) {
             schemas.put(schema.scope, schema);
         }
@@ -241,7 +246,8 @@ final class ConfigTreeMapper {
         limiters.addAll(list(fields, "rlimiters", (node, origin, index) ->
                 limiter(node, origin, LimiterConfig.Kind.REQUESTS, RLIMITER)));
         ControlConfigs controls = new ControlConfigs(list(fields, "admissions", this::admission), limiters,
-                list(fields, "hosts", this::hostsMapper), list(fields, "resolvers", this::resolver));
+                list(fields, "hosts", this::hostsMapper), list(fields, "resolvers", this::resolver),
+                list(fields, "quotas", this::quota));
         LogConfig log = log(fields);
         String netnsProvider = netnsProvider(fields);
         ApiConfig api = api(fields);
@@ -269,7 +275,8 @@ final class ConfigTreeMapper {
         MetadataBlock metadata = socketOptions(fields, metadata(fields, "metadata"));
         ControlRefs controls = new ControlRefs(references(fields, "admission", "admissions"),
                 references(fields, "bypass", "bypasses"), string(fields, "limiter"), string(fields, "climiter"),
-                string(fields, "rlimiter"), string(fields, "hosts"), string(fields, "resolver"));
+                string(fields, "rlimiter"), string(fields, "hosts"), string(fields, "resolver"),
+                references(fields, "", "quotas"));
         // Built even when a part failed: the parts then fall back to defaults, and a missing addr is still
         // reported together with the other problems.
         return build(() -> new ServiceConfig(name, addr, handler, listener, forwarder, metadata.values(), controls,
@@ -586,6 +593,121 @@ final class ConfigTreeMapper {
         DataSources sources = sources(fields, origin);
         ControlPlugin plugin = kind == LimiterConfig.Kind.TRAFFIC ? controlPlugin(fields) : null;
         return build(() -> new LimiterConfig(kind, name, limits, sources, plugin, origin));
+    }
+
+    private QuotaConfig quota(ConfigTree node, Origin origin, int index) {
+        Fields fields = fields(node, origin, QUOTA);
+        if (fields == null) {
+            return null;
+        }
+        String name = string(fields, "name");
+        long limit = 0;
+        String limitText = string(fields, "limit");
+        if (limitText != null && !limitText.isBlank()) {
+            try {
+                limit = io.gost.runtime.limit.Sizes.parse(limitText);
+            } catch (IllegalArgumentException e) {
+                problem(fields.at("limit"), "quota limit " + e.getMessage());
+            }
+        }
+        java.time.OffsetDateTime startsAt = rfc3339(fields, "startsAt");
+        java.time.OffsetDateTime expiresAt = rfc3339(fields, "expiresAt");
+        QuotaConfig.Direction direction = null;
+        String directionText = string(fields, "direction");
+        if (directionText != null) {
+            try {
+                direction = QuotaConfig.Direction.parse(directionText);
+            } catch (IllegalArgumentException e) {
+                problem(fields.at("direction"), e.getMessage());
+            }
+        }
+        Duration flush = duration(fields, "flush");
+        QuotaConfig.Store store = quotaStore(fields);
+        QuotaConfig.Direction chosen = direction;
+        long bytes = limit;
+        return build(() -> new QuotaConfig(name, bytes, startsAt, expiresAt, chosen, flush, store, origin));
+    }
+
+    /** An RFC 3339 time ({@code 2025-01-01T00:00:00Z}, {@code 2025-01-01T08:00:00+08:00}), as GOST's quotas take. */
+    private java.time.OffsetDateTime rfc3339(Fields fields, String key) {
+        Entry entry = fields.get(key);
+        if (absent(entry)) {
+            return null;
+        }
+        Object value = entry.value() instanceof ScalarNode scalar ? scalar.value() : null;
+        if (value instanceof java.util.Date date) {
+            // YAML reads an unquoted timestamp as a date: the instant is the same.
+            return date.toInstant().atOffset(java.time.ZoneOffset.UTC);
+        }
+        String text = value == null ? "" : String.valueOf(value).trim();
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        } catch (java.time.format.DateTimeParseException e) {
+            problem(fields.at(key), "'" + text + "' is not an RFC 3339 time such as 2025-01-01T00:00:00Z (GOST"
+                    + " ignores the bound then; gost-java would rather tell)");
+            return null;
+        }
+    }
+
+    /** A quota's {@code store}: GOST's file store (the default) or its redis store. */
+    private QuotaConfig.Store quotaStore(Fields parent) {
+        Entry entry = parent.get("store");
+        if (absent(entry)) {
+            return null;
+        }
+        Fields fields = fields(entry.value(), parent.at("store"), QUOTA_STORE);
+        if (fields == null) {
+            return null;
+        }
+        String type = orDefault(string(fields, "type"), "file").trim().toLowerCase(Locale.ROOT);
+        String file = string(fields, "file");
+        boolean hasRedis = !absent(fields.get("redis"));
+        switch (type) {
+            case "file" -> {
+                if (hasRedis) {
+                    problem(fields.at("redis"), "a file store has no redis block (GOST ignores it); write type: redis"
+                            + " or remove it");
+                }
+                return new QuotaConfig.Store(orDefault(file, QuotaConfig.DEFAULT_FILE).trim(), null);
+            }
+            case "redis" -> {
+                if (file != null) {
+                    problem(fields.at("file"), "a redis store has no file (GOST ignores it); write type: file or"
+                            + " remove it");
+                }
+                if (!hasRedis) {
+                    problem(parent.at("store"), "a redis store needs a redis block with addr and key");
+                    return null;
+                }
+                Fields redis = fields(fields.get("redis").value(), fields.at("redis"), QUOTA_REDIS);
+                if (redis == null) {
+                    return null;
+                }
+                String addr = string(redis, "addr");
+                String key = string(redis, "key");
+                Integer db = integer(redis, "db");
+                if (addr == null || addr.isBlank()) {
+                    problem(fields.at("redis"), "a redis store needs an addr such as 127.0.0.1:6379");
+                }
+                if (key == null || key.isBlank()) {
+                    problem(fields.at("redis"), "a redis store needs a key, the hash its records are kept in (such as"
+                            + " gost:quotas)");
+                }
+                if (addr == null || addr.isBlank() || key == null || key.isBlank()) {
+                    return null;
+                }
+                return new QuotaConfig.Store(null, new QuotaConfig.Redis(addr.trim(), db == null ? 0 : db,
+                        string(redis, "username"), string(redis, "password"), key.trim()));
+            }
+            default -> {
+                problem(fields.at("type"), "unknown quota store type '" + type + "'; use file or redis (GOST falls"
+                        + " back to the file " + QuotaConfig.DEFAULT_FILE + ")");
+                return null;
+            }
+        }
     }
 
     private HostsConfig hostsMapper(ConfigTree node, Origin origin, int index) {

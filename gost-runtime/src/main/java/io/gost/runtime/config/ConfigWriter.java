@@ -90,6 +90,7 @@ public final class ConfigWriter {
         for (LimiterConfig.Kind kind : LimiterConfig.Kind.values()) {
             putIfNotEmpty(root, kind.section(), controls.limiters(kind).stream().map(ConfigWriter::limiter).toList());
         }
+        putIfNotEmpty(root, "quotas", controls.quotas().stream().map(ConfigWriter::quota).toList());
         putIfNotEmpty(root, "hosts", controls.hosts().stream().map(ConfigWriter::hostsMapper).toList());
         putIfNotEmpty(root, "resolvers", controls.resolvers().stream().map(ConfigWriter::resolver).toList());
         if (!config.log().equals(LogConfig.DEFAULT)) {
@@ -188,6 +189,7 @@ public final class ConfigWriter {
         putIfNotNull(map, "rlimiter", refs.rlimiter());
         putIfNotNull(map, "hosts", refs.hosts());
         putIfNotNull(map, "resolver", refs.resolver());
+        putIfNotEmpty(map, "quotas", refs.quotas());
     }
 
     private static void putNames(Map<String, Object> map, String single, String plural, List<String> names) {
@@ -337,6 +339,47 @@ public final class ConfigWriter {
         putSources(map, limiter.sources());
         putPlugin(map, limiter.plugin());
         return map;
+    }
+
+    private static Map<String, Object> quota(QuotaConfig quota) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", quota.name());
+        if (quota.limit() > 0) {
+            map.put("limit", io.gost.runtime.limit.Sizes.format(quota.limit()));
+        }
+        putIfNotNull(map, "startsAt", quota.startsAt() == null ? null : rfc3339(quota.startsAt()));
+        putIfNotNull(map, "expiresAt", quota.expiresAt() == null ? null : rfc3339(quota.expiresAt()));
+        if (quota.direction() != QuotaConfig.Direction.TOTAL) {
+            map.put("direction", quota.direction().text());
+        }
+        if (!quota.flush().equals(QuotaConfig.DEFAULT_FLUSH)) {
+            map.put("flush", goDuration(quota.flush()));
+        }
+        if (!quota.store().equals(QuotaConfig.Store.DEFAULT)) {
+            Map<String, Object> store = new LinkedHashMap<>();
+            store.put("type", quota.store().type());
+            if (quota.store().file() != null) {
+                store.put("file", quota.store().file());
+            } else {
+                QuotaConfig.Redis redis = quota.store().redis();
+                Map<String, Object> redisMap = new LinkedHashMap<>();
+                redisMap.put("addr", redis.addr());
+                if (redis.db() != 0) {
+                    redisMap.put("db", redis.db());
+                }
+                putIfNotNull(redisMap, "username", redis.username());
+                putIfNotNull(redisMap, "password", redis.password());
+                redisMap.put("key", redis.key());
+                store.put("redis", redisMap);
+            }
+            map.put("store", store);
+        }
+        return map;
+    }
+
+    /** With seconds always (OffsetDateTime.toString drops zero seconds, which RFC 3339 does not allow). */
+    private static String rfc3339(java.time.OffsetDateTime time) {
+        return java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(time);
     }
 
     private static Map<String, Object> hostsMapper(HostsConfig hosts) {

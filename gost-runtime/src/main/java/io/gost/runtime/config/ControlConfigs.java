@@ -6,29 +6,42 @@ import java.util.Optional;
 
 /**
  * The named control objects of a configuration that services, hops and nodes refer to: admissions,
- * limiters of the three kinds, host mappers and resolvers. (Authers and bypasses are older and live in
+ * limiters of the three kinds, host mappers, resolvers and quotas. (Authers and bypasses are older and live in
  * {@link GostConfig} itself.)
  *
  * @param admissions GOST's {@code admissions}
  * @param limiters   GOST's {@code limiters}, {@code climiters} and {@code rlimiters}, each with its kind
  * @param hosts      GOST's {@code hosts}
  * @param resolvers  GOST's {@code resolvers}
+ * @param quotas     GOST's {@code quotas}
  */
 public record ControlConfigs(List<AdmissionConfig> admissions, List<LimiterConfig> limiters, List<HostsConfig> hosts,
-                             List<ResolverConfig> resolvers) {
+                             List<ResolverConfig> resolvers, List<QuotaConfig> quotas) {
 
     /** None at all. */
-    public static final ControlConfigs NONE = new ControlConfigs(List.of(), List.of(), List.of(), List.of());
+    public static final ControlConfigs NONE = new ControlConfigs(List.of(), List.of(), List.of(), List.of(), List.of());
 
     public ControlConfigs {
         admissions = List.copyOf(Objects.requireNonNullElse(admissions, List.of()));
         limiters = List.copyOf(Objects.requireNonNullElse(limiters, List.of()));
         hosts = List.copyOf(Objects.requireNonNullElse(hosts, List.of()));
         resolvers = List.copyOf(Objects.requireNonNullElse(resolvers, List.of()));
+        quotas = List.copyOf(Objects.requireNonNullElse(quotas, List.of()));
+    }
+
+    /** Without quotas. */
+    public ControlConfigs(List<AdmissionConfig> admissions, List<LimiterConfig> limiters, List<HostsConfig> hosts,
+                          List<ResolverConfig> resolvers) {
+        this(admissions, limiters, hosts, resolvers, List.of());
     }
 
     public boolean isEmpty() {
-        return admissions.isEmpty() && limiters.isEmpty() && hosts.isEmpty() && resolvers.isEmpty();
+        return admissions.isEmpty() && limiters.isEmpty() && hosts.isEmpty() && resolvers.isEmpty()
+                && quotas.isEmpty();
+    }
+
+    public Optional<QuotaConfig> quota(String name) {
+        return quotas.stream().filter(q -> q.name().equals(name)).findFirst();
     }
 
     /** The limiters of one kind, in configuration order. */

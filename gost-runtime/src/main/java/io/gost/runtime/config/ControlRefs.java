@@ -14,14 +14,28 @@ import java.util.Objects;
  * @param rlimiter   the request-rate limiter (services only), or {@code null}
  * @param hosts      the host mapper, or {@code null}
  * @param resolver   the resolver, or {@code null}
+ * @param quotas     quotas (services only): the service stops while any of them is used up
  */
 public record ControlRefs(List<String> admissions, List<String> bypasses, String limiter, String climiter,
-                          String rlimiter, String hosts, String resolver) {
+                          String rlimiter, String hosts, String resolver, List<String> quotas) {
 
     /** No references. */
-    public static final ControlRefs NONE = new ControlRefs(List.of(), List.of(), null, null, null, null, null);
+    public static final ControlRefs NONE = new ControlRefs(List.of(), List.of(), null, null, null, null, null, List.of());
+
+    /** Without quotas. */
+    public ControlRefs(List<String> admissions, List<String> bypasses, String limiter, String climiter,
+                       String rlimiter, String hosts, String resolver) {
+        this(admissions, bypasses, limiter, climiter, rlimiter, hosts, resolver, List.of());
+    }
+
+    /** A copy naming {@code quotas}. */
+    public ControlRefs withQuotas(List<String> quotas) {
+        return new ControlRefs(admissions, bypasses, limiter, climiter, rlimiter, hosts, resolver, quotas);
+    }
 
     public ControlRefs {
+        quotas = Objects.requireNonNullElse(quotas, List.<String>of()).stream().map(String::trim)
+                .filter(name -> !name.isEmpty()).distinct().toList();
         admissions = List.copyOf(Objects.requireNonNullElse(admissions, List.of()));
         bypasses = List.copyOf(Objects.requireNonNullElse(bypasses, List.of()));
         limiter = blankToNull(limiter);
@@ -43,9 +57,9 @@ public record ControlRefs(List<String> admissions, List<String> bypasses, String
     /** A copy naming {@code name} as the limiter of {@code kind}. */
     public ControlRefs withLimiter(LimiterConfig.Kind kind, String name) {
         return switch (kind) {
-            case TRAFFIC -> new ControlRefs(admissions, bypasses, name, climiter, rlimiter, hosts, resolver);
-            case CONNECTIONS -> new ControlRefs(admissions, bypasses, limiter, name, rlimiter, hosts, resolver);
-            case REQUESTS -> new ControlRefs(admissions, bypasses, limiter, climiter, name, hosts, resolver);
+            case TRAFFIC -> new ControlRefs(admissions, bypasses, name, climiter, rlimiter, hosts, resolver, quotas);
+            case CONNECTIONS -> new ControlRefs(admissions, bypasses, limiter, name, rlimiter, hosts, resolver, quotas);
+            case REQUESTS -> new ControlRefs(admissions, bypasses, limiter, climiter, name, hosts, resolver, quotas);
         };
     }
 

@@ -22,6 +22,7 @@ import io.gost.runtime.limit.Count;
 import io.gost.runtime.limit.LimitTable;
 import io.gost.runtime.limit.RequestLimiter;
 import io.gost.runtime.limit.TrafficLimiter;
+import io.gost.runtime.limit.quota.Quotas;
 import io.gost.runtime.match.AddressPatterns;
 import io.gost.runtime.plan.ControlPlan;
 import java.time.Duration;
@@ -57,6 +58,10 @@ public final class ControlServices implements AutoCloseable {
     private final Registry<RequestLimiter> rlimiters = new Registry<>("rlimiter");
     private final Registry<HostMapper> hosts = new Registry<>("hosts");
     private final Registry<Resolver> resolvers = new Registry<>("resolver");
+    /** The runtime's quotas (they outlive plans); this plan's hold on those it names. */
+    private final Quotas quotas;
+    private final boolean ownsQuotas;
+    private final java.util.List<String> heldQuotas = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What keeps each object up to date, or the plugin client it asks (closed with it), by kind and name. */
     private final Map<String, AutoCloseable> lifecycles = new ConcurrentHashMap<>();
     private final Map<String, Duration> cleanupIntervals = new ConcurrentHashMap<>();
@@ -84,6 +89,17 @@ public final class ControlServices implements AutoCloseable {
      */
     public ControlServices(ControlScheduler scheduler, Transport transport, SocketPlacement placement,
                            Admission.NameLookup names) {
+        this(scheduler, transport, placement, names, null);
+    }
+
+    /**
+     * @param quotas the runtime's quotas, which outlive this plan's control objects; {@code null} for quotas of
+     *               these control objects' own (closed with them)
+     */
+    public ControlServices(ControlScheduler scheduler, Transport transport, SocketPlacement placement,
+                           Admission.NameLookup names, Quotas quotas) {
+        this.ownsQuotas = quotas == null;
+        this.quotas = quotas != null ? quotas : new Quotas();
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.transport = transport;
         this.placement = Objects.requireNonNull(placement, "placement");
@@ -104,6 +120,13 @@ public final class ControlServices implements AutoCloseable {
         plan.limiters().forEach(this::put);
         plan.hosts().forEach(this::put);
         plan.resolvers().forEach(this::put);
+        quotas.hold(plan.quotas());
+        plan.quotas().forEach(quota -> heldQuotas.add(quota.name()));
+    }
+
+    /** The runtime's quotas (shared with the plans before and after this one). */
+    public Quotas quotas() {
+        return quotas;
     }
 
     public Registry<CredentialCheck> authers() {
@@ -331,6 +354,11 @@ public final class ControlServices implements AutoCloseable {
         lifecycles.clear();
         for (String name : resolvers.names()) {
             close(resolvers.remove(name));
+        }
+        quotas.release(heldQuotas);
+        heldQuotas.clear();
+        if (ownsQuotas) {
+            quotas.close();
         }
     }
 }

@@ -14,11 +14,12 @@ import java.util.List;
 
 /**
  * Just enough of the Redis protocol (RESP2) to read a control object's entries: {@code AUTH}, {@code SELECT},
- * {@code SMEMBERS}, {@code LRANGE} and {@code HGETALL}, one short blocking connection per load on the control
+ * {@code SMEMBERS}, {@code LRANGE} and {@code HGETALL} (and any other command, for quotas' {@code HGET} and
+ * {@code HSET}), one short blocking connection per load on the control
  * thread (never an event loop). A Redis client library would bring a connection pool and reactive streams
  * for what is five commands a minute.
  */
-final class RedisClient implements AutoCloseable {
+public final class RedisClient implements AutoCloseable {
 
     private final Socket socket;
     private final InputStream in;
@@ -38,7 +39,7 @@ final class RedisClient implements AutoCloseable {
      * @param username for ACL users (Redis 6), or {@code null}
      * @param password or {@code null}
      */
-    static RedisClient connect(String address, Duration timeout, String username, String password, int db)
+    public static RedisClient connect(String address, Duration timeout, String username, String password, int db)
             throws IOException {
         InetSocketAddress target = parseAddress(address);
         Socket socket = new Socket();
@@ -63,7 +64,7 @@ final class RedisClient implements AutoCloseable {
         }
     }
 
-    static InetSocketAddress parseAddress(String address) {
+    public static InetSocketAddress parseAddress(String address) {
         int colon = address.lastIndexOf(':');
         String host = colon < 0 ? address : address.substring(0, colon);
         int port = 6379;
@@ -107,7 +108,7 @@ final class RedisClient implements AutoCloseable {
     }
 
     /** Sends one command and reads its reply; an error reply is thrown as an {@link IOException}. */
-    Object command(String... words) throws IOException {
+    public Object command(String... words) throws IOException {
         StringBuilder request = new StringBuilder().append('*').append(words.length).append("\r\n");
         for (String word : words) {
             byte[] bytes = word.getBytes(StandardCharsets.UTF_8);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import io.gost.runtime.limit.quota.Quota;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
@@ -102,6 +103,12 @@ final class ApiRoutes implements HttpEndpoint.Routes {
                     + " gost-java does not support it yet"));
         }
         String where = method.name() + " " + path;
+        if (parts.size() == 4 && kind.equals("quotas") && parts.get(3).equals("reset")) {
+            if (!method.equals(HttpMethod.POST)) {
+                return notAllowed(request);
+            }
+            return done(resetQuota(parts.get(2), request.body()));
+        }
         if (parts.size() == 2) {
             if (method.equals(HttpMethod.GET)) {
                 return done(list(kind));
@@ -161,6 +168,8 @@ final class ApiRoutes implements HttpEndpoint.Routes {
         List<Object> items = new ArrayList<>(ConfigEdit.list(runtime().config(), kind));
         if (kind.equals("services")) {
             items = withStatus(items);
+        } else if (kind.equals("quotas")) {
+            items = items.stream().map(this::withQuotaStatus).toList();
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("count", items.size());
@@ -173,7 +182,8 @@ final class ApiRoutes implements HttpEndpoint.Routes {
         if (item.isEmpty()) {
             return Reply.json(200, "{}\n");
         }
-        Object data = kind.equals("services") ? withStatus(List.of(item.get())).get(0) : item.get();
+        Object data = kind.equals("services") ? withStatus(List.of(item.get())).get(0)
+                : kind.equals("quotas") ? withQuotaStatus(item.get()) : item.get();
         return Reply.json(200, ConfigWriter.json(Map.of("data", data)));
     }
 
@@ -184,8 +194,11 @@ final class ApiRoutes implements HttpEndpoint.Routes {
         if (services instanceof List<?> list) {
             for (Object item : list) {
                 Map<String, Object> service = new LinkedHashMap<>((Map<String, Object>) item);
-                runtime().service(String.valueOf(service.get("name"))).ifPresent(running -> service.put("status",
-                        status(running)));
+                runtime().service(String.valueOf(service.get("name"))).ifPresent(running -> {
+                    Map<String, Object> status = status(running);
+                    putQuotaStatus(status, service.get("quotas"));
+                    service.put("status", status);
+                });
                 replaced.add(service);
             }
         }
@@ -206,6 +219,99 @@ final class ApiRoutes implements HttpEndpoint.Routes {
         counts.put("outputBytes", stats.outputBytes());
         status.put("stats", counts);
         return status;
+    }
+
+    /**
+     * GOST's service status for quotas: each quota's usage, and {@code stoppedByLimit} when one of them is used
+     * up (the service then accepts nothing and cuts its connections at their next read or write).
+     */
+    private void putQuotaStatus(Map<String, Object> status, Object names) {
+        boolean stopped = false;
+        List<Object> quotas = new ArrayList<>();
+        if (names instanceof List<?> list && runtime().controls() != null) {
+            for (Object name : list) {
+                Optional<Quota> quota = runtime().controls().quotas().get(String.valueOf(name));
+                if (quota.isPresent()) {
+                    Map<String, Object> usage = new LinkedHashMap<>();
+                    usage.put("name", quota.get().name());
+                    usage.putAll(quotaStatus(quota.get().snapshot()));
+                    stopped |= quota.get().snapshot().blocked();
+                    quotas.add(usage);
+                }
+            }
+        }
+        if (!quotas.isEmpty()) {
+            status.put("quotas", quotas);
+        }
+        status.put("stoppedByLimit", stopped);
+    }
+
+    /** A quota as written, with GOST's read-only {@code status}. */
+    private Object withQuotaStatus(Object item) {
+        if (!(item instanceof Map<?, ?> written) || runtime().controls() == null) {
+            return item;
+        }
+        Map<String, Object> quota = new LinkedHashMap<>();
+        written.forEach((key, value) -> quota.put(String.valueOf(key), value));
+        runtime().controls().quotas().get(String.valueOf(quota.get("name")))
+                .ifPresent(running -> quota.put("status", quotaStatus(running.snapshot())));
+        return quota;
+    }
+
+    /** GOST's {@code QuotaStatus}: {@code used}, {@code limit}, window in Unix seconds, and the state flags. */
+    private static Map<String, Object> quotaStatus(Quota.Snapshot snapshot) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("used", snapshot.used());
+        status.put("limit", snapshot.limit());
+        if (snapshot.startsAt() != 0) {
+            status.put("startsAt", snapshot.startsAt());
+        }
+        if (snapshot.expiresAt() != 0) {
+            status.put("expiresAt", snapshot.expiresAt());
+        }
+        status.put("active", snapshot.active());
+        if (snapshot.expired()) {
+            status.put("expired", true);
+        }
+        status.put("blocked", snapshot.blocked());
+        status.put("direction", snapshot.direction());
+        return status;
+    }
+
+    /**
+     * {@code POST /config/quotas/NAME/reset}: sets the counter to the body's {@code used} (0 without one), at once
+     * and in the store; services stopped by it accept again when it is below the limit.
+     */
+    private Reply resetQuota(String name, String body) {
+        Optional<Quota> quota = runtime().controls() == null ? Optional.empty()
+                : runtime().controls().quotas().get(name);
+        if (quota.isEmpty()) {
+            return HttpEndpoint.error(400, ConfigEdit.EditException.NOT_FOUND, "quota " + name + " not found");
+        }
+        long used = 0;
+        if (body != null && !body.isBlank()) {
+            Object parsed;
+            try {
+                parsed = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                        new org.yaml.snakeyaml.LoaderOptions())).load(body);
+            } catch (RuntimeException e) {
+                return HttpEndpoint.error(400, ConfigEdit.EditException.INVALID, "the body is not JSON: "
+                        + e.getMessage());
+            }
+            Object value = parsed instanceof Map<?, ?> map ? map.get("used") : null;
+            if (parsed != null && !(parsed instanceof Map<?, ?>)) {
+                return HttpEndpoint.error(400, ConfigEdit.EditException.INVALID, "the body is {\"used\": BYTES}");
+            }
+            if (value != null) {
+                if (!(value instanceof Number number) || number.longValue() < 0) {
+                    return HttpEndpoint.error(400, ConfigEdit.EditException.INVALID, "used must be a number of"
+                            + " bytes, 0 or more; got " + value);
+                }
+                used = number.longValue();
+            }
+        }
+        quota.get().reset(used);
+        return Reply.json(200, OK);
     }
 
     /** {@code POST /config}: writes the running configuration to the configuration file, nowhere else. */

@@ -5,6 +5,7 @@ import io.gost.runtime.config.AutherConfig;
 import io.gost.runtime.config.BypassConfig;
 import io.gost.runtime.config.HostsConfig;
 import io.gost.runtime.config.LimiterConfig;
+import io.gost.runtime.config.QuotaConfig;
 import io.gost.runtime.config.ResolverConfig;
 import io.gost.runtime.dns.Nameserver;
 import java.util.List;
@@ -23,13 +24,21 @@ import java.util.Optional;
  * @param limiters   GOST's {@code limiters}, {@code climiters} and {@code rlimiters}
  * @param hosts      GOST's {@code hosts}
  * @param resolvers  GOST's {@code resolvers}, with their nameservers read
+ * @param quotas     GOST's {@code quotas}
  */
 public record ControlPlan(List<AutherConfig> authers, List<BypassConfig> bypasses, List<AdmissionConfig> admissions,
-                          List<LimiterConfig> limiters, List<HostsConfig> hosts, List<Resolver> resolvers) {
+                          List<LimiterConfig> limiters, List<HostsConfig> hosts, List<Resolver> resolvers,
+                          List<QuotaConfig> quotas) {
 
     /** None. */
     public static final ControlPlan NONE = new ControlPlan(List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of());
+            List.of(), List.of());
+
+    /** Without quotas. */
+    public ControlPlan(List<AutherConfig> authers, List<BypassConfig> bypasses, List<AdmissionConfig> admissions,
+                       List<LimiterConfig> limiters, List<HostsConfig> hosts, List<Resolver> resolvers) {
+        this(authers, bypasses, admissions, limiters, hosts, resolvers, List.of());
+    }
 
     public ControlPlan {
         authers = List.copyOf(authers);
@@ -38,6 +47,7 @@ public record ControlPlan(List<AutherConfig> authers, List<BypassConfig> bypasse
         limiters = List.copyOf(limiters);
         hosts = List.copyOf(hosts);
         resolvers = List.copyOf(resolvers);
+        quotas = List.copyOf(quotas);
     }
 
     /**
@@ -72,7 +82,7 @@ public record ControlPlan(List<AutherConfig> authers, List<BypassConfig> bypasse
 
     /** The same controls with {@code replaced} resolvers. */
     public ControlPlan withResolvers(List<Resolver> replaced) {
-        return new ControlPlan(authers, bypasses, admissions, limiters, hosts, replaced);
+        return new ControlPlan(authers, bypasses, admissions, limiters, hosts, replaced, quotas);
     }
 
     public Optional<LimiterConfig> limiter(LimiterConfig.Kind kind, String name) {
@@ -81,6 +91,6 @@ public record ControlPlan(List<AutherConfig> authers, List<BypassConfig> bypasse
 
     public boolean isEmpty() {
         return authers.isEmpty() && bypasses.isEmpty() && admissions.isEmpty() && limiters.isEmpty() && hosts.isEmpty()
-                && resolvers.isEmpty();
+                && resolvers.isEmpty() && quotas.isEmpty();
     }
 }

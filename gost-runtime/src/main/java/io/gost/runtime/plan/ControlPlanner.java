@@ -13,6 +13,7 @@ import io.gost.runtime.config.HostsConfig;
 import io.gost.runtime.config.KeyOrigins;
 import io.gost.runtime.config.LimiterConfig;
 import io.gost.runtime.config.Origin;
+import io.gost.runtime.config.QuotaConfig;
 import io.gost.runtime.config.ResolverConfig;
 import io.gost.runtime.dns.HostMapper;
 import io.gost.runtime.dns.Nameserver;
@@ -48,6 +49,7 @@ final class ControlPlanner {
     private final Map<String, LimiterConfig> limiters = new LinkedHashMap<>();
     private final Map<String, HostsConfig> hosts = new LinkedHashMap<>();
     private final Map<String, ControlPlan.Resolver> resolvers = new LinkedHashMap<>();
+    private final Map<String, QuotaConfig> quotas = new LinkedHashMap<>();
 
     ControlPlanner(GostConfig config, List<String> problems, HostInterfaces interfaces) {
         this.config = config;
@@ -143,9 +145,41 @@ final class ControlPlanner {
                 resolvers.put(resolver.name(), new ControlPlan.Resolver(resolver, nameservers));
             }
         }
+        for (QuotaConfig quota : config.controls().quotas()) {
+            if (unique(quotas, quota.name(), "a quota", quota.origin())) {
+                checkQuotaStore(quota);
+                quotas.put(quota.name(), quota);
+            }
+        }
         return new ControlPlan(List.copyOf(authers.values()), List.copyOf(bypasses.values()),
                 List.copyOf(admissions.values()), List.copyOf(limiters.values()), List.copyOf(hosts.values()),
-                List.copyOf(resolvers.values()));
+                List.copyOf(resolvers.values()), List.copyOf(quotas.values()));
+    }
+
+    /**
+     * A file store must be a file that can be written where it is said to be: GOST starts with an empty counter
+     * when the file is missing (fine: it is created at the first flush) but only logs a warning at every flush
+     * when its directory does not exist, so the counter is never kept; gost-java says so before it starts.
+     */
+    private void checkQuotaStore(QuotaConfig quota) {
+        if (quota.store().redis() != null) {
+            try {
+                io.gost.runtime.limit.quota.QuotaStore.redisAddress(quota.store().redis().addr());
+            } catch (IllegalArgumentException e) {
+                problem(quota.origin().child("store"), "quota '" + quota.name() + "': " + e.getMessage());
+            }
+            return;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(quota.store().file()).toAbsolutePath();
+        java.nio.file.Path directory = file.getParent();
+        if (java.nio.file.Files.isDirectory(file)) {
+            problem(quota.origin().child("store"), "quota '" + quota.name() + "': store file " + file
+                    + " is a directory");
+        } else if (directory == null || !java.nio.file.Files.isDirectory(directory)) {
+            problem(quota.origin().child("store"), "quota '" + quota.name() + "': the directory of store file "
+                    + quota.store().file() + " (" + directory + ") does not exist, so the counter could never be"
+                    + " kept (GOST runs without it and warns at every flush); create it or name another file");
+        }
     }
 
     /** A limiter's lines compiled, each line it cannot read handed to {@code rejected}. */
@@ -308,6 +342,10 @@ final class ControlPlanner {
         }
         requireHosts(refs.hosts(), origin.child("hosts"));
         requireResolver(refs.resolver(), origin.child("resolver"));
+        requireAll(refs.quotas(), name -> quotas.containsKey(name) || config.controls().quota(name).isPresent(),
+                config.controls().quotas().stream().map(QuotaConfig::name).distinct().toList(), "quota",
+                "quotas (define it in a -C file's quotas: section; the command line makes none)",
+                origin.child("quotas"));
 
         TrafficLimiter.Scope scope = TrafficLimiter.Scope.ALL;
         try {
@@ -322,7 +360,8 @@ final class ControlPlanner {
         ServiceControls.ClientLimiter clientLimiter = handler == null || handler.limiter() == null ? null
                 : clientLimiter(handler, handlerMetadata == null ? Metadata.empty() : handlerMetadata);
         return new ServiceControls(refs.admissions(), refs.bypasses(), refs.limiter(), scope, refresh, cleanup,
-                refs.climiter(), refs.rlimiter(), refs.hosts(), refs.resolver(), skipauth, outbound, clientLimiter);
+                refs.climiter(), refs.rlimiter(), refs.hosts(), refs.resolver(), skipauth, outbound, clientLimiter,
+                refs.quotas());
     }
 
     /** GOST's handlers that pace each client by their own limiter ({@code h.options.Limiter}, scope client). */

@@ -145,6 +145,18 @@ public final class PlanDescription {
             text.append("resolver ").append(resolver.name()).append(": ").append(String.join(", ", servers))
                     .append('\n');
         }
+        for (io.gost.runtime.config.QuotaConfig quota : controls.quotas()) {
+            text.append("quota ").append(quota.name()).append(": ")
+                    .append(quota.limit() == 0 ? "no limit (counting only)"
+                            : io.gost.runtime.limit.Sizes.format(quota.limit()) + " " + quota.direction().text())
+                    .append(", window ").append(quota.startsAt() == null ? "always" : "from " + quota.startsAt())
+                    .append(quota.expiresAt() == null ? "" : " until " + quota.expiresAt())
+                    .append("; kept in ").append(quota.store().file() != null ? "file "
+                            + java.nio.file.Path.of(quota.store().file()).toAbsolutePath() : quota.store().redis())
+                    .append(", flushed every ").append(duration(quota.flush()))
+                    .append(quota.flush().equals(io.gost.runtime.config.QuotaConfig.DEFAULT_FLUSH) ? " (default)" : "")
+                    .append('\n');
+        }
     }
 
     private static void sources(StringBuilder text, DataSources sources) {
@@ -300,6 +312,10 @@ public final class PlanDescription {
         }
         if (controls.rlimiter() != null) {
             limiters.add("requests: rlimiter " + controls.rlimiter());
+        }
+        if (!controls.quotas().isEmpty()) {
+            limiters.add("volume: quota " + String.join(", ", controls.quotas())
+                    + " (used up: stops accepting, cuts connections at their next read or write)");
         }
         if (!limiters.isEmpty()) {
             text.append("  limit    ").append(String.join("; ", limiters)).append('\n');

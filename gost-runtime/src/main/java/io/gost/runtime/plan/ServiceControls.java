@@ -23,11 +23,13 @@ import java.util.Objects;
  * @param skipauth        client addresses let in without credentials (the handler's {@code skipauth})
  * @param outbound        interface and socket mark of direct dials
  * @param clientLimiter   the handler's own traffic limiter ({@code handler.limiter}), or {@code null}
+ * @param quotas          quotas by name: while any is used up, the service stops carrying traffic
  */
 public record ServiceControls(List<String> admissions, List<String> bypasses, String limiter,
                               TrafficLimiter.Scope limiterScope, Duration limiterRefresh, Duration limiterCleanup,
                               String climiter, String rlimiter, String hosts, String resolver,
-                              AddressPatterns skipauth, Outbound outbound, ClientLimiter clientLimiter) {
+                              AddressPatterns skipauth, Outbound outbound, ClientLimiter clientLimiter,
+                              List<String> quotas) {
 
     /**
      * A handler's own traffic limiter (GOST's {@code handler.limiter}): a limiter plugin asked per client (scope
@@ -52,11 +54,21 @@ public record ServiceControls(List<String> admissions, List<String> bypasses, St
     /** Nothing named, GOST's defaults. */
     public static final ServiceControls NONE = new ServiceControls(List.of(), List.of(), null,
             TrafficLimiter.Scope.ALL, DEFAULT_REFRESH, DEFAULT_CLEANUP, null, null, null, null, AddressPatterns.empty(),
-            Outbound.NONE, null);
+            Outbound.NONE, null, List.of());
+
+    /** Without quotas. */
+    public ServiceControls(List<String> admissions, List<String> bypasses, String limiter,
+                           TrafficLimiter.Scope limiterScope, Duration limiterRefresh, Duration limiterCleanup,
+                           String climiter, String rlimiter, String hosts, String resolver,
+                           AddressPatterns skipauth, Outbound outbound, ClientLimiter clientLimiter) {
+        this(admissions, bypasses, limiter, limiterScope, limiterRefresh, limiterCleanup, climiter, rlimiter, hosts,
+                resolver, skipauth, outbound, clientLimiter, List.of());
+    }
 
     public ServiceControls {
         admissions = List.copyOf(admissions);
         bypasses = List.copyOf(bypasses);
+        quotas = List.copyOf(java.util.Objects.requireNonNullElse(quotas, List.of()));
         Objects.requireNonNull(limiterScope, "limiterScope");
         Objects.requireNonNull(limiterRefresh, "limiterRefresh");
         Objects.requireNonNull(limiterCleanup, "limiterCleanup");

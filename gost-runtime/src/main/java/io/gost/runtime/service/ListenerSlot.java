@@ -136,6 +136,21 @@ public final class ListenerSlot {
         return bound;
     }
 
+    /**
+     * Pauses or resumes accepting on the slot's server sockets (a quota used up); clients that connect meanwhile
+     * wait in the listen backlog. True when this changed anything.
+     */
+    boolean accepting(boolean accept) {
+        boolean changed = false;
+        for (Channel channel : serverChannels) {
+            if (channel.isOpen() && channel.config().isAutoRead() != accept) {
+                channel.config().setAutoRead(accept);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
     /** Stops accepting and closes the listener (and its server socket); accepted connections stay open. */
     public void close() {
         closed = true;

@@ -94,6 +94,12 @@ public final class Service implements AutoCloseable {
     private final AtomicLong remoteBindFailures = new AtomicLong();
     private volatile SocketAddress boundAddress;
     private volatile SocketAddress remoteBoundAddress;
+    /** Counts clients' bytes against the service's quotas, or {@code null} for none. */
+    private final io.gost.runtime.limit.quota.QuotaHandler quotas;
+    private final io.gost.runtime.limit.quota.Quotas quotaBook;
+    private volatile AutoCloseable quotaSubscription;
+    /** Clients accepted while a quota blocked, waiting (unread) for it to stop blocking. */
+    private final java.util.Queue<Channel> parked = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     Service(Builder builder) {
         this.name = builder.name;
@@ -120,6 +126,8 @@ public final class Service implements AutoCloseable {
         this.handlerAnswersRefusals = builder.handlerAnswersRefusals;
         this.stats = builder.stats != null ? builder.stats : new ServiceStats();
         this.totalConnections = stats.totalConnections;
+        this.quotas = io.gost.runtime.limit.quota.QuotaHandler.of(builder.quotas);
+        this.quotaBook = builder.quotaBook;
     }
 
     /** Starts building a service. */
@@ -300,6 +308,7 @@ public final class Service implements AutoCloseable {
         }
         slot = newSlot;
         boundAddress = bound.getNow();
+        watchQuotas();
         if (reverseListener && listenerRouter != null) {
             log.info("service {}: {} handler for connections to {} on the last hop of chain {}", name, handlerType,
                     address, listenerRouter.chain().name());
@@ -321,8 +330,63 @@ public final class Service implements AutoCloseable {
         inherited.retarget(this);
         slot = inherited;
         boundAddress = inherited.boundAddress();
+        watchQuotas();
         log.info("service {} took over the listener on {}{} ({} handler)", name, HostPort.format(boundAddress),
                 listenNamespace == null ? "" : " in network namespace " + listenNamespace, handlerType);
+    }
+
+    /**
+     * GOST parks its accept loop while a quota of the service is used up: new clients wait in the listen
+     * backlog and are served when the quota is reset or its window ends. Here: the listener's server sockets
+     * stop accepting (auto-read off) while a quota blocks, and start again when none does.
+     */
+    private void watchQuotas() {
+        if (quotas == null || quotaBook == null) {
+            // A listener taken over from a predecessor that a quota had stopped: this service has none.
+            ListenerSlot current = slot;
+            if (current != null && current.accepting(true)) {
+                log.info("service {}: names no quota any more: accepting again", name);
+            }
+            return;
+        }
+        if (quotaSubscription != null) {
+            return;
+        }
+        quotaSubscription = quotaBook.subscribe(this::quotasChanged);
+        quotasChanged();
+    }
+
+    private void quotasChanged() {
+        ListenerSlot current = slot;
+        if (current == null || current.target() != this || !current.isOpen()) {
+            return;
+        }
+        io.gost.runtime.limit.quota.Quota blocking = quotas.blocking();
+        if (blocking == null) {
+            releaseParked();
+        }
+        if (current.accepting(blocking == null)) {
+            if (blocking != null) {
+                log.warn("service {}: quota {} is used up: not accepting new connections until it is reset or its"
+                        + " window ends", name, blocking.name());
+            } else {
+                log.info("service {}: no quota blocks any more: accepting again", name);
+            }
+        }
+    }
+
+    private void releaseParked() {
+        for (Channel client = parked.poll(); client != null; client = parked.poll()) {
+            Channel waiting = client;
+            if (waiting.isActive()) {
+                waiting.eventLoop().execute(() -> accept(waiting));
+            }
+        }
+    }
+
+    /** True while one of the service's quotas is used up (GOST's {@code stoppedByLimit}). */
+    public boolean stoppedByQuota() {
+        return quotas != null && quotas.blocking() != null;
     }
 
     private void warnIfOpenProxy() {
@@ -343,6 +407,17 @@ public final class Service implements AutoCloseable {
 
     /** A connection the listener accepted. */
     void accept(Channel client) {
+        if (quotas != null && quotas.blocking() != null) {
+            // Accepted before the listener stopped (Netty accepts once more after auto-read goes off), or a
+            // listener whose clients are not accepted sockets (udp sessions, mux streams ...): GOST's accept
+            // would not have returned it yet, so it waits here, unread, until no quota blocks.
+            parked.add(client);
+            client.closeFuture().addListener(closed -> parked.remove(client));
+            if (quotas.blocking() == null) {
+                releaseParked(); // unblocked meanwhile: nobody else will
+            }
+            return;
+        }
         // Counted first, so that connections accepted at once on several event loops cannot all pass.
         long open = connectionOpened();
         if (maxConnections > 0 && open > maxConnections) {
@@ -433,6 +508,10 @@ public final class Service implements AutoCloseable {
 
     /** An admitted, paced connection to the handler. */
     private void handOver(Channel client, Refusal refusal) {
+        if (quotas != null) {
+            // At the very head, as GOST wraps the accepted connection: every byte to and from the client.
+            client.pipeline().addFirst(io.gost.runtime.limit.quota.QuotaHandler.NAME, quotas);
+        }
         ConnectionContext context = new ConnectionContext(this, client, sessions.incrementAndGet(), refusal);
         totalConnections.incrementAndGet();
         openChannels.add(client);
@@ -509,6 +588,17 @@ public final class Service implements AutoCloseable {
      * the listener and handler themselves are closed by the runtime, which created them.
      */
     public void stopAccepting() {
+        AutoCloseable subscription = quotaSubscription;
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                // removing a listener from a list
+            }
+        }
+        for (Channel client = parked.poll(); client != null; client = parked.poll()) {
+            client.close(); // nobody will serve it any more
+        }
         ListenerSlot current = slot;
         if (current != null && current.target() == this && current.isOpen()) {
             current.close();
@@ -580,6 +670,8 @@ public final class Service implements AutoCloseable {
         private AccessControl access = AccessControl.NONE;
         private boolean handlerAnswersRefusals;
         private ServiceStats stats;
+        private java.util.List<io.gost.runtime.limit.quota.Quota> quotas = java.util.List.of();
+        private io.gost.runtime.limit.quota.Quotas quotaBook;
 
         public Builder name(String name) {
             this.name = name;
@@ -698,6 +790,17 @@ public final class Service implements AutoCloseable {
         /** Counters to go on with (those of the unchanged service this one replaces), or {@code null} for new ones. */
         public Builder stats(ServiceStats stats) {
             this.stats = stats;
+            return this;
+        }
+
+        /**
+         * The quotas the service counts its clients' bytes against and stops for when one is used up, and the
+         * runtime's quotas, which say when that changes.
+         */
+        public Builder quotas(java.util.List<io.gost.runtime.limit.quota.Quota> quotas,
+                              io.gost.runtime.limit.quota.Quotas book) {
+            this.quotas = java.util.List.copyOf(quotas);
+            this.quotaBook = book;
             return this;
         }
 

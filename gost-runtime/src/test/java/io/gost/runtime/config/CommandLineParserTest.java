@@ -458,14 +458,11 @@ class CommandLineParserTest {
         }
 
         @Test
-        void keysForObjectsNotImplementedYetAreRefusedNamingTheKey() {
-            // quotas: GOST's, not yet here (TLS files, the earlier example, are now taken into tls blocks).
-            assertThatThrownBy(() -> gost("-L", "http://:8080?quotas=q1"))
-                    .isInstanceOf(ConfigException.class)
-                    .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
-                            "-L 'http://:8080?quotas=q1': query key 'quotas' is GOST's, but"
-                                    + " gost-java does not support it yet (limiters); remove it, or run this"
-                                    + " configuration with GOST"));
+        void quotasNameTheQuotasOfAFileTheServiceCountsAgainst() {
+            GostConfig config = gost("-L", "http://:8080?quotas=q1,q2");
+
+            assertThat(config.services().get(0).controls().quotas()).containsExactly("q1", "q2");
+            assertThat(config.services().get(0).metadata().contains("quotas")).isFalse();
         }
 
         @Test

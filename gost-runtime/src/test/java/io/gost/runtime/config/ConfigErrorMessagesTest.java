@@ -110,7 +110,8 @@ class ConfigErrorMessagesTest {
                 "  colour: blue"))
                 .hasMessage("app.yaml:3: services[0].colour: unknown key 'colour';"
                         + " a service has name, addr, handler, listener, forwarder, admission, admissions, bypass,"
-                        + " bypasses, limiter, climiter, rlimiter, hosts, resolver, interface, sockopts, metadata");
+                        + " bypasses, limiter, climiter, rlimiter, quotas, hosts, resolver, interface, sockopts,"
+                        + " metadata");
     }
 
     @Test

@@ -196,7 +196,7 @@ class YamlConfigLoaderTest {
                 "services:",
                 "- addr: :8080",
                 "  bypass: bp",
-                "  quotas: [q]",
+                "  observer: o",
                 "  handler: {type: http, tls: {certFile: a}}",
                 "  listener: {type: tcp, chainGroup: {chains: [{chain: a, matcher: {rule: 'Host(`a.com`)'}}]}}"))
                 .isInstanceOf(ConfigException.class)
@@ -205,8 +205,9 @@ class YamlConfigLoaderTest {
                                 + " (API, metrics, logs, reload)); remove it, or run this configuration with GOST",
                         "app.yaml:3: recorders: 'recorders' is GOST's, but gost-java does not support it yet"
                                 + " (recorders); remove it, or run this configuration with GOST",
-                        "app.yaml:8: services[0].quotas: 'quotas' is GOST's, but gost-java does not support it"
-                                + " yet (limiters); remove it, or run this configuration with GOST",
+                        "app.yaml:8: services[0].observer: 'observer' is GOST's, but gost-java does not support it"
+                                + " yet (operations (API, metrics, logs, reload)); remove it, or run this configuration"
+                                + " with GOST",
                         "app.yaml:10: services[0].listener.chainGroup.chains[0].matcher: 'matcher' is GOST's, but"
                                 + " gost-java does not support it yet (routing (chain groups, matchers, ingress,"
                                 + " routers)); remove it, or run this configuration with GOST"));

@@ -257,6 +257,55 @@ class ApiTest {
         return Curl.run(args);
     }
 
+    @Test
+    void quotasAreCreatedShownReplacedAndResetAsGostsApiDoes() throws Exception {
+        Path store = directory.resolve("quota.json");
+        assertThat(curl("-u", USER, "-X", "POST", "--data", "{\"name\":\"q\",\"limit\":\"100B\",\"store\":"
+                + "{\"file\":\"" + store + "\"}}", api + "/config/quotas").body()).isEqualTo("{\"msg\":\"OK\"}\n");
+        assertThat(curl("-u", USER, "-X", "PUT", "--data", "{\"name\":\"web\",\"addr\":\"127.0.0.1:" + servicePort
+                + "\",\"quotas\":[\"q\"],\"handler\":{\"type\":\"tcp\"},\"forwarder\":{\"nodes\":[{\"name\":\"t\","
+                + "\"addr\":\"127.0.0.1:" + red.port() + "\"}]}}", api + "/config/services/web").body())
+                .isEqualTo("{\"msg\":\"OK\"}\n");
+
+        try (Socket socket = connect(servicePort)) {
+            assertThat(line(socket)).isEqualTo("red");
+            socket.getOutputStream().write(new byte[200]);
+            // 4 bytes out and 200 in: the quota is used up, and the echo's write ends the connection.
+            assertThat(socket.getInputStream().readAllBytes()).isEmpty();
+        }
+
+        String quota = curl("-u", USER, api + "/config/quotas/q").body();
+        assertThat(quota).contains("\"limit\": \"100B\"", "\"blocked\": true");
+        // The 200 bytes normally arrive in one read; if in two, the second is refused uncounted.
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("\"used\": (\\d+)").matcher(quota);
+        assertThat(used.find()).isTrue();
+        assertThat(Long.parseLong(used.group(1))).isBetween(104L, 204L);
+        assertThat(curl("-u", USER, api + "/config/services/web").body()).contains("\"stoppedByLimit\": true",
+                "\"quotas\": [", "\"name\": \"q\"");
+
+        // The service without the quota: the listener it takes over accepts again.
+        assertThat(curl("-u", USER, "-X", "PUT", "--data", "{\"name\":\"web\",\"addr\":\"127.0.0.1:" + servicePort
+                + "\",\"handler\":{\"type\":\"tcp\"},\"forwarder\":{\"nodes\":[{\"name\":\"t\","
+                + "\"addr\":\"127.0.0.1:" + red.port() + "\"}]}}", api + "/config/services/web").body())
+                .isEqualTo("{\"msg\":\"OK\"}\n");
+        assertThat(greeting(servicePort)).isEqualTo("red");
+
+        // A new limit keeps the counter (same window, same store) and lifts the stop.
+        assertThat(curl("-u", USER, "-X", "PUT", "--data", "{\"name\":\"q\",\"limit\":\"1MB\",\"store\":"
+                + "{\"file\":\"" + store + "\"}}", api + "/config/quotas/q").body()).isEqualTo("{\"msg\":\"OK\"}\n");
+        assertThat(curl("-u", USER, api + "/config/quotas/q").body()).contains("\"used\": " + used.group(1) + ",",
+                "\"blocked\": false");
+        assertThat(greeting(servicePort)).isEqualTo("red");
+
+        Curl.Result unknown = curl("-u", USER, "-X", "POST", api + "/config/quotas/nope/reset");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("\"code\":40004").contains("quota nope not found");
+        assertThat(curl("-u", USER, "-X", "POST", "--data", "{\"used\": 5}", api + "/config/quotas/q/reset").body())
+                .isEqualTo("{\"msg\":\"OK\"}\n");
+        assertThat(curl("-u", USER, api + "/config/quotas/q").body()).contains("\"used\": 5,");
+        assertThat(Files.readString(store)).contains("\"q\": {\"used\":5,\"limit\":1048576,");
+    }
+
     private static String forward(String name, int port, Greeter target) {
         return "  - name: " + name + "\n"
                 + "    addr: 127.0.0.1:" + port + "\n"
