@@ -34,11 +34,6 @@ public record ControlPlan(List<AutherConfig> authers, List<BypassConfig> bypasse
     public static final ControlPlan NONE = new ControlPlan(List.of(), List.of(), List.of(), List.of(), List.of(),
             List.of(), List.of());
 
-    /** Without quotas. */
-    public ControlPlan(List<AutherConfig> authers, List<BypassConfig> bypasses, List<AdmissionConfig> admissions,
-                       List<LimiterConfig> limiters, List<HostsConfig> hosts, List<Resolver> resolvers) {
-        this(authers, bypasses, admissions, limiters, hosts, resolvers, List.of());
-    }
 
     public ControlPlan {
         authers = List.copyOf(authers);
