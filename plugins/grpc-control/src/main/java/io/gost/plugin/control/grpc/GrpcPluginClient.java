@@ -20,6 +20,7 @@ import io.gost.plugin.control.grpc.proto.ResolveRequest;
 import io.gost.plugin.control.grpc.proto.ResolverGrpc;
 import io.gost.runtime.config.ControlPlugin;
 import io.gost.runtime.control.PluginClient;
+import io.gost.runtime.control.TrustingEverything;
 import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
@@ -35,8 +36,6 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.net.Socket;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,8 +44,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -220,7 +217,7 @@ public final class GrpcPluginClient implements PluginClient {
         }
         TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
         if (!plugin.secure()) {
-            tls.trustManager(new TrustingEverything());
+            tls.trustManager(TrustingEverything.INSTANCE);
         }
         return tls.build();
     }
@@ -348,41 +345,6 @@ public final class GrpcPluginClient implements PluginClient {
                 throw new IllegalArgumentException("plugin addr '" + addr + "' is not host:port");
             }
             return new HostPort(host, port);
-        }
-    }
-
-    /**
-     * GOST's {@code secure: false}: any certificate, for any name. An {@link X509ExtendedTrustManager}, because
-     * the JDK wraps a plain {@code X509TrustManager} in one that still checks the host name.
-     */
-    private static final class TrustingEverything extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 
