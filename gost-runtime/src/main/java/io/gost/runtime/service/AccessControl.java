@@ -60,14 +60,7 @@ public final class AccessControl {
     public AccessControl(List<Registry.Ref<Admission>> admissions, Registry.Ref<ConnectionLimiter> connections,
                          Registry.Ref<RequestLimiter> requests, Registry.Ref<TrafficLimiter> traffic,
                          TrafficLimiter.Scope scope, Duration refreshInterval) {
-        this.admissions = List.copyOf(admissions);
-        this.connections = connections;
-        this.requests = requests;
-        this.traffic = traffic;
-        this.scope = Objects.requireNonNull(scope, "scope");
-        this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
-        this.clientTraffic = null;
-        this.clientRefreshInterval = refreshInterval;
+        this(admissions, connections, requests, traffic, scope, refreshInterval, null, refreshInterval);
     }
 
     /**
