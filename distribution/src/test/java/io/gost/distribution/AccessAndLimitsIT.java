@@ -154,7 +154,7 @@ class AccessAndLimitsIT {
     }
 
     @Test
-    void anAutherReadsARedisHash() {
+    void anAutherReadsARedisHashAndReloadsItWithoutARestart() {
         OriginServer origin = resources.add(new OriginServer());
         int redisPort = resources.freePort();
         ManagedProcess redis = resources.process("redis", List.of("redis-server", "--port", Integer.toString(redisPort),
@@ -175,6 +175,7 @@ class AccessAndLimitsIT {
                     type: tcp
                 authers:
                 - name: users
+                  reload: 1s
                   redis:
                     addr: 127.0.0.1:%d
                     key: gost:authers:users
@@ -189,6 +190,18 @@ class AccessAndLimitsIT {
         assertThat(accepted.status()).as(accepted + "\n" + gost.describe()).isEqualTo(200);
         assertThat(rejected.status()).as(rejected.toString()).isZero();
         assertThat(rejected.exitCode()).as(rejected.toString()).isEqualTo(97); // curl: proxy handshake error
+
+        // Another client changes the hash: dave is added and carol's password changes; gost keeps running.
+        ManagedProcess change = resources.process("redis-cli", List.of("redis-cli", "-p", Integer.toString(redisPort),
+                "HSET", "gost:authers:users", "dave", "d4ve", "carol", "n3w"));
+        assertThat(change.awaitExit()).as(change::describe).isZero();
+        Waits.until("dave to be accepted after the reload", Duration.ofSeconds(10),
+                () -> Curl.run(resources.dir(), "-x", "socks5h://dave:d4ve@127.0.0.1:" + port, origin.url("/hello"))
+                        .status() == 200, () -> !gost.isAlive(), gost::describe);
+        assertThat(Curl.run(resources.dir(), "-x", "socks5h://carol:n3w@127.0.0.1:" + port, origin.url("/hello"))
+                .status()).as("carol's new password").isEqualTo(200);
+        assertThat(Curl.run(resources.dir(), "-x", "socks5h://carol:c4r0l@127.0.0.1:" + port, origin.url("/hello"))
+                .exitCode()).as("carol's old password").isEqualTo(97);
     }
 
     @Test
