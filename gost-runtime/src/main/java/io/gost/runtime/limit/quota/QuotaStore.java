@@ -1,5 +1,6 @@
 package io.gost.runtime.limit.quota;
 
+import com.typesafe.config.ConfigUtil;
 import io.gost.runtime.config.QuotaConfig;
 import io.gost.runtime.control.RedisClient;
 import java.io.IOException;
@@ -98,7 +99,7 @@ public interface QuotaStore {
             StringBuilder json = new StringBuilder("{");
             String separator = "\n";
             for (Map.Entry<String, Record> entry : all.entrySet()) {
-                json.append(separator).append("  ").append(string(entry.getKey())).append(": ")
+                json.append(separator).append("  ").append(ConfigUtil.quoteString(entry.getKey())).append(": ")
                         .append(entry.getValue().json());
                 separator = ",\n";
             }
@@ -194,23 +195,5 @@ public interface QuotaStore {
         public String describe() {
             return config.toString();
         }
-    }
-
-    private static String string(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
     }
 }
