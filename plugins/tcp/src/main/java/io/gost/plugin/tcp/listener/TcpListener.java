@@ -45,8 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * closes it: another program's listener, with or without {@code SO_REUSEPORT}, makes the bind fail as it
  * would without this feature.
  *
- * <p>One listener binds once. {@link #close} may be called at any time, from any thread, any number
- * of times; a bind after close fails.
+ * <p>One listener binds once; after a failed bind it may try again. {@link #close} may be called at any time,
+ * from any thread, any number of times; a bind after close fails.
  */
 public final class TcpListener implements Listener {
 
@@ -212,10 +212,18 @@ public final class TcpListener implements Listener {
         });
     }
 
-    /** Closes all {@code channels}, then fails {@code bound}: a failed bind leaves no socket behind. */
+    /**
+     * Closes all {@code channels}, then fails {@code bound}: a failed bind leaves no socket behind, and the listener
+     * may bind again (the runtime does, after closing the old listener of a port the new one could not share).
+     */
     private void fail(List<ServerChannel> channels, InetSocketAddress address, Throwable cause,
                       Promise<SocketAddress> bound) {
         Throwable failure = describeFailure(address, cause);
+        synchronized (lock) {
+            if (serverChannels == channels) {
+                serverChannels = null;
+            }
+        }
         AtomicInteger open = new AtomicInteger(channels.size() + 1);
         Runnable oneClosed = () -> {
             if (open.decrementAndGet() == 0) {
