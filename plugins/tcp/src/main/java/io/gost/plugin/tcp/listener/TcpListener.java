@@ -109,6 +109,7 @@ public final class TcpListener implements Listener {
         Promise<SocketAddress> bound = ImmediateEventExecutor.INSTANCE.newPromise();
         List<ServerChannel> channels = new ArrayList<>();
         List<ChannelFuture> registrations = new ArrayList<>();
+        Throwable creationFailure = null;
         synchronized (lock) {
             if (closed) {
                 return bound.setFailure(new IllegalStateException(
@@ -142,11 +143,14 @@ public final class TcpListener implements Listener {
                     }
                 }
             } catch (Throwable e) {
-                fail(channels, address, e, bound);
-                return bound;
+                creationFailure = e;
             }
         }
-        bindInTurn(channels, registrations, 0, address, bound);
+        if (creationFailure != null) {
+            fail(channels, address, creationFailure, bound);
+        } else {
+            bindInTurn(channels, registrations, 0, address, bound);
+        }
         return bound;
     }
 
