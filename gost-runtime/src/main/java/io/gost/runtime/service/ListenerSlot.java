@@ -19,6 +19,8 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
@@ -258,6 +260,8 @@ public final class ListenerSlot {
     private static void reusePort(ServerChannel channel) {
         if (channel instanceof EpollServerSocketChannel epoll) {
             epoll.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
+        } else if (channel instanceof IoUringServerSocketChannel ioUring) {
+            ioUring.config().setOption(IoUringChannelOption.SO_REUSEPORT, true);
         } else if (channel instanceof NioServerSocketChannel nio) {
             nio.config().setOption(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
         }
