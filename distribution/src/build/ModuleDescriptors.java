@@ -92,8 +92,8 @@ public final class ModuleDescriptors {
             Jar jar = jars.get(name);
             if (jar == null || !jar.descriptor().isAutomatic()) {
                 fail(descriptors.resolve(name) + ": lib/ has " + (jar == null ? "no module " + name
-                        : "lib/" + jar.fileName() + " as module " + name + " with a module-info.class of its own (the library ships one now, or"
-                        + " this lib/ has been through this step already)")
+                        : "lib/" + jar.fileName() + " as module " + name + " with a module-info.class of its own"
+                                + " (the library ships one now, or this lib/ has been through this step already)")
                         + "; remove this descriptor");
             }
         }
