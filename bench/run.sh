@@ -40,6 +40,9 @@
 #   BENCH_WORKLOADS="1 2 3 4 5 6 7 8 9 10"   which workloads to run
 #   BENCH_OUT=bench/results/latest.md   where the report goes
 #   BENCH_KEEP=1            keep the temporary directory (configs and logs of every process)
+#   BENCH_VARIANT="NAME=JAVA_OPTS"   one more gost-java peer in workloads 1, 2, 3 and 6, measured in the
+#                           same alternation, started with these JAVA_OPTS added (e.g.
+#                           "gost-io_uring=-Dgost.transport=io_uring"); BENCH_VARIANT_GOST runs another build
 #
 # Everything listens on free 127.0.0.1 ports with configs generated in a temporary directory. Each
 # process is started in its own session and only those sessions are killed, by pid, on exit.
@@ -67,6 +70,11 @@ JVM_WARMUP_REQUESTS=${BENCH_JVM_WARMUP_REQUESTS:-20}
 # Per workload: which peers are JVMs, and how long they warm up.
 JVM_PEERS=gost-java
 JVM_WARMUP_NOW=$JVM_WARMUP
+VARIANT=${BENCH_VARIANT:-}
+VARIANT_NAME=${VARIANT%%=*}
+VARIANT_OPTS=${VARIANT#*=}
+VARIANT_GOST=${BENCH_VARIANT_GOST:-$GOST}
+[ -z "$VARIANT" ] || JVM_PEERS="gost-java $VARIANT_NAME"
 if [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
     sed -n '2,/^# The measuring functions/p' "$0" | sed '$d; s/^# \{0,1\}//'
     exit 0
@@ -236,6 +244,20 @@ start_gost() {
     shift 2
     start "$name" "$GOST" "$@"
     await "$port"
+}
+
+# start_variant TARGET_PORT: with BENCH_VARIANT, starts the variant as a TCP forward to TARGET_PORT on a
+# free port and sets VARIANT_SPEC to its NAME=PORT for `alternate`; without, VARIANT_SPEC is empty.
+VARIANT_SPEC=()
+start_variant() {
+    VARIANT_SPEC=()
+    [ -n "$VARIANT" ] || return 0
+    local port
+    port=$(ports 1)
+    JAVA_OPTS="${JAVA_OPTS:+$JAVA_OPTS }$VARIANT_OPTS" start "$VARIANT_NAME" "$VARIANT_GOST" \
+        -L "tcp://127.0.0.1:$port/127.0.0.1:$1"
+    await "$port"
+    VARIANT_SPEC=("$VARIANT_NAME=$port")
 }
 
 start_squid() { # PORT
@@ -427,11 +449,13 @@ workload_1() {
     start_haproxy "$ha" "$iperf_port"
     start_socat "$so" "$iperf_port"
     start_gost gost-tcp "$go" -L "tcp://127.0.0.1:$go/127.0.0.1:$iperf_port"
+    start_variant "$iperf_port"
     one() { iperf 1a "$1" 1 "$2"; }
     four() { iperf 1b "$1" 4 "$2"; }
-    alternate one direct="$iperf_port" haproxy="$ha" socat="$so" gost-java="$go"
+    alternate one direct="$iperf_port" haproxy="$ha" socat="$so" gost-java="$go" "${VARIANT_SPEC[@]}"
     # The same relay code as one stream: gost-java is warm already.
-    JVM_WARMUP_NOW=$WARMUP alternate four direct="$iperf_port" haproxy="$ha" socat="$so" gost-java="$go"
+    JVM_WARMUP_NOW=$WARMUP alternate four direct="$iperf_port" haproxy="$ha" socat="$so" gost-java="$go" \
+        "${VARIANT_SPEC[@]}"
     stop_all
 }
 
@@ -440,13 +464,14 @@ start_http_forwards() { # -> NGINX HA GO
     start_nginx "$NGINX"
     start_haproxy "$HA" "$NGINX"
     start_gost gost-tcp "$GO" -L "tcp://127.0.0.1:$GO/127.0.0.1:$NGINX"
+    start_variant "$NGINX"
 }
 
 workload_2() {
     describe 2 "2. TCP forward, 1 KiB responses over keep-alive (wrk -t1 -c50)" req/s higher
     start_http_forwards
     keepalive() { wrk_rps 2 "$2" "http://127.0.0.1:$1/1k"; }
-    JVM_WARMUP_NOW=$JVM_WARMUP_REQUESTS alternate keepalive direct="$NGINX" haproxy="$HA" gost-java="$GO"
+    JVM_WARMUP_NOW=$JVM_WARMUP_REQUESTS alternate keepalive direct="$NGINX" haproxy="$HA" gost-java="$GO" "${VARIANT_SPEC[@]}"
     stop_all
 }
 
@@ -454,7 +479,8 @@ workload_3() {
     describe 3 "3. TCP forward, new connection per request (Connection: close)" req/s higher
     start_http_forwards
     per_request() { wrk_rps 3 "$2" -H 'Connection: close' "http://127.0.0.1:$1/1k"; }
-    JVM_WARMUP_NOW=$JVM_WARMUP_REQUESTS alternate per_request direct="$NGINX" haproxy="$HA" gost-java="$GO"
+    JVM_WARMUP_NOW=$JVM_WARMUP_REQUESTS alternate per_request direct="$NGINX" haproxy="$HA" gost-java="$GO" \
+        "${VARIANT_SPEC[@]}"
     stop_all
 }
 
@@ -499,7 +525,8 @@ workload_6() {
     start_sockperf "$server"
     start_haproxy "$ha" "$server"
     start_gost gost-tcp "$go" -L "tcp://127.0.0.1:$go/127.0.0.1:$server"
-    alternate latency direct="$server" haproxy="$ha" gost-java="$go"
+    start_variant "$server"
+    alternate latency direct="$server" haproxy="$ha" gost-java="$go" "${VARIANT_SPEC[@]}"
     stop_all
 }
 
@@ -791,6 +818,7 @@ main() {
         echo "- Load average (1 min): $load_before before, $load_after after; the whole run took $((SECONDS - began)) s"
         echo "- Command: \`bench/run.sh\` with BENCH_DURATION=$DURATION BENCH_REPS=$REPS BENCH_STARTUP_REPS=$STARTUP_REPS BENCH_COLD_REPS=$COLD_REPS BENCH_COLD_SECONDS=$COLD_SECONDS BENCH_MEM_PAIRS=\"$MEM_PAIRS\" BENCH_WORKLOADS=\"$WORKLOADS\" BENCH_WARMUP=$WARMUP BENCH_JVM_WARMUP=$JVM_WARMUP BENCH_JVM_WARMUP_REQUESTS=$JVM_WARMUP_REQUESTS"
         echo "- gost-java: ${BENCH_GOST:+$GOST, }${JAVA_OPTS:+JAVA_OPTS=\"$JAVA_OPTS\", }$("$GOST" -V 2>/dev/null | head -n 1)$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null | sed 's/^/, commit /')"
+        [ -z "$VARIANT" ] || echo "- $VARIANT_NAME: ${BENCH_VARIANT_GOST:+$VARIANT_GOST, }JAVA_OPTS=\"${JAVA_OPTS:+$JAVA_OPTS }$VARIANT_OPTS\""
         echo "- Peers: $(haproxy -v | head -n 1 | cut -d' ' -f1-3), $(squid -v | head -n 1), $(nginx -v 2>&1 | cut -d' ' -f3), tinyproxy $(tinyproxy -v | cut -d' ' -f2), $(socat -V | sed -n 's/^socat version \([^ ]*\).*/socat \1/p'), $(iperf3 -v | head -n 1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), sockperf $(sockperf --version 2>&1 | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1)"
         echo
         echo "$table"
