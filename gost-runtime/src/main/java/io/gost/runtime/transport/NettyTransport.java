@@ -72,8 +72,8 @@ public final class NettyTransport implements Transport, AutoCloseable {
     private final DnsAddressResolverGroup resolver;
     private boolean closed;
 
-    /** Each fallback of {@code auto} is logged once per process, not once per transport a test creates. */
-    private static final java.util.Set<String> LOGGED_FALLBACKS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Each fallback of {@code auto} and io_uring's caveat are logged once per process, not per transport. */
+    private static final java.util.Set<String> LOGGED_ONCE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static void startEveryLoop(EventLoopGroup group) {
         for (io.netty.util.concurrent.EventExecutor loop : group) {
@@ -154,7 +154,7 @@ public final class NettyTransport implements Transport, AutoCloseable {
     }
 
     private static void logFallbackOnce(String unavailable, String instead, String reason) {
-        if (LOGGED_FALLBACKS.add(unavailable)) {
+        if (LOGGED_ONCE.add(unavailable)) {
             LOG.info("transport: using {}, the native {} transport is not available here ({})", instead, unavailable,
                     reason);
         }
@@ -169,6 +169,12 @@ public final class NettyTransport implements Transport, AutoCloseable {
         if (!IoUring.isAvailable()) {
             throw new IllegalStateException("the native io_uring transport is not available here ("
                     + IoUring.unavailabilityCause() + "); use transport epoll or nio", IoUring.unavailabilityCause());
+        }
+        if (LOGGED_ONCE.add("io_uring-caveat")) {
+            // Chosen by name only; whoever chooses it should know what keeps it from being the default.
+            LOG.warn("transport: io_uring with Netty 4.2.18 can stall a dialed connection's writes after the peer's"
+                    + " FIN and needs about 200 KiB per UDP session; epoll (the default) has neither problem"
+                    + " (docs/performance.md, \"io_uring as the default\")");
         }
         return new NettyTransport("io_uring", IoUringIoHandler.newFactory(), ioThreads,
                 IoUringServerSocketChannel::new, IoUringSocketChannel::new, IoUringDatagramChannel::new);

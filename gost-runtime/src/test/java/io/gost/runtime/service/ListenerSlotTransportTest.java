@@ -7,6 +7,7 @@ import io.gost.api.Listener;
 import io.gost.api.SocketPurpose;
 import io.gost.api.Transport;
 import io.gost.runtime.chain.SocketPlacement;
+import io.gost.runtime.transport.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
@@ -15,6 +16,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -22,11 +26,14 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The transport a listener gets from its slot is the runtime's, with {@code SO_REUSEPORT} on server sockets and
@@ -66,6 +73,45 @@ class ListenerSlotTransportTest {
 
         assertThat(askedFor).hasValue(1500);
         assertThat(configured.config().options()).containsEntry(ChannelOption.MAX_MESSAGES_PER_READ, 77);
+    }
+
+    /**
+     * A reload hands a listener over by binding the new socket beside the old one: without SO_REUSEPORT on both,
+     * the new bind fails. io_uring's server channels got none before, as the slot only knew epoll's and NIO's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "epoll", "nio"})
+    void serverSocketsOfEveryTransportGetReusePort(String name) {
+        try (NettyTransport runtime = NettyTransport.create(1, name)) {
+            AtomicReference<Transport> given = new AtomicReference<>();
+            ListenerSlot slot = new ListenerSlot(capturing(given), new InetSocketAddress("127.0.0.1", 0), null, null);
+            slot.bind(SocketPlacement.INLINE, runtime, new SocketPurpose(SocketPurpose.Kind.LISTEN, "service tcp-0",
+                    "127.0.0.1:0"), false).syncUninterruptibly();
+
+            ServerChannel channel = given.get().serverSocketChannelFactory().newChannel();
+            try {
+                Object reusePort = channel instanceof NioServerSocketChannel
+                        ? channel.config().getOption(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT))
+                        : channel.config().getOption(UnixChannelOption.SO_REUSEPORT);
+                assertThat(reusePort).as("SO_REUSEPORT on a %s server socket", name).isEqualTo(true);
+            } finally {
+                channel.unsafe().closeForcibly();
+            }
+        }
+    }
+
+    private static Listener capturing(AtomicReference<Transport> given) {
+        return new Listener() {
+            @Override
+            public Future<SocketAddress> bind(ListenContext context) {
+                given.set(context.transport());
+                return ImmediateEventExecutor.INSTANCE.newSucceededFuture(context.address());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Test
