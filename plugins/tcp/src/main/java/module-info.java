@@ -12,6 +12,8 @@
 module io.gost.plugin.tcp {
     requires io.gost.api;
     requires org.slf4j;
+    // UnixChannelOption.SO_REUSEPORT, the option of both native transports (epoll and io_uring).
+    requires io.netty.transport.unix.common;
 
     exports io.gost.plugin.tcp.listener to io.gost.plugin.tls, io.gost.plugin.ws;
     exports io.gost.plugin.tcp.dialer to io.gost.plugin.tls, io.gost.plugin.ws;

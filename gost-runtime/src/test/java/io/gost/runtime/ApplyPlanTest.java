@@ -164,6 +164,14 @@ class ApplyPlanTest {
     }
 
     @Test
+    void aChangedListenerBindsBesideTheOldSocketOnIoUringToo() throws Exception {
+        // The same on io_uring, whose server sockets the listener slot gives SO_REUSEPORT as epoll's.
+        transport.close();
+        transport = NettyTransport.create(2, "io_uring");
+        aChangedListenerBindsBesideTheOldSocketAndThePortKeepsAnswering();
+    }
+
+    @Test
     void noConnectionIsRefusedWhileServicesAreReplacedAgainAndAgain() throws Exception {
         int port = freePort();
         runtime = start(forward("a", port, red));

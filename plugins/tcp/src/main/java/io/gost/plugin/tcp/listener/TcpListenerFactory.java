@@ -18,6 +18,9 @@ import io.gost.api.PluginContext;
  *   <li>{@code keepalive}: {@code SO_KEEPALIVE} on accepted connections, default {@code true}.</li>
  * </ul>
  *
+ * <p>The JVM property {@value TcpListener#PER_LOOP_PROPERTY} ({@code true} unless set to {@code false}) chooses
+ * between one server socket per I/O loop and one for the whole process (see {@link TcpListener}).
+ *
  * <p>ServiceLoader creates this class through its public no-argument constructor.
  */
 public final class TcpListenerFactory implements ListenerFactory {
@@ -53,6 +56,6 @@ public final class TcpListenerFactory implements ListenerFactory {
             throw new InvalidMetadataException("backlog", backlog, "expected a positive accept queue length");
         }
         boolean keepAlive = metadata.getBoolean("keepalive", true);
-        return new TcpListener(context.ownerName(), backlog, keepAlive);
+        return new TcpListener(context.ownerName(), backlog, keepAlive, TcpListener.perLoopFromSystemProperty());
     }
 }

@@ -146,6 +146,23 @@ class TcpListenerTest {
     }
 
     @Test
+    void aListenerWhoseBindFailedCanBindAgainOnceThePortIsFree() throws Exception {
+        Listener listener = listener(Metadata.empty());
+        InetSocketAddress taken;
+        try (ServerSocket occupant = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            taken = (InetSocketAddress) occupant.getLocalSocketAddress();
+            Future<SocketAddress> first = listener.bind(new TestListenContext(taken, transport, Channel::close));
+            assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.cause()).isInstanceOf(BindException.class);
+        }
+
+        // What the runtime does when a reload's new listener cannot share the port: close the old one, bind again.
+        Future<SocketAddress> again = listener.bind(new TestListenContext(taken, transport, Channel::close));
+
+        assertThat(again.get(5, TimeUnit.SECONDS)).isEqualTo(taken);
+    }
+
+    @Test
     void createsTheServerSocketOnTheThreadThatCallsBind() throws Exception {
         Listener listener = listener(Metadata.empty());
         AtomicReference<Future<SocketAddress>> bound = new AtomicReference<>();
