@@ -20,7 +20,7 @@ import java.net.InetSocketAddress;
  */
 public interface Transport {
 
-    /** {@code "epoll"} or {@code "nio"}. */
+    /** {@code "io_uring"}, {@code "epoll"} or {@code "nio"}. */
     String name();
 
     /** The group that accepts connections on server sockets. */

@@ -658,9 +658,9 @@ public final class GostRuntime implements AutoCloseable {
     private void checkOutbound(String owner, Outbound outbound, NetnsRef namespace, List<String> problems) {
         boolean needsOptions = outbound.mark() != 0
                 || outbound.interfaces().stream().anyMatch(entry -> entry.name() != null);
-        if (needsOptions && !"epoll".equals(transport.name())) {
-            problems.add(owner + ": " + outbound + " needs the native epoll transport (Linux), and this runtime"
-                    + " uses " + transport.name());
+        if (needsOptions && "nio".equals(transport.name())) {
+            problems.add(owner + ": " + outbound + " needs a native transport (io_uring or epoll, Linux), and this"
+                    + " runtime uses " + transport.name());
         }
         if (namespace == null) {
             return; // checked when planning

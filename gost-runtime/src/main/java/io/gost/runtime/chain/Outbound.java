@@ -16,7 +16,7 @@ import java.util.Objects;
  *   <li>An IP binds the socket to that local address only.</li>
  *   <li>An entry ending in {@code !} is strict: when dialing through it fails, the next entries are not
  *       tried.</li>
- *   <li>{@code so_mark} sets {@code SO_MARK} (Linux; needs the native epoll transport), for policy routing and
+ *   <li>{@code so_mark} sets {@code SO_MARK} (Linux; needs a native transport, io_uring or epoll), for policy routing and
  *       firewall rules.</li>
  * </ul>
  *

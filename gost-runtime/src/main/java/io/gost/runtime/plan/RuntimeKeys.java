@@ -21,7 +21,7 @@ public final class RuntimeKeys {
                     + " no limit (gost-java)"),
             MetadataKey.string("interface", "", "interfaces or local addresses direct dials leave through, tried in"
                     + " order (name, IP, comma list; '!' makes an entry strict)"),
-            MetadataKey.integer("so_mark", "0", "SO_MARK of the sockets of direct dials (Linux, epoll)"),
+            MetadataKey.integer("so_mark", "0", "SO_MARK of the sockets of direct dials (Linux, io_uring or epoll)"),
             MetadataKey.string("limiter.scope", "", "which lines of the service's limiter apply: service ($ only),"
                     + " conn ($$, IPs and CIDRs only), or both when empty"),
             MetadataKey.duration("limiter.refreshInterval", "30s", "how soon open connections take up the buckets"

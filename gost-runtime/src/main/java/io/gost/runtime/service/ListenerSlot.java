@@ -13,14 +13,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.uring.IoUringChannelOption;
-import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
@@ -220,7 +217,7 @@ public final class ListenerSlot {
         }
 
         /**
-         * The runtime's own setting: on epoll several datagrams per system call ({@code recvmmsg}). Without it a
+         * The runtime's own setting: on epoll and io_uring several datagrams per read ({@code recvmmsg}). Without it a
          * UDP listener fell back to the interface's default, one {@code recvmsg} (and one wake-up, one
          * {@code sendto}) per datagram into a fresh 64 KiB buffer.
          */
@@ -258,12 +255,12 @@ public final class ListenerSlot {
     }
 
     private static void reusePort(ServerChannel channel) {
-        if (channel instanceof EpollServerSocketChannel epoll) {
-            epoll.config().setOption(EpollChannelOption.SO_REUSEPORT, true);
-        } else if (channel instanceof IoUringServerSocketChannel ioUring) {
-            ioUring.config().setOption(IoUringChannelOption.SO_REUSEPORT, true);
-        } else if (channel instanceof NioServerSocketChannel nio) {
+        if (channel instanceof NioServerSocketChannel nio) {
             nio.config().setOption(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+        } else if (!channel.config().setOption(UnixChannelOption.SO_REUSEPORT, true)) {
+            // Both native transports (epoll and io_uring) take it; a channel that does not would make the
+            // hand-over bind fail later with a less helpful "address in use".
+            throw new IllegalStateException("cannot set SO_REUSEPORT on " + channel.getClass().getSimpleName());
         }
     }
 }

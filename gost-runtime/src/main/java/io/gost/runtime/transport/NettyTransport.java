@@ -16,6 +16,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -40,9 +41,12 @@ import java.util.concurrent.TimeUnit;
  * The runtime's one transport: an acceptor group (one thread), an I/O group, the matching channel
  * types and a non-blocking DNS resolver, all shut down together by {@link #close()}.
  *
- * <p>Native epoll is used when Netty can load it, NIO otherwise; {@code -Dgost.transport=nio} forces
- * NIO (e.g. to rule the native transport out when chasing a bug) and {@code -Dgost.transport=epoll}
- * insists on epoll.
+ * <p>By default ({@code auto}) native epoll, else NIO, the fallback logged once at info with its reason.
+ * {@code -Dgost.transport} or {@code --transport} names one instead, strictly: {@code io_uring} and
+ * {@code epoll} fail with the reason when they cannot run here (io_uring needs {@code kernel.io_uring_disabled=0}
+ * and no seccomp profile that forbids it, as container runtimes often have), {@code nio} rules the native
+ * transports out (e.g. when chasing a bug). io_uring is not the default despite its lead on new connections:
+ * docs/performance.md, "io_uring as the default (session 8)", says why.
  *
  * <p>The resolver answers names from {@code /etc/hosts} (so {@code localhost} needs no DNS server) and IP
  * literals without any DNS traffic; other names are asked of the servers in {@code /etc/resolv.conf}
@@ -50,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NettyTransport implements Transport, AutoCloseable {
 
-    /** The system property that chooses the transport: {@code nio}, {@code epoll} or unset (best). */
+    /** The system property that chooses the transport: {@code io_uring}, {@code epoll}, {@code nio} or unset. */
     public static final String TRANSPORT_PROPERTY = "gost.transport";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NettyTransport.class);
@@ -67,6 +71,9 @@ public final class NettyTransport implements Transport, AutoCloseable {
     private final ChannelFactory<? extends DatagramChannel> datagramChannelFactory;
     private final DnsAddressResolverGroup resolver;
     private boolean closed;
+
+    /** Each fallback of {@code auto} and io_uring's caveat are logged once per process, not per transport. */
+    private static final java.util.Set<String> LOGGED_ONCE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static void startEveryLoop(EventLoopGroup group) {
         for (io.netty.util.concurrent.EventExecutor loop : group) {
@@ -87,8 +94,14 @@ public final class NettyTransport implements Transport, AutoCloseable {
         this.datagramChannelFactory = datagramChannelFactory;
         this.acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gost-accept"),
                 ioHandlerFactory);
-        this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("gost-io"),
-                ioHandlerFactory);
+        try {
+            this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("gost-io"),
+                    ioHandlerFactory);
+        } catch (RuntimeException | Error e) {
+            // A ring that cannot be set up (e.g. out of locked memory) fails here: no acceptor thread stays behind.
+            acceptorGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+            throw e;
+        }
         // Netty starts event-loop threads lazily, and a new Linux thread inherits the network namespace of
         // the thread that starts it: the first bind on a namespace thread would pull every loop (and so
         // every later dial) into that namespace. Start them all now, from the process's own namespace.
@@ -112,9 +125,10 @@ public final class NettyTransport implements Transport, AutoCloseable {
     }
 
     /**
-     * The transport called {@code wanted}: {@code io_uring}, {@code epoll} or {@code nio}, or the best that
-     * works here for {@code auto} or an empty value (epoll, else NIO; io_uring is chosen only by name until
-     * the benchmarks show it ahead on every row, see docs/performance.md).
+     * The transport called {@code wanted}: {@code io_uring}, {@code epoll} or {@code nio}, or for {@code auto}
+     * or an empty value the best that works here: epoll, else NIO, the fallback logged once at info with the
+     * reason. io_uring is chosen only by name: with Netty 4.2.18 a dialed socket's writes can stall for good
+     * once its peer has sent its FIN (docs/performance.md, "io_uring as the default (session 8)").
      *
      * @throws IllegalArgumentException when {@code wanted} names no transport
      * @throws IllegalStateException    when the named native transport cannot be loaded here, with why
@@ -122,20 +136,28 @@ public final class NettyTransport implements Transport, AutoCloseable {
     public static NettyTransport create(int ioThreads, String wanted) {
         String name = wanted == null ? "" : wanted.trim().toLowerCase(Locale.ROOT);
         return switch (name) {
-            case "", "auto" -> {
-                if (Epoll.isAvailable()) {
-                    yield epoll(ioThreads);
-                }
-                LOG.info("transport: using NIO, the native epoll transport is not available ({})",
-                        Epoll.unavailabilityCause().toString());
-                yield nio(ioThreads);
-            }
+            case "", "auto" -> best(ioThreads);
             case "nio" -> nio(ioThreads);
             case "epoll" -> epoll(ioThreads);
             case "io_uring", "iouring", "io-uring" -> ioUring(ioThreads);
             default -> throw new IllegalArgumentException("transport '" + wanted + "' is not one; use auto (the"
                     + " default), io_uring, epoll or nio");
         };
+    }
+
+    private static NettyTransport best(int ioThreads) {
+        if (Epoll.isAvailable()) {
+            return epoll(ioThreads);
+        }
+        logFallbackOnce("epoll", "nio", String.valueOf(Epoll.unavailabilityCause()));
+        return nio(ioThreads);
+    }
+
+    private static void logFallbackOnce(String unavailable, String instead, String reason) {
+        if (LOGGED_ONCE.add(unavailable)) {
+            LOG.info("transport: using {}, the native {} transport is not available here ({})", instead, unavailable,
+                    reason);
+        }
     }
 
     /**
@@ -147,6 +169,12 @@ public final class NettyTransport implements Transport, AutoCloseable {
         if (!IoUring.isAvailable()) {
             throw new IllegalStateException("the native io_uring transport is not available here ("
                     + IoUring.unavailabilityCause() + "); use transport epoll or nio", IoUring.unavailabilityCause());
+        }
+        if (LOGGED_ONCE.add("io_uring-caveat")) {
+            // Chosen by name only; whoever chooses it should know what keeps it from being the default.
+            LOG.warn("transport: io_uring with Netty 4.2.18 can stall a dialed connection's writes after the peer's"
+                    + " FIN and needs about 200 KiB per UDP session; epoll (the default) has neither problem"
+                    + " (docs/performance.md, \"io_uring as the default\")");
         }
         return new NettyTransport("io_uring", IoUringIoHandler.newFactory(), ioThreads,
                 IoUringServerSocketChannel::new, IoUringSocketChannel::new, IoUringDatagramChannel::new);
@@ -210,18 +238,25 @@ public final class NettyTransport implements Transport, AutoCloseable {
     }
 
     /**
-     * Datagrams per read system call with epoll: {@code recvmmsg} fills one buffer of this many maximum-size
-     * datagrams, each handed on as a slice of it.
+     * Datagrams per read with the native transports: epoll's {@code recvmmsg} fills one buffer of this many
+     * maximum-size datagrams in one system call, io_uring submits as many {@code recvmsg} operations into
+     * slices of one such buffer; each datagram is handed on as a slice of it.
      */
     static final int DATAGRAMS_PER_READ = 8;
 
     @Override
     public Bootstrap configureDatagramReads(Bootstrap bootstrap, int maxDatagram) {
-        if (!"epoll".equals(name)) {
+        ChannelOption<Integer> payloadSize = switch (name) {
+            case "epoll" -> EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE;
+            case "io_uring" -> IoUringChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE;
+            default -> null;
+        };
+        if (payloadSize == null) {
             return Transport.super.configureDatagramReads(bootstrap, maxDatagram);
         }
-        return bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram * DATAGRAMS_PER_READ))
-                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagram);
+        return bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(maxDatagram * DATAGRAMS_PER_READ))
+                .option(payloadSize, maxDatagram);
     }
 
     /**

@@ -55,6 +55,7 @@ final class RelayHarness implements AutoCloseable {
         transport = switch (transportName) {
             case "nio" -> NettyTransport.nio(1);
             case "epoll" -> NettyTransport.epoll(1);
+            case "io_uring" -> NettyTransport.ioUring(1);
             default -> throw new IllegalArgumentException(transportName);
         };
         this.farBuffers = farBuffers;

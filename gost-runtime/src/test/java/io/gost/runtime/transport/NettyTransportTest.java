@@ -3,13 +3,29 @@ package io.gost.runtime.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.resolver.AddressResolver;
 import io.netty.util.concurrent.Future;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +52,23 @@ class NettyTransportTest {
 
         try (NettyTransport transport = NettyTransport.create(1)) {
             assertThat(transport.name()).isEqualTo("epoll");
-            assertThat(transport.socketChannelFactory().newChannel()).isInstanceOf(EpollSocketChannel.class);
+            Channel channel = transport.socketChannelFactory().newChannel();
+            assertThat(channel).isInstanceOf(EpollSocketChannel.class);
+            channel.unsafe().closeForcibly();
+        }
+    }
+
+    @Test
+    void thePropertyNamesIoUring() {
+        System.setProperty(NettyTransport.TRANSPORT_PROPERTY, "io_uring");
+        // This machine's kernel allows io_uring (CI's too); a host without it gets IllegalStateException with why.
+        assertThat(IoUring.isAvailable()).as("io_uring loads here: %s", IoUring.unavailabilityCause()).isTrue();
+
+        try (NettyTransport transport = NettyTransport.create(1)) {
+            assertThat(transport.name()).isEqualTo("io_uring");
+            Channel channel = transport.socketChannelFactory().newChannel();
+            assertThat(channel).isInstanceOf(IoUringSocketChannel.class);
+            channel.unsafe().closeForcibly();
         }
     }
 
@@ -62,7 +94,8 @@ class NettyTransportTest {
     @ParameterizedTest
     @ValueSource(strings = {"localhost", "127.0.0.1"})
     void theResolverAnswersLocalNamesAndLiteralsWithoutDns(String host) throws Exception {
-        for (NettyTransport transport : new NettyTransport[] {NettyTransport.nio(1), NettyTransport.epoll(1)}) {
+        for (NettyTransport transport : new NettyTransport[] {NettyTransport.nio(1), NettyTransport.epoll(1),
+                NettyTransport.ioUring(1)}) {
             try (transport) {
                 AddressResolver<InetSocketAddress> resolver =
                         transport.resolver().getResolver(transport.ioGroup().next());
@@ -79,30 +112,71 @@ class NettyTransportTest {
         }
     }
 
-    @Test
-    void ioUringRelaysABytePairWhereTheKernelAllowsIt() throws Exception {
-        // This machine's kernel has io_uring; a host without it gets IllegalStateException with the reason.
-        assertThat(io.netty.channel.uring.IoUring.isAvailable())
-                .as("io_uring loads here: %s", io.netty.channel.uring.IoUring.unavailabilityCause()).isTrue();
-        try (NettyTransport transport = NettyTransport.create(1, "io_uring")) {
-            assertThat(transport.name()).isEqualTo("io_uring");
-            io.netty.channel.Channel server = new io.netty.bootstrap.ServerBootstrap()
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "epoll", "nio"})
+    void eachTransportEchoesBytesWhenNamed(String name) throws Exception {
+        try (NettyTransport transport = NettyTransport.create(1, name)) {
+            assertThat(transport.name()).isEqualTo(name);
+            Channel server = new ServerBootstrap()
                     .group(transport.acceptorGroup(), transport.ioGroup())
                     .channelFactory(transport.serverSocketChannelFactory())
-                    .childHandler(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    .childHandler(new ChannelInboundHandlerAdapter() {
                         @Override
-                        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object message) {
+                        public void channelRead(ChannelHandlerContext ctx, Object message) {
                             ctx.writeAndFlush(message);
                         }
                     })
-                    .bind(new java.net.InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            try (java.net.Socket client = new java.net.Socket()) {
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            try (Socket client = new Socket()) {
                 client.connect(server.localAddress(), 5_000);
                 client.setSoTimeout(5_000);
                 client.getOutputStream().write(new byte[] {1, 2});
                 assertThat(client.getInputStream().readNBytes(2)).containsExactly(1, 2);
             } finally {
                 server.close().sync();
+            }
+        }
+    }
+
+    /**
+     * The native transports read several datagrams per wake-up into slices of one buffer: each datagram
+     * arrives whole and apart, with its sender, however many were queued.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "epoll", "nio"})
+    void datagramReadsKeepEachDatagramWholeAndApart(String name) throws Exception {
+        int count = 3 * NettyTransport.DATAGRAMS_PER_READ;
+        int maxDatagram = 1500;
+        BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+        try (NettyTransport transport = NettyTransport.create(1, name);
+             DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Bootstrap bootstrap = transport.configureDatagramReads(new Bootstrap()
+                    .group(transport.ioGroup())
+                    .channelFactory(transport.datagramChannelFactory())
+                    .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                        @Override
+                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                            assertThat(packet.sender().getPort()).isEqualTo(sender.getLocalPort());
+                            received.add(ByteBufUtil.getBytes(packet.content()));
+                        }
+                    }), maxDatagram);
+            // Auto-read off until all are queued, so that one wake-up finds many.
+            Channel socket = bootstrap.option(ChannelOption.AUTO_READ, false)
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            try {
+                for (int i = 0; i < count; i++) {
+                    byte[] payload = new byte[i == 0 ? maxDatagram : 1 + i];
+                    Arrays.fill(payload, (byte) i);
+                    sender.send(new java.net.DatagramPacket(payload, payload.length, socket.localAddress()));
+                }
+                socket.config().setAutoRead(true);
+                for (int i = 0; i < count; i++) {
+                    byte[] payload = received.poll(5, TimeUnit.SECONDS);
+                    assertThat(payload).as("datagram %d", i).isNotNull();
+                    assertThat(payload).hasSize(i == 0 ? maxDatagram : 1 + i).containsOnly((byte) i);
+                }
+            } finally {
+                socket.close().sync();
             }
         }
     }
