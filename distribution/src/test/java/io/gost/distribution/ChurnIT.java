@@ -62,8 +62,8 @@ class ChurnIT {
         long heapBefore = liveHeapKiB(gost);
 
         long start = System.nanoTime();
-        int forwardFailures = churn(forwardPort, null, CONNECTIONS);
-        int proxyFailures = churn(proxyPort, connect, CONNECTIONS);
+        List<String> forwardFailures = churn(forwardPort, null, CONNECTIONS);
+        List<String> proxyFailures = churn(proxyPort, connect, CONNECTIONS);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         int descriptorsAfter = awaitQuiet(probe);
@@ -71,7 +71,8 @@ class ChurnIT {
         System.out.printf("[reliability] churn: %d connections through the forward and %d through the proxy in %d s;"
                         + " descriptors %d -> %d; live heap after GC %d KiB -> %d KiB%n", CONNECTIONS, CONNECTIONS,
                 took.toSeconds(), descriptorsBefore, descriptorsAfter, heapBefore, heapAfter);
-        assertThat(forwardFailures + proxyFailures).as("connections that did not echo").isZero();
+        assertThat(forwardFailures).as("connections through the forward that did not echo").isEmpty();
+        assertThat(proxyFailures).as("connections through the proxy that did not echo").isEmpty();
         assertThat(descriptorsAfter).isBetween(descriptorsBefore - 10, descriptorsBefore + 10);
         assertThat(heapAfter).as("live heap after GC, KiB").isLessThan(heapBefore + 8 * 1024);
         assertThat(gost.isAlive()).isTrue();
@@ -82,10 +83,12 @@ class ChurnIT {
      * {@code request} first if given (and expects a 200), then a ping, and closes. One in four resets the
      * connection (SO_LINGER 0) right after sending the ping instead of reading the echo. Returns how many of
      * the others did not get their ping back.
+     *
+     * @return one line per failed connection: its number, the step that failed and how
      */
-    private static int churn(int port, String request, int count) throws Exception {
+    private static List<String> churn(int port, String request, int count) throws Exception {
         AtomicInteger next = new AtomicInteger();
-        AtomicInteger failures = new AtomicInteger();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService clients = Executors.newFixedThreadPool(CLIENT_THREADS);
         try {
             List<Future<?>> workers = new ArrayList<>();
@@ -93,8 +96,9 @@ class ChurnIT {
                 workers.add(clients.submit(() -> {
                     byte[] buffer = new byte[256];
                     for (int i; (i = next.getAndIncrement()) < count; ) {
-                        if (!oneConnection(port, request, i % 4 == 3, buffer)) {
-                            failures.incrementAndGet();
+                        String failure = oneConnection(port, request, i % 4 == 3, buffer);
+                        if (failure != null) {
+                            failures.add("#" + i + " " + failure);
                         }
                     }
                     return null;
@@ -106,38 +110,45 @@ class ChurnIT {
         } finally {
             clients.shutdownNow();
         }
-        return failures.get();
+        return List.copyOf(failures);
     }
 
-    private static boolean oneConnection(int port, String request, boolean reset, byte[] buffer) {
+    /** One connection; null when it echoed (or was reset on purpose), else what went wrong where. */
+    private static String oneConnection(int port, String request, boolean reset, byte[] buffer) {
+        String step = "connect";
+        long started = System.nanoTime();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
             socket.setSoTimeout(10_000);
             socket.setTcpNoDelay(true);
+            String local = " from port " + socket.getLocalPort();
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             if (request != null) {
+                step = "CONNECT" + local;
                 out.write(request.getBytes(StandardCharsets.US_ASCII));
-                if (!readHead(in, buffer).startsWith("HTTP/1.1 200")) {
-                    return false;
+                String head = readHead(in, buffer);
+                if (!head.startsWith("HTTP/1.1 200")) {
+                    return step + ": answered " + (head.isEmpty() ? "nothing" : head.lines().findFirst().orElse(""));
                 }
             }
+            step = "ping" + local;
             out.write(PING);
             if (reset) {
                 socket.setSoLinger(true, 0);
-                return true;
+                return null;
             }
             int read = 0;
             while (read < PING.length) {
                 int n = in.read(buffer, read, PING.length - read);
                 if (n < 0) {
-                    return false;
+                    return step + ": end of stream after " + read + " bytes";
                 }
                 read += n;
             }
-            return true;
+            return null;
         } catch (IOException e) {
-            return false;
+            return step + ": " + e + " after " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms";
         }
     }
 
