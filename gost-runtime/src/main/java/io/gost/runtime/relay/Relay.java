@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Moves bytes both ways between a client channel and an upstream channel: the one relay every handler
@@ -144,7 +145,17 @@ public final class Relay {
      * transport read everything buffered, and without a holder those bytes would be dropped.
      */
     public static void holdInbound(Channel channel) {
-        channel.pipeline().addLast(HOLD_HANDLER_NAME, new InboundHold());
+        holdInbound(channel, null);
+    }
+
+    /**
+     * As {@link #holdInbound(Channel)}, and tells {@code errors} of a transport error that arrives meanwhile
+     * (the channel is then closed, and a relay started on it ends with that error).
+     *
+     * @param errors {@code null} for nobody
+     */
+    public static void holdInbound(Channel channel, Consumer<Throwable> errors) {
+        channel.pipeline().addLast(HOLD_HANDLER_NAME, new InboundHold(errors));
     }
 
     private void begin() {
@@ -157,7 +168,12 @@ public final class Relay {
             source.pipeline().addLast(HANDLER_NAME, direction);
         }
         if (!client.isActive() || !upstream.isActive()) {
-            finish(new ClosedChannelException());
+            // A reset while the upstream was dialed is the reason, if the hold kept one.
+            Throwable error = InboundHold.errorOf(client);
+            if (error == null) {
+                error = InboundHold.errorOf(upstream);
+            }
+            finish(error != null ? error : new ClosedChannelException());
             return;
         }
         if (idleLimit != null) {

@@ -521,8 +521,9 @@ public final class Service implements AutoCloseable {
                 connectionClosed(context);
             }
         });
-        // Keeps what an epoll channel reads on the client's FIN while the handler is still dialing.
-        Relay.holdInbound(client);
+        // Keeps what an epoll channel reads on the client's FIN while the handler is still dialing, and the
+        // reason if the client resets meanwhile.
+        Relay.holdInbound(client, context::recordError);
         try {
             handler.handle(client, context);
         } catch (RuntimeException e) {

@@ -30,6 +30,8 @@ final class RelayHarness implements AutoCloseable {
     final CompletableFuture<Channel> clientSide = new CompletableFuture<>();
     final CompletableFuture<Channel> upstreamSide = new CompletableFuture<>();
     final CompletableFuture<RelayResult> result = new CompletableFuture<>();
+    /** The error the client's hold kept before the relay started, if any. */
+    final CompletableFuture<Throwable> clientErrorBeforeRelay = new CompletableFuture<>();
     /** The relay starts once this completes (and the upstream is connected). */
     final CompletableFuture<Void> relayGate;
     private final ServerSocket farServer;
@@ -79,7 +81,7 @@ final class RelayHarness implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel client) {
-                        Relay.holdInbound(client);
+                        Relay.holdInbound(client, clientErrorBeforeRelay::complete);
                         clientSide.complete(client);
                         dialFar(client, farAddress);
                     }

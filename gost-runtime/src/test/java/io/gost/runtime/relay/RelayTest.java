@@ -319,6 +319,29 @@ class RelayTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"epoll", "io_uring"})
+    void clientResetWhileTheUpstreamIsDialedIsTheReasonTheRelayEnds(String transport) throws Exception {
+        // epoll and io_uring notice a reset even with auto-read off (NIO only once the relay reads).
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        try (RelayHarness harness = new RelayHarness(transport, gate);
+             Socket client = harness.connectClient();
+             Socket far = harness.acceptFar()) {
+            harness.client();
+            resetAndClose(client);
+
+            Throwable kept = harness.clientErrorBeforeRelay.get(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertThat(kept).as("the hold keeps the reset rather than leave it to the pipeline's tail")
+                    .isInstanceOf(IOException.class).hasMessageContaining("reset");
+            assertThat(harness.client().closeFuture().await(RelayHarness.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            gate.complete(null);
+
+            assertThat(far.getInputStream().read()).as("far side sees the connection end").isEqualTo(-1);
+            assertThat(harness.awaitResult().error()).as("the relay ends with the reset").isSameAs(kept);
+            harness.assertNoLeaks();
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"nio", "epoll", "io_uring"})
     void abruptCloseOfTheFarSideClosesTheClient(String transport) throws Exception {
         try (RelayHarness harness = new RelayHarness(transport);
