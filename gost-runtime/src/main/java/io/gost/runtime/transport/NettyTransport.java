@@ -197,8 +197,10 @@ public final class NettyTransport implements Transport, AutoCloseable {
                     + Epoll.unavailabilityCause() + "); run with -D" + TRANSPORT_PROPERTY + "=nio",
                     Epoll.unavailabilityCause());
         }
-        // The guard keeps sockets whose input has ended able to wait for EPOLLOUT (a Netty bug; see there).
-        return new NettyTransport("epoll", EpollEmptyInterestGuard.guard(EpollIoHandler.newFactory()), ioThreads,
+        // The guard keeps sockets whose input has ended able to wait for EPOLLOUT, and the filter keeps a closed
+        // socket's event from reaching a new socket with the same fd number (two Netty bugs; see there).
+        return new NettyTransport("epoll",
+                EpollEmptyInterestGuard.guard(EpollStaleEventFilter.filter(EpollIoHandler.newFactory())), ioThreads,
                 EpollServerSocketChannel::new, EpollSocketChannel::new, EpollDatagramChannel::new);
     }
 
