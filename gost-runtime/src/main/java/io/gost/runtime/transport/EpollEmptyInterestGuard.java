@@ -2,12 +2,10 @@ package io.gost.runtime.transport;
 
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
-import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoOps;
-import io.netty.util.concurrent.ThreadAwareExecutor;
 
 /**
  * Works around a Netty epoll bug (4.2.13.Final up to at least 4.2.20.Final) that breaks any socket that
@@ -26,27 +24,15 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * in the epoll set, and the later EPOLLOUT is a valid {@code EPOLL_CTL_MOD}. This is how Netty 4.2.12
  * and earlier behaved. Remove the guard once Netty re-adds a deleted fd itself.
  */
-final class EpollEmptyInterestGuard implements IoHandler {
-
-    private final IoHandler delegate;
+final class EpollEmptyInterestGuard extends ForwardingIoHandler {
 
     private EpollEmptyInterestGuard(IoHandler delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Wraps every handler {@code factory} makes. */
     static IoHandlerFactory guard(IoHandlerFactory factory) {
-        return new IoHandlerFactory() {
-            @Override
-            public IoHandler newHandler(ThreadAwareExecutor executor) {
-                return new EpollEmptyInterestGuard(factory.newHandler(executor));
-            }
-
-            @Override
-            public boolean isChangingThreadSupported() {
-                return factory.isChangingThreadSupported();
-            }
-        };
+        return wrapping(factory, EpollEmptyInterestGuard::new);
     }
 
     /** The ops to ask for instead of {@code ops}: never the empty set. */
@@ -60,36 +46,6 @@ final class EpollEmptyInterestGuard implements IoHandler {
     @Override
     public IoRegistration register(IoHandle handle) throws Exception {
         return new GuardedRegistration(delegate.register(handle));
-    }
-
-    @Override
-    public void initialize() {
-        delegate.initialize();
-    }
-
-    @Override
-    public int run(IoHandlerContext context) {
-        return delegate.run(context);
-    }
-
-    @Override
-    public void prepareToDestroy() {
-        delegate.prepareToDestroy();
-    }
-
-    @Override
-    public void destroy() {
-        delegate.destroy();
-    }
-
-    @Override
-    public void wakeup() {
-        delegate.wakeup();
-    }
-
-    @Override
-    public boolean isCompatible(Class<? extends IoHandle> handleType) {
-        return delegate.isCompatible(handleType);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.ThreadAwareExecutor;
 
 /**
  * Keeps an epoll event meant for a closed socket from reaching the new socket that got the same file
@@ -32,30 +31,19 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  *
  * <p>A wrapped channel is not counted by Netty's {@code registeredChannels()}; nothing here uses it.
  */
-final class EpollStaleEventFilter implements IoHandler {
+final class EpollStaleEventFilter extends ForwardingIoHandler {
 
-    private final IoHandler delegate;
     /** The number of the batch being handled, or of the last one; counts on the loop's thread only. */
     private long batch;
     private boolean inBatch;
 
     private EpollStaleEventFilter(IoHandler delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Wraps every handler {@code factory} makes. */
     static IoHandlerFactory filter(IoHandlerFactory factory) {
-        return new IoHandlerFactory() {
-            @Override
-            public IoHandler newHandler(ThreadAwareExecutor executor) {
-                return new EpollStaleEventFilter(factory.newHandler(executor));
-            }
-
-            @Override
-            public boolean isChangingThreadSupported() {
-                return factory.isChangingThreadSupported();
-            }
-        };
+        return wrapping(factory, EpollStaleEventFilter::new);
     }
 
     /** One {@code epoll_wait} and the handling of its batch: Netty's {@code run} does exactly one of each. */
@@ -76,31 +64,6 @@ final class EpollStaleEventFilter implements IoHandler {
             return delegate.register(new RegisteredDuringBatch(epollHandle, batch));
         }
         return delegate.register(handle);
-    }
-
-    @Override
-    public void initialize() {
-        delegate.initialize();
-    }
-
-    @Override
-    public void prepareToDestroy() {
-        delegate.prepareToDestroy();
-    }
-
-    @Override
-    public void destroy() {
-        delegate.destroy();
-    }
-
-    @Override
-    public void wakeup() {
-        delegate.wakeup();
-    }
-
-    @Override
-    public boolean isCompatible(Class<? extends IoHandle> handleType) {
-        return delegate.isCompatible(handleType);
     }
 
     /** True while the batch numbered {@code registeredIn} is still being handled. */
