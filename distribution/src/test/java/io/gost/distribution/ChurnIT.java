@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -86,14 +87,13 @@ class ChurnIT {
     /**
      * Opens and closes {@code count} connections to {@code port} on several threads; each sends
      * {@code request} first if given (and expects a 200), then a ping, and closes. One in four resets the
-     * connection (SO_LINGER 0) right after sending the ping instead of reading the echo. Returns how many of
-     * the others did not get their ping back.
+     * connection (SO_LINGER 0) right after sending the ping instead of reading the echo.
      *
-     * @return one line per failed connection: its number, the step that failed and how
+     * @return one line for each of the others that did not get its ping back: its number, the step and how
      */
     private static List<String> churn(int port, String request, int count) throws Exception {
         AtomicInteger next = new AtomicInteger();
-        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
         ExecutorService clients = Executors.newFixedThreadPool(CLIENT_THREADS);
         try {
             List<Future<?>> workers = new ArrayList<>();

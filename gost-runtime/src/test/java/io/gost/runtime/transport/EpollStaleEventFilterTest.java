@@ -147,11 +147,6 @@ class EpollStaleEventFilterTest {
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             ReferenceCountUtil.release(message);
         }
-
-        @Override
-        public boolean isSharable() {
-            return true;
-        }
     }
 
     /** Writes down every event that reaches the new socket's pipeline. */
